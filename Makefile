@@ -1,0 +1,30 @@
+# The two README commands: `make demo` and `make test`. Both set themselves up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install i18n sim clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/comptoir demo $(ARGS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(ARGS)
+
+# re-extract user-facing strings and recompile the catalogs after changing them
+i18n: $(STAMP)
+	$(BIN)/pybabel extract --no-location --omit-header -k N_ -o core/locale/comptoir.pot core storage bots
+	$(BIN)/pybabel update --no-fuzzy-matching --omit-header -i core/locale/comptoir.pot -d core/locale -D comptoir
+	$(BIN)/pybabel compile -d core/locale -D comptoir
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

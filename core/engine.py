@@ -1,0 +1,350 @@
+"""The order engine: what a viewer may do now, and applying an action to get a new order plus events."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from core import labels, ledger
+from core.events import Event, Notice, Outcome, Refusal, Refused
+from core.i18n import N_, Text
+from core.model import (
+    ACTION_DEADLINE,
+    TERMINAL,
+    Action,
+    Deadline,
+    Delivery,
+    Dispute,
+    Offer,
+    Option,
+    Order,
+    Payload,
+    Proposal,
+    Resolution,
+    Review,
+    Role,
+    Stage,
+    Viewer,
+)
+from core.notices import news, recipients
+from core.settings import Settings
+from core.table import DEADLINES_BY_STAGE, TABLE, Needs, Row
+
+MAX_FILES = 20
+MAX_DAYS = 365
+
+
+def allowed_actions(order: Order, viewer: Viewer, now: datetime, settings: Settings) -> tuple[Action, ...]:
+    """The actions this viewer can take on this order now, in table order; adapters show exactly these."""
+    role = order.role_of(viewer)
+    if role is None:
+        return ()
+    seen: list[Action] = []
+    for row in TABLE:
+        if row.action not in seen and row.matches(order, role) and row.admits(order, now, settings):
+            seen.append(row.action)
+    return tuple(seen)
+
+
+def due_actions(order: Order, now: datetime, settings: Settings) -> tuple[Action, ...]:
+    """System actions whose deadline has passed."""
+    return allowed_actions(order, _system, now, settings)
+
+
+_system = Viewer(account="system", system=True)
+
+
+def apply(
+    order: Order,
+    action: Action,
+    viewer: Viewer,
+    now: datetime,
+    settings: Settings,
+    payload: Payload = Payload(),
+    version: int | None = None,
+) -> Outcome | Refusal:
+    """Applies one action. Never raises for bad input: a Refusal says why and what is possible now."""
+    role = order.role_of(viewer)
+
+    def refuse(code: Refused, reason: Text) -> Refusal:
+        return Refusal(code, reason, allowed_actions(order, viewer, now, settings), order)
+
+    if role is None:
+        return refuse(Refused.STRANGER, Text.of(N_("This order is not yours.")))
+    if version is not None and version != order.version:
+        return refuse(Refused.VERSION, Text.of(N_("This was already done or the order has moved on; here is where it stands now.")))
+    rows = [row for row in TABLE if row.action == action]
+    if not rows:
+        return refuse(Refused.UNKNOWN, Text.of(N_("This action does not exist.")))
+    if not any(role in row.by for row in rows):
+        roles = {r for row in rows for r in row.by}
+        name = labels.PARTIES if len(roles) > 1 else labels.ROLE[roles.pop()]
+        return refuse(Refused.ROLE, Text.of(N_("Only the {role} can do this: {action}."),
+                                            role=Text.of(name), action=Text.of(labels.ACTION[action])))
+    matching = [row for row in rows if row.matches(order, role)]
+    if not matching:
+        return refuse(
+            Refused.STAGE,
+            Text.of(
+                N_("“{action}” is not possible now: the order is {stage}."),
+                action=Text.of(labels.ACTION[action]),
+                stage=Text.of(labels.STAGE[order.stage]),
+            ),
+        )
+    row = next((row for row in matching if row.admits(order, now, settings)), None)
+    if row is None:
+        return refuse(Refused.CONDITION, Text.of(matching[0].guard.refusal))
+    problem = _check(row.needs, payload, order, settings)
+    if problem is not None:
+        return refuse(Refused.INPUT, problem)
+    step = Step(order, row, viewer, role, now, settings, payload)
+    return step.run()
+
+
+def _check(needs: Needs, payload: Payload, order: Order, settings: Settings) -> Text | None:
+    """Validates what came with an action; returns the message to show, or None if fine."""
+    text = payload.text.strip()
+    if len(payload.text) > settings.max_text:
+        return Text.of(N_("This text is too long ({length} characters; the limit is {limit})."),
+                       length=len(payload.text), limit=settings.max_text)
+    if len(payload.files) > MAX_FILES:
+        return Text.of(N_("Too many files (the limit is {limit})."), limit=MAX_FILES)
+    if needs in (Needs.REASON, Needs.TEXT, Needs.AMOUNT, Needs.DAYS) and not text:
+        return Text.of(N_("Please say why (a short text is enough)."))
+    if needs is Needs.BRIEF and not (text or payload.files):
+        return Text.of(N_("The brief is empty: write what you need or attach files."))
+    if needs is Needs.DELIVERY and not (text or payload.files):
+        return Text.of(N_("An empty delivery is refused: add a message or files."))
+    if needs is Needs.AMOUNT:
+        amount = payload.amount
+        if not isinstance(amount, int) or isinstance(amount, bool) or not 0 < amount < order.held:
+            return Text.of(N_("The amount must be more than 0 and less than the {held} held."), held=order.held)
+    if needs is Needs.DAYS:
+        days = payload.days
+        if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_DAYS:
+            return Text.of(N_("The new delivery time must be between 1 and {limit} days."), limit=MAX_DAYS)
+    if needs is Needs.REVIEW and payload.positive is None:
+        return Text.of(N_("Say whether your review is positive or negative."))
+    return None
+
+
+class Step:
+    """One action being applied: effects change a working copy and record money and notices."""
+
+    def __init__(self, order: Order, row: Row, viewer: Viewer, role: Role, now: datetime, settings: Settings,
+                 payload: Payload) -> None:
+        self.before = order
+        self.order = order
+        self.row = row
+        self.actor = viewer.account
+        self.role = role
+        self.now = now
+        self.settings = settings
+        self.payload = payload
+        self.moves: list[ledger.Transaction] = []
+        self.data: dict[str, object] = {}
+
+    # state
+    def set(self, **changes: object) -> None:
+        self.order = replace(self.order, **changes)
+
+    def start(self, kind: Deadline, due: datetime | None = None) -> None:
+        due = due if due is not None else self.now + self.settings.duration(kind)
+        self.set(deadlines=tuple(sorted({**dict(self.order.deadlines), kind: due}.items())))
+        self.data[f"{kind.value}_due"] = due.isoformat()
+
+    def stop(self, kind: Deadline) -> None:
+        self.set(deadlines=tuple((k, d) for k, d in self.order.deadlines if k != kind))
+
+    def start_delivery(self, days: int) -> None:
+        self.set(late=False)
+        self.start(Deadline.DELIVERY, self.now + days * self.settings.day)
+
+    # money
+    def _move(self, kind: str, *legs: tuple[str, int]) -> None:
+        tx_id = f"{self.order.id}:{self.before.version + 1}:{kind}"
+        self.moves.append(ledger.transfer(tx_id, self.order.id, kind, self.now, ledger.escrow(self.order.id), *legs))
+
+    def refund_all(self) -> None:
+        self._move("refund", (ledger.buyer(self.order.buyer), self.order.held))
+        self.set(resolution=Resolution.REFUNDED)
+
+    def release(self, amount: int | None = None, kind: str = "release") -> None:
+        amount = self.order.held if amount is None else amount
+        fee = self.settings.commission(amount)
+        self._move(kind, (ledger.seller(self.order.seller), amount - fee), (ledger.COMMISSION, fee))
+        self.set(resolution=Resolution.RELEASED)
+
+    def split(self) -> None:
+        to_buyer = self.payload.amount
+        to_seller = self.order.held - to_buyer
+        fee = self.settings.commission(to_seller)
+        self._move("split", (ledger.buyer(self.order.buyer), to_buyer),
+                   (ledger.seller(self.order.seller), to_seller - fee), (ledger.COMMISSION, fee))
+        self.set(resolution=Resolution.SPLIT)
+        self.data["to_buyer"] = to_buyer
+
+    def partial_refund(self) -> None:
+        amount = self.order.proposal.amount
+        self._move("partial_refund", (ledger.buyer(self.order.buyer), amount))
+        self.set(refunded=self.order.refunded + amount, proposal=None)
+        self.data["amount"] = amount
+
+    def expire(self) -> None:
+        self._move("expiry", (ledger.EXPIRED, self.order.held))
+        self.set(resolution=Resolution.EXPIRED)
+        self.data["voucher"] = self.settings.expiry_voucher
+
+    # work
+    def deliver(self) -> None:
+        due = self.order.deadline(Deadline.DELIVERY)
+        on_time = not self.order.late and (due is None or self.now <= due)
+        delivery = Delivery(self.payload.text.strip(), self.payload.files, self.now, on_time)
+        self.set(deliveries=self.order.deliveries + (delivery,), revision_request=None)
+        self.start(Deadline.REVIEW_WINDOW)
+        self.data["on_time"] = on_time
+
+    def propose(self) -> None:
+        self.set(proposal=Proposal(self.payload.amount, self.payload.text.strip(), self.now))
+        self.data["amount"] = self.payload.amount
+
+    def record_review(self) -> None:
+        if self.payload.positive is None:
+            return
+        self.set(review=Review(bool(self.payload.positive), self.payload.text.strip(), self.now))
+        self.data["positive"] = bool(self.payload.positive)
+
+    def reply_review(self) -> None:
+        self.set(review=replace(self.order.review, reply=self.payload.text.strip(), reply_at=self.now))
+
+    # disputes
+    def open_dispute(self, frozen: bool) -> None:
+        remaining = tuple((k, max(d - self.now, timedelta(0))) for k, d in self.order.deadlines)
+        reason = self.payload.text.strip()
+        self.set(dispute=Dispute(self.role, reason, self.now, self.order.stage, frozen, None, remaining))
+
+    def take(self) -> None:
+        self.set(dispute=replace(self.order.dispute, moderator=self.actor))
+
+    def _restore(self, kinds: frozenset[Deadline]) -> None:
+        for kind, left in self.order.dispute.remaining:
+            if kind in kinds:
+                self.start(kind, self.now + left)
+
+    def unfreeze(self) -> None:
+        previous = self.order.dispute.previous
+        self._restore(DEADLINES_BY_STAGE[previous])
+        self.set(stage=previous, dispute=None)
+
+    def resume(self) -> None:
+        self._restore(frozenset({Deadline.EXPIRY}))
+        self.set(dispute=None, cancellation_reason=None, cancellation_answer_overdue=False, proposal=None)
+        self.start_delivery(self.payload.days)
+
+    # the whole step
+    def run(self) -> Outcome:
+        consumed = ACTION_DEADLINE.get(self.row.action)
+        if consumed is not None:
+            self.stop(consumed)
+        for effect in self.row.effects:
+            effect(self)
+        stage = self.row.to if self.row.to is not None else self.order.stage
+        self.set(stage=stage, version=self.before.version + 1)
+        self._tidy()
+        if self.payload.text.strip():
+            self.data["text"] = self.payload.text.strip()
+        if self.payload.files:
+            self.data["files"] = list(self.payload.files)
+        if self.payload.days is not None and self.row.needs is Needs.DAYS:
+            self.data["days"] = self.payload.days
+        event = Event(self.order.id, self.order.version, self.row.action, self.role, self.actor, self.now,
+                      self.before.stage, self.order.stage, tuple(sorted(self.data.items())))
+        notices = tuple(
+            Notice(self.order.id, to, news(self.row.action, self.before, self.order), f"{self.order.id}:{self.order.version}:{to.value}")
+            for to in recipients(self.row.action, self.role, self.order)
+        )
+        return Outcome(self.order, (event,), tuple(self.moves), notices)
+
+    def _tidy(self) -> None:
+        """Drops what cannot outlive the stage the order is now in."""
+        order = self.order
+        keep = DEADLINES_BY_STAGE[order.stage]
+        changes: dict[str, object] = {"deadlines": tuple((k, d) for k, d in order.deadlines if k in keep)}
+        frozen = order.stage is Stage.DISPUTED and order.dispute is not None and order.dispute.frozen
+        if order.stage is not Stage.IN_PROGRESS and not frozen:
+            changes.update(late=False, cancellation_reason=None, cancellation_answer_overdue=False, proposal=None)
+        if order.stage is not Stage.REVISION_REQUESTED and not frozen:
+            changes.update(revision_answer_overdue=False)
+        if order.stage in TERMINAL and order.closed_at is None:
+            changes.update(closed_at=self.now)
+        self.set(**changes)
+
+
+def place_order(
+    order_id: str,
+    offer: Offer,
+    buyer: Viewer,
+    now: datetime,
+    settings: Settings,
+    *,
+    paid: int,
+    options: tuple[Option, ...] = (),
+    tip: int = 0,
+    brief: str = "",
+    files: tuple[str, ...] = (),
+    payment_ref: str = "",
+    seller_suspended: bool = False,
+) -> Outcome | Refusal:
+    """Creates an order from a paid checkout: funds go to escrow and the acceptance deadline starts."""
+
+    def refuse(code: Refused, msgid: str, **params: object) -> Refusal:
+        return Refusal(code, Text.of(msgid, **params))
+
+    price = offer.price + sum(o.price for o in options)
+    if not offer.active:
+        return refuse(Refused.OFFER, N_("This offer is paused or no longer exists."))
+    if seller_suspended:
+        return refuse(Refused.SUSPENDED, N_("This seller cannot take orders at the moment."))
+    if buyer.account == offer.seller:
+        return refuse(Refused.ROLE, N_("You cannot order your own offer."))
+    if any(o not in offer.options for o in options) or len(set(options)) != len(options):
+        return refuse(Refused.INPUT, N_("One of the chosen options is not part of this offer."))
+    if not isinstance(tip, int) or tip < 0 or tip > settings.tip_cap(price):
+        return refuse(Refused.INPUT, N_("The tip can be at most {percent} % of the price."), percent=settings.tip_cap_percent)
+    if len(brief) > settings.max_text:
+        return refuse(Refused.INPUT, N_("This text is too long ({length} characters; the limit is {limit})."),
+                      length=len(brief), limit=settings.max_text)
+    if paid != price + tip:
+        return refuse(Refused.CONDITION, N_("The payment has not been confirmed for the full amount."))
+    order = Order(
+        id=order_id,
+        buyer=buyer.account,
+        seller=offer.seller,
+        offer_id=offer.id,
+        title=offer.title,
+        price=price,
+        tip=tip,
+        currency=offer.currency,
+        delivery_days=offer.delivery_days + sum(o.extra_days for o in options),
+        revision_days=offer.revision_days or offer.delivery_days,
+        revisions_allowed=offer.revisions,
+        paid_at=now,
+        brief=brief.strip(),
+        brief_files=tuple(files),
+        deadlines=(
+            (Deadline.ACCEPTANCE, now + settings.acceptance),
+            (Deadline.EXPIRY, now + settings.expiry),
+        ),
+        payment_ref=payment_ref,
+    )
+    payment = ledger.Transaction(
+        f"{order_id}:1:payment", order_id, "payment",
+        ((ledger.WORLD, -order.total), (ledger.escrow(order_id), order.total)), now,
+    )
+    event = Event(order_id, 1, Action.PLACE_ORDER, Role.BUYER, buyer.account, now, None, Stage.PENDING,
+                  (("price", price), ("tip", tip), ("options", [o.id for o in options])))
+    notices = tuple(
+        Notice(order_id, to, news(Action.PLACE_ORDER, order, order), f"{order_id}:1:{to.value}")
+        for to in recipients(Action.PLACE_ORDER, Role.BUYER, order)
+    )
+    return Outcome(order, (event,), (payment,), notices)

@@ -1,0 +1,80 @@
+"""What the engine says happened: events for the log, notices for people, and the results of an action."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from core.i18n import N_, Text, translate
+from core.labels import ACTION
+from core.ledger import Transaction
+from core.model import Action, Order, Role, Stage
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of an order's append-only history."""
+
+    order_id: str
+    version: int  # the order's version after this event
+    action: Action
+    role: Role
+    actor: str
+    at: datetime
+    before: Stage | None  # None when the order was just placed
+    after: Stage
+    data: tuple[tuple[str, object], ...] = ()
+
+    def get(self, key: str, default: object = None) -> object:
+        return dict(self.data).get(key, default)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something a party must be told. Rendered per recipient, with that person's buttons."""
+
+    order_id: str
+    to: Role  # BUYER, SELLER or MODERATOR (all moderators, or the assigned one)
+    text: Text
+    key: str  # stable part of the outbox dedupe key
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A successful action: the new order and everything it caused."""
+
+    order: Order
+    events: tuple[Event, ...]
+    moves: tuple[Transaction, ...]
+    notices: tuple[Notice, ...]
+
+
+class Refused(str, Enum):
+    STRANGER = "stranger"  # not your order
+    ROLE = "role"  # your order, but not your move
+    STAGE = "stage"  # not possible at this stage (often a stale button)
+    CONDITION = "condition"  # the stage is right but a condition is not met
+    INPUT = "input"  # what was typed or attached is not acceptable
+    VERSION = "version"  # the order moved since this button was drawn
+    UNKNOWN = "unknown"  # no such action or order (a forged button)
+    SUSPENDED = "suspended"
+    OFFER = "offer"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An action that changed nothing, saying why in words and what is possible now."""
+
+    code: Refused
+    reason: Text
+    allowed: tuple[Action, ...] = ()
+    order: Order | None = None
+
+    def render(self, lang: str) -> str:
+        """The reason, then what this person can do instead."""
+        text = self.reason.render(lang)
+        choices = [translate(ACTION[a], lang) for a in self.allowed]
+        if choices:
+            text += " " + translate(N_("Possible now: {choices}."), lang).format(choices=", ".join(choices))
+        return text

@@ -1,0 +1,52 @@
+"""User-facing text: English msgids marked with N_, translated through gettext catalogs at render time."""
+
+from __future__ import annotations
+
+import gettext
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "comptoir"
+LANGUAGES = ("en", "fr")
+DEFAULT_LANGUAGE = "en"
+
+
+def N_(msgid: str) -> str:
+    """Marks a string for extraction; translation happens later, in the reader's language."""
+    return msgid
+
+
+def language(code: str | None) -> str:
+    """The supported language closest to a platform's language code ("fr-CA" -> "fr")."""
+    base = (code or "").split("-")[0].split("_")[0].lower()
+    return base if base in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@lru_cache(maxsize=None)
+def translator(lang: str) -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[language(lang)], fallback=True)
+
+
+def translate(msgid: str, lang: str) -> str:
+    return translator(lang).gettext(msgid)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message not yet translated: a msgid and its named parameters.
+
+    Parameters that are Text themselves are translated too, so messages can nest.
+    """
+
+    msgid: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def of(cls, msgid: str, **params: object) -> Text:
+        return cls(msgid, tuple(sorted(params.items())))
+
+    def render(self, lang: str) -> str:
+        values = {k: (v.render(lang) if isinstance(v, Text) else v) for k, v in self.params}
+        return translate(self.msgid, lang).format(**values)

@@ -1,0 +1,369 @@
+"""The transition table: every row of the spec as data. The engine, the buttons and the docs all read it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from core.i18n import N_
+from core.model import OPEN, Action, Deadline, Flag, Order, Role, Stage
+from core.settings import Settings
+
+if TYPE_CHECKING:
+    from core.engine import Step
+
+
+class Needs(str, Enum):
+    """What a person must provide with an action; adapters open a dialog or modal for it."""
+
+    NOTHING = "nothing"
+    OPTIONAL_REASON = "optional_reason"
+    REASON = "reason"
+    TEXT = "text"
+    BRIEF = "brief"
+    DELIVERY = "delivery"
+    AMOUNT = "amount"
+    DAYS = "days"
+    REVIEW = "review"
+    OPTIONAL_REVIEW = "optional_review"
+
+
+@dataclass(frozen=True)
+class Guard:
+    name: str  # shown in the docs
+    test: Callable[[Order, datetime, Settings], bool]
+    refusal: str  # msgid said when the guard fails
+
+
+@dataclass(frozen=True)
+class Row:
+    sources: frozenset[Stage]
+    action: Action
+    by: frozenset[Role]
+    to: Stage | None  # None: the stage does not change
+    effects: tuple[Callable[[Step], None], ...] = ()
+    guard: Guard | None = None
+    flags: frozenset[Flag] = frozenset()  # flags the order must carry
+    needs: Needs = Needs.NOTHING
+
+    def matches(self, order: Order, role: Role) -> bool:
+        return order.stage in self.sources and role in self.by and self.flags <= order.flags
+
+    def admits(self, order: Order, now: datetime, settings: Settings) -> bool:
+        return self.guard is None or self.guard.test(order, now, settings)
+
+
+# --- guards -------------------------------------------------------------------------------------
+
+
+def due(kind: Deadline) -> Guard:
+    def test(order: Order, now: datetime, settings: Settings) -> bool:
+        at = order.deadline(kind)
+        return at is not None and at <= now
+
+    return Guard(f"{kind.value} deadline passed", test, N_("That deadline has not passed yet."))
+
+
+BRIEF_NOT_EMPTY = Guard(
+    "brief not empty",
+    lambda o, now, s: bool(o.brief.strip() or o.brief_files),
+    N_("The buyer has not written the brief yet: ask for it in the chat before accepting."),
+)
+NO_OPEN_REQUEST = Guard(
+    "no open request",
+    lambda o, now, s: o.cancellation_reason is None,
+    N_("A cancellation request is already waiting for the seller's answer."),
+)
+SECOND_REFUSAL_BEFORE_DELIVERY = Guard(
+    "2nd refused request, nothing delivered yet",
+    lambda o, now, s: o.refused_cancellations + 1 >= s.refused_cancellations_to_dispute and not o.deliveries,
+    N_("This refusal does not open a dispute."),
+)
+NOT_LATE = Guard("not late yet", lambda o, now, s: not o.late, N_("The order is already marked late."))
+NO_OPEN_PROPOSAL = Guard(
+    "no open proposal",
+    lambda o, now, s: o.proposal is None,
+    N_("A partial refund proposal is already waiting for the seller."),
+)
+OPEN_PROPOSAL = Guard(
+    "a proposal is waiting",
+    lambda o, now, s: o.proposal is not None,
+    N_("There is no partial refund proposal to answer."),
+)
+REVISIONS_LEFT = Guard(
+    "revisions left on the offer",
+    lambda o, now, s: o.revisions_allowed is None or o.revisions_used < o.revisions_allowed,
+    N_("No revisions are left on this offer: complete the order or open a dispute."),
+)
+FROZEN = Guard(
+    "frozen by a moderator",
+    lambda o, now, s: o.dispute is not None and o.dispute.frozen,
+    N_("Only an order frozen by a moderator can be unfrozen; decide the dispute instead."),
+)
+NOT_TAKEN = Guard(
+    "not yet taken",
+    lambda o, now, s: o.dispute is not None and o.dispute.moderator is None,
+    N_("Another moderator already handles this dispute."),
+)
+REVIEWABLE = Guard(
+    "within the review period, once",
+    lambda o, now, s: o.review is None and o.closed_at is not None and now <= o.closed_at + s.review_period,
+    N_("This order can no longer be reviewed: a review is left once, within the review period."),
+)
+REPLYABLE = Guard(
+    "reviewed, not yet replied",
+    lambda o, now, s: o.review is not None and o.review.reply is None,
+    N_("There is no review to reply to, or you already replied."),
+)
+
+
+# --- effects (each docstring is its line in the rendered table) ----------------------------------
+
+
+def refund_all(step: Step) -> None:
+    """full refund (tip included)"""
+    step.refund_all()
+
+
+def release(step: Step) -> None:
+    """escrow released to the seller"""
+    step.release()
+
+
+def start_delivery(step: Step) -> None:
+    """delivery deadline starts"""
+    step.start_delivery(step.order.delivery_days)
+
+
+def start_revision_delivery(step: Step) -> None:
+    """new delivery deadline (the offer's revision time)"""
+    step.start_delivery(step.order.revision_days)
+
+
+def accept(step: Step) -> None:
+    """accepted"""
+    step.set(accepted_at=step.now)
+
+
+def set_brief(step: Step) -> None:
+    """brief and files updated"""
+    text = step.payload.text.strip() or step.order.brief
+    step.set(brief=text, brief_files=step.order.brief_files + step.payload.files)
+
+
+def request_cancellation(step: Step) -> None:
+    """seller's answer deadline starts"""
+    step.set(cancellation_reason=step.payload.text.strip(), cancellation_answer_overdue=False)
+    step.start(Deadline.CANCELLATION_ANSWER)
+
+
+def close_request(step: Step) -> None:
+    """the request is closed"""
+    step.set(cancellation_reason=None, cancellation_answer_overdue=False)
+    step.stop(Deadline.CANCELLATION_ANSWER)
+
+
+def count_refusal(step: Step) -> None:
+    """refusal counted"""
+    step.set(refused_cancellations=step.order.refused_cancellations + 1)
+
+
+def cancellation_overdue(step: Step) -> None:
+    """request stays; the buyer gains "open dispute\""""
+    step.set(cancellation_answer_overdue=True)
+
+
+def mark_late(step: Step) -> None:
+    """both told; the buyer gains "cancel (late)\""""
+    step.set(late=True)
+
+
+def deliver(step: Step) -> None:
+    """review window starts; buyer–seller chat blocked"""
+    step.deliver()
+
+
+def propose(step: Step) -> None:
+    """proposal waits for the seller"""
+    step.propose()
+
+
+def withdraw_proposal(step: Step) -> None:
+    """proposal withdrawn"""
+    step.set(proposal=None)
+
+
+def refund_proposal(step: Step) -> None:
+    """proposed amount refunded at once; the order goes on"""
+    step.partial_refund()
+
+
+def request_revision(step: Step) -> None:
+    """chat reopens; seller's answer deadline starts"""
+    step.set(revision_request=step.payload.text.strip(), revisions_used=step.order.revisions_used + 1)
+    step.start(Deadline.REVISION_ANSWER)
+
+
+def refuse_revision(step: Step) -> None:
+    """buyer's 7-day choice starts"""
+    step.start(Deadline.REVISION_REFUSED_CHOICE)
+
+
+def revision_overdue(step: Step) -> None:
+    """the buyer gains "open dispute"; both reminded"""
+    step.set(revision_answer_overdue=True)
+
+
+def review(step: Step) -> None:
+    """review recorded (optional with complete)"""
+    step.record_review()
+
+
+def reply_review(step: Step) -> None:
+    """seller's one reply recorded"""
+    step.reply_review()
+
+
+def open_dispute(step: Step) -> None:
+    """timers frozen; moderators alerted; evidence bundle built"""
+    step.open_dispute(frozen=False)
+
+
+def freeze(step: Step) -> None:
+    """timers frozen"""
+    step.open_dispute(frozen=True)
+
+
+def take(step: Step) -> None:
+    """the moderator joins the order's chat"""
+    step.take()
+
+
+def unfreeze(step: Step) -> None:
+    """previous stage and its timers restored"""
+    step.unfreeze()
+
+
+def resume(step: Step) -> None:
+    """back to work with a new delivery deadline"""
+    step.resume()
+
+
+def split(step: Step) -> None:
+    """amount refunded to the buyer, the rest released to the seller"""
+    step.split()
+
+
+def pay_platform(step: Step) -> None:
+    """funds to the platform account; the buyer is offered a voucher [config]"""
+    step.expire()
+
+
+def decided(step: Step) -> None:
+    """decision is final and logged"""
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+B, S, M, SYS = Role.BUYER, Role.SELLER, Role.MODERATOR, Role.SYSTEM
+P = frozenset({Stage.PENDING})
+W = frozenset({Stage.IN_PROGRESS})
+DLV = frozenset({Stage.DELIVERED})
+RQ = frozenset({Stage.REVISION_REQUESTED})
+RF = frozenset({Stage.REVISION_REFUSED})
+DSP = frozenset({Stage.DISPUTED})
+DONE = frozenset({Stage.COMPLETED})
+CR = frozenset({Flag.CANCELLATION_REQUESTED})
+LATE = frozenset({Flag.LATE})
+CLOSED_BY_PARTIES = OPEN - {Stage.PENDING, Stage.DISPUTED}
+
+
+def by(*roles: Role) -> frozenset[Role]:
+    return frozenset(roles)
+
+
+TABLE: tuple[Row, ...] = (
+    Row(P, Action.EDIT_BRIEF, by(B), None, (set_brief,), needs=Needs.BRIEF),
+    Row(P, Action.ACCEPT, by(S), Stage.IN_PROGRESS, (accept, start_delivery), BRIEF_NOT_EMPTY),
+    Row(P, Action.DECLINE, by(S), Stage.CANCELLED, (refund_all,), needs=Needs.OPTIONAL_REASON),
+    Row(P, Action.CANCEL, by(B), Stage.CANCELLED, (refund_all,), needs=Needs.OPTIONAL_REASON),
+    Row(P, Action.ACCEPTANCE_TIMEOUT, by(SYS), Stage.CANCELLED, (refund_all,), due(Deadline.ACCEPTANCE)),
+    Row(W, Action.REQUEST_CANCELLATION, by(B), None, (request_cancellation,), NO_OPEN_REQUEST, needs=Needs.REASON),
+    Row(W, Action.WITHDRAW_CANCELLATION, by(B), None, (close_request,), flags=CR),
+    Row(W, Action.ACCEPT_CANCELLATION, by(S), Stage.CANCELLED, (close_request, refund_all), flags=CR),
+    Row(
+        W,
+        Action.REFUSE_CANCELLATION,
+        by(S),
+        Stage.DISPUTED,
+        (count_refusal, close_request, open_dispute),
+        SECOND_REFUSAL_BEFORE_DELIVERY,
+        CR,
+        Needs.REASON,
+    ),
+    Row(W, Action.REFUSE_CANCELLATION, by(S), None, (count_refusal, close_request), None, CR, Needs.REASON),
+    Row(
+        W,
+        Action.CANCELLATION_ANSWER_OVERDUE,
+        by(SYS),
+        None,
+        (cancellation_overdue,),
+        due(Deadline.CANCELLATION_ANSWER),
+        CR,
+    ),
+    Row(W, Action.CANCEL, by(S), Stage.CANCELLED, (refund_all,), needs=Needs.OPTIONAL_REASON),
+    Row(W, Action.DELIVERY_OVERDUE, by(SYS), None, (mark_late,), due(Deadline.DELIVERY)),
+    Row(W, Action.CANCEL_LATE, by(B), Stage.CANCELLED, (refund_all,), flags=LATE, needs=Needs.OPTIONAL_REASON),
+    Row(W, Action.DELIVER, by(S), Stage.DELIVERED, (deliver,), needs=Needs.DELIVERY),
+    Row(W, Action.PROPOSE_PARTIAL_REFUND, by(B), None, (propose,), NO_OPEN_PROPOSAL, needs=Needs.AMOUNT),
+    Row(W, Action.WITHDRAW_PARTIAL_REFUND, by(B), None, (withdraw_proposal,), OPEN_PROPOSAL),
+    Row(W, Action.ACCEPT_PARTIAL_REFUND, by(S), None, (refund_proposal,), OPEN_PROPOSAL),
+    Row(W, Action.DECLINE_PARTIAL_REFUND, by(S), None, (withdraw_proposal,), OPEN_PROPOSAL),
+    Row(DLV, Action.COMPLETE, by(B), Stage.COMPLETED, (release, review), needs=Needs.OPTIONAL_REVIEW),
+    Row(DLV, Action.REQUEST_REVISION, by(B), Stage.REVISION_REQUESTED, (request_revision,), REVISIONS_LEFT,
+        needs=Needs.TEXT),
+    Row(DLV, Action.REVIEW_WINDOW_CLOSE, by(SYS), Stage.COMPLETED, (release,), due(Deadline.REVIEW_WINDOW)),
+    Row(DLV, Action.REPORT_DELIVERY, by(B), Stage.DISPUTED, (open_dispute,), needs=Needs.REASON),
+    Row(RQ, Action.ACCEPT_REVISION, by(S), Stage.IN_PROGRESS, (start_revision_delivery,)),
+    Row(RQ, Action.REFUSE_REVISION, by(S), Stage.REVISION_REFUSED, (refuse_revision,), needs=Needs.REASON),
+    Row(RQ, Action.REVISION_ANSWER_OVERDUE, by(SYS), None, (revision_overdue,), due(Deadline.REVISION_ANSWER)),
+    Row(RF, Action.COMPLETE, by(B), Stage.COMPLETED, (release, review), needs=Needs.OPTIONAL_REVIEW),
+    Row(RF, Action.REVISION_CHOICE_TIMEOUT, by(SYS), Stage.COMPLETED, (release,),
+        due(Deadline.REVISION_REFUSED_CHOICE)),
+    Row(RF, Action.CANCEL, by(S), Stage.CANCELLED, (refund_all,), needs=Needs.OPTIONAL_REASON),
+    Row(CLOSED_BY_PARTIES, Action.OPEN_DISPUTE, by(B, S), Stage.DISPUTED, (open_dispute,), needs=Needs.REASON),
+    Row(DSP, Action.TAKE_DISPUTE, by(M), None, (take,), NOT_TAKEN),
+    Row(DSP, Action.REFUND_ALL, by(M), Stage.CANCELLED, (refund_all, decided), needs=Needs.REASON),
+    Row(DSP, Action.PAY_SELLER, by(M), Stage.COMPLETED, (release, decided), needs=Needs.REASON),
+    Row(DSP, Action.SPLIT, by(M), Stage.COMPLETED, (split, decided), needs=Needs.AMOUNT),
+    Row(DSP, Action.RESUME, by(M), Stage.IN_PROGRESS, (resume, decided), needs=Needs.DAYS),
+    Row(OPEN - DSP, Action.FREEZE, by(M), Stage.DISPUTED, (freeze,), needs=Needs.REASON),
+    Row(DSP, Action.UNFREEZE, by(M), None, (unfreeze,), FROZEN, needs=Needs.REASON),
+    Row(OPEN - DSP, Action.EXPIRE, by(SYS), Stage.EXPIRED, (pay_platform,), due(Deadline.EXPIRY)),
+    Row(DONE, Action.REVIEW, by(B), None, (review,), REVIEWABLE, needs=Needs.REVIEW),
+    Row(DONE, Action.REPLY_REVIEW, by(S), None, (reply_review,), REPLYABLE, needs=Needs.TEXT),
+)
+
+#: the deadlines that may run in each stage; anything else is dropped when an order moves
+DEADLINES_BY_STAGE: dict[Stage, frozenset[Deadline]] = {
+    Stage.PENDING: frozenset({Deadline.ACCEPTANCE, Deadline.EXPIRY}),
+    Stage.IN_PROGRESS: frozenset({Deadline.DELIVERY, Deadline.CANCELLATION_ANSWER, Deadline.EXPIRY}),
+    Stage.DELIVERED: frozenset({Deadline.REVIEW_WINDOW, Deadline.EXPIRY}),
+    Stage.REVISION_REQUESTED: frozenset({Deadline.REVISION_ANSWER, Deadline.EXPIRY}),
+    Stage.REVISION_REFUSED: frozenset({Deadline.REVISION_REFUSED_CHOICE, Deadline.EXPIRY}),
+    Stage.DISPUTED: frozenset(),
+    Stage.COMPLETED: frozenset(),
+    Stage.CANCELLED: frozenset(),
+    Stage.EXPIRED: frozenset(),
+}
+
+def rows_for(action: Action) -> tuple[Row, ...]:
+    return tuple(row for row in TABLE if row.action == action)
+
+
+ACTIONS_BY_ROLE: dict[Role, frozenset[Action]] = {
+    role: frozenset(row.action for row in TABLE if role in row.by) for role in Role
+}
