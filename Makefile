@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install i18n sim clean
+.PHONY: demo test install i18n docs clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -28,3 +28,7 @@ i18n: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
+
+# re-render the transition table into docs/engine.md
+docs: $(STAMP)
+	$(BIN)/python tools/render_docs.py

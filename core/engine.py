@@ -342,7 +342,7 @@ def place_order(
         ((ledger.WORLD, -order.total), (ledger.escrow(order_id), order.total)), now,
     )
     event = Event(order_id, 1, Action.PLACE_ORDER, Role.BUYER, buyer.account, now, None, Stage.PENDING,
-                  (("price", price), ("tip", tip), ("options", [o.id for o in options])))
+                  (("options", [o.id for o in options]), ("price", price), ("seller", offer.seller), ("tip", tip)))
     notices = tuple(
         Notice(order_id, to, news(Action.PLACE_ORDER, order, order), f"{order_id}:1:{to.value}")
         for to in recipients(Action.PLACE_ORDER, Role.BUYER, order)

@@ -37,7 +37,7 @@ def translate(msgid: str, lang: str) -> str:
 class Text:
     """A message not yet translated: a msgid and its named parameters.
 
-    Parameters that are Text themselves are translated too, so messages can nest.
+    Parameters that can render themselves (Text, Money) are rendered in the same language.
     """
 
     msgid: str
@@ -48,5 +48,5 @@ class Text:
         return cls(msgid, tuple(sorted(params.items())))
 
     def render(self, lang: str) -> str:
-        values = {k: (v.render(lang) if isinstance(v, Text) else v) for k, v in self.params}
+        values = {k: (v.render(lang) if hasattr(v, "render") else v) for k, v in self.params}
         return translate(self.msgid, lang).format(**values)

@@ -64,7 +64,7 @@ def due(kind: Deadline) -> Guard:
         at = order.deadline(kind)
         return at is not None and at <= now
 
-    return Guard(f"{kind.value} deadline passed", test, N_("That deadline has not passed yet."))
+    return Guard(f"{kind.value.replace('_', ' ')} deadline passed", test, N_("That deadline has not passed yet."))
 
 
 BRIEF_NOT_EMPTY = Guard(
@@ -82,7 +82,6 @@ SECOND_REFUSAL_BEFORE_DELIVERY = Guard(
     lambda o, now, s: o.refused_cancellations + 1 >= s.refused_cancellations_to_dispute and not o.deliveries,
     N_("This refusal does not open a dispute."),
 )
-NOT_LATE = Guard("not late yet", lambda o, now, s: not o.late, N_("The order is already marked late."))
 NO_OPEN_PROPOSAL = Guard(
     "no open proposal",
     lambda o, now, s: o.proposal is None,
@@ -367,3 +366,28 @@ def rows_for(action: Action) -> tuple[Row, ...]:
 ACTIONS_BY_ROLE: dict[Role, frozenset[Action]] = {
     role: frozenset(row.action for row in TABLE if role in row.by) for role in Role
 }
+
+
+def as_markdown() -> str:
+    """The table as the docs show it; a test keeps docs/engine.md equal to this."""
+
+    def stages(sources: frozenset[Stage]) -> str:
+        return ", ".join(f"`{s.value}`" for s in Stage if s in sources)
+
+    lines = [
+        "| from | flags | action | by | guard | to | effects | input |",
+        "|---|---|---|---|---|---|---|---|",
+        "| — | | `place_order` | buyer | offer active, seller not suspended, buyer ≠ seller, tip ≤ cap, "
+        "payment confirmed | `pending` | funds to escrow; acceptance deadline starts | brief |",
+    ]
+    for row in TABLE:
+        flags = ", ".join(f"`{f.value}`" for f in Flag if f in row.flags)
+        who = " or ".join(r.value for r in Role if r in row.by)
+        to = f"`{row.to.value}`" if row.to else "same"
+        if row.action is Action.UNFREEZE:
+            to = "previous stage"
+        effects = "; ".join((effect.__doc__ or effect.__name__).strip() for effect in row.effects) or "—"
+        guard = row.guard.name if row.guard else "—"
+        lines.append(f"| {stages(row.sources)} | {flags} | `{row.action.value}` | {who} | {guard} | {to} | "
+                     f"{effects} | {row.needs.value} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,221 @@
+"""The platform-neutral order card: what one viewer sees of an order, and its plain-text rendering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+
+from core import labels
+from core.buttons import ButtonData
+from core.engine import allowed_actions
+from core.i18n import N_, Text, translate
+from core.model import Deadline, Order, Role, Stage, Viewer
+from core.settings import Settings
+from core.table import TABLE, Needs
+
+#: the marketplace's seven stages, as people know them
+STEPS = (N_("Discussion"), N_("Order"), N_("Acceptance"), N_("Work"), N_("Delivery"), N_("Revision"), N_("Closing"))
+STEP_OF = {
+    Stage.PENDING: 3,
+    Stage.IN_PROGRESS: 4,
+    Stage.DELIVERED: 5,
+    Stage.REVISION_REQUESTED: 6,
+    Stage.REVISION_REFUSED: 6,
+    Stage.COMPLETED: 7,
+    Stage.CANCELLED: 7,
+    Stage.EXPIRED: 7,
+}
+NEEDS = {row.action: row.needs for row in TABLE}
+
+NEXT = {
+    (Stage.PENDING, Role.BUYER): N_("Waiting for the seller to accept. Make sure the brief says everything they need."),
+    (Stage.PENDING, Role.SELLER): N_("Read the brief, then accept or decline before the deadline."),
+    (Stage.IN_PROGRESS, Role.BUYER): N_("The seller is working on your order."),
+    (Stage.IN_PROGRESS, Role.SELLER): N_("Deliver before the deadline."),
+    (Stage.DELIVERED, Role.BUYER): N_("Check the delivery, then complete the order or request a revision."),
+    (Stage.DELIVERED, Role.SELLER): N_("Waiting for the buyer to check your delivery."),
+    (Stage.REVISION_REQUESTED, Role.BUYER): N_("Waiting for the seller's answer to your revision request."),
+    (Stage.REVISION_REQUESTED, Role.SELLER): N_("The buyer asks for a revision: accept or refuse it."),
+    (Stage.REVISION_REFUSED, Role.BUYER): N_("The seller refused the revision: complete the order or open a dispute."),
+    (Stage.REVISION_REFUSED, Role.SELLER): N_("Waiting for the buyer's decision."),
+    (Stage.DISPUTED, Role.MODERATOR): N_("Read the evidence, then decide: refund, pay, split or resume."),
+    (Stage.COMPLETED, Role.BUYER): N_("Completed. Thank you!"),
+}
+NEXT_BY_STAGE = {
+    Stage.DISPUTED: N_("A moderator is handling this order; deadlines are paused."),
+    Stage.COMPLETED: N_("Completed: the seller was paid."),
+    Stage.CANCELLED: N_("Cancelled: the buyer was refunded in full."),
+    Stage.EXPIRED: N_("Expired: the order stayed unfinished too long."),
+}
+LATE = {
+    Role.BUYER: N_("The order is late: you can cancel it for a full refund, or keep waiting."),
+    Role.SELLER: N_("You are late: deliver as soon as possible."),
+}
+CANCELLATION = {
+    Role.BUYER: N_("You asked to cancel; waiting for the seller's answer."),
+    Role.SELLER: N_("The buyer asks to cancel: accept or refuse."),
+}
+OVERDUE = N_("The seller did not answer in time: the buyer can open a dispute.")
+REVIEW_ME = N_("Completed. You can leave a review.")
+
+
+@dataclass(frozen=True)
+class Button:
+    label: Text
+    data: str  # core.buttons payload
+    needs: Needs  # NOTHING: act at once; otherwise ask for input first
+
+
+@dataclass(frozen=True)
+class Card:
+    order_id: str
+    title: str
+    stage: Stage
+    role: Role | None
+    step: int  # 1..7 along STEPS
+    price: int
+    tip: int
+    refunded: int
+    currency: str
+    dates: tuple[tuple[Text, datetime], ...]
+    notes: tuple[Text, ...]
+    next_step: Text
+    buttons: tuple[Button, ...]
+
+
+def order_card(order: Order, viewer: Viewer, now: datetime, settings: Settings) -> Card:
+    role = order.role_of(viewer)
+    actions = allowed_actions(order, viewer, now, settings) if role is not Role.SYSTEM else ()
+    step = STEP_OF.get(order.stage) or STEP_OF.get(order.dispute.previous if order.dispute else Stage.PENDING, 3)
+    dates = [(Text.of(N_("Paid")), order.paid_at)]
+    dates += [(Text.of(labels.DEADLINE[kind]), due) for kind, due in order.deadlines if kind is not Deadline.EXPIRY]
+    if order.closed_at:
+        dates.append((Text.of(N_("Closed")), order.closed_at))
+    return Card(
+        order_id=order.id,
+        title=order.title,
+        stage=order.stage,
+        role=role,
+        step=step,
+        price=order.price,
+        tip=order.tip,
+        refunded=order.refunded,
+        currency=order.currency,
+        dates=tuple(dates),
+        notes=_notes(order, role),
+        next_step=Text.of(_next(order, role)),
+        buttons=tuple(
+            Button(Text.of(labels.ACTION[a]), ButtonData(order.id, a, order.version).encode(), NEEDS[a])
+            for a in actions
+        ),
+    )
+
+
+def _next(order: Order, role: Role | None) -> str:
+    if order.stage is Stage.IN_PROGRESS and role in CANCELLATION and order.cancellation_reason is not None:
+        return CANCELLATION[role]
+    if order.stage is Stage.IN_PROGRESS and role in LATE and order.late:
+        return LATE[role]
+    if order.stage is Stage.COMPLETED and role is Role.BUYER and order.review is None:
+        return REVIEW_ME
+    return NEXT.get((order.stage, role)) or NEXT_BY_STAGE.get(order.stage) or NEXT[(order.stage, Role.BUYER)]
+
+
+def _notes(order: Order, role: Role | None) -> tuple[Text, ...]:
+    notes = []
+    if order.late:
+        notes.append(Text.of(N_("Late: the delivery deadline has passed.")))
+    if order.cancellation_reason is not None:
+        notes.append(Text.of(N_("Cancellation requested: “{reason}”"), reason=order.cancellation_reason))
+    if order.cancellation_answer_overdue or order.revision_answer_overdue:
+        notes.append(Text.of(OVERDUE))
+    if order.proposal is not None:
+        notes.append(Text.of(N_("Partial refund proposed: {amount} (“{reason}”)"),
+                             amount=Money(order.proposal.amount, order.currency), reason=order.proposal.reason))
+    if order.revision_request and order.stage in (Stage.REVISION_REQUESTED, Stage.REVISION_REFUSED):
+        notes.append(Text.of(N_("Revision asked: “{request}”"), request=order.revision_request))
+    if order.dispute is not None and order.stage is Stage.DISPUTED:
+        notes.append(Text.of(N_("Dispute: “{reason}”"), reason=order.dispute.reason))
+    if order.review is not None:
+        verdict = N_("positive") if order.review.positive else N_("negative")
+        notes.append(Text.of(N_("Review ({verdict}): “{comment}”"), verdict=Text.of(verdict), comment=order.review.comment))
+        if order.review.reply:
+            notes.append(Text.of(N_("Seller's reply: “{reply}”"), reply=order.review.reply))
+    return tuple(notes)
+
+
+# --- rendering ------------------------------------------------------------------------------------
+
+_ZERO_DECIMALS = frozenset({"XTR", "JPY", "KRW"})
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: int  # minor units
+    currency: str
+
+    def render(self, lang: str) -> str:
+        if self.currency in _ZERO_DECIMALS:
+            number = f"{self.amount:,}"
+        else:
+            sign = "-" if self.amount < 0 else ""
+            units, cents = divmod(abs(self.amount), 100)
+            number = f"{sign}{units:,}.{cents:02d}"
+        if lang == "fr":
+            number = number.replace(",", "\u202f").replace(".", ",")
+        return f"{number} {self.currency}"
+
+
+def progress_bar(step: int, stage: Stage) -> str:
+    cells = ["●" if i < step else "○" for i in range(1, 8)]
+    cells[step - 1] = "✕" if stage in (Stage.CANCELLED, Stage.EXPIRED) else ("●" if stage.is_terminal else "◉")
+    return "".join(cells)
+
+
+def when(at: datetime, now: datetime, zone: tzinfo, lang: str) -> str:
+    """A date in the reader's zone, with how far it is from now."""
+    local = at.astimezone(zone)
+    stamp = local.strftime("%d/%m/%Y %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M")
+    offset = local.strftime("%z")
+    stamp += f" (UTC{offset[:3]}:{offset[3:]})" if offset else ""
+    delta = at - now
+    span = _span(abs(delta), lang)
+    if abs(delta) < timedelta(minutes=1):
+        return stamp
+    msgid = N_("in {span}") if delta > timedelta(0) else N_("{span} ago")
+    return f"{stamp}, {translate(msgid, lang).format(span=span)}"
+
+
+def _span(delta: timedelta, lang: str) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    d = translate(N_("{n} d"), lang)
+    h = translate(N_("{n} h"), lang)
+    m = translate(N_("{n} min"), lang)
+    if days:
+        return " ".join([d.format(n=days)] + ([h.format(n=hours)] if hours else []))
+    if hours:
+        return " ".join([h.format(n=hours)] + ([m.format(n=minutes)] if minutes else []))
+    return m.format(n=minutes)
+
+
+def render_text(card: Card, lang: str, zone: tzinfo, now: datetime) -> str:
+    """The card as plain text, for any chat that shows text and buttons."""
+    t = lambda msgid, **kw: translate(msgid, lang).format(**kw)  # noqa: E731
+    lines = [t(N_("Order #{order} — {title}"), order=card.order_id, title=card.title)]
+    lines.append(f"{progress_bar(card.step, card.stage)}  {card.step}/7 {translate(STEPS[card.step - 1], lang)}"
+                 f" — {translate(labels.STAGE[card.stage], lang)}")
+    amount = Money(card.price + card.tip, card.currency).render(lang)
+    if card.tip:
+        amount += " " + t(N_("(tip {tip} included)"), tip=Money(card.tip, card.currency).render(lang))
+    lines.append(t(N_("Amount: {amount}"), amount=amount))
+    if card.refunded:
+        lines.append(t(N_("Refunded so far: {amount}"), amount=Money(card.refunded, card.currency).render(lang)))
+    for label, at in card.dates:
+        lines.append(f"{label.render(lang)}: {when(at, now, zone, lang)}")
+    for note in card.notes:
+        lines.append(f"• {note.render(lang)}")
+    lines.append(f"→ {card.next_step.render(lang)}")
+    return "\n".join(lines)
+

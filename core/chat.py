@@ -1,0 +1,74 @@
+"""The chat policy: may this person send to this order now, and if not, why, until when, what unblocks it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from core.i18n import N_, Text
+from core.model import Action, Deadline, Order, Role, Stage, Viewer
+from core.settings import Settings
+
+
+@dataclass(frozen=True)
+class ChatDecision:
+    allowed: bool
+    reason: Text | None = None
+    until: datetime | None = None
+    unblock: tuple[Action, ...] = ()  # what this person can press to reopen the chat
+
+
+OPEN_STAGES = frozenset({Stage.PENDING, Stage.IN_PROGRESS, Stage.REVISION_REQUESTED, Stage.REVISION_REFUSED})
+
+
+def may_send(order: Order, viewer: Viewer, now: datetime, settings: Settings) -> ChatDecision:
+    role = order.role_of(viewer)
+    if role is None or role is Role.SYSTEM:
+        return ChatDecision(False, Text.of(N_("This order is not yours.")))
+    if order.stage is Stage.DISPUTED:
+        if role is Role.MODERATOR and order.dispute.moderator != viewer.account:
+            return ChatDecision(False, Text.of(N_("Take the dispute first to join this order's chat.")),
+                                unblock=(Action.TAKE_DISPUTE,))
+        return ChatDecision(True)
+    if role is Role.MODERATOR:
+        return ChatDecision(False, Text.of(N_("Moderators join an order's chat only during a dispute.")))
+    if order.stage in OPEN_STAGES:
+        return ChatDecision(True)
+    if order.stage is Stage.DELIVERED:
+        until = order.deadline(Deadline.REVIEW_WINDOW)
+        if role is Role.BUYER:
+            return ChatDecision(
+                False,
+                Text.of(N_("The chat is closed while you review the delivery. Complete the order or request a revision to talk to the seller again.")),
+                until,
+                (Action.COMPLETE, Action.REQUEST_REVISION),
+            )
+        return ChatDecision(
+            False,
+            Text.of(N_("The chat is closed while the buyer reviews your delivery. It reopens if they request a revision, or when the order is completed.")),
+            until,
+        )
+    # closed orders keep their chat open for a while
+    until = order.closed_at + settings.chat_after_closing
+    if now < until:
+        return ChatDecision(True, until=until)
+    return ChatDecision(False, Text.of(N_("This order is closed and its chat has ended.")), until)
+
+
+_CONTACTS = re.compile(
+    r"""
+    [\w.+-]+@[\w-]+\.[\w.-]+                           # e-mail
+    | (?:\+|00)?\d[\d\s().-]{7,}\d                     # phone number
+    | (?:https?://)?(?:t\.me|telegram\.me|wa\.me|discord\.gg|discord(?:app)?\.com/users)/\S+
+    | (?<![\w@])@[A-Za-z][\w]{4,31}\b                  # messenger handle
+    """,
+    re.VERBOSE,
+)
+MASK = "[…]"
+
+
+def mask_contacts(text: str) -> tuple[str, bool]:
+    """Hides e-mails, phone numbers and messenger handles; says whether anything was hidden."""
+    masked, count = _CONTACTS.subn(MASK, text)
+    return masked, count > 0

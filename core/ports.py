@@ -1,0 +1,60 @@
+"""The ports the service needs from the outside world: a clock, storage (a unit of work), ids."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Protocol
+
+from core.discussion import CustomOffer
+from core.events import Event, Notice, Outcome
+from core.model import Offer, Order
+from core.timers import Timer, TimerPlan
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+
+class Conflict(Exception):
+    """The order changed between reading and writing it: another action won."""
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Everything an action causes is saved together, or nothing is."""
+
+    async def __aenter__(self) -> UnitOfWork: ...
+    async def __aexit__(self, *exc: object) -> None: ...
+    async def commit(self) -> None: ...
+
+    async def order(self, order_id: str) -> Order | None: ...
+    async def offer(self, offer_id: str) -> Offer | None: ...
+    async def custom_offer(self, custom_offer_id: str) -> CustomOffer | None: ...
+    async def seller_suspended(self, account: str) -> bool: ...
+    async def events(self, order_id: str) -> list[Event]: ...
+
+    async def save(self, before: Order | None, outcome: Outcome, plan: TimerPlan) -> None:
+        """Writes the new order (only if it is still at `before.version`, else raises Conflict), its
+        events, ledger moves, timer changes and one outbox row per notice and recipient identity."""
+
+    async def save_custom_offer(self, custom: CustomOffer) -> None: ...
+    async def notify(self, notice: Notice) -> None:
+        """Queues a notice that is not the result of a transition (a reminder)."""
+
+    async def finish_timer(self, order_id: str, timer: Timer) -> None:
+        """Removes a fired timer so it never fires again."""
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+def new_id(length: int = 8) -> str:
+    """A short id people can type: uppercase letters and digits without look-alikes."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(length))

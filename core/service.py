@@ -1,0 +1,148 @@
+"""Use cases: each opens a unit of work, asks the engine, saves everything it caused, commits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from core import engine, timers
+from core.card import Card, order_card
+from core.chat import ChatDecision, may_send
+from core.discussion import CustomOfferState, check_payable, settle_custom_offer
+from core.events import Notice, Outcome, Refusal, Refused
+from core.i18n import N_, Text
+from core.model import SYSTEM, Action, Option, Order, Payload, Viewer
+from core.ports import Clock, Conflict, UnitOfWorkFactory, new_id
+from core.settings import Settings
+from core.timers import Timer
+
+
+def _missing(what: str) -> Refusal:
+    return Refusal(Refused.UNKNOWN, Text.of(N_("No such {what}."), what=Text.of(what)))
+
+
+NO_ORDER = N_("order")
+NO_OFFER = N_("offer")
+
+
+@dataclass
+class Service:
+    uow: UnitOfWorkFactory
+    clock: Clock
+    settings: Settings
+    ids: Callable[[], str] = new_id
+
+    async def act(self, order_id: str, action: Action, viewer: Viewer, payload: Payload = Payload(),
+                  version: int | None = None) -> Outcome | Refusal:
+        """A person (or the system) acts on an order. Exactly one of two racing actions wins."""
+        now = self.clock.now()
+        async with self.uow() as uow:
+            order = await uow.order(order_id)
+            if order is None:
+                return _missing(NO_ORDER)
+            result = engine.apply(order, action, viewer, now, self.settings, payload, version)
+            if isinstance(result, Refusal):
+                return result
+            try:
+                await uow.save(order, result, timers.plan(order, result.order, now, self.settings))
+                await uow.commit()
+            except Conflict:
+                pass
+            else:
+                return result
+        return await self._lost_race(order_id, viewer, now)
+
+    async def _lost_race(self, order_id: str, viewer: Viewer, now: datetime) -> Refusal:
+        async with self.uow() as uow:
+            current = await uow.order(order_id)
+        return Refusal(
+            Refused.VERSION,
+            Text.of(N_("This was already done or the order has moved on; here is where it stands now.")),
+            engine.allowed_actions(current, viewer, now, self.settings) if current else (),
+            current,
+        )
+
+    async def place(self, offer_id: str, buyer: Viewer, *, paid: int, options: tuple[str, ...] = (),
+                    tip: int = 0, brief: str = "", files: tuple[str, ...] = (), payment_ref: str = "",
+                    custom_offer_id: str | None = None) -> Outcome | Refusal:
+        """A paid checkout becomes an order (from a published offer or a custom offer)."""
+        now = self.clock.now()
+        async with self.uow() as uow:
+            custom = None
+            if custom_offer_id is not None:
+                custom = await uow.custom_offer(custom_offer_id)
+                if custom is None:
+                    return _missing(NO_OFFER)
+                refusal = check_payable(custom, buyer, now)
+                if refusal is not None:
+                    return refusal
+                offer = custom.as_offer()
+            else:
+                offer = await uow.offer(offer_id)
+                if offer is None:
+                    return _missing(NO_OFFER)
+            chosen = _options(offer.options, options)
+            if chosen is None:
+                return Refusal(Refused.INPUT, Text.of(N_("One of the chosen options is not part of this offer.")))
+            result = engine.place_order(
+                self.ids(), offer, buyer, now, self.settings, paid=paid, options=chosen, tip=tip, brief=brief,
+                files=files, payment_ref=payment_ref, seller_suspended=await uow.seller_suspended(offer.seller),
+            )
+            if isinstance(result, Refusal):
+                return result
+            await uow.save(None, result, timers.plan(None, result.order, now, self.settings))
+            if custom is not None:
+                await uow.save_custom_offer(settle_custom_offer(custom, buyer, now, CustomOfferState.PAID,
+                                                                result.order.id))
+            await uow.commit()
+            return result
+
+    async def fire(self, order_id: str, timer: Timer) -> Outcome | Notice | None:
+        """A due timer: the system acts, or the party who must act is reminded. Dropped if no longer relevant."""
+        now = self.clock.now()
+        async with self.uow() as uow:
+            order = await uow.order(order_id)
+            result: Outcome | Notice | None = None
+            if order is not None and timers.still_relevant(order, timer, self.settings):
+                if timer.is_reminder:
+                    reminded = timers.reminder(order, timer, self.settings)
+                    if reminded is not None:
+                        role, text = reminded
+                        result = Notice(order.id, role, text, f"{order.id}:{order.version}:{timer.kind}")
+                        await uow.notify(result)
+                else:
+                    outcome = engine.apply(order, timer.action, SYSTEM, max(now, timer.due), self.settings)
+                    if isinstance(outcome, Outcome):
+                        plan = timers.plan(order, outcome.order, now, self.settings)
+                        try:
+                            await uow.save(order, outcome, plan)
+                        except Conflict:
+                            return None  # a person acted first; the timer is re-planned by their action
+                        result = outcome
+            await uow.finish_timer(order_id, timer)
+            await uow.commit()
+            return result
+
+    async def order(self, order_id: str) -> Order | None:
+        async with self.uow() as uow:
+            return await uow.order(order_id)
+
+    async def card(self, order_id: str, viewer: Viewer) -> Card | Refusal:
+        order = await self.order(order_id)
+        if order is None or order.role_of(viewer) is None:
+            return _missing(NO_ORDER)
+        return order_card(order, viewer, self.clock.now(), self.settings)
+
+    async def chat(self, order_id: str, viewer: Viewer) -> ChatDecision:
+        order = await self.order(order_id)
+        if order is None:
+            return ChatDecision(False, Text.of(N_("No such {what}."), what=Text.of(NO_ORDER)))
+        return may_send(order, viewer, self.clock.now(), self.settings)
+
+
+def _options(available: tuple[Option, ...], wanted: tuple[str, ...]) -> tuple[Option, ...] | None:
+    by_id = {o.id: o for o in available}
+    if len(set(wanted)) != len(wanted) or any(w not in by_id for w in wanted):
+        return None
+    return tuple(by_id[w] for w in wanted)

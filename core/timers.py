@@ -1,0 +1,105 @@
+"""Deadlines and reminders as data: what should be scheduled for an order, and what a fired timer means."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from core.i18n import N_, Text
+from core.model import DEADLINE_ACTION, Action, Deadline, Order, Role
+from core.settings import Settings
+
+#: who must act before each deadline, and so who is reminded
+REMINDED = {
+    Deadline.ACCEPTANCE: Role.SELLER,
+    Deadline.DELIVERY: Role.SELLER,
+    Deadline.CANCELLATION_ANSWER: Role.SELLER,
+    Deadline.REVISION_ANSWER: Role.SELLER,
+    Deadline.REVIEW_WINDOW: Role.BUYER,
+    Deadline.REVISION_REFUSED_CHOICE: Role.BUYER,
+}
+
+REMINDER_TEXT = {
+    Deadline.ACCEPTANCE: N_("Reminder: order #{order} is waiting for you to accept it, or it will be cancelled and refunded."),
+    Deadline.DELIVERY: N_("Reminder: order #{order} is due soon. Deliver it on time."),
+    Deadline.CANCELLATION_ANSWER: N_("Reminder: the buyer of order #{order} asked to cancel; please answer."),
+    Deadline.REVISION_ANSWER: N_("Reminder: the buyer of order #{order} asked for a revision; please accept or refuse it."),
+    Deadline.REVIEW_WINDOW: N_("Reminder: order #{order} will close and pay the seller soon. Complete it or request a revision before then."),
+    Deadline.REVISION_REFUSED_CHOICE: N_("Reminder: order #{order} will close and pay the seller soon. Complete it or open a dispute before then."),
+}
+
+
+@dataclass(frozen=True)
+class Timer:
+    """A row to schedule: a deadline (the system acts) or a reminder (someone is told)."""
+
+    kind: str  # "acceptance" for a deadline, "acceptance@86400" for its reminder 24 h before
+    due: datetime
+
+    @property
+    def deadline(self) -> Deadline:
+        return Deadline(self.kind.split("@")[0])
+
+    @property
+    def is_reminder(self) -> bool:
+        return "@" in self.kind
+
+    @property
+    def action(self) -> Action | None:
+        return None if self.is_reminder else DEADLINE_ACTION[self.deadline]
+
+
+def reminder_kind(deadline: Deadline, before: timedelta) -> str:
+    return f"{deadline.value}@{int(before.total_seconds())}"
+
+
+def timers(order: Order, settings: Settings) -> dict[str, datetime]:
+    """Every timer this order should have now: its running deadlines, and a reminder before each one.
+
+    A reminder is kept only if it falls inside the deadline's own window (after it started).
+    """
+    out: dict[str, datetime] = {}
+    for deadline, due in order.deadlines:
+        out[deadline.value] = due
+        for before in settings.reminders.get(deadline, ()):
+            if before > timedelta(0):
+                out[reminder_kind(deadline, before)] = due - before
+    return out
+
+
+@dataclass(frozen=True)
+class TimerPlan:
+    """How the scheduled timers change when an order moves from one version to the next."""
+
+    cancel: tuple[str, ...]
+    schedule: tuple[Timer, ...]
+
+
+def plan(before: Order | None, after: Order, now: datetime, settings: Settings) -> TimerPlan:
+    """Timers to cancel and to (re)schedule. Reminders already in the past are not scheduled anew:
+    a reminder that is due now but still pending stays pending (it is unchanged), so none is lost."""
+    old = timers(before, settings) if before is not None else {}
+    new = timers(after, settings)
+    cancel = tuple(sorted(kind for kind, due in old.items() if new.get(kind) != due))
+    schedule = tuple(
+        Timer(kind, due)
+        for kind, due in sorted(new.items())
+        if old.get(kind) != due and (not Timer(kind, due).is_reminder or due > now)
+    )
+    return TimerPlan(cancel, schedule)
+
+
+def still_relevant(order: Order, timer: Timer, settings: Settings) -> bool:
+    """A fired timer is acted on only if the order still wants exactly it (else it is dropped)."""
+    return timers(order, settings).get(timer.kind) == timer.due
+
+
+def reminder(order: Order, timer: Timer, settings: Settings) -> tuple[Role, Text] | None:
+    """Who to remind and what to say, or None if the thing was already done."""
+    if not timer.is_reminder or not still_relevant(order, timer, settings):
+        return None
+    deadline = timer.deadline
+    role = REMINDED.get(deadline)
+    if role is None:
+        return None
+    return role, Text.of(REMINDER_TEXT[deadline], order=order.id, title=order.title)

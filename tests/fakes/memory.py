@@ -1,0 +1,91 @@
+"""An in-memory unit of work: the storage port without a database, for testing the service."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from core.discussion import CustomOffer
+from core.events import Event, Notice, Outcome
+from core.ledger import Ledger
+from core.model import Offer, Order
+from core.ports import Conflict
+from core.timers import Timer, TimerPlan
+
+
+@dataclass
+class Store:
+    orders: dict[str, Order] = field(default_factory=dict)
+    offers: dict[str, Offer] = field(default_factory=dict)
+    custom_offers: dict[str, CustomOffer] = field(default_factory=dict)
+    suspended: set[str] = field(default_factory=set)
+    events: list[Event] = field(default_factory=list)
+    ledger: Ledger = field(default_factory=Ledger)
+    timers: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    outbox: list[Notice] = field(default_factory=list)
+
+
+class MemoryUnitOfWork:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def __aenter__(self) -> MemoryUnitOfWork:
+        self.work = copy.deepcopy(self.store)  # changes are seen only after commit
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.work = None
+
+    async def commit(self) -> None:
+        self.store.__dict__.update(self.work.__dict__)
+
+    async def order(self, order_id: str) -> Order | None:
+        return self.work.orders.get(order_id)
+
+    async def offer(self, offer_id: str) -> Offer | None:
+        return self.work.offers.get(offer_id)
+
+    async def custom_offer(self, custom_offer_id: str) -> CustomOffer | None:
+        return self.work.custom_offers.get(custom_offer_id)
+
+    async def seller_suspended(self, account: str) -> bool:
+        return account in self.work.suspended
+
+    async def events(self, order_id: str) -> list[Event]:
+        return [e for e in self.work.events if e.order_id == order_id]
+
+    async def save(self, before: Order | None, outcome: Outcome, plan: TimerPlan) -> None:
+        order = outcome.order
+        current = self.store.orders.get(order.id)  # the committed state: another unit may have won
+        if (current.version if current else None) != (before.version if before else None):
+            raise Conflict(order.id)
+        self.work.orders[order.id] = order
+        self.work.events.extend(outcome.events)
+        for move in outcome.moves:
+            self.work.ledger.post(move)
+        for kind in plan.cancel:
+            self.work.timers.pop((order.id, kind), None)
+        for timer in plan.schedule:
+            self.work.timers[(order.id, timer.kind)] = timer.due
+        self.work.outbox.extend(outcome.notices)
+
+    async def save_custom_offer(self, custom: CustomOffer) -> None:
+        self.work.custom_offers[custom.id] = custom
+
+    async def notify(self, notice: Notice) -> None:
+        self.work.outbox.append(notice)
+
+    async def finish_timer(self, order_id: str, timer: Timer) -> None:
+        self.work.timers.pop((order_id, timer.kind), None)
+
+
+class FakeClock:
+    def __init__(self, now: datetime | None = None) -> None:
+        self.current = now or datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, delta: timedelta) -> None:
+        self.current += delta

@@ -1,0 +1,182 @@
+"""The chat policy, timers and reminders, the order card, button payloads and seller statistics."""
+
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from core.buttons import BadButton, ButtonData
+from core.card import Money, order_card, progress_bar, render_text
+from core.chat import may_send, mask_contacts
+from core.engine import apply, place_order
+from core.model import SYSTEM, Action, Offer, Payload, Stage, Viewer
+from core.settings import Settings
+from core.stats import seller_stats
+from core.timers import plan, timers
+
+S = Settings()
+T0 = datetime(2026, 2, 2, 8, 0, tzinfo=timezone.utc)
+BUYER, SELLER, MOD = Viewer("ben"), Viewer("ana"), Viewer("mo", moderator=True)
+OFFER = Offer("logo", "ana", "A logo", "", 10_000, "EUR", 3)
+
+
+def placed(order_id="X1", now=T0):
+    return place_order(order_id, OFFER, BUYER, now, S, paid=10_000, brief="A fox")
+
+
+def run(order, *steps):
+    """Applies (action, viewer, payload) steps, failing loudly on a refusal; returns outcomes."""
+    outcomes = []
+    for action, viewer, *rest in steps:
+        result = apply(order, action, viewer, rest[1] if len(rest) > 1 else T0, S, rest[0] if rest else Payload())
+        assert not hasattr(result, "code"), result.render("en")
+        outcomes.append(result)
+        order = result.order
+    return order, outcomes
+
+
+def delivered():
+    order, _ = run(placed().order, (Action.ACCEPT, SELLER), (Action.DELIVER, SELLER, Payload(text="done")))
+    return order
+
+
+# chat
+
+def test_the_chat_is_open_while_the_seller_works():
+    order, _ = run(placed().order, (Action.ACCEPT, SELLER))
+    assert may_send(order, BUYER, T0, S).allowed and may_send(order, SELLER, T0, S).allowed
+
+
+def test_the_chat_is_blocked_both_ways_during_the_delivery_window_and_says_until_when_and_how_to_reopen_it():
+    order = delivered()
+    buyer, seller = may_send(order, BUYER, T0, S), may_send(order, SELLER, T0, S)
+    assert not buyer.allowed and not seller.allowed
+    assert buyer.until == T0 + S.review_window
+    assert buyer.unblock == (Action.COMPLETE, Action.REQUEST_REVISION) and seller.unblock == ()
+    assert "revision" in buyer.reason.render("en")
+
+
+def test_a_revision_request_reopens_the_chat():
+    order, _ = run(delivered(), (Action.REQUEST_REVISION, BUYER, Payload(text="bigger fox")))
+    assert may_send(order, SELLER, T0, S).allowed
+
+
+def test_a_dispute_chat_is_three_way_with_the_moderator_who_took_it():
+    order, _ = run(delivered(), (Action.OPEN_DISPUTE, SELLER, Payload(text="no answer")))
+    assert not may_send(order, MOD, T0, S).allowed
+    order, _ = run(order, (Action.TAKE_DISPUTE, MOD))
+    assert all(may_send(order, v, T0, S).allowed for v in (BUYER, SELLER, MOD))
+    assert not may_send(order, Viewer("mo2", moderator=True), T0, S).allowed
+
+
+def test_the_chat_stays_open_seven_days_after_closing_then_ends():
+    order, _ = run(delivered(), (Action.COMPLETE, BUYER))
+    assert may_send(order, BUYER, T0 + timedelta(days=6), S).allowed
+    assert not may_send(order, BUYER, T0 + timedelta(days=7), S).allowed
+
+
+def test_strangers_cannot_write_in_an_order_chat():
+    assert not may_send(placed().order, Viewer("eve"), T0, S).allowed
+
+
+@pytest.mark.parametrize("text", ["write me at ana.b@example.org", "call +33 6 12 34 56 78", "t.me/anabiz",
+                                  "ping me @ana_design on insta", "discord.gg/abcdef"])
+def test_contact_details_are_masked_and_flagged(text):
+    masked, flagged = mask_contacts(text)
+    assert flagged and masked != text and "[…]" in masked
+
+
+def test_ordinary_messages_are_left_alone():
+    assert mask_contacts("The logo is 300 px wide, version 2.1, ready at 14:30") == (
+        "The logo is 300 px wide, version 2.1, ready at 14:30", False)
+
+
+# timers
+
+def test_each_deadline_gets_the_reminders_set_for_it():
+    order = placed().order
+    assert timers(order, S) == {
+        "acceptance": T0 + timedelta(hours=48),
+        "acceptance@86400": T0 + timedelta(hours=24),
+        "acceptance@7200": T0 + timedelta(hours=46),
+        "expiry": T0 + S.expiry,
+    }
+
+
+def test_a_move_cancels_the_old_stage_timers_and_schedules_the_new_ones_without_touching_the_rest():
+    before = placed().order
+    after, _ = run(before, (Action.ACCEPT, SELLER))
+    change = plan(before, after, T0, S)
+    assert set(change.cancel) == {"acceptance", "acceptance@86400", "acceptance@7200"}
+    assert {t.kind for t in change.schedule} == {"delivery", "delivery@86400"}
+
+
+def test_reminders_already_in_the_past_are_not_scheduled_anew():
+    short = Offer("x", "ana", "x", "", 100, "EUR", 1)
+    order = place_order("X2", short, BUYER, T0, S, paid=100, brief="b").order
+    accepted, _ = run(order, (Action.ACCEPT, SELLER))
+    change = plan(order, accepted, T0 + timedelta(hours=1), S)
+    assert "delivery@86400" not in {t.kind for t in change.schedule}  # due at T0, already past
+
+
+# cards
+
+def test_the_card_shows_the_progress_the_dates_and_exactly_the_allowed_buttons_in_french():
+    order = delivered()
+    card = order_card(order, BUYER, T0, S)
+    assert card.step == 5
+    assert [b.data for b in card.buttons] == ["o:X1:complete:3", "o:X1:request_revision:3",
+                                              "o:X1:report_delivery:3", "o:X1:open_dispute:3"]
+    text = render_text(card, "fr", ZoneInfo("Europe/Paris"), T0)
+    assert "●●●●◉○○" in text and "100,00 EUR" in text and "09:00" in text
+
+
+def test_a_stranger_sees_no_buttons_and_the_system_gets_none_either():
+    assert order_card(placed().order, Viewer("eve"), T0, S).buttons == ()
+    assert order_card(placed().order, SYSTEM, T0, S).buttons == ()
+
+
+def test_a_cancelled_order_shows_a_crossed_last_step():
+    assert progress_bar(7, Stage.CANCELLED) == "●●●●●●✕" and progress_bar(7, Stage.COMPLETED) == "●●●●●●●"
+
+
+def test_money_is_shown_from_minor_units_per_language_and_currency():
+    assert Money(123456, "EUR").render("en") == "1,234.56 EUR"
+    assert Money(123456, "EUR").render("fr") == "1\u202f234,56 EUR"
+    assert Money(250, "XTR").render("en") == "250 XTR"
+
+
+# buttons
+
+def test_button_payloads_round_trip_and_fit_telegram():
+    data = ButtonData("ABCDEFGHJKLMNPQRSTUV", Action.WITHDRAW_PARTIAL_REFUND, 999_999_999)
+    assert ButtonData.decode(data.encode()) == data and len(data.encode().encode()) <= 64
+
+
+@pytest.mark.parametrize("forged", ["", "o:X1:accept", "o:X1:steal:1", "x:X1:accept:1", "o:X 1:accept:1",
+                                    "o:X1:accept:-1", "o:X1:accept:01", "o:X1:accept:1:2", "o:" + "A" * 21 + ":accept:1"])
+def test_forged_button_payloads_are_rejected(forged):
+    with pytest.raises(BadButton):
+        ButtonData.decode(forged)
+
+
+# statistics
+
+def test_seller_statistics_come_from_events():
+    a = placed("A")
+    late_start = T0 + timedelta(hours=10)
+    order_a, outs_a = run(a.order, (Action.ACCEPT, SELLER, Payload(), T0 + timedelta(hours=2)),
+                          (Action.DELIVER, SELLER, Payload(text="x"), T0 + timedelta(days=1)),
+                          (Action.COMPLETE, BUYER, Payload(positive=True), T0 + timedelta(days=2)))
+    b = placed("B", late_start)
+    _, outs_b = run(b.order, (Action.ACCEPT, SELLER, Payload(), late_start + timedelta(hours=4)),
+                    (Action.CANCEL, SELLER, Payload(), late_start + timedelta(hours=5)))
+    c = placed("C")
+    _, outs_c = run(c.order, (Action.CANCEL, BUYER))  # the buyer's own choice: not the seller's failure
+    events = [e for r in (a, *outs_a, b, *outs_b, c, *outs_c) for e in r.events]
+    stats = seller_stats("ana", events)
+    assert stats.orders == 3 and stats.deliveries == 1 and stats.on_time_rate == 1.0
+    assert stats.completion_rate == 0.5
+    assert stats.median_time_to_accept == timedelta(hours=3)
+    assert stats.positive_reviews == 1
+    assert seller_stats("someone else", events).orders == 0

@@ -1,0 +1,159 @@
+"""The use cases over the in-memory unit of work: what a chat adapter calls."""
+
+from datetime import timedelta
+
+import pytest
+
+from core.discussion import CustomOfferState, open_discussion, send_custom_offer
+from core.events import Outcome, Refusal, Refused
+from core.ledger import escrow, seller
+from core.model import SYSTEM, Action, Offer, Option, Payload, Stage, Viewer
+from core.service import Service
+from core.settings import Settings
+from core.timers import Timer
+from tests.fakes.memory import FakeClock, MemoryUnitOfWork, Store
+
+BUYER, SELLER = Viewer("ben"), Viewer("ana")
+OFFER = Offer("logo", "ana", "A logo", "Vector logo", 10_000, "EUR", 3,
+              options=(Option("express", "Express", 2_000, 0), Option("source", "Source files", 1_000, 1)))
+
+
+@pytest.fixture
+def world():
+    store = Store(offers={OFFER.id: OFFER})
+    clock = FakeClock()
+    ids = iter(f"O{i}" for i in range(1, 100))
+    return store, clock, Service(lambda: MemoryUnitOfWork(store), clock, Settings(), lambda: next(ids))
+
+
+async def due_timers(store, service, clock):
+    """What the scheduler does: fire every due timer, oldest first."""
+    fired = []
+    for (order_id, kind), due in sorted(store.timers.items(), key=lambda kv: kv[1]):
+        if due <= clock.now():
+            fired.append((kind, await service.fire(order_id, Timer(kind, due))))
+    return fired
+
+
+async def test_a_paid_checkout_places_an_order_with_the_chosen_options_and_schedules_its_deadlines(world):
+    store, clock, service = world
+    result = await service.place("logo", BUYER, paid=12_000, options=("source",), tip=1_000,
+                                 brief="A fox")
+    assert isinstance(result, Outcome)
+    order = store.orders["O1"]
+    assert order.price == 11_000 and order.delivery_days == 4
+    assert store.ledger.balance(escrow("O1")) == 11_000 + order.tip
+    assert store.timers[("O1", "acceptance")] == clock.now() + timedelta(hours=48)
+    assert store.timers[("O1", "acceptance@7200")] == clock.now() + timedelta(hours=46)
+    assert [n.to.value for n in store.outbox] == ["seller"]
+
+
+async def test_an_unknown_option_or_offer_is_refused_and_nothing_is_stored(world):
+    store, _, service = world
+    assert (await service.place("logo", BUYER, paid=10_000, options=("gold",))).code is Refused.INPUT
+    assert (await service.place("nope", BUYER, paid=10_000)).code is Refused.UNKNOWN
+    assert store.orders == {} and store.ledger.total() == 0
+
+
+async def test_a_double_tap_succeeds_once_and_the_second_tap_is_told_it_is_already_done(world):
+    store, _, service = world
+    await service.place("logo", BUYER, paid=10_000, brief="A fox")
+    first = await service.act("O1", Action.ACCEPT, SELLER, version=1)
+    second = await service.act("O1", Action.ACCEPT, SELLER, version=1)
+    assert isinstance(first, Outcome) and first.order.stage is Stage.IN_PROGRESS
+    assert isinstance(second, Refusal) and second.code is Refused.VERSION
+    assert second.order.version == 2 and Action.DELIVER in second.allowed
+    assert [e.action for e in store.events] == [Action.PLACE_ORDER, Action.ACCEPT]
+
+
+async def test_a_race_lost_between_reading_and_writing_changes_nothing(world):
+    store, _, service = world
+    await service.place("logo", BUYER, paid=10_000, brief="A fox")
+
+    class Racing(MemoryUnitOfWork):
+        async def save(self, before, outcome, plan):  # the buyer cancels while the seller's accept is in flight
+            racing = await service.act("O1", Action.CANCEL, BUYER)
+            assert isinstance(racing, Outcome)
+            await super().save(before, outcome, plan)
+
+    racing_service = Service(lambda: Racing(store), service.clock, service.settings)
+    lost = await racing_service.act("O1", Action.ACCEPT, SELLER)
+    assert isinstance(lost, Refusal) and lost.code is Refused.VERSION
+    assert store.orders["O1"].stage is Stage.CANCELLED and lost.order.stage is Stage.CANCELLED
+    assert store.ledger.total() == 0 and store.ledger.resolved == {"O1": "refund"}
+
+
+async def test_reminders_fire_before_the_acceptance_deadline_and_the_deadline_cancels_and_refunds(world):
+    store, clock, service = world
+    await service.place("logo", BUYER, paid=10_000, brief="A fox")
+    clock.advance(timedelta(hours=24))
+    [(kind, notice)] = await due_timers(store, service, clock)
+    assert kind == "acceptance@86400" and notice.to.value == "seller"
+    clock.advance(timedelta(hours=30))  # the bot was down past the 2 h reminder and the deadline
+    fired = dict(await due_timers(store, service, clock))
+    assert fired["acceptance"].order.stage is Stage.CANCELLED
+    assert store.orders["O1"].resolution.value == "refunded" and store.timers == {}
+
+
+async def test_a_reminder_about_something_already_done_is_dropped(world):
+    store, clock, service = world
+    await service.place("logo", BUYER, paid=10_000, brief="A fox")
+    stale = Timer("acceptance@86400", store.timers[("O1", "acceptance@86400")])
+    await service.act("O1", Action.ACCEPT, SELLER)
+    clock.advance(timedelta(hours=24))
+    outbox_before = len(store.outbox)
+    assert await service.fire("O1", stale) is None
+    assert len(store.outbox) == outbox_before
+
+
+async def test_silence_after_delivery_completes_the_order_and_pays_the_seller(world):
+    store, clock, service = world
+    await service.place("logo", BUYER, paid=10_000, brief="A fox")
+    await service.act("O1", Action.ACCEPT, SELLER)
+    await service.act("O1", Action.DELIVER, SELLER, Payload(text="Here"))
+    assert (await service.chat("O1", BUYER)).allowed is False
+    clock.advance(timedelta(days=7))
+    fired = dict(await due_timers(store, service, clock))
+    assert fired["review_window"].order.stage is Stage.COMPLETED
+    assert store.ledger.balance(seller("ana")) == 10_000
+    assert (await service.chat("O1", BUYER)).allowed is True
+
+
+async def test_a_custom_offer_is_paid_once_within_its_validity(world):
+    store, clock, service = world
+    talk = open_discussion("D1", OFFER, BUYER, clock.now())
+    custom = send_custom_offer("C1", talk, SELLER, clock.now(), service.settings, title="Logo + card",
+                               description="Both", price=15_000, currency="EUR", delivery_days=5)
+    store.custom_offers["C1"] = custom
+    first = await service.place("", BUYER, paid=15_000, custom_offer_id="C1", brief="Fox")
+    again = await service.place("", BUYER, paid=15_000, custom_offer_id="C1", brief="Fox")
+    assert isinstance(first, Outcome) and first.order.delivery_days == 5
+    assert isinstance(again, Refusal) and again.code is Refused.STAGE
+    assert store.custom_offers["C1"].state is CustomOfferState.PAID and store.custom_offers["C1"].order_id == "O1"
+
+
+async def test_an_expired_custom_offer_cannot_be_paid(world):
+    store, clock, service = world
+    talk = open_discussion("D1", OFFER, BUYER, clock.now())
+    store.custom_offers["C1"] = send_custom_offer("C1", talk, SELLER, clock.now(), service.settings, title="X",
+                                                  description="", price=5_000, currency="EUR", delivery_days=2)
+    clock.advance(timedelta(days=7))
+    refusal = await service.place("", BUYER, paid=5_000, custom_offer_id="C1")
+    assert refusal.code is Refused.STAGE and "expired" in refusal.render("en")
+
+
+async def test_cards_are_shown_to_parties_and_moderators_only(world):
+    store, _, service = world
+    await service.place("logo", BUYER, paid=10_000, brief="A fox")
+    card = await service.card("O1", SELLER)
+    assert [b.data for b in card.buttons] == ["o:O1:accept:1", "o:O1:decline:1"]
+    assert isinstance(await service.card("O1", Viewer("eve")), Refusal)
+    assert (await service.card("O1", Viewer("mod", moderator=True))).buttons[0].data == "o:O1:freeze:1"
+
+
+async def test_the_system_cannot_be_impersonated_by_a_person_pressing_a_deadline_action(world):
+    store, _, service = world
+    await service.place("logo", BUYER, paid=10_000, brief="A fox")
+    refusal = await service.act("O1", Action.ACCEPTANCE_TIMEOUT, BUYER)
+    assert refusal.code is Refused.ROLE and store.orders["O1"].stage is Stage.PENDING
+    assert (await service.act("O1", Action.ACCEPTANCE_TIMEOUT, SYSTEM)).code is Refused.CONDITION
