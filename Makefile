@@ -23,7 +23,7 @@ test: $(STAMP)
 # re-extract user-facing strings and recompile the catalogs after changing them
 i18n: $(STAMP)
 	$(BIN)/pybabel extract --no-location --omit-header -k N_ -o core/locale/comptoir.pot core storage bots
-	$(BIN)/pybabel update --no-fuzzy-matching --omit-header -i core/locale/comptoir.pot -d core/locale -D comptoir
+	$(BIN)/pybabel update --no-fuzzy-matching -i core/locale/comptoir.pot -d core/locale -D comptoir
 	$(BIN)/pybabel compile -d core/locale -D comptoir
 
 clean:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, tzinfo
 from core import labels
 from core.buttons import ButtonData
 from core.engine import allowed_actions
-from core.i18n import N_, Text, translate
+from core.i18n import N_, Money, Text, translate
 from core.model import Deadline, Order, Role, Stage, Viewer
 from core.settings import Settings
 from core.table import TABLE, Needs
@@ -133,7 +133,7 @@ def _notes(order: Order, role: Role | None) -> tuple[Text, ...]:
         notes.append(Text.of(N_("Partial refund proposed: {amount} (“{reason}”)"),
                              amount=Money(order.proposal.amount, order.currency), reason=order.proposal.reason))
     if order.revision_request and order.stage in (Stage.REVISION_REQUESTED, Stage.REVISION_REFUSED):
-        notes.append(Text.of(N_("Revision asked: “{request}”"), request=order.revision_request))
+        notes.append(Text.of(N_("Revision requested: “{request}”"), request=order.revision_request))
     if order.dispute is not None and order.stage is Stage.DISPUTED:
         notes.append(Text.of(N_("Dispute: “{reason}”"), reason=order.dispute.reason))
     if order.review is not None:
@@ -145,26 +145,6 @@ def _notes(order: Order, role: Role | None) -> tuple[Text, ...]:
 
 
 # --- rendering ------------------------------------------------------------------------------------
-
-_ZERO_DECIMALS = frozenset({"XTR", "JPY", "KRW"})
-
-
-@dataclass(frozen=True)
-class Money:
-    amount: int  # minor units
-    currency: str
-
-    def render(self, lang: str) -> str:
-        if self.currency in _ZERO_DECIMALS:
-            number = f"{self.amount:,}"
-        else:
-            sign = "-" if self.amount < 0 else ""
-            units, cents = divmod(abs(self.amount), 100)
-            number = f"{sign}{units:,}.{cents:02d}"
-        if lang == "fr":
-            number = number.replace(",", "\u202f").replace(".", ",")
-        return f"{number} {self.currency}"
-
 
 def progress_bar(step: int, stage: Stage) -> str:
     cells = ["●" if i < step else "○" for i in range(1, 8)]
@@ -213,7 +193,7 @@ def render_text(card: Card, lang: str, zone: tzinfo, now: datetime) -> str:
     if card.refunded:
         lines.append(t(N_("Refunded so far: {amount}"), amount=Money(card.refunded, card.currency).render(lang)))
     for label, at in card.dates:
-        lines.append(f"{label.render(lang)}: {when(at, now, zone, lang)}")
+        lines.append(t(N_("{label}: {date}"), label=label.render(lang), date=when(at, now, zone, lang)))
     for note in card.notes:
         lines.append(f"• {note.render(lang)}")
     lines.append(f"→ {card.next_step.render(lang)}")

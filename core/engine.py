@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from core import labels, ledger
 from core.events import Event, Notice, Outcome, Refusal, Refused
-from core.i18n import N_, Text
+from core.i18n import N_, Money, Text
 from core.model import (
     ACTION_DEADLINE,
     TERMINAL,
@@ -118,7 +118,8 @@ def _check(needs: Needs, payload: Payload, order: Order, settings: Settings) -> 
     if needs is Needs.AMOUNT:
         amount = payload.amount
         if not isinstance(amount, int) or isinstance(amount, bool) or not 0 < amount < order.held:
-            return Text.of(N_("The amount must be more than 0 and less than the {held} held."), held=order.held)
+            return Text.of(N_("The amount must be more than 0 and less than the funds held ({held})."),
+                           held=Money(order.held, order.currency))
     if needs is Needs.DAYS:
         days = payload.days
         if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_DAYS:
@@ -310,7 +311,7 @@ def place_order(
     if any(o not in offer.options for o in options) or len(set(options)) != len(options):
         return refuse(Refused.INPUT, N_("One of the chosen options is not part of this offer."))
     if not isinstance(tip, int) or tip < 0 or tip > settings.tip_cap(price):
-        return refuse(Refused.INPUT, N_("The tip can be at most {percent} % of the price."), percent=settings.tip_cap_percent)
+        return refuse(Refused.INPUT, N_("The tip can be at most {cap}."), cap=Money(settings.tip_cap(price), offer.currency))
     if len(brief) > settings.max_text:
         return refuse(Refused.INPUT, N_("This text is too long ({length} characters; the limit is {limit})."),
                       length=len(brief), limit=settings.max_text)

@@ -50,3 +50,40 @@ class Text:
     def render(self, lang: str) -> str:
         values = {k: (v.render(lang) if hasattr(v, "render") else v) for k, v in self.params}
         return translate(self.msgid, lang).format(**values)
+
+
+_ZERO_DECIMALS = frozenset({"XTR", "JPY", "KRW"})
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: int  # minor units
+    currency: str
+
+    def render(self, lang: str) -> str:
+        if self.currency in _ZERO_DECIMALS:
+            number = f"{self.amount:,}"
+        else:
+            sign = "-" if self.amount < 0 else ""
+            units, cents = divmod(abs(self.amount), 100)
+            number = f"{sign}{units:,}.{cents:02d}"
+        if lang == "fr":
+            number = number.replace(",", "\u202f").replace(".", ",")
+        return f"{number} {self.currency}"
+
+
+def to_json(value: object) -> object:
+    """A Text (with nested Text and Money) as plain JSON data, for the outbox."""
+    if isinstance(value, Text):
+        return {"t": value.msgid, "p": {k: to_json(v) for k, v in value.params}}
+    if isinstance(value, Money):
+        return {"m": [value.amount, value.currency]}
+    return value
+
+
+def from_json(data: object) -> object:
+    if isinstance(data, dict) and "t" in data:
+        return Text(data["t"], tuple(sorted((k, from_json(v)) for k, v in data["p"].items())))
+    if isinstance(data, dict) and "m" in data:
+        return Money(*data["m"])
+    return data

@@ -60,7 +60,7 @@ ACTION = {
     Action.REVISION_ANSWER_OVERDUE: N_("revision answer deadline passed"),
     Action.REVISION_CHOICE_TIMEOUT: N_("revision choice period ended"),
     Action.EXPIRE: N_("expired after the maximum duration"),
-    Action.PLACE_ORDER: N_("Order"),
+    Action.PLACE_ORDER: N_("Place the order"),
 }
 
 DEADLINE = {

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Protocol
 
 from core.discussion import CustomOffer
 from core.events import Event, Notice, Outcome
-from core.model import Offer, Order
+from core.i18n import Text
+from core.model import Offer, Order, Role
 from core.timers import Timer, TimerPlan
 
 
@@ -52,6 +54,41 @@ class UnitOfWork(Protocol):
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One notification for one person on one platform, taken from the outbox."""
+
+    dedupe_key: str
+    platform: str
+    chat_id: str
+    account_id: str
+    language: str
+    timezone: str
+    order_id: str | None
+    role: Role
+    text: Text
+
+
+class RetryLater(Exception):
+    """The platform asked us to wait (Telegram's retry_after, Discord's retry-after) or failed for now."""
+
+    def __init__(self, after: float | None = None, reason: str = "") -> None:
+        super().__init__(reason or f"retry after {after}s")
+        self.after = after
+
+
+class Undeliverable(Exception):
+    """This message can never be delivered (the person blocked the bot, the chat is gone)."""
+
+
+class Notifier(Protocol):
+    """Sends one notification on one platform; returns the platform's id of the message sent."""
+
+    platform: str
+
+    async def send(self, message: Outgoing) -> str: ...
 
 
 def new_id(length: int = 8) -> str:

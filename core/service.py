@@ -18,12 +18,12 @@ from core.settings import Settings
 from core.timers import Timer
 
 
-def _missing(what: str) -> Refusal:
-    return Refusal(Refused.UNKNOWN, Text.of(N_("No such {what}."), what=Text.of(what)))
+NO_ORDER = N_("This order does not exist.")
+NO_OFFER = N_("This offer does not exist.")
 
 
-NO_ORDER = N_("order")
-NO_OFFER = N_("offer")
+def _missing(msgid: str) -> Refusal:
+    return Refusal(Refused.UNKNOWN, Text.of(msgid))
 
 
 @dataclass
@@ -137,7 +137,7 @@ class Service:
     async def chat(self, order_id: str, viewer: Viewer) -> ChatDecision:
         order = await self.order(order_id)
         if order is None:
-            return ChatDecision(False, Text.of(N_("No such {what}."), what=Text.of(NO_ORDER)))
+            return ChatDecision(False, Text.of(NO_ORDER))
         return may_send(order, viewer, self.clock.now(), self.settings)
 
 

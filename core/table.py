@@ -102,6 +102,11 @@ FROZEN = Guard(
     lambda o, now, s: o.dispute is not None and o.dispute.frozen,
     N_("Only an order frozen by a moderator can be unfrozen; decide the dispute instead."),
 )
+ACCEPTED_BEFORE = Guard(
+    "the seller had accepted",
+    lambda o, now, s: o.dispute is not None and o.accepted_at is not None,
+    N_("The seller never accepted this order, so it cannot resume: unfreeze it or refund the buyer."),
+)
 NOT_TAKEN = Guard(
     "not yet taken",
     lambda o, now, s: o.dispute is not None and o.dispute.moderator is None,
@@ -338,7 +343,7 @@ TABLE: tuple[Row, ...] = (
     Row(DSP, Action.REFUND_ALL, by(M), Stage.CANCELLED, (refund_all, decided), needs=Needs.REASON),
     Row(DSP, Action.PAY_SELLER, by(M), Stage.COMPLETED, (release, decided), needs=Needs.REASON),
     Row(DSP, Action.SPLIT, by(M), Stage.COMPLETED, (split, decided), needs=Needs.AMOUNT),
-    Row(DSP, Action.RESUME, by(M), Stage.IN_PROGRESS, (resume, decided), needs=Needs.DAYS),
+    Row(DSP, Action.RESUME, by(M), Stage.IN_PROGRESS, (resume, decided), ACCEPTED_BEFORE, needs=Needs.DAYS),
     Row(OPEN - DSP, Action.FREEZE, by(M), Stage.DISPUTED, (freeze,), needs=Needs.REASON),
     Row(DSP, Action.UNFREEZE, by(M), None, (unfreeze,), FROZEN, needs=Needs.REASON),
     Row(OPEN - DSP, Action.EXPIRE, by(SYS), Stage.EXPIRED, (pay_platform,), due(Deadline.EXPIRY)),
