@@ -1,0 +1,98 @@
+"""The outbox relay: sends queued notifications through each platform's Notifier, at least once.
+
+Retries back off exponentially and honour the platform's retry_after; a row is marked sent as soon
+as the platform accepted it, and a dedupe key already recorded as sent is never sent again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+
+from core.ports import Clock, Notifier, Outgoing, RetryLater, Undeliverable
+from storage.outbox import Outbox
+
+log = logging.getLogger(__name__)
+
+#: how long to wait before looking again for someone who has not started the bot yet
+UNREACHABLE_RECHECK = timedelta(minutes=5)
+
+
+@dataclass
+class RelayPolicy:
+    batch: int = 50
+    max_attempts: int = 10
+    backoff: float = 2.0  # seconds before the first retry, doubled each time
+    max_backoff: float = 600.0
+    lease: timedelta = timedelta(seconds=60)
+
+
+class Relay:
+    def __init__(self, outbox: Outbox, notifiers: dict[str, Notifier], clock: Clock,
+                 policy: RelayPolicy | None = None) -> None:
+        self.outbox = outbox
+        self.notifiers = notifiers
+        self.clock = clock
+        self.policy = policy or RelayPolicy()
+
+    async def drain(self) -> int:
+        """Sends everything due now, batch after batch; returns how many were sent."""
+        total = 0
+        while True:
+            sent, claimed = await self.tick()
+            total += sent
+            if claimed < self.policy.batch:
+                return total
+
+    async def tick(self) -> tuple[int, int]:
+        """One batch: (sent, claimed). Each chat's messages go out in order; chats go out concurrently."""
+        now = self.clock.now()
+        claimed = await self.outbox.claim(now, self.policy.batch, self.policy.lease)
+        by_chat: dict[tuple[str, str], list] = defaultdict(list)
+        for row_id, attempts, message in claimed:
+            if message is None or message.platform not in self.notifiers:
+                # not reachable here yet (never started the bot, or platform not run by this process)
+                await self.outbox.later(row_id, now + UNREACHABLE_RECHECK, "recipient not reachable yet", False)
+                continue
+            by_chat[(message.platform, message.chat_id)].append((row_id, attempts, message))
+        results = await asyncio.gather(*(self._send_chat(items) for items in by_chat.values()))
+        return sum(results), len(claimed)
+
+    async def _send_chat(self, items: list[tuple[int, int, Outgoing]]) -> int:
+        sent = 0
+        for row_id, attempts, message in items:
+            sent += await self._send(row_id, attempts, message)
+        return sent
+
+    async def _send(self, row_id: int, attempts: int, message: Outgoing) -> int:
+        if await self.outbox.was_sent(message.dedupe_key):  # accepted before a crash: never twice
+            await self.outbox.sent(row_id, self.clock.now(), message, "")
+            return 0
+        try:
+            message_id = await self.notifiers[message.platform].send(message)
+        except RetryLater as wait:
+            delay = wait.after if wait.after is not None else self._backoff(attempts)
+            await self._retry(row_id, attempts, str(wait), delay, counts=wait.after is None)
+            return 0
+        except Undeliverable as gone:
+            await self.outbox.failed(row_id, self.clock.now(), f"undeliverable: {gone}")
+            return 0
+        except Exception as error:  # noqa: BLE001 — a platform library failing must not stop the relay
+            log.warning("sending %s failed: %r", message.dedupe_key, error)
+            await self._retry(row_id, attempts, repr(error), self._backoff(attempts), counts=True)
+            return 0
+        await self.outbox.sent(row_id, self.clock.now(), message, str(message_id))
+        return 1
+
+    def _backoff(self, attempts: int) -> float:
+        return min(self.policy.backoff * 2**attempts, self.policy.max_backoff)
+
+    async def _retry(self, row_id: int, attempts: int, error: str, delay: float, counts: bool) -> None:
+        now = self.clock.now()
+        if counts and attempts + 1 >= self.policy.max_attempts:
+            await self.outbox.failed(row_id, now, error)
+        else:
+            await self.outbox.later(row_id, now + timedelta(seconds=delay), error, counts)

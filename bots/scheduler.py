@@ -1,0 +1,62 @@
+"""Time: APScheduler only drives two polls; deadlines themselves are rows in our own tables.
+
+One APScheduler job per deadline would drop late jobs, remove a job before running it, and
+double-run jobs across processes. Instead, every `poll` seconds we claim the due timer rows (a
+lease, SKIP LOCKED on PostgreSQL) and apply them through the service, and we drain the outbox.
+A deadline that passed while the bot was down is due at the first poll, however late.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, timezone
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from bots.relay import Relay
+from core.service import Service
+from storage.claims import TimerQueue
+
+log = logging.getLogger(__name__)
+
+
+class Timekeeper:
+    """Fires due timers: the system's deadline actions and the reminders."""
+
+    def __init__(self, queue: TimerQueue, service: Service, batch: int = 100,
+                 lease: timedelta = timedelta(seconds=60)) -> None:
+        self.queue = queue
+        self.service = service
+        self.batch = batch
+        self.lease = lease
+
+    async def tick(self) -> int:
+        """Claims one batch of due timers and fires them; returns how many were claimed."""
+        claimed = await self.queue.claim(self.service.clock.now(), self.batch, self.lease)
+        for order_id, timer in claimed:
+            try:
+                await self.service.fire(order_id, timer)
+            except Exception:  # noqa: BLE001 — one bad timer must not stop the others; its lease expires
+                log.exception("timer %s of order %s failed; it will be retried", timer.kind, order_id)
+        return len(claimed)
+
+    async def drain(self) -> int:
+        total = 0
+        while True:
+            claimed = await self.tick()
+            total += claimed
+            if claimed < self.batch:
+                return total
+
+
+def start_scheduler(timekeeper: Timekeeper, relay: Relay, poll_seconds: float, relay_seconds: float) -> AsyncIOScheduler:
+    """Starts the two polls on the running event loop. Polls never overlap themselves, and a poll
+    that was late simply runs (no misfire is dropped: the work is in the tables, not in the job)."""
+    scheduler = AsyncIOScheduler(job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
+    scheduler.add_job(timekeeper.drain, "interval", seconds=poll_seconds, id="timers", next_run_time=_now())
+    scheduler.add_job(relay.drain, "interval", seconds=relay_seconds, id="outbox", next_run_time=_now())
+    scheduler.start()
+    return scheduler
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)  # APScheduler's own wall clock: when to poll, not what is due

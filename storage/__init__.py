@@ -1,0 +1,1 @@
+"""Durable storage for the order engine: the only package that imports SQLAlchemy."""

@@ -1,0 +1,112 @@
+"""People: one account, one or more chat identities, a language, a time zone, one-time link codes."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.ports import new_id
+from storage.tables import accounts, audit_log, identities, link_codes
+
+LINK_CODE_LIFETIME = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Account:
+    id: str
+    display_name: str
+    language: str
+    timezone: str
+    moderator: bool
+    suspended: bool
+
+
+@dataclass(frozen=True)
+class Identity:
+    platform: str
+    external_id: str
+    account_id: str
+    chat_id: str | None
+    username: str | None
+
+
+def _account(row) -> Account:
+    return Account(row.id, row.display_name, row.language, row.timezone, row.moderator, row.suspended)
+
+
+class Accounts:
+    def __init__(self, conn: AsyncConnection, clock) -> None:
+        self.conn = conn
+        self.clock = clock
+
+    async def get(self, account_id: str) -> Account | None:
+        row = (await self.conn.execute(select(accounts).where(accounts.c.id == account_id))).first()
+        return _account(row) if row else None
+
+    async def by_identity(self, platform: str, external_id: str) -> Account | None:
+        row = (await self.conn.execute(
+            select(accounts).join(identities, identities.c.account_id == accounts.c.id)
+            .where(identities.c.platform == platform, identities.c.external_id == str(external_id)))).first()
+        return _account(row) if row else None
+
+    async def identities(self, account_id: str) -> list[Identity]:
+        rows = await self.conn.execute(select(identities).where(identities.c.account_id == account_id))
+        return [Identity(r.platform, r.external_id, r.account_id, r.chat_id, r.username) for r in rows]
+
+    async def ensure(self, platform: str, external_id: str, *, name: str = "", language: str = "en",
+                     timezone: str = "UTC", chat_id: str | None = None, username: str | None = None,
+                     moderator: bool | None = None) -> Account:
+        """The account behind this identity, created on first sight; the chat and name are kept current."""
+        found = await self.by_identity(platform, external_id)
+        if found is None:
+            account_id = new_id(10)
+            await self.conn.execute(accounts.insert().values(
+                id=account_id, display_name=name[:200], language=language, timezone=timezone,
+                moderator=bool(moderator), suspended=False, created_at=self.clock.now()))
+            await self.conn.execute(identities.insert().values(
+                platform=platform, external_id=str(external_id), account_id=account_id,
+                chat_id=chat_id, username=username))
+            return await self.get(account_id)
+        changes = {k: v for k, v in (("chat_id", chat_id), ("username", username)) if v is not None}
+        if changes:
+            await self.conn.execute(update(identities).where(
+                identities.c.platform == platform, identities.c.external_id == str(external_id)).values(**changes))
+        if moderator is not None and moderator != found.moderator:
+            await self.conn.execute(update(accounts).where(accounts.c.id == found.id).values(moderator=moderator))
+        return await self.get(found.id)
+
+    async def set_preferences(self, account_id: str, *, language: str | None = None, timezone: str | None = None) -> None:
+        changes = {k: v for k, v in (("language", language), ("timezone", timezone)) if v is not None}
+        if changes:
+            await self.conn.execute(update(accounts).where(accounts.c.id == account_id).values(**changes))
+
+    async def suspend(self, moderator_id: str, account_id: str, suspended: bool, reason: str) -> None:
+        await self.conn.execute(update(accounts).where(accounts.c.id == account_id).values(suspended=suspended))
+        await self.conn.execute(audit_log.insert().values(
+            actor_id=moderator_id, action="suspend" if suspended else "unsuspend", subject=f"account:{account_id}",
+            reason=reason, at=self.clock.now()))
+
+    async def new_link_code(self, account_id: str) -> str:
+        """A one-time code that attaches another platform's identity to this account."""
+        code = "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(8))
+        await self.conn.execute(link_codes.insert().values(
+            code=code, account_id=account_id, expires_at=self.clock.now() + LINK_CODE_LIFETIME))
+        return code
+
+    async def link(self, code: str, platform: str, external_id: str, *, chat_id: str | None = None,
+                   username: str | None = None) -> Account | None:
+        """Moves this identity onto the code's account. None if the code is unknown or expired."""
+        row = (await self.conn.execute(select(link_codes).where(link_codes.c.code == code.strip().upper()))).first()
+        if row is None or row.expires_at <= self.clock.now():
+            return None
+        await self.conn.execute(delete(link_codes).where(link_codes.c.code == row.code))
+        await self.conn.execute(delete(identities).where(
+            identities.c.platform == platform, identities.c.external_id == str(external_id)))
+        await self.conn.execute(identities.insert().values(
+            platform=platform, external_id=str(external_id), account_id=row.account_id, chat_id=chat_id,
+            username=username))
+        return await self.get(row.account_id)

@@ -1,0 +1,320 @@
+"""The database schema: SQLAlchemy Core tables, the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timezone
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timestamps are stored in UTC and always come back timezone-aware (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+Time = UTCDateTime
+Id = String(40)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("display_name", String(200), nullable=False, default=""),
+    Column("language", String(8), nullable=False, default="en"),
+    Column("timezone", String(64), nullable=False, default="UTC"),
+    Column("moderator", Boolean, nullable=False, default=False),
+    Column("suspended", Boolean, nullable=False, default=False),
+    Column("created_at", Time, nullable=False),
+)
+
+identities = Table(
+    "identities",
+    metadata,
+    Column("platform", String(16), nullable=False),
+    Column("external_id", String(64), nullable=False),
+    Column("account_id", Id, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("chat_id", String(64), nullable=True),  # where the bot can write to them; None until they start it
+    Column("username", String(200), nullable=True),
+    PrimaryKeyConstraint("platform", "external_id"),
+)
+
+link_codes = Table(
+    "link_codes",
+    metadata,
+    Column("code", String(16), primary_key=True),
+    Column("account_id", Id, ForeignKey("accounts.id"), nullable=False),
+    Column("expires_at", Time, nullable=False),
+)
+
+offers = Table(
+    "offers",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("seller_id", Id, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("title", String(200), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("price", BigInteger, nullable=False),
+    Column("currency", String(8), nullable=False),
+    Column("delivery_days", Integer, nullable=False),
+    Column("revisions", Integer, nullable=True),
+    Column("revision_days", Integer, nullable=True),
+    Column("contact_allowed", Boolean, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("updated_at", Time, nullable=False),
+)
+
+offer_options = Table(
+    "offer_options",
+    metadata,
+    Column("offer_id", Id, ForeignKey("offers.id"), nullable=False),
+    Column("id", Id, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("price", BigInteger, nullable=False),
+    Column("extra_days", Integer, nullable=False),
+    PrimaryKeyConstraint("offer_id", "id"),
+)
+
+discussions = Table(
+    "discussions",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("offer_id", Id, ForeignKey("offers.id"), nullable=False),
+    Column("buyer_id", Id, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("seller_id", Id, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("opened_at", Time, nullable=False),
+)
+
+custom_offers = Table(
+    "custom_offers",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("discussion_id", Id, ForeignKey("discussions.id"), nullable=False, index=True),
+    Column("buyer_id", Id, ForeignKey("accounts.id"), nullable=False),
+    Column("seller_id", Id, ForeignKey("accounts.id"), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("price", BigInteger, nullable=False),
+    Column("currency", String(8), nullable=False),
+    Column("delivery_days", Integer, nullable=False),
+    Column("sent_at", Time, nullable=False),
+    Column("expires_at", Time, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("order_id", Id, nullable=True),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("stage", String(32), nullable=False, index=True),
+    Column("buyer_id", Id, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("seller_id", Id, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("offer_id", Id, nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("price", BigInteger, nullable=False),
+    Column("tip", BigInteger, nullable=False),
+    Column("refunded", BigInteger, nullable=False),
+    Column("currency", String(8), nullable=False),
+    Column("delivery_days", Integer, nullable=False),
+    Column("revision_days", Integer, nullable=False),
+    Column("revisions_allowed", Integer, nullable=True),
+    Column("revisions_used", Integer, nullable=False),
+    Column("brief", Text, nullable=False),
+    Column("brief_files", JSON, nullable=False),
+    Column("late", Boolean, nullable=False),
+    Column("cancellation_reason", Text, nullable=True),
+    Column("cancellation_answer_overdue", Boolean, nullable=False),
+    Column("refused_cancellations", Integer, nullable=False),
+    Column("revision_request", Text, nullable=True),
+    Column("revision_answer_overdue", Boolean, nullable=False),
+    # value objects that are always read with the order
+    Column("deadlines", JSON, nullable=False),
+    Column("deliveries", JSON, nullable=False),
+    Column("proposal", JSON, nullable=True),
+    Column("dispute", JSON, nullable=True),
+    Column("resolution", String(16), nullable=True),
+    Column("payment_ref", String(200), nullable=False),
+    Column("paid_at", Time, nullable=False),
+    Column("accepted_at", Time, nullable=True),
+    Column("closed_at", Time, nullable=True),
+)
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("order_id", Id, ForeignKey("orders.id"), primary_key=True),
+    Column("seller_id", Id, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("positive", Boolean, nullable=False),
+    Column("comment", Text, nullable=False),
+    Column("at", Time, nullable=False),
+    Column("reply", Text, nullable=True),
+    Column("reply_at", Time, nullable=True),
+)
+
+order_events = Table(
+    "order_events",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("order_id", Id, ForeignKey("orders.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("actor", Id, nullable=False),
+    Column("at", Time, nullable=False),
+    Column("before", String(32), nullable=True),
+    Column("after", String(32), nullable=False),
+    Column("data", JSON, nullable=False),
+    # the log is append-only and an order version happens once
+    UniqueConstraint("order_id", "version", name="uq_order_events_order_version"),
+)
+
+chat_messages = Table(
+    "chat_messages",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("order_id", Id, ForeignKey("orders.id"), nullable=False, index=True),
+    Column("sender_id", Id, ForeignKey("accounts.id"), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("platform", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("flagged", Boolean, nullable=False),
+    Column("at", Time, nullable=False),
+)
+
+attachments = Table(
+    "attachments",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("message_id", BigInteger, ForeignKey("chat_messages.id"), nullable=True, index=True),
+    Column("order_id", Id, ForeignKey("orders.id"), nullable=False, index=True),
+    Column("platform", String(16), nullable=False),
+    Column("file_ref", String(300), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("mime", String(100), nullable=False),
+    Column("size", BigInteger, nullable=True),
+)
+
+ledger_entries = Table(
+    "ledger_entries",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("tx_id", String(80), nullable=False),
+    Column("order_id", Id, nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("account", String(80), nullable=False, index=True),
+    Column("amount", BigInteger, nullable=False),
+    Column("at", Time, nullable=False),
+    UniqueConstraint("tx_id", "account", name="uq_ledger_entries_tx_account"),
+)
+
+# an order's escrow is settled once: the database refuses a second settlement
+settlements = Table(
+    "settlements",
+    metadata,
+    Column("order_id", Id, ForeignKey("orders.id"), primary_key=True),
+    Column("tx_id", String(80), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("at", Time, nullable=False),
+)
+
+# at most one live timer per order and kind: the primary key says so
+timers = Table(
+    "timers",
+    metadata,
+    Column("order_id", Id, ForeignKey("orders.id"), nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("due_at", Time, nullable=False),
+    Column("claimed_until", Time, nullable=True),
+    PrimaryKeyConstraint("order_id", "kind"),
+    Index("ix_timers_due_at", "due_at"),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("dedupe_key", String(200), nullable=False, unique=True),
+    Column("order_id", Id, nullable=True, index=True),
+    Column("account_id", Id, ForeignKey("accounts.id"), nullable=False),
+    Column("role", String(16), nullable=False),
+    # the identity written to; its chat is looked up when sending (it may not exist yet: the person
+    # has not started the bot), so a notice waits instead of being lost
+    Column("platform", String(16), nullable=False),
+    Column("external_id", String(64), nullable=False),
+    Column("text", JSON, nullable=False),
+    Column("created_at", Time, nullable=False),
+    Column("next_attempt_at", Time, nullable=False),
+    Column("claimed_until", Time, nullable=True),
+    Column("attempts", Integer, nullable=False),
+    Column("sent_at", Time, nullable=True),
+    Column("failed_at", Time, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Index("ix_outbox_pending", "sent_at", "failed_at", "next_attempt_at"),
+)
+
+# messages already sent to a platform, so an old order card can be edited when the order moves
+platform_messages = Table(
+    "platform_messages",
+    metadata,
+    Column("platform", String(16), nullable=False),
+    Column("chat_id", String(64), nullable=False),
+    Column("message_id", String(64), nullable=False),
+    Column("order_id", Id, nullable=True, index=True),
+    Column("account_id", Id, nullable=True),
+    Column("kind", String(16), nullable=False),
+    Column("dedupe_key", String(200), nullable=True, unique=True),
+    Column("at", Time, nullable=False),
+    PrimaryKeyConstraint("platform", "chat_id", "message_id"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("actor_id", Id, nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("subject", String(80), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("at", Time, nullable=False),
+)

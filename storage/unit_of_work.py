@@ -1,0 +1,206 @@
+"""The unit of work: one database transaction in which an action's every consequence is saved, or none."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from core.discussion import CustomOffer
+from core.events import Event, Notice, Outcome
+from core.i18n import to_json
+from core.ledger import Ledger
+from core.model import Offer, Order, Role
+from core.ports import Conflict
+from core.timers import Timer, TimerPlan
+from storage import mapping
+from storage.accounts import Accounts
+from storage.tables import (
+    accounts,
+    custom_offers,
+    identities,
+    ledger_entries,
+    offer_options,
+    offers,
+    order_events,
+    orders,
+    outbox,
+    reviews,
+    settlements,
+    timers,
+)
+
+
+async def insert_ignoring_duplicates(conn: AsyncConnection, table, rows: list[dict]) -> None:
+    """Inserts rows, skipping those whose unique key is already there (the outbox's dedupe keys)."""
+    if not rows:
+        return
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    await conn.execute(dialect.insert(table).on_conflict_do_nothing(), rows)
+
+
+class SqlUnitOfWork:
+    def __init__(self, engine: AsyncEngine, clock) -> None:
+        self.engine = engine
+        self.clock = clock
+
+    async def __aenter__(self) -> SqlUnitOfWork:
+        self.conn = await self.engine.connect()
+        await self.conn.begin()
+        self.accounts = Accounts(self.conn, self.clock)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        try:
+            if self.conn.in_transaction():
+                await self.conn.rollback()
+        finally:
+            await self.conn.close()
+
+    async def commit(self) -> None:
+        try:
+            await self.conn.commit()
+        except IntegrityError as error:  # a unique key another transaction took first
+            raise Conflict(str(error)) from error
+
+    # reading
+
+    async def order(self, order_id: str) -> Order | None:
+        row = (await self.conn.execute(select(orders).where(orders.c.id == order_id))).first()
+        if row is None:
+            return None
+        review = (await self.conn.execute(select(reviews).where(reviews.c.order_id == order_id))).first()
+        return mapping.order_from(row, review)
+
+    async def offer(self, offer_id: str) -> Offer | None:
+        row = (await self.conn.execute(select(offers).where(offers.c.id == offer_id))).first()
+        if row is None:
+            return None
+        options = (await self.conn.execute(select(offer_options).where(offer_options.c.offer_id == offer_id))).all()
+        return mapping.offer_from(row, options)
+
+    async def custom_offer(self, custom_offer_id: str) -> CustomOffer | None:
+        row = (await self.conn.execute(select(custom_offers).where(custom_offers.c.id == custom_offer_id))).first()
+        return mapping.custom_offer_from(row) if row else None
+
+    async def seller_suspended(self, account: str) -> bool:
+        return bool(await self.conn.scalar(select(accounts.c.suspended).where(accounts.c.id == account)))
+
+    async def events(self, order_id: str) -> list[Event]:
+        rows = await self.conn.execute(
+            select(order_events).where(order_events.c.order_id == order_id).order_by(order_events.c.version))
+        return [mapping.event_from(r) for r in rows]
+
+    # writing
+
+    async def save_offer(self, offer: Offer) -> None:
+        row, options = mapping.offer_rows(offer, self.clock.now())
+        if await self.conn.scalar(select(exists().where(offers.c.id == offer.id))):
+            await self.conn.execute(update(offers).where(offers.c.id == offer.id).values(**row))
+            await self.conn.execute(delete(offer_options).where(offer_options.c.offer_id == offer.id))
+        else:
+            await self.conn.execute(offers.insert().values(**row))
+        if options:
+            await self.conn.execute(offer_options.insert(), options)
+
+    async def save_custom_offer(self, custom: CustomOffer) -> None:
+        row = mapping.custom_offer_row(custom)
+        if await self.conn.scalar(select(exists().where(custom_offers.c.id == custom.id))):
+            await self.conn.execute(update(custom_offers).where(custom_offers.c.id == custom.id).values(**row))
+        else:
+            await self.conn.execute(custom_offers.insert().values(**row))
+
+    async def save(self, before: Order | None, outcome: Outcome, plan: TimerPlan) -> None:
+        order = outcome.order
+        row = mapping.order_row(order)
+        if before is None:
+            try:
+                async with self.conn.begin_nested():
+                    await self.conn.execute(orders.insert().values(**row))
+            except IntegrityError as error:
+                raise Conflict(order.id) from error
+        else:
+            done = await self.conn.execute(
+                update(orders).where(orders.c.id == order.id, orders.c.version == before.version).values(**row))
+            if done.rowcount != 1:
+                raise Conflict(order.id)
+        if order.review is not None and order.review != (before.review if before else None):
+            await self.conn.execute(delete(reviews).where(reviews.c.order_id == order.id))
+            await self.conn.execute(reviews.insert().values(**mapping.review_row(order)))
+        if outcome.events:
+            await self.conn.execute(order_events.insert(), [mapping.event_row(e) for e in outcome.events])
+        await self._post(outcome)
+        if plan.cancel:
+            await self.conn.execute(delete(timers).where(timers.c.order_id == order.id, timers.c.kind.in_(plan.cancel)))
+        if plan.schedule:
+            await self.conn.execute(timers.insert(), [
+                {"order_id": order.id, "kind": t.kind, "due_at": t.due, "claimed_until": None} for t in plan.schedule])
+        for notice in outcome.notices:
+            await self.notify(notice, order)
+
+    async def _post(self, outcome: Outcome) -> None:
+        for tx in outcome.moves:
+            await self.conn.execute(ledger_entries.insert(), [
+                {"tx_id": tx.id, "order_id": tx.order_id, "kind": tx.kind, "account": account, "amount": amount,
+                 "at": tx.at} for account, amount in tx.postings])
+            if tx.kind in Ledger.RESOLUTIONS:
+                try:
+                    async with self.conn.begin_nested():
+                        await self.conn.execute(settlements.insert().values(
+                            order_id=tx.order_id, tx_id=tx.id, kind=tx.kind, at=tx.at))
+                except IntegrityError as error:
+                    raise Conflict(f"escrow of {tx.order_id} already settled") from error
+
+    async def notify(self, notice: Notice, order: Order | None = None) -> None:
+        """One outbox row per recipient identity (a person on Telegram and Discord hears on both)."""
+        order = order or await self.order(notice.order_id)
+        if notice.to is Role.BUYER:
+            who = [order.buyer]
+        elif notice.to is Role.SELLER:
+            who = [order.seller]
+        elif order.dispute is not None and order.dispute.moderator:
+            who = [order.dispute.moderator]
+        else:
+            who = list(await self.conn.scalars(select(accounts.c.id).where(accounts.c.moderator.is_(True))))
+        if not who:
+            return
+        found = await self.conn.execute(select(identities.c.account_id, identities.c.platform,
+                                               identities.c.external_id).where(identities.c.account_id.in_(who)))
+        now = self.clock.now()
+        await insert_ignoring_duplicates(self.conn, outbox, [
+            {"dedupe_key": f"{notice.key}:{r.platform}:{r.external_id}", "order_id": notice.order_id,
+             "account_id": r.account_id, "role": notice.to.value, "platform": r.platform,
+             "external_id": r.external_id, "text": to_json(notice.text), "created_at": now,
+             "next_attempt_at": now, "attempts": 0}
+            for r in found])
+
+    async def finish_timer(self, order_id: str, timer: Timer) -> None:
+        await self.conn.execute(delete(timers).where(
+            timers.c.order_id == order_id, timers.c.kind == timer.kind, timers.c.due_at == timer.due))
+
+    # reading across orders
+
+    async def orders_of(self, account: str, stages=None, limit: int = 10, offset: int = 0) -> list[Order]:
+        query = select(orders).where((orders.c.buyer_id == account) | (orders.c.seller_id == account))
+        if stages:
+            query = query.where(orders.c.stage.in_([s.value for s in stages]))
+        rows = await self.conn.execute(query.order_by(orders.c.paid_at.desc(), orders.c.id).limit(limit).offset(offset))
+        return [mapping.order_from(r) for r in rows]
+
+    async def count_orders_of(self, account: str, stages=None) -> int:
+        query = select(func.count()).select_from(orders).where(
+            (orders.c.buyer_id == account) | (orders.c.seller_id == account))
+        if stages:
+            query = query.where(orders.c.stage.in_([s.value for s in stages]))
+        return await self.conn.scalar(query)
+
+    async def balances(self) -> dict[str, int]:
+        rows = await self.conn.execute(
+            select(ledger_entries.c.account, func.sum(ledger_entries.c.amount)).group_by(ledger_entries.c.account))
+        return {account: int(total) for account, total in rows}
+
+    async def pending_timers(self, order_id: str) -> dict[str, object]:
+        rows = await self.conn.execute(select(timers.c.kind, timers.c.due_at).where(timers.c.order_id == order_id))
+        return dict(rows.all())
+

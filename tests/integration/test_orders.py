@@ -1,0 +1,161 @@
+"""Orders through the service on a real database: saved whole, raced, timed, notified."""
+
+import asyncio
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from bots.scheduler import Timekeeper
+from core.events import Outcome, Refusal, Refused
+from core.ledger import escrow, seller
+from core.model import SYSTEM, Action, Payload, Stage, Viewer
+from core.service import Service
+from storage.claims import TimerQueue
+from storage.tables import order_events, outbox, settlements, timers
+from storage.unit_of_work import SqlUnitOfWork
+from tests.integration.conftest import people
+
+
+async def count(engine, query):
+    async with engine.connect() as conn:
+        return await conn.scalar(query)
+
+
+async def placed(service, ids, brief="A fox") -> str:
+    result = await service.place("logo", Viewer(ids["buyer"]), paid=11_000, options=("source",), brief=brief)
+    assert isinstance(result, Outcome), result
+    return result.order.id
+
+
+async def test_an_order_reads_back_exactly_as_the_engine_left_it(engine, service, clock):
+    ids = await people(engine, clock)
+    order_id = await placed(service, ids)
+    buyer, sell = Viewer(ids["buyer"]), Viewer(ids["seller"])
+    await service.act(order_id, Action.ACCEPT, sell)
+    await service.act(order_id, Action.PROPOSE_PARTIAL_REFUND, buyer, Payload(text="less", amount=1_000))
+    await service.act(order_id, Action.REQUEST_CANCELLATION, buyer, Payload(text="changed my mind"))
+    await service.act(order_id, Action.DELIVER, sell, Payload(text="Here", files=("fox.svg",)))
+    await service.act(order_id, Action.OPEN_DISPUTE, sell, Payload(text="no answer"))
+    last = await service.act(order_id, Action.TAKE_DISPUTE, Viewer(ids["moderator"], moderator=True))
+    assert await service.order(order_id) == last.order
+    done = await service.act(order_id, Action.SPLIT, Viewer(ids["moderator"], moderator=True),
+                             Payload(text="fair", amount=4_000))
+    await service.act(order_id, Action.REVIEW, buyer, Payload(positive=False, text="meh"))
+    final = await service.act(order_id, Action.REPLY_REVIEW, sell, Payload(text="sorry"))
+    assert done.order.stage is Stage.COMPLETED
+    assert await service.order(order_id) == final.order
+    async with SqlUnitOfWork(engine, clock) as uow:
+        events = await uow.events(order_id)
+        balances = await uow.balances()
+    assert [e.version for e in events] == list(range(1, len(events) + 1))
+    assert balances[escrow(order_id)] == 0 and balances[seller(ids["seller"])] == 7_000
+    assert sum(balances.values()) == 0
+
+
+async def test_a_refusal_writes_nothing(engine, service, clock):
+    ids = await people(engine, clock)
+    order_id = await placed(service, ids, brief="")
+    refusal = await service.act(order_id, Action.ACCEPT, Viewer(ids["seller"]))
+    assert refusal.code is Refused.CONDITION
+    assert await count(engine, select(func.count()).select_from(order_events)) == 1
+
+
+async def race(service, order_id, *moves):
+    return await asyncio.gather(*(service.act(order_id, action, viewer, payload, version)
+                                  for action, viewer, payload, version in moves))
+
+
+async def test_a_double_tap_has_exactly_one_winner(engine, service, clock):
+    ids = await people(engine, clock)
+    for _ in range(10):
+        order_id = await placed(service, ids)
+        tap = (Action.ACCEPT, Viewer(ids["seller"]), Payload(), 1)
+        results = await race(service, order_id, tap, tap)
+        assert sorted(type(r).__name__ for r in results) == ["Outcome", "Refusal"]
+        loser = next(r for r in results if isinstance(r, Refusal))
+        assert loser.code is Refused.VERSION and loser.order.stage is Stage.IN_PROGRESS
+
+
+async def test_buyer_cancelling_as_the_seller_accepts_has_exactly_one_winner_and_one_money_movement(
+        engine, service, clock):
+    ids = await people(engine, clock)
+    for _ in range(10):
+        order_id = await placed(service, ids)
+        results = await race(service, order_id, (Action.ACCEPT, Viewer(ids["seller"]), Payload(), None),
+                             (Action.CANCEL, Viewer(ids["buyer"]), Payload(), None))
+        winners = [r for r in results if isinstance(r, Outcome)]
+        assert len(winners) == 1
+        stage = (await service.order(order_id)).stage
+        assert stage is winners[0].order.stage
+    assert await count(engine, select(func.count()).select_from(settlements)) <= 10
+
+
+async def test_a_deadline_firing_as_the_seller_accepts_has_exactly_one_winner(engine, service, clock):
+    ids = await people(engine, clock)
+    queue = TimerQueue(engine)
+    keeper = Timekeeper(queue, service)
+    order_ids = [await placed(service, ids) for _ in range(10)]
+    clock.advance(timedelta(hours=48))
+    results = await asyncio.gather(keeper.drain(), *(service.act(o, Action.ACCEPT, Viewer(ids["seller"]))
+                                                    for o in order_ids))
+    for order_id, accepted in zip(order_ids, results[1:]):
+        order = await service.order(order_id)
+        if isinstance(accepted, Outcome):
+            assert order.stage is Stage.IN_PROGRESS
+        else:
+            assert order.stage is Stage.CANCELLED and accepted.code in (Refused.VERSION, Refused.STAGE)
+    await keeper.drain()
+    async with SqlUnitOfWork(engine, clock) as uow:
+        assert sum((await uow.balances()).values()) == 0
+
+
+async def test_deadlines_that_passed_while_the_bot_was_down_fire_on_the_first_poll(engine, service, clock):
+    ids = await people(engine, clock)
+    order_id = await placed(service, ids)
+    clock.advance(timedelta(days=30))  # down for a month: reminders and the deadline are all overdue
+    fired = await Timekeeper(TimerQueue(engine), service).drain()
+    order = await service.order(order_id)
+    assert order.stage is Stage.CANCELLED and fired == 3
+    assert await count(engine, select(func.count()).select_from(timers)) == 0
+    # overdue timers fire oldest first, so both reminders went out before the deadline cancelled the order
+    reminders = await count(engine, select(func.count()).select_from(outbox).where(outbox.c.role == "seller",
+                                                                                    outbox.c.dedupe_key.like("%@%")))
+    assert reminders == 2
+
+
+async def test_a_reminder_is_dropped_when_the_thing_was_done(engine, service, clock):
+    ids = await people(engine, clock)
+    order_id = await placed(service, ids)
+    await service.act(order_id, Action.ACCEPT, Viewer(ids["seller"]))
+    clock.advance(timedelta(hours=25))
+    await Timekeeper(TimerQueue(engine), service).drain()
+    assert await count(engine, select(func.count()).select_from(outbox).where(outbox.c.dedupe_key.like("%acceptance@%"))) == 0
+
+
+async def test_notifications_are_written_with_the_transition_for_every_identity_of_the_recipient(
+        engine, service, clock):
+    ids = await people(engine, clock)
+    async with SqlUnitOfWork(engine, clock) as uow:  # the seller also uses Discord
+        code = await uow.accounts.new_link_code(ids["seller"])
+        await uow.accounts.link(code, "discord", "D200", chat_id="dm-200")
+        await uow.commit()
+    order_id = await placed(service, ids)
+    async with engine.connect() as conn:
+        rows = (await conn.execute(select(outbox.c.platform, outbox.c.role).where(outbox.c.order_id == order_id))).all()
+    assert sorted(rows) == [("discord", "seller"), ("telegram", "seller")]
+
+
+async def test_the_system_acts_only_through_due_timers(engine, service, clock):
+    ids = await people(engine, clock)
+    order_id = await placed(service, ids)
+    refusal = await service.act(order_id, Action.ACCEPTANCE_TIMEOUT, SYSTEM)
+    assert refusal.code is Refused.CONDITION
+
+
+async def test_two_services_on_one_database_see_each_others_work(engine, clock, settings):
+    first = Service(lambda: SqlUnitOfWork(engine, clock), clock, settings)
+    second = Service(lambda: SqlUnitOfWork(engine, clock), clock, settings)
+    ids = await people(engine, clock)
+    order_id = await placed(first, ids)
+    assert isinstance(await second.act(order_id, Action.ACCEPT, Viewer(ids["seller"]), version=1), Outcome)
+    assert (await first.act(order_id, Action.ACCEPT, Viewer(ids["seller"]), version=1)).code is Refused.VERSION
