@@ -159,14 +159,14 @@ def when(at: datetime, now: datetime, zone: tzinfo, lang: str) -> str:
     offset = local.strftime("%z")
     stamp += f" (UTC{offset[:3]}:{offset[3:]})" if offset else ""
     delta = at - now
-    span = _span(abs(delta), lang)
     if abs(delta) < timedelta(minutes=1):
         return stamp
     msgid = N_("in {span}") if delta > timedelta(0) else N_("{span} ago")
-    return f"{stamp}, {translate(msgid, lang).format(span=span)}"
+    return f"{stamp}, {translate(msgid, lang).format(span=span(abs(delta), lang))}"
 
 
-def _span(delta: timedelta, lang: str) -> str:
+def span(delta: timedelta, lang: str) -> str:
+    """A duration as people say it: "2 d 3 h", "45 min"."""
     minutes = int(delta.total_seconds() // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)

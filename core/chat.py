@@ -12,6 +12,18 @@ from core.settings import Settings
 
 
 @dataclass(frozen=True)
+class ChatMessage:
+    order_id: str
+    sender: str
+    role: Role
+    platform: str
+    text: str
+    files: tuple[str, ...]
+    flagged: bool  # contact details were masked; moderators see the flag
+    at: datetime
+
+
+@dataclass(frozen=True)
 class ChatDecision:
     allowed: bool
     reason: Text | None = None
@@ -54,6 +66,14 @@ def may_send(order: Order, viewer: Viewer, now: datetime, settings: Settings) ->
     if now < until:
         return ChatDecision(True, until=until)
     return ChatDecision(False, Text.of(N_("This order is closed and its chat has ended.")), until)
+
+
+def chat_recipients(order: Order, sender: Role) -> tuple[Role, ...]:
+    """Who hears a message: the other party, and in a dispute the moderator too."""
+    roles = [Role.BUYER, Role.SELLER]
+    if order.stage is Stage.DISPUTED and order.dispute is not None and order.dispute.moderator:
+        roles.append(Role.MODERATOR)
+    return tuple(r for r in roles if r is not sender)
 
 
 _CONTACTS = re.compile(

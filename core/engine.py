@@ -182,7 +182,7 @@ class Step:
         fee = self.settings.commission(to_seller)
         self._move("split", (ledger.buyer(self.order.buyer), to_buyer),
                    (ledger.seller(self.order.seller), to_seller - fee), (ledger.COMMISSION, fee))
-        self.set(resolution=Resolution.SPLIT)
+        self.set(resolution=Resolution.SPLIT, refunded=self.order.refunded + to_buyer)
         self.data["to_buyer"] = to_buyer
 
     def partial_refund(self) -> None:
@@ -219,9 +219,9 @@ class Step:
         self.set(review=replace(self.order.review, reply=self.payload.text.strip(), reply_at=self.now))
 
     # disputes
-    def open_dispute(self, frozen: bool) -> None:
+    def open_dispute(self, frozen: bool, reason: str | None = None) -> None:
         remaining = tuple((k, max(d - self.now, timedelta(0))) for k, d in self.order.deadlines)
-        reason = self.payload.text.strip()
+        reason = self.payload.text.strip() if reason is None else reason
         self.set(dispute=Dispute(self.role, reason, self.now, self.order.stage, frozen, None, remaining))
 
     def take(self) -> None:

@@ -38,6 +38,7 @@ class Notice:
     to: Role  # BUYER, SELLER or MODERATOR (all moderators, or the assigned one)
     text: Text
     key: str  # stable part of the outbox dedupe key
+    with_card: bool = True  # chat messages travel alone; everything else shows the order's card
 
 
 @dataclass(frozen=True)

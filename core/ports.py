@@ -5,9 +5,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
+from core.chat import ChatMessage
 from core.discussion import CustomOffer
 from core.events import Event, Notice, Outcome
 from core.i18n import Text
@@ -22,6 +23,19 @@ class Clock(Protocol):
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(timezone.utc)
+
+
+class ManualClock:
+    """A clock that moves only when told: tests and the demo jump across deadlines in milliseconds."""
+
+    def __init__(self, now: datetime) -> None:
+        self.current = now
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, delta: timedelta) -> None:
+        self.current += delta
 
 
 class Conflict(Exception):
@@ -46,6 +60,9 @@ class UnitOfWork(Protocol):
         events, ledger moves, timer changes and one outbox row per notice and recipient identity."""
 
     async def save_custom_offer(self, custom: CustomOffer) -> None: ...
+    async def add_message(self, message: ChatMessage) -> int:
+        """Keeps a chat message with its order (the evidence a moderator reads); returns its id."""
+
     async def notify(self, notice: Notice) -> None:
         """Queues a notice that is not the result of a transition (a reminder)."""
 
@@ -69,6 +86,7 @@ class Outgoing:
     order_id: str | None
     role: Role
     text: Text
+    with_card: bool = True
 
 
 class RetryLater(Exception):

@@ -8,7 +8,8 @@ from datetime import datetime
 
 from core import engine, timers
 from core.card import Card, order_card
-from core.chat import ChatDecision, may_send
+from core import labels
+from core.chat import ChatDecision, ChatMessage, chat_recipients, mask_contacts, may_send
 from core.discussion import CustomOfferState, check_payable, settle_custom_offer
 from core.events import Notice, Outcome, Refusal, Refused
 from core.i18n import N_, Text
@@ -123,6 +124,34 @@ class Service:
             await uow.finish_timer(order_id, timer)
             await uow.commit()
             return result
+
+    async def say(self, order_id: str, viewer: Viewer, text: str, platform: str,
+                  files: tuple[str, ...] = ()) -> ChatMessage | Refusal:
+        """A chat message to the order's other parties, if the chat policy lets this person write now."""
+        now = self.clock.now()
+        if len(text) > self.settings.max_text:
+            return Refusal(Refused.INPUT, Text.of(N_("This text is too long ({length} characters; the limit is {limit})."),
+                                                  length=len(text), limit=self.settings.max_text))
+        if not text.strip() and not files:
+            return Refusal(Refused.INPUT, Text.of(N_("The message is empty.")))
+        async with self.uow() as uow:
+            order = await uow.order(order_id)
+            if order is None:
+                return _missing(NO_ORDER)
+            decision = may_send(order, viewer, now, self.settings)
+            if not decision.allowed:
+                return Refusal(Refused.STAGE, decision.reason, decision.unblock, order)
+            role = order.role_of(viewer)
+            masked, flagged = mask_contacts(text) if self.settings.mask_contacts else (text, False)
+            message = ChatMessage(order.id, viewer.account, role, platform, masked, tuple(files), flagged, now)
+            message_id = await uow.add_message(message)
+            said = Text.of(N_("Message from the {role} on order #{order}: {text}"),
+                           role=Text.of(labels.ROLE[role]), order=order.id, text=masked)
+            key = f"{order.id}:chat:{message_id}"
+            for to in chat_recipients(order, role):
+                await uow.notify(Notice(order.id, to, said, f"{key}:{to.value}", with_card=False))
+            await uow.commit()
+            return message
 
     async def order(self, order_id: str) -> Order | None:
         async with self.uow() as uow:

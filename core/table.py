@@ -236,6 +236,11 @@ def open_dispute(step: Step) -> None:
     step.open_dispute(frozen=False)
 
 
+def escalate(step: Step) -> None:
+    """timers frozen; moderators alerted; evidence bundle built"""
+    step.open_dispute(frozen=False, reason=step.order.cancellation_reason)
+
+
 def freeze(step: Step) -> None:
     """timers frozen"""
     step.open_dispute(frozen=True)
@@ -303,7 +308,7 @@ TABLE: tuple[Row, ...] = (
         Action.REFUSE_CANCELLATION,
         by(S),
         Stage.DISPUTED,
-        (count_refusal, close_request, open_dispute),
+        (count_refusal, escalate, close_request),
         SECOND_REFUSAL_BEFORE_DELIVERY,
         CR,
         Needs.REASON,

@@ -283,6 +283,7 @@ outbox = Table(
     Column("platform", String(16), nullable=False),
     Column("external_id", String(64), nullable=False),
     Column("text", JSON, nullable=False),
+    Column("with_card", Boolean, nullable=False),
     Column("created_at", Time, nullable=False),
     Column("next_attempt_at", Time, nullable=False),
     Column("claimed_until", Time, nullable=True),

@@ -7,6 +7,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from core.chat import ChatMessage
 from core.discussion import CustomOffer
 from core.events import Event, Notice, Outcome
 from core.i18n import to_json
@@ -18,6 +19,8 @@ from storage import mapping
 from storage.accounts import Accounts
 from storage.tables import (
     accounts,
+    attachments,
+    chat_messages,
     custom_offers,
     identities,
     ledger_entries,
@@ -171,9 +174,30 @@ class SqlUnitOfWork:
         await insert_ignoring_duplicates(self.conn, outbox, [
             {"dedupe_key": f"{notice.key}:{r.platform}:{r.external_id}", "order_id": notice.order_id,
              "account_id": r.account_id, "role": notice.to.value, "platform": r.platform,
-             "external_id": r.external_id, "text": to_json(notice.text), "created_at": now,
+             "external_id": r.external_id, "text": to_json(notice.text), "with_card": notice.with_card, "created_at": now,
              "next_attempt_at": now, "attempts": 0}
             for r in found])
+
+    async def add_message(self, message: ChatMessage) -> int:
+        message_id = (await self.conn.execute(chat_messages.insert().values(
+            order_id=message.order_id, sender_id=message.sender, role=message.role.value, platform=message.platform,
+            text=message.text, flagged=message.flagged, at=message.at))).inserted_primary_key[0]
+        if message.files:
+            await self.conn.execute(attachments.insert(), [
+                {"message_id": message_id, "order_id": message.order_id, "platform": message.platform,
+                 "file_ref": ref, "name": ref.rsplit("/", 1)[-1][:300], "mime": "application/octet-stream"}
+                for ref in message.files])
+        return message_id
+
+    async def messages(self, order_id: str) -> list[ChatMessage]:
+        rows = await self.conn.execute(select(chat_messages).where(chat_messages.c.order_id == order_id)
+                                       .order_by(chat_messages.c.id))
+        out = []
+        for r in rows.all():
+            files = await self.conn.scalars(select(attachments.c.file_ref).where(attachments.c.message_id == r.id))
+            out.append(ChatMessage(r.order_id, r.sender_id, Role(r.role), r.platform, r.text, tuple(files),
+                                   r.flagged, r.at))
+        return out
 
     async def finish_timer(self, order_id: str, timer: Timer) -> None:
         await self.conn.execute(delete(timers).where(

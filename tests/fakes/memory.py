@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from core.discussion import CustomOffer
 from core.events import Event, Notice, Outcome
 from core.ledger import Ledger
 from core.model import Offer, Order
-from core.ports import Conflict
+from core.ports import Conflict, ManualClock
 from core.timers import Timer, TimerPlan
 
 
@@ -24,6 +24,7 @@ class Store:
     ledger: Ledger = field(default_factory=Ledger)
     timers: dict[tuple[str, str], datetime] = field(default_factory=dict)
     outbox: list[Notice] = field(default_factory=list)
+    messages: list = field(default_factory=list)
 
 
 class MemoryUnitOfWork:
@@ -73,6 +74,10 @@ class MemoryUnitOfWork:
     async def save_custom_offer(self, custom: CustomOffer) -> None:
         self.work.custom_offers[custom.id] = custom
 
+    async def add_message(self, message) -> int:
+        self.work.messages.append(message)
+        return len(self.work.messages)
+
     async def notify(self, notice: Notice) -> None:
         self.work.outbox.append(notice)
 
@@ -80,12 +85,6 @@ class MemoryUnitOfWork:
         self.work.timers.pop((order_id, timer.kind), None)
 
 
-class FakeClock:
+class FakeClock(ManualClock):
     def __init__(self, now: datetime | None = None) -> None:
-        self.current = now or datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
-
-    def now(self) -> datetime:
-        return self.current
-
-    def advance(self, delta: timedelta) -> None:
-        self.current += delta
+        super().__init__(now or datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc))

@@ -1,0 +1,77 @@
+"""The composition root: one function wires config, storage, the service, time and the relay."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bots.config import Config
+from bots.relay import Relay, RelayPolicy
+from bots.scheduler import Timekeeper, start_scheduler
+from core.ports import Clock, Notifier, SystemClock
+from core.service import Service
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    config: Config
+    clock: Clock
+    store: Store
+    service: Service
+    timekeeper: Timekeeper
+    relay: Relay
+
+
+def build(config: Config, clock: Clock | None = None, notifiers: dict[str, Notifier] | None = None) -> Runtime:
+    clock = clock or SystemClock()
+    store = Store(config.database_url, clock)
+    service = Service(store.unit_of_work, clock, config.settings)
+    timekeeper = Timekeeper(store.timers, service, config.scheduler.batch,
+                            timedelta(seconds=config.scheduler.lease_seconds))
+    policy = RelayPolicy(config.relay.batch, config.relay.max_attempts, config.relay.backoff_seconds,
+                         config.relay.max_backoff_seconds)
+    relay = Relay(store.outbox, notifiers or {}, clock, policy)
+    return Runtime(config, clock, store, service, timekeeper, relay)
+
+
+def adapters(config: Config) -> list[str]:
+    """The chat platforms this deployment has a token for."""
+    return [name for name, platform in (("telegram", config.telegram), ("discord", config.discord)) if platform.token]
+
+
+async def serve(config: Config) -> int:
+    """`comptoir run`: migrate, then keep deadlines and notifications moving until stopped."""
+    platforms = adapters(config)
+    if not platforms:
+        print(f"No chat token configured: set {config.telegram.token_env} or {config.discord.token_env} "
+              "(see config.example.toml), or try `comptoir demo`.")
+        return 2
+    missing = [p for p in platforms if p not in AVAILABLE]
+    if missing:
+        print(f"The {', '.join(missing)} adapter is not built yet in this version; nothing was started.")
+        return 2
+    runtime = build(config)
+    await runtime.store.migrate()
+    scheduler = start_scheduler(runtime.timekeeper, runtime.relay, config.scheduler.poll_seconds,
+                                config.relay.poll_seconds)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    log.info("Comptoir running on %s", ", ".join(platforms))
+    try:
+        await stop.wait()
+    finally:
+        scheduler.shutdown(wait=False)
+        await runtime.store.close()
+    return 0
+
+
+#: platform adapters shipped in this version (filled as they land)
+AVAILABLE: dict[str, object] = {}

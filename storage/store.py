@@ -1,0 +1,31 @@
+"""One database as the runtime sees it: units of work, the timer queue, the outbox, migrations."""
+
+from __future__ import annotations
+
+from core.ports import Clock
+from storage.claims import TimerQueue
+from storage.database import connect, create_schema
+from storage.migrate import upgrade_async
+from storage.outbox import Outbox
+from storage.unit_of_work import SqlUnitOfWork
+
+
+class Store:
+    def __init__(self, url: str, clock: Clock) -> None:
+        self.url = url
+        self.clock = clock
+        self.engine = connect(url)
+        self.timers = TimerQueue(self.engine)
+        self.outbox = Outbox(self.engine)
+
+    def unit_of_work(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine, self.clock)
+
+    async def migrate(self) -> None:
+        await upgrade_async(self.url)
+
+    async def create_schema(self) -> None:
+        await create_schema(self.engine)
+
+    async def close(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,66 @@
+"""The `comptoir` command as a newcomer meets it: the demo, run without a token, migrate."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bots.demo import main as demo
+
+
+def comptoir(*args, env=None, timeout=120):
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("COMPTOIR_")}
+    environ.update(env or {})
+    return subprocess.run([sys.executable, "-m", "bots.cli", *args], capture_output=True, text=True, env=environ,
+                          timeout=timeout)
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("en", ["cancelled: the seller did not accept it in time", "is late", "refused a second cancellation request",
+            "The chat is closed while you review the delivery", "closed on its own after the review window",
+            "Sum of every ledger account: 0"]),
+    ("fr", ["Rappel", "[Annuler (retard)]", "litige", "Les comptes", "Versé à Ana : 425,00 EUR"]),
+])
+async def test_the_demo_plays_every_road_of_the_order_process_in_each_language(lang, words):
+    lines = []
+    await demo(lang, lines.append)
+    text = "\n".join(lines)
+    for word in words:
+        assert word in text
+
+
+async def test_the_demo_shows_each_person_their_own_buttons():
+    lines = []
+    await demo("en", lines.append)
+    text = "\n".join(lines)
+    assert "[Accept] [Decline]" in text  # the seller's new order
+    assert "[Complete] [Request a revision]" in text  # the buyer after a delivery
+    assert "[Take this dispute]" in text  # the moderator
+
+
+def test_make_demos_command_runs_from_the_command_line():
+    done = comptoir("demo", "--lang", "fr")
+    assert done.returncode == 0, done.stderr
+    assert "Démo de Comptoir" in done.stdout and "Traceback" not in done.stderr
+
+
+def test_run_without_any_token_says_so_in_one_line_and_points_to_the_demo(tmp_path):
+    done = comptoir("run", env={"COMPTOIR_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.sqlite3"})
+    assert done.returncode == 2
+    assert done.stdout.strip().count("\n") == 0 and "comptoir demo" in done.stdout
+
+
+def test_a_bad_config_value_is_one_line_naming_the_key(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('[durations]\nacceptance = "two days"\n')
+    done = comptoir("run", "--config", str(config))
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0 and "durations.acceptance" in done.stderr
+
+
+def test_migrate_creates_the_schema(tmp_path):
+    url = f"sqlite+aiosqlite:///{tmp_path}/fresh.sqlite3"
+    done = comptoir("migrate", env={"COMPTOIR_DATABASE_URL": url})
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "fresh.sqlite3").stat().st_size > 0
