@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.timers import Timer
@@ -26,8 +26,9 @@ async def claim_timers(engine: AsyncEngine, now: datetime, limit: int, lease: ti
         if conn.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
         rows = (await conn.execute(query)).all()
-        for order_id, kind, _ in rows:
-            await conn.execute(update(timers).where(timers.c.order_id == order_id, timers.c.kind == kind)
+        if rows:
+            keys = [(order_id, kind) for order_id, kind, _ in rows]
+            await conn.execute(update(timers).where(tuple_(timers.c.order_id, timers.c.kind).in_(keys))
                                .values(claimed_until=now + lease))
     return [(order_id, Timer(kind, due)) for order_id, kind, due in rows]
 
