@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
 from core.chat import ChatMessage
+from core.checkout import Checkout, PaymentState
 from core.discussion import CustomOffer
 from core.events import Event, Notice, Outcome
 from core.i18n import Text
@@ -60,6 +61,9 @@ class UnitOfWork(Protocol):
         events, ledger moves, timer changes and one outbox row per notice and recipient identity."""
 
     async def save_custom_offer(self, custom: CustomOffer) -> None: ...
+    async def checkout(self, checkout_id: str) -> Checkout | None: ...
+    async def save_checkout(self, checkout: Checkout, expected: PaymentState | None = None) -> None:
+        """Writes a checkout; with `expected`, only if it is still in that state (else Conflict)."""
     async def add_message(self, message: ChatMessage) -> int:
         """Keeps a chat message with its order (the evidence a moderator reads); returns its id."""
 

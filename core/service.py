@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from core import engine, timers
 from core.card import Card, order_card
 from core import labels
 from core.chat import ChatDecision, ChatMessage, chat_recipients, mask_contacts, may_send
+from core.checkout import Checkout, PaymentState, check_payment
 from core.discussion import CustomOfferState, check_payable, settle_custom_offer
 from core.events import Notice, Outcome, Refusal, Refused
 from core.i18n import N_, Text
-from core.model import SYSTEM, Action, Option, Order, Payload, Viewer
+from core.model import SYSTEM, Action, Offer, Option, Order, Payload, Viewer
 from core.ports import Clock, Conflict, UnitOfWorkFactory, new_id
 from core.settings import Settings
 from core.timers import Timer
@@ -66,7 +67,7 @@ class Service:
 
     async def place(self, offer_id: str, buyer: Viewer, *, paid: int, options: tuple[str, ...] = (),
                     tip: int = 0, brief: str = "", files: tuple[str, ...] = (), payment_ref: str = "",
-                    custom_offer_id: str | None = None) -> Outcome | Refusal:
+                    custom_offer_id: str | None = None, settle: Checkout | None = None) -> Outcome | Refusal:
         """A paid checkout becomes an order (from a published offer or a custom offer)."""
         now = self.clock.now()
         async with self.uow() as uow:
@@ -93,11 +94,97 @@ class Service:
             if isinstance(result, Refusal):
                 return result
             await uow.save(None, result, timers.plan(None, result.order, now, self.settings))
+            if settle is not None:  # the checkout and its order are saved together, or neither
+                await uow.save_checkout(replace(settle, order_id=result.order.id), expected=PaymentState.AWAITING)
             if custom is not None:
                 await uow.save_custom_offer(settle_custom_offer(custom, buyer, now, CustomOfferState.PAID,
                                                                 result.order.id))
             await uow.commit()
             return result
+
+    async def checkout(self, buyer: Viewer, provider: str, *, offer_id: str | None = None,
+                       custom_offer_id: str | None = None, options: tuple[str, ...] = (), tip: int = 0,
+                       brief: str = "", files: tuple[str, ...] = ()) -> Checkout | Refusal:
+        """The buyer's choice, checked now as the order would be, waiting for its payment."""
+        now = self.clock.now()
+        async with self.uow() as uow:
+            offer = await self._orderable(uow, buyer, now, offer_id, custom_offer_id)
+            if isinstance(offer, Refusal):
+                return offer
+            chosen = _options(offer.options, options)
+            if chosen is None:
+                return Refusal(Refused.INPUT, Text.of(N_("One of the chosen options is not part of this offer.")))
+            amount = offer.price + sum(o.price for o in chosen) + tip
+            trial = engine.place_order("trial", offer, buyer, now, self.settings, paid=amount, options=chosen, tip=tip,
+                                       brief=brief, files=files,
+                                       seller_suspended=await uow.seller_suspended(offer.seller))
+            if isinstance(trial, Refusal):
+                return trial
+            checkout = Checkout(self.ids(), buyer.account, offer.seller, offer_id, custom_offer_id, tuple(options), tip,
+                                brief, tuple(files), amount, offer.currency, provider, now)
+            await uow.save_checkout(checkout)
+            await uow.commit()
+            return checkout
+
+    async def _orderable(self, uow, buyer: Viewer, now: datetime, offer_id: str | None,
+                         custom_offer_id: str | None) -> Offer | Refusal:
+        if custom_offer_id is not None:
+            custom = await uow.custom_offer(custom_offer_id)
+            if custom is None:
+                return _missing(NO_OFFER)
+            return check_payable(custom, buyer, now) or custom.as_offer()
+        offer = await uow.offer(offer_id) if offer_id else None
+        return offer if offer is not None else _missing(NO_OFFER)
+
+    async def precheck(self, checkout_id: str, amount: int, currency: str) -> Refusal | None:
+        """Telegram's pre-checkout question: may this payment go ahead? (The offer may have changed.)"""
+        async with self.uow() as uow:
+            checkout = await uow.checkout(checkout_id)
+            if checkout is None:
+                return _missing(NO_OFFER)
+            refusal = check_payment(checkout, amount, currency)
+            if refusal is None:
+                offer = await self._orderable(uow, Viewer(checkout.buyer), self.clock.now(), checkout.offer_id,
+                                              checkout.custom_offer_id)
+                refusal = offer if isinstance(offer, Refusal) else None
+                if refusal is None and (not offer.active or await uow.seller_suspended(offer.seller)):
+                    refusal = Refusal(Refused.OFFER, Text.of(N_("This offer is paused or no longer exists.")))
+            return refusal
+
+    async def pay(self, checkout_id: str, amount: int, currency: str, provider_ref: str) -> Outcome | Order | Refusal:
+        """A confirmed payment places the order. Idempotent: the same payment twice places it once
+        (the second call returns the order already placed)."""
+        async with self.uow() as uow:
+            checkout = await uow.checkout(checkout_id)
+            if checkout is None:
+                return _missing(NO_OFFER)
+            if checkout.state is PaymentState.PAID and checkout.provider_ref == provider_ref:
+                return await uow.order(checkout.order_id)
+            refusal = check_payment(checkout, amount, currency)
+            if refusal is not None:
+                return refusal
+        try:
+            return await self.place(checkout.offer_id or "", Viewer(checkout.buyer), paid=amount,
+                                    options=checkout.options, tip=checkout.tip, brief=checkout.brief,
+                                    files=checkout.files, payment_ref=f"{checkout.provider}:{provider_ref}",
+                                    custom_offer_id=checkout.custom_offer_id,
+                                    settle=checkout.settle(PaymentState.PAID, provider_ref))
+        except Conflict:  # the same payment, delivered twice at once: the other delivery placed it
+            async with self.uow() as uow:
+                checkout = await uow.checkout(checkout_id)
+                if checkout.state is PaymentState.PAID and checkout.order_id:
+                    return await uow.order(checkout.order_id)
+            return Refusal(Refused.STAGE, Text.of(N_("This checkout was already paid or cancelled.")))
+
+    async def reject_payment(self, checkout_id: str) -> Checkout | Refusal:
+        async with self.uow() as uow:
+            checkout = await uow.checkout(checkout_id)
+            if checkout is None or checkout.state is not PaymentState.AWAITING:
+                return Refusal(Refused.STAGE, Text.of(N_("This checkout was already paid or cancelled.")))
+            checkout = checkout.settle(PaymentState.REJECTED)
+            await uow.save_checkout(checkout, expected=PaymentState.AWAITING)
+            await uow.commit()
+            return checkout
 
     async def fire(self, order_id: str, timer: Timer) -> Outcome | Notice | None:
         """A due timer: the system acts, or the party who must act is reminded. Dropped if no longer relevant."""

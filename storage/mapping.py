@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from core.checkout import Checkout, PaymentState
 from core.discussion import CustomOffer, CustomOfferState
 from core.events import Event
 from core.model import Action, Deadline, Delivery, Dispute, Offer, Option, Order, Proposal, Resolution, Review, Role, Stage
@@ -149,6 +150,20 @@ def offer_from(row, options) -> Offer:
     return Offer(row.id, row.seller_id, row.title, row.description, row.price, row.currency, row.delivery_days,
                  tuple(Option(o.id, o.title, o.price, o.extra_days) for o in sorted(options, key=lambda o: o.position)),
                  row.revisions, row.revision_days, row.contact_allowed, row.active)
+
+
+def checkout_row(c: Checkout) -> dict:
+    return {"id": c.id, "buyer_id": c.buyer, "seller_id": c.seller, "offer_id": c.offer_id,
+            "custom_offer_id": c.custom_offer_id, "options": list(c.options), "tip": c.tip, "brief": c.brief,
+            "files": list(c.files), "amount": c.amount, "currency": c.currency, "provider": c.provider,
+            "created_at": c.created_at, "state": c.state.value, "provider_ref": c.provider_ref,
+            "order_id": c.order_id}
+
+
+def checkout_from(row) -> Checkout:
+    return Checkout(row.id, row.buyer_id, row.seller_id, row.offer_id, row.custom_offer_id, tuple(row.options),
+                    row.tip, row.brief, tuple(row.files), row.amount, row.currency, row.provider, row.created_at,
+                    PaymentState(row.state), row.provider_ref, row.order_id)
 
 
 def custom_offer_row(c: CustomOffer) -> dict:

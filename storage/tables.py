@@ -142,6 +142,27 @@ custom_offers = Table(
     Column("order_id", Id, nullable=True),
 )
 
+checkouts = Table(
+    "checkouts",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("buyer_id", Id, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("seller_id", Id, ForeignKey("accounts.id"), nullable=False),
+    Column("offer_id", Id, nullable=True),
+    Column("custom_offer_id", Id, nullable=True),
+    Column("options", JSON, nullable=False),
+    Column("tip", BigInteger, nullable=False),
+    Column("brief", Text, nullable=False),
+    Column("files", JSON, nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("currency", String(8), nullable=False),
+    Column("provider", String(16), nullable=False),
+    Column("created_at", Time, nullable=False),
+    Column("state", String(16), nullable=False, index=True),
+    Column("provider_ref", String(200), nullable=False),
+    Column("order_id", Id, nullable=True),
+)
+
 orders = Table(
     "orders",
     metadata,

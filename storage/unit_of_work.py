@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from core.chat import ChatMessage
+from core.checkout import Checkout, PaymentState
 from core.discussion import CustomOffer
 from core.events import Event, Notice, Outcome
 from core.i18n import to_json
@@ -21,6 +22,7 @@ from storage.tables import (
     accounts,
     attachments,
     chat_messages,
+    checkouts,
     custom_offers,
     identities,
     ledger_entries,
@@ -113,6 +115,22 @@ class SqlUnitOfWork:
             await self.conn.execute(update(custom_offers).where(custom_offers.c.id == custom.id).values(**row))
         else:
             await self.conn.execute(custom_offers.insert().values(**row))
+
+    async def checkout(self, checkout_id: str) -> Checkout | None:
+        row = (await self.conn.execute(select(checkouts).where(checkouts.c.id == checkout_id))).first()
+        return mapping.checkout_from(row) if row else None
+
+    async def save_checkout(self, checkout: Checkout, expected: PaymentState | None = None) -> None:
+        row = mapping.checkout_row(checkout)
+        if expected is not None:
+            done = await self.conn.execute(update(checkouts).where(
+                checkouts.c.id == checkout.id, checkouts.c.state == expected.value).values(**row))
+            if done.rowcount != 1:
+                raise Conflict(checkout.id)
+        elif await self.conn.scalar(select(exists().where(checkouts.c.id == checkout.id))):
+            await self.conn.execute(update(checkouts).where(checkouts.c.id == checkout.id).values(**row))
+        else:
+            await self.conn.execute(checkouts.insert().values(**row))
 
     async def save(self, before: Order | None, outcome: Outcome, plan: TimerPlan) -> None:
         order = outcome.order

@@ -25,6 +25,7 @@ class Store:
     timers: dict[tuple[str, str], datetime] = field(default_factory=dict)
     outbox: list[Notice] = field(default_factory=list)
     messages: list = field(default_factory=list)
+    checkouts: dict = field(default_factory=dict)
 
 
 class MemoryUnitOfWork:
@@ -73,6 +74,15 @@ class MemoryUnitOfWork:
 
     async def save_custom_offer(self, custom: CustomOffer) -> None:
         self.work.custom_offers[custom.id] = custom
+
+    async def checkout(self, checkout_id: str):
+        return self.work.checkouts.get(checkout_id)
+
+    async def save_checkout(self, checkout, expected=None) -> None:
+        current = self.store.checkouts.get(checkout.id)
+        if expected is not None and (current is None or current.state is not expected):
+            raise Conflict(checkout.id)
+        self.work.checkouts[checkout.id] = checkout
 
     async def add_message(self, message) -> int:
         self.work.messages.append(message)

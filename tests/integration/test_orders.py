@@ -11,7 +11,7 @@ from core.ledger import escrow, seller
 from core.model import SYSTEM, Action, Payload, Stage, Viewer
 from core.service import Service
 from storage.claims import TimerQueue
-from storage.tables import order_events, outbox, settlements, timers
+from storage.tables import order_events, orders, outbox, settlements, timers
 from storage.unit_of_work import SqlUnitOfWork
 from tests.integration.conftest import people
 
@@ -159,3 +159,13 @@ async def test_two_services_on_one_database_see_each_others_work(engine, clock, 
     order_id = await placed(first, ids)
     assert isinstance(await second.act(order_id, Action.ACCEPT, Viewer(ids["seller"]), version=1), Outcome)
     assert (await first.act(order_id, Action.ACCEPT, Viewer(ids["seller"]), version=1)).code is Refused.VERSION
+
+
+async def test_the_same_payment_delivered_twice_at_once_places_one_order(engine, service, clock):
+    ids = await people(engine, clock)
+    checkout = await service.checkout(Viewer(ids["buyer"]), "stars", offer_id="logo", brief="Fox")
+    results = await asyncio.gather(*(service.pay(checkout.id, 10_000, "EUR", "charge-9") for _ in range(2)))
+    placed_ids = {r.order.id if isinstance(r, Outcome) else r.id for r in results}
+    assert len(placed_ids) == 1
+    async with engine.connect() as conn:
+        assert await conn.scalar(select(func.count()).select_from(orders)) == 1

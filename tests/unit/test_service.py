@@ -157,3 +157,41 @@ async def test_the_system_cannot_be_impersonated_by_a_person_pressing_a_deadline
     refusal = await service.act("O1", Action.ACCEPTANCE_TIMEOUT, BUYER)
     assert refusal.code is Refused.ROLE and store.orders["O1"].stage is Stage.PENDING
     assert (await service.act("O1", Action.ACCEPTANCE_TIMEOUT, SYSTEM)).code is Refused.CONDITION
+
+
+async def test_a_checkout_is_paid_once_even_if_the_payment_arrives_twice(world):
+    store, _, service = world
+    checkout = await service.checkout(BUYER, "stars", offer_id="logo", options=("source",), tip=500, brief="Fox")
+    assert checkout.amount == 11_500 and store.orders == {}
+    first = await service.pay(checkout.id, 11_500, "EUR", "charge-1")
+    again = await service.pay(checkout.id, 11_500, "EUR", "charge-1")
+    assert isinstance(first, Outcome) and again == first.order
+    assert len(store.orders) == 1 and store.checkouts[checkout.id].order_id == first.order.id
+
+
+async def test_a_payment_for_the_wrong_amount_places_nothing(world):
+    store, _, service = world
+    checkout = await service.checkout(BUYER, "stars", offer_id="logo", brief="Fox")
+    refusal = await service.pay(checkout.id, 9_999, "EUR", "charge-1")
+    assert refusal.code is Refused.CONDITION and store.orders == {}
+
+
+async def test_the_pre_checkout_refuses_when_the_offer_was_paused_meanwhile(world):
+    store, _, service = world
+    checkout = await service.checkout(BUYER, "stars", offer_id="logo", brief="Fox")
+    assert await service.precheck(checkout.id, 10_000, "EUR") is None
+    store.offers["logo"] = Offer(**{**OFFER.__dict__, "active": False})
+    assert (await service.precheck(checkout.id, 10_000, "EUR")).code is Refused.OFFER
+
+
+async def test_a_checkout_is_refused_like_the_order_would_be(world):
+    _, _, service = world
+    assert (await service.checkout(SELLER, "stars", offer_id="logo")).code is Refused.ROLE
+    assert (await service.checkout(BUYER, "stars", offer_id="logo", tip=5_000)).code is Refused.INPUT
+
+
+async def test_a_rejected_manual_payment_cannot_be_paid_later(world):
+    store, _, service = world
+    checkout = await service.checkout(BUYER, "manual", offer_id="logo", brief="Fox")
+    await service.reject_payment(checkout.id)
+    assert (await service.pay(checkout.id, 10_000, "EUR", "mod")).code is Refused.STAGE

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 10:47:52.275171
+Create Date: 2026-11-27 10:51:13.964128
 """
 
 import sqlalchemy as sa
@@ -67,6 +67,31 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('platform_messages', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_platform_messages_order_id'), ['order_id'], unique=False)
+
+    op.create_table('checkouts',
+    sa.Column('id', sa.String(length=40), nullable=False),
+    sa.Column('buyer_id', sa.String(length=40), nullable=False),
+    sa.Column('seller_id', sa.String(length=40), nullable=False),
+    sa.Column('offer_id', sa.String(length=40), nullable=True),
+    sa.Column('custom_offer_id', sa.String(length=40), nullable=True),
+    sa.Column('options', sa.JSON(), nullable=False),
+    sa.Column('tip', sa.BigInteger(), nullable=False),
+    sa.Column('brief', sa.Text(), nullable=False),
+    sa.Column('files', sa.JSON(), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('currency', sa.String(length=8), nullable=False),
+    sa.Column('provider', sa.String(length=16), nullable=False),
+    sa.Column('created_at', storage.tables.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('provider_ref', sa.String(length=200), nullable=False),
+    sa.Column('order_id', sa.String(length=40), nullable=True),
+    sa.ForeignKeyConstraint(['buyer_id'], ['accounts.id'], name=op.f('fk_checkouts_buyer_id_accounts')),
+    sa.ForeignKeyConstraint(['seller_id'], ['accounts.id'], name=op.f('fk_checkouts_seller_id_accounts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_checkouts'))
+    )
+    with op.batch_alter_table('checkouts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_checkouts_buyer_id'), ['buyer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_checkouts_state'), ['state'], unique=False)
 
     op.create_table('identities',
     sa.Column('platform', sa.String(length=16), nullable=False),
@@ -356,6 +381,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_identities_account_id'))
 
     op.drop_table('identities')
+    with op.batch_alter_table('checkouts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_checkouts_state'))
+        batch_op.drop_index(batch_op.f('ix_checkouts_buyer_id'))
+
+    op.drop_table('checkouts')
     with op.batch_alter_table('platform_messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_platform_messages_order_id'))
 
