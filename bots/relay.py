@@ -62,20 +62,29 @@ class Relay:
         return sum(results), len(claimed)
 
     async def _send_chat(self, items: list[tuple[int, int, Outgoing]]) -> int:
+        """Sends one chat's messages in order; once the platform says wait, the rest wait too (in order)."""
         sent = 0
-        for row_id, attempts, message in items:
-            sent += await self._send(row_id, attempts, message)
+        for i, (row_id, attempts, message) in enumerate(items):
+            outcome = await self._send(row_id, attempts, message)
+            if isinstance(outcome, RetryLater):
+                resume = self.clock.now() + timedelta(seconds=outcome.after)
+                for later_id, _, _ in items[i + 1:]:
+                    await self.outbox.later(later_id, resume, "waiting behind a rate-limited message", False)
+                break
+            sent += outcome
         return sent
 
-    async def _send(self, row_id: int, attempts: int, message: Outgoing) -> int:
+    async def _send(self, row_id: int, attempts: int, message: Outgoing) -> int | RetryLater:
         if await self.outbox.was_sent(message.dedupe_key):  # accepted before a crash: never twice
             await self.outbox.sent(row_id, self.clock.now(), message, "")
             return 0
         try:
             message_id = await self.notifiers[message.platform].send(message)
         except RetryLater as wait:
-            delay = wait.after if wait.after is not None else self._backoff(attempts)
-            await self._retry(row_id, attempts, str(wait), delay, counts=wait.after is None)
+            if wait.after is not None:  # the platform's own retry_after: not a failure
+                await self._retry(row_id, attempts, str(wait), wait.after, counts=False)
+                return wait
+            await self._retry(row_id, attempts, str(wait), self._backoff(attempts), counts=True)
             return 0
         except Undeliverable as gone:
             await self.outbox.failed(row_id, self.clock.now(), f"undeliverable: {gone}")

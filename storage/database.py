@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from storage.tables import metadata
 
@@ -46,3 +47,11 @@ async def create_schema(engine: AsyncEngine) -> None:
     """Creates every table directly (tests); deployments run the Alembic migrations instead."""
     async with engine.begin() as conn:
         await conn.run_sync(metadata.create_all)
+
+
+async def insert_ignoring_duplicates(conn: AsyncConnection, table, rows: list[dict]) -> None:
+    """Inserts rows, skipping those whose unique key is already there (the outbox's dedupe keys)."""
+    if not rows:
+        return
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    await conn.execute(dialect.insert(table).on_conflict_do_nothing(), rows)

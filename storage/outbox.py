@@ -12,7 +12,7 @@ from core.model import Role
 from core.ports import Outgoing
 from storage.claims import claim_outbox
 from storage.tables import accounts, identities, outbox, platform_messages
-from storage.unit_of_work import insert_ignoring_duplicates
+from storage.database import insert_ignoring_duplicates
 
 
 class Outbox:

@@ -330,6 +330,18 @@ platform_messages = Table(
     PrimaryKeyConstraint("platform", "chat_id", "message_id"),
 )
 
+# where a person is in a multi-step dialog (typing a reason, an offer's price...): kept in the
+# database so a restart in the middle of a dialog picks it up where it was
+dialogs = Table(
+    "dialogs",
+    metadata,
+    Column("platform", String(16), nullable=False),
+    Column("external_id", String(64), nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("updated_at", Time, nullable=False),
+    PrimaryKeyConstraint("platform", "external_id"),
+)
+
 audit_log = Table(
     "audit_log",
     metadata,

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from sqlalchemy import delete, exists, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.chat import ChatMessage
 from core.checkout import Checkout, PaymentState
@@ -18,6 +17,8 @@ from core.ports import Conflict
 from core.timers import Timer, TimerPlan
 from storage import mapping
 from storage.accounts import Accounts
+from storage.conversations import Conversations
+from storage.database import insert_ignoring_duplicates
 from storage.tables import (
     accounts,
     attachments,
@@ -37,14 +38,6 @@ from storage.tables import (
 )
 
 
-async def insert_ignoring_duplicates(conn: AsyncConnection, table, rows: list[dict]) -> None:
-    """Inserts rows, skipping those whose unique key is already there (the outbox's dedupe keys)."""
-    if not rows:
-        return
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    await conn.execute(dialect.insert(table).on_conflict_do_nothing(), rows)
-
-
 class SqlUnitOfWork:
     def __init__(self, engine: AsyncEngine, clock) -> None:
         self.engine = engine
@@ -54,6 +47,7 @@ class SqlUnitOfWork:
         self.conn = await self.engine.connect()
         await self.conn.begin()
         self.accounts = Accounts(self.conn, self.clock)
+        self.conversations = Conversations(self.conn, self.clock)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

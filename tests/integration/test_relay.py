@@ -110,3 +110,16 @@ async def test_a_notice_for_a_platform_this_process_does_not_run_waits_for_the_o
     telegram = RecordingNotifier("telegram")
     clock.advance(timedelta(minutes=5))
     assert await relay_for(engine, clock, telegram).drain() == 1
+
+
+async def test_messages_to_one_chat_keep_their_order_behind_a_rate_limit(engine, service, clock):
+    ids = await an_order(engine, service, clock)
+    await service.place("logo", Viewer(ids["buyer"]), paid=10_000, brief="A second fox")
+    notifier = RecordingNotifier()
+    notifier.fail_next(RetryLater(after=3))
+    relay = relay_for(engine, clock, notifier)
+    assert await relay.drain() == 0  # the first was told to wait, so the second waits behind it
+    clock.advance(timedelta(seconds=3))
+    assert await relay.drain() == 2
+    row_of = {r.dedupe_key: r.id for r in await rows(engine)}
+    assert [row_of[m.dedupe_key] for m in notifier.sent] == sorted(row_of.values())

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 10:51:13.964128
+Create Date: 2026-11-27 10:53:21.010282
 """
 
 import sqlalchemy as sa
@@ -37,6 +37,13 @@ def upgrade() -> None:
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('at', storage.tables.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_log'))
+    )
+    op.create_table('dialogs',
+    sa.Column('platform', sa.String(length=16), nullable=False),
+    sa.Column('external_id', sa.String(length=64), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('updated_at', storage.tables.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('platform', 'external_id', name=op.f('pk_dialogs'))
     )
     op.create_table('ledger_entries',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -395,6 +402,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_ledger_entries_account'))
 
     op.drop_table('ledger_entries')
+    op.drop_table('dialogs')
     op.drop_table('audit_log')
     op.drop_table('accounts')
     # ### end Alembic commands ###

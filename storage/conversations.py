@@ -1,0 +1,53 @@
+"""What chat adapters remember between two messages: open dialogs and the messages they sent."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.tables import dialogs, platform_messages
+from storage.database import insert_ignoring_duplicates
+
+
+class Conversations:
+    def __init__(self, conn: AsyncConnection, clock) -> None:
+        self.conn = conn
+        self.clock = clock
+
+    async def dialog(self, platform: str, external_id: str) -> dict | None:
+        return await self.conn.scalar(select(dialogs.c.data).where(
+            dialogs.c.platform == platform, dialogs.c.external_id == str(external_id)))
+
+    async def start_dialog(self, platform: str, external_id: str, data: dict) -> None:
+        await self.end_dialog(platform, external_id)
+        await self.conn.execute(dialogs.insert().values(platform=platform, external_id=str(external_id), data=data,
+                                                        updated_at=self.clock.now()))
+
+    async def end_dialog(self, platform: str, external_id: str) -> None:
+        await self.conn.execute(delete(dialogs).where(dialogs.c.platform == platform,
+                                                      dialogs.c.external_id == str(external_id)))
+
+    async def remember(self, platform: str, chat_id: str, message_id: str, kind: str, order_id: str | None = None,
+                       account_id: str | None = None) -> None:
+        """A message the bot sent (an order card, a relayed message), to route replies and edit cards."""
+        await insert_ignoring_duplicates(self.conn, platform_messages, [{
+            "platform": platform, "chat_id": str(chat_id), "message_id": str(message_id), "order_id": order_id,
+            "account_id": account_id, "kind": kind, "dedupe_key": None, "at": self.clock.now()}])
+
+    async def order_of_message(self, platform: str, chat_id: str, message_id: str) -> str | None:
+        return await self.conn.scalar(select(platform_messages.c.order_id).where(
+            platform_messages.c.platform == platform, platform_messages.c.chat_id == str(chat_id),
+            platform_messages.c.message_id == str(message_id)))
+
+    async def cards(self, platform: str, order_id: str) -> list[tuple[str, str, str | None]]:
+        """(chat, message, account) of every card of this order sent on this platform, oldest first."""
+        rows = await self.conn.execute(
+            select(platform_messages.c.chat_id, platform_messages.c.message_id, platform_messages.c.account_id)
+            .where(platform_messages.c.platform == platform, platform_messages.c.order_id == order_id,
+                   platform_messages.c.kind == "card").order_by(platform_messages.c.at))
+        return [tuple(r) for r in rows]
+
+    async def forget(self, platform: str, chat_id: str, message_id: str) -> None:
+        await self.conn.execute(delete(platform_messages).where(
+            platform_messages.c.platform == platform, platform_messages.c.chat_id == str(chat_id),
+            platform_messages.c.message_id == str(message_id)))
