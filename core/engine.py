@@ -261,7 +261,8 @@ class Step:
         event = Event(self.order.id, self.order.version, self.row.action, self.role, self.actor, self.now,
                       self.before.stage, self.order.stage, tuple(sorted(self.data.items())))
         notices = tuple(
-            Notice(self.order.id, to, news(self.row.action, self.before, self.order), f"{self.order.id}:{self.order.version}:{to.value}")
+            Notice(self.order.id, to, news(self.row.action, self.before, self.order),
+                   f"{self.order.id}:{self.order.version}:{to.value}", files=self.payload.files)
             for to in recipients(self.row.action, self.role, self.order)
         )
         return Outcome(self.order, (event,), tuple(self.moves), notices)

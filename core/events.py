@@ -39,6 +39,7 @@ class Notice:
     text: Text
     key: str  # stable part of the outbox dedupe key
     with_card: bool = True  # chat messages travel alone; everything else shows the order's card
+    files: tuple[str, ...] = ()  # what came with it: a delivery's files, a chat message's attachments
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,7 @@ class Outgoing:
     role: Role
     text: Text
     with_card: bool = True
+    files: tuple[str, ...] = ()
 
 
 class RetryLater(Exception):

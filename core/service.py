@@ -236,7 +236,8 @@ class Service:
                            role=Text.of(labels.ROLE[role]), order=order.id, text=masked)
             key = f"{order.id}:chat:{message_id}"
             for to in chat_recipients(order, role):
-                await uow.notify(Notice(order.id, to, said, f"{key}:{to.value}", with_card=False))
+                await uow.notify(Notice(order.id, to, said, f"{key}:{to.value}", with_card=False,
+                                        files=tuple(files)))
             await uow.commit()
             return message
 

@@ -39,7 +39,7 @@ class Outbox:
             if person is not None and person.chat_id:
                 message = Outgoing(row.dedupe_key, row.platform, person.chat_id, row.account_id, person.language,
                                    person.timezone, row.order_id, Role(row.role), from_json(row.text),
-                                   row.with_card)
+                                   row.with_card, tuple(row.files))
             claimed.append((row.id, row.attempts, message))
         return claimed
 

@@ -305,6 +305,7 @@ outbox = Table(
     Column("external_id", String(64), nullable=False),
     Column("text", JSON, nullable=False),
     Column("with_card", Boolean, nullable=False),
+    Column("files", JSON, nullable=False),
     Column("created_at", Time, nullable=False),
     Column("next_attempt_at", Time, nullable=False),
     Column("claimed_until", Time, nullable=True),

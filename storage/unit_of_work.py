@@ -186,7 +186,7 @@ class SqlUnitOfWork:
         await insert_ignoring_duplicates(self.conn, outbox, [
             {"dedupe_key": f"{notice.key}:{r.platform}:{r.external_id}", "order_id": notice.order_id,
              "account_id": r.account_id, "role": notice.to.value, "platform": r.platform,
-             "external_id": r.external_id, "text": to_json(notice.text), "with_card": notice.with_card, "created_at": now,
+             "external_id": r.external_id, "text": to_json(notice.text), "with_card": notice.with_card, "files": list(notice.files), "created_at": now,
              "next_attempt_at": now, "attempts": 0}
             for r in found])
 

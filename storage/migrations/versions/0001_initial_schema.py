@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 10:53:21.010282
+Create Date: 2026-11-27 10:54:16.864306
 """
 
 import sqlalchemy as sa
@@ -190,6 +190,7 @@ def upgrade() -> None:
     sa.Column('external_id', sa.String(length=64), nullable=False),
     sa.Column('text', sa.JSON(), nullable=False),
     sa.Column('with_card', sa.Boolean(), nullable=False),
+    sa.Column('files', sa.JSON(), nullable=False),
     sa.Column('created_at', storage.tables.UTCDateTime(timezone=True), nullable=False),
     sa.Column('next_attempt_at', storage.tables.UTCDateTime(timezone=True), nullable=False),
     sa.Column('claimed_until', storage.tables.UTCDateTime(timezone=True), nullable=True),
