@@ -77,6 +77,24 @@ else
   as_pg() { "$@"; }
 fi
 
+# Run "$@" with only stdin, stdout and stderr open: the server that pg_ctl leaves behind must
+# not hold fd 3 (the pipe of `eval "$(... start)"`, which would then never return) or any
+# other pipe of whoever called us.
+detached() {
+  (
+    local f fd
+    if [[ -d /proc/$BASHPID/fd ]]; then
+      for f in /proc/$BASHPID/fd/*; do
+        fd="${f##*/}"
+        if ((fd > 2)); then eval "exec $fd>&-" 2>/dev/null || true; fi
+      done
+    else
+      exec 3>&-
+    fi
+    "$@"
+  )
+}
+
 url_for() { echo "postgresql+asyncpg://$DB_USER:$DB_PASSWORD@127.0.0.1:$1/$DB_NAME"; }
 
 port_in_use() { (exec 9<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -153,7 +171,7 @@ synchronous_commit = off
 full_page_writes = off
 EOF
     say "starting on 127.0.0.1:$PORT (log: $LOG_FILE)"
-    if ! as_pg "$BIN/pg_ctl" start -D "$DATA_DIR" -l "$LOG_FILE" -w -t 60 >/dev/null; then
+    if ! detached as_pg "$BIN/pg_ctl" start -D "$DATA_DIR" -l "$LOG_FILE" -w -t 60 >/dev/null; then
       tail -n 30 "$LOG_FILE" || true
       die "the server did not start"
     fi
