@@ -58,6 +58,10 @@ async def serve(config: Config) -> int:
         return 2
     runtime = build(config)
     await runtime.store.migrate()
+    started = []
+    for name in platforms:
+        start, stop_adapter = adapter(name)
+        started.append((stop_adapter, await start(runtime)))
     scheduler = start_scheduler(runtime.timekeeper, runtime.relay, config.scheduler.poll_seconds,
                                 config.relay.poll_seconds)
     stop = asyncio.Event()
@@ -69,9 +73,20 @@ async def serve(config: Config) -> int:
         await stop.wait()
     finally:
         scheduler.shutdown(wait=False)
+        for stop_adapter, app in started:
+            await stop_adapter(app)
         await runtime.store.close()
     return 0
 
 
-#: platform adapters shipped in this version (filled as they land)
-AVAILABLE: dict[str, object] = {}
+#: the platform adapters this version ships
+AVAILABLE = ("telegram",)
+
+
+def adapter(name: str):
+    """(start, stop) of a platform adapter, imported only when that platform is configured."""
+    if name == "telegram":
+        from bots.telegram.app import start_telegram, stop_telegram
+
+        return start_telegram, stop_telegram
+    raise KeyError(name)

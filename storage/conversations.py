@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.tables import dialogs, platform_messages
-from storage.database import insert_ignoring_duplicates
+from storage.database import insert_ignoring_duplicates, insert_or_skip
+from storage.tables import dialogs, platform_messages, seen_updates
 
 
 class Conversations:
@@ -26,6 +26,15 @@ class Conversations:
     async def end_dialog(self, platform: str, external_id: str) -> None:
         await self.conn.execute(delete(dialogs).where(dialogs.c.platform == platform,
                                                       dialogs.c.external_id == str(external_id)))
+
+    async def first_sight(self, platform: str, key: str) -> bool:
+        """True the first time this update is seen; False for a platform's duplicate delivery."""
+        done = await self.conn.execute(
+            insert_or_skip(self.conn, seen_updates).values(platform=platform, key=str(key), at=self.clock.now()))
+        return done.rowcount == 1
+
+    async def forget_updates_before(self, moment) -> None:
+        await self.conn.execute(delete(seen_updates).where(seen_updates.c.at < moment))
 
     async def remember(self, platform: str, chat_id: str, message_id: str, kind: str, order_id: str | None = None,
                        account_id: str | None = None) -> None:
@@ -47,7 +56,8 @@ class Conversations:
                    platform_messages.c.kind == "card").order_by(platform_messages.c.at))
         return [tuple(r) for r in rows]
 
-    async def forget(self, platform: str, chat_id: str, message_id: str) -> None:
-        await self.conn.execute(delete(platform_messages).where(
+    async def retire(self, platform: str, chat_id: str, message_id: str) -> None:
+        """A card whose buttons were removed: still the order's message (replies route), no longer edited."""
+        await self.conn.execute(update(platform_messages).where(
             platform_messages.c.platform == platform, platform_messages.c.chat_id == str(chat_id),
-            platform_messages.c.message_id == str(message_id)))
+            platform_messages.c.message_id == str(message_id)).values(kind="old-card"))

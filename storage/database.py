@@ -49,6 +49,12 @@ async def create_schema(engine: AsyncEngine) -> None:
         await conn.run_sync(metadata.create_all)
 
 
+def insert_or_skip(conn: AsyncConnection, table):
+    """An INSERT that does nothing when the row's key exists (its rowcount says which happened)."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing()
+
+
 async def insert_ignoring_duplicates(conn: AsyncConnection, table, rows: list[dict]) -> None:
     """Inserts rows, skipping those whose unique key is already there (the outbox's dedupe keys)."""
     if not rows:

@@ -343,6 +343,16 @@ dialogs = Table(
     PrimaryKeyConstraint("platform", "external_id"),
 )
 
+# updates already handled: platforms may deliver the same update twice
+seen_updates = Table(
+    "seen_updates",
+    metadata,
+    Column("platform", String(16), nullable=False),
+    Column("key", String(64), nullable=False),
+    Column("at", Time, nullable=False, index=True),
+    PrimaryKeyConstraint("platform", "key"),
+)
+
 audit_log = Table(
     "audit_log",
     metadata,

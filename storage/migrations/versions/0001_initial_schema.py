@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 10:54:16.864306
+Create Date: 2026-11-27 10:57:03.962957
 """
 
 import sqlalchemy as sa
@@ -74,6 +74,15 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('platform_messages', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_platform_messages_order_id'), ['order_id'], unique=False)
+
+    op.create_table('seen_updates',
+    sa.Column('platform', sa.String(length=16), nullable=False),
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('at', storage.tables.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('platform', 'key', name=op.f('pk_seen_updates'))
+    )
+    with op.batch_alter_table('seen_updates', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_seen_updates_at'), ['at'], unique=False)
 
     op.create_table('checkouts',
     sa.Column('id', sa.String(length=40), nullable=False),
@@ -394,6 +403,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_checkouts_buyer_id'))
 
     op.drop_table('checkouts')
+    with op.batch_alter_table('seen_updates', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_seen_updates_at'))
+
+    op.drop_table('seen_updates')
     with op.batch_alter_table('platform_messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_platform_messages_order_id'))
 

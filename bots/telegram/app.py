@@ -1,0 +1,132 @@
+"""The Telegram bot: one function builds the Application and registers every handler in one block."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    TypeHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bots.runtime import Runtime
+from bots.telegram import chat, orders, start
+from bots.telegram.context import PLATFORM, person
+from bots.telegram.notifier import TelegramNotifier
+from core.i18n import LANGUAGES, N_, translate
+
+log = logging.getLogger(__name__)
+
+COMMANDS = [
+    ("orders", N_("Your orders and what to do next")),
+    ("offers", N_("Your offers")),
+    ("lang", N_("Language")),
+    ("timezone", N_("Your time zone")),
+    ("link", N_("Use the same account on Discord")),
+    ("cancel", N_("Stop what you are typing")),
+    ("help", N_("Help")),
+]
+
+
+def build_application(runtime: Runtime, token: str, base_url: str | None = None,
+                      base_file_url: str | None = None) -> Application:
+    builder = Application.builder().token(token).concurrent_updates(True)
+    if base_url:
+        builder = builder.base_url(base_url)
+    if base_file_url:
+        builder = builder.base_file_url(base_file_url)
+    app = builder.post_init(_post_init).build()
+    app.bot_data["runtime"] = runtime
+    app.bot_data.setdefault("dialogs", {})
+
+    app.add_handler(TypeHandler(Update, _once), group=-1)
+    app.add_handler(CommandHandler("start", start.start))
+    app.add_handler(CommandHandler("help", start.help_command))
+    app.add_handler(CommandHandler("lang", start.choose_language))
+    app.add_handler(CommandHandler("timezone", start.timezone))
+    app.add_handler(CommandHandler("link", start.link))
+    app.add_handler(CommandHandler("cancel", start.cancel))
+    app.add_handler(CommandHandler("orders", orders.show_orders))
+    app.add_handler(CallbackQueryHandler(orders.on_order_button, pattern=r"^o:"))
+    app.add_handler(CallbackQueryHandler(start.set_language, pattern=r"^x:lang:"))
+    app.add_handler(CallbackQueryHandler(orders.show_orders, pattern=r"^x:orders:"))
+    app.add_handler(CallbackQueryHandler(orders.show_card, pattern=r"^x:card:"))
+    app.add_handler(CallbackQueryHandler(chat.on_route, pattern=r"^x:to:"))
+    app.add_handler(CallbackQueryHandler(orders.on_dialog_button, pattern=r"^x:(cancel|skip|done|good|bad)$"))
+    app.add_handler(MessageHandler((filters.TEXT & ~filters.COMMAND) | filters.Document.ALL | filters.PHOTO,
+                                   chat.on_message))
+    app.add_handler(CallbackQueryHandler(_stale_button))
+    app.add_error_handler(_on_error)
+    return app
+
+
+async def _once(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Telegram may deliver an update twice; the second delivery stops here."""
+    rt = context.application.bot_data["runtime"]
+    async with rt.store.unit_of_work() as uow:
+        first = await uow.conversations.first_sight(PLATFORM, str(update.update_id))
+        await uow.commit()
+    if not first:
+        raise ApplicationHandlerStop
+
+
+async def _post_init(app: Application) -> None:
+    """The command menu, in each language (Telegram shows the one matching the user's app)."""
+    for lang in LANGUAGES:
+        commands = [BotCommand(name, translate(description, lang)) for name, description in COMMANDS]
+        await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
+                                      language_code=None if lang == "en" else lang)
+
+
+async def _stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any button we no longer know (an old version's, a forged one): said so, nothing changes."""
+    who = await person(update, context)
+    lang = who.lang if who else "en"
+    await update.callback_query.answer(translate(N_("This button is not valid."), lang), show_alert=True)
+
+
+async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    log.error("while handling %r", update, exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        who = await person(update, context)
+        lang = who.lang if who else "en"
+        try:
+            await context.bot.send_message(update.effective_chat.id, translate(
+                N_("Something went wrong on our side. Please try again in a moment."), lang))
+        except Exception:  # noqa: BLE001 — the error handler must never raise
+            log.exception("could not tell the user about the error")
+
+
+def file_url(base_url: str) -> str:
+    """The file download URL that goes with a Bot API URL (…/bot -> …/file/bot)."""
+    return base_url[: -len("bot")] + "file/bot" if base_url.endswith("/bot") else base_url
+
+
+async def start_telegram(runtime: Runtime) -> Application:
+    """Starts the bot (long polling, or a webhook by config) and registers its notifier with the relay."""
+    config = runtime.config.telegram
+    app = build_application(runtime, config.token, config.base_url,
+                            file_url(config.base_url) if config.base_url else None)
+    runtime.relay.notifiers[PLATFORM] = TelegramNotifier(app.bot, runtime)
+    await app.initialize()
+    await app.start()
+    if config.mode == "webhook":
+        await app.updater.start_webhook(listen=config.webhook_listen, port=config.webhook_port,
+                                        webhook_url=config.webhook_url)
+    else:
+        await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+    return app
+
+
+async def stop_telegram(app: Application) -> None:
+    if app.updater.running:
+        await app.updater.stop()
+    await app.stop()
+    await app.shutdown()

@@ -1,0 +1,55 @@
+"""Who is talking and in which language: the Telegram user behind an update, as a Comptoir account."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import Update, User
+from telegram.ext import ContextTypes
+
+from bots.runtime import Runtime
+from core.i18n import language, translate
+from core.model import Viewer
+from storage.accounts import Account
+
+PLATFORM = "telegram"
+
+
+@dataclass(frozen=True)
+class Person:
+    account: Account
+    user_id: int
+    chat_id: int
+
+    @property
+    def lang(self) -> str:
+        return self.account.language
+
+    @property
+    def viewer(self) -> Viewer:
+        return Viewer(self.account.id, moderator=self.account.moderator)
+
+    def t(self, msgid: str, **params) -> str:
+        return translate(msgid, self.lang).format(**params)
+
+
+def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
+    return context.application.bot_data["runtime"]
+
+
+async def person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person | None:
+    """The account of whoever sent this update, created on first contact and kept current."""
+    user: User | None = update.effective_user
+    chat = update.effective_chat
+    if user is None or user.is_bot:
+        return None
+    rt = runtime(context)
+    moderator = user.id in rt.config.telegram.moderators
+    private = chat is not None and chat.type == "private"
+    async with rt.store.unit_of_work() as uow:
+        account = await uow.accounts.ensure(
+            PLATFORM, str(user.id), name=user.full_name or "", language=language(user.language_code),
+            timezone=rt.config.default_timezone, chat_id=str(chat.id) if private else None,
+            username=user.username, moderator=moderator)
+        await uow.commit()
+    return Person(account, user.id, chat.id if chat else user.id)

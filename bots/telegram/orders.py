@@ -1,0 +1,214 @@
+"""Order buttons, the dialogs they open, and /orders: every decision is core's, this only translates."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bots.telegram import dialogs
+from bots.telegram.cards import card_text, keyboard, send_card
+from bots.telegram.context import Person, person, runtime
+from core.buttons import BadButton, ButtonData
+from core.card import NEEDS, order_card
+from core.engine import allowed_actions
+from core.events import Outcome, Refusal
+from core.i18n import N_, translate
+from core.model import Stage
+from core.table import Needs
+
+PAGE = 5
+FILTERS = {
+    "act": N_("To act on"),
+    "open": N_("Running"),
+    "closed": N_("Closed"),
+}
+CLOSED = (Stage.COMPLETED, Stage.CANCELLED, Stage.EXPIRED)
+RUNNING = tuple(s for s in Stage if s not in CLOSED)
+
+
+async def on_order_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button of an order card: act at once, or open the dialog that collects what the action needs."""
+    query = update.callback_query
+    who = await person(update, context)
+    if who is None:
+        return
+    rt = runtime(context)
+    try:
+        data = ButtonData.decode(query.data)
+    except BadButton:
+        await query.answer(who.t(N_("This button is not valid.")), show_alert=True)
+        return
+    order = await rt.service.order(data.order_id)
+    if order is None or order.role_of(who.viewer) is None:
+        await query.answer(who.t(N_("This order is not yours.")), show_alert=True)
+        return
+    now = rt.clock.now()
+    needs = NEEDS[data.action]
+    if needs is not Needs.NOTHING:
+        if data.version == order.version and data.action in allowed_actions(order, who.viewer, now,
+                                                                              rt.config.settings):
+            dialog = dialogs.start(order.id, data.action, data.version, needs, order.currency)
+            await dialogs.save(rt, who, dialog)
+            await query.answer()
+            text, markup = dialogs.prompt(dialog, who.lang)
+            await context.bot.send_message(who.chat_id, text, reply_markup=markup)
+            return
+        result = await rt.service.act(order.id, data.action, who.viewer, version=data.version)  # refused: says why
+    else:
+        result = await rt.service.act(order.id, data.action, who.viewer, version=data.version)
+    await answer_result(update, context, who, order.id, result)
+
+
+async def answer_result(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, order_id: str,
+                        result: Outcome | Refusal) -> None:
+    """Done: the pressed card becomes the new card. Refused: the reason, and the current card."""
+    rt = runtime(context)
+    query = update.callback_query
+    if isinstance(result, Refusal):
+        if query:
+            await query.answer(result.render(who.lang)[:200], show_alert=True)
+        else:
+            await context.bot.send_message(who.chat_id, result.render(who.lang))
+    elif query:
+        await query.answer(who.t(N_("Done.")))
+    card = await rt.service.card(order_id, who.viewer)
+    if isinstance(card, Refusal):
+        return
+    if query and query.message:
+        text = card_text(card, who.lang, who.account.timezone, rt.clock.now())
+        try:
+            await query.edit_message_text(text, reply_markup=keyboard(card, who.lang))
+            return
+        except BadRequest:
+            pass  # the same text (nothing moved), or a message too old to edit: send a fresh card
+    await send_card(context.bot, rt, who.chat_id, who.account.id, who.lang, who.account.timezone, card)
+
+
+async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict) -> None:
+    rt = runtime(context)
+    await dialogs.save(rt, who, None)
+    from core.model import Action
+
+    result = await rt.service.act(dialog["order"], Action(dialog["action"]), who.viewer, dialogs.payload(dialog),
+                                  version=dialog["version"])
+    if isinstance(result, Refusal):
+        await context.bot.send_message(who.chat_id, result.render(who.lang))
+    card = await rt.service.card(dialog["order"], who.viewer)
+    if not isinstance(card, Refusal):
+        notice = who.t(N_("Done.")) if isinstance(result, Outcome) else ""
+        await send_card(context.bot, rt, who.chat_id, who.account.id, who.lang, who.account.timezone, card, notice)
+
+
+async def on_dialog_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Cancel, Skip, Done, 👍/👎: the buttons of an open dialog."""
+    query = update.callback_query
+    who = await person(update, context)
+    if who is None:
+        return
+    rt = runtime(context)
+    choice = query.data.removeprefix("x:")
+    dialog = await dialogs.current(rt, who)
+    if dialog is None or dialog.get("kind") != "act":
+        await query.answer(who.t(N_("Nothing to answer here any more.")))
+        return
+    if choice == "cancel":
+        await dialogs.save(rt, who, None)
+        await query.answer(who.t(N_("Cancelled: nothing was changed.")))
+        await query.edit_message_text(who.t(N_("Cancelled: nothing was changed.")))
+        return
+    dialog, finished = dialogs.take_button(dialog, choice)
+    await query.answer()
+    if finished:
+        await finish(update, context, who, dialog)
+        return
+    await dialogs.save(rt, who, dialog)
+    text, markup = dialogs.prompt(dialog, who.lang)
+    await context.bot.send_message(who.chat_id, text, reply_markup=markup)
+
+
+async def on_dialog_message(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict) -> None:
+    rt = runtime(context)
+    dialog, problem, finished = dialogs.take_message(dialog, update.effective_message, rt.config.settings.max_text)
+    if problem:
+        await update.effective_message.reply_text(who.t(problem, length=len(update.effective_message.text or ""),
+                                                        limit=rt.config.settings.max_text))
+        return
+    if finished:
+        await finish(update, context, who, dialog)
+        return
+    await dialogs.save(rt, who, dialog)
+    if dialog["step"] != "main" or Needs(dialog["needs"]) not in (Needs.BRIEF, Needs.DELIVERY):
+        text, markup = dialogs.prompt(dialog, who.lang)
+        await context.bot.send_message(who.chat_id, text, reply_markup=markup)
+    else:
+        await update.effective_message.reply_text(who.t(N_("Got it. Send more, or press Done.")),
+                                                  reply_markup=InlineKeyboardMarkup(
+                                                      [[dialogs.button(who.lang, N_("Done"), "x:done")],
+                                                       [dialogs.button(who.lang, N_("Cancel"), "x:cancel")]]))
+
+
+async def show_orders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/orders, or a filter/page button: this person's orders, a page at a time."""
+    who = await person(update, context)
+    if who is None:
+        return
+    query = update.callback_query
+    which, page = "act", 0
+    if query:  # x:orders:<filter>:<page>
+        _, _, which, page_text = (query.data.split(":") + ["", "", "act", "0"])[:4]
+        page = int(page_text) if page_text.isdigit() else 0
+        which = which if which in FILTERS else "act"
+        await query.answer()
+    rt = runtime(context)
+    now = rt.clock.now()
+    stages = CLOSED if which == "closed" else RUNNING
+    async with rt.store.unit_of_work() as uow:
+        found = await uow.orders_of(who.account.id, stages, limit=200)
+    if which == "act":
+        found = [o for o in found if allowed_actions(o, who.viewer, now, rt.config.settings)]
+    shown = found[page * PAGE:(page + 1) * PAGE]
+    lines = [who.t(N_("Your orders — {filter} ({count})"), filter=who.t(FILTERS[which]), count=len(found))]
+    for order in shown:
+        card = order_card(order, who.viewer, now, rt.config.settings)
+        lines.append(f"#{order.id} — {order.title} — {card.next_step.render(who.lang)}")
+    if not shown:
+        lines.append(who.t(N_("Nothing here.")))
+    rows = [[InlineKeyboardButton(f"#{o.id} {o.title}"[:60], callback_data=f"x:card:{o.id}")] for o in shown]
+    rows.append([InlineKeyboardButton(("• " if key == which else "") + who.t(label), callback_data=f"x:orders:{key}:0")
+                 for key, label in FILTERS.items()])
+    nav = []
+    if page > 0:
+        nav.append(InlineKeyboardButton("◀", callback_data=f"x:orders:{which}:{page - 1}"))
+    if (page + 1) * PAGE < len(found):
+        nav.append(InlineKeyboardButton("▶", callback_data=f"x:orders:{which}:{page + 1}"))
+    if nav:
+        rows.append(nav)
+    text, markup = "\n".join(lines), InlineKeyboardMarkup(rows)
+    if query and query.message:
+        try:
+            await query.edit_message_text(text, reply_markup=markup)
+            return
+        except BadRequest:
+            pass
+    await context.bot.send_message(who.chat_id, text, reply_markup=markup)
+
+
+async def show_card(update: Update, context: ContextTypes.DEFAULT_TYPE, order_id: str | None = None) -> None:
+    """An order's card, freshly drawn (a /orders entry, an order deep link)."""
+    who = await person(update, context)
+    if who is None:
+        return
+    if update.callback_query:
+        order_id = update.callback_query.data.removeprefix("x:card:")
+        await update.callback_query.answer()
+    rt = runtime(context)
+    card = await rt.service.card(order_id or "", who.viewer)
+    if isinstance(card, Refusal):
+        await context.bot.send_message(who.chat_id, card.render(who.lang))
+        return
+    await send_card(context.bot, rt, who.chat_id, who.account.id, who.lang, who.account.timezone, card)
+
+
+def label(msgid: str, lang: str) -> str:
+    return translate(msgid, lang)

@@ -1,0 +1,84 @@
+"""A marketplace on Telegram for end-to-end tests: the real python-telegram-bot Application, polling
+the fake Bot API on 127.0.0.1, over a real SQLite file, with a clock the test moves."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime, timezone
+
+from bots.config import Config, TelegramConfig
+from bots.runtime import build
+from bots.telegram.app import build_application
+from bots.telegram.notifier import TelegramNotifier, Throttle
+from core.model import Offer, Option
+from core.ports import ManualClock
+from tests.fakes.telegram_api import FakeTelegram
+
+T0 = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
+MODERATOR_ID = 900
+
+
+class World:
+    def __init__(self, fake: FakeTelegram, runtime, app) -> None:
+        self.fake = fake
+        self.rt = runtime
+        self.app = app
+        self.clock = runtime.clock
+
+    async def settle(self) -> None:
+        """What the scheduler does in the background: due timers, then the outbox."""
+        await self.rt.timekeeper.drain()
+        await self.rt.relay.drain()
+
+    async def offer(self, seller_user_id: int, offer: Offer) -> Offer:
+        async with self.rt.store.unit_of_work() as uow:
+            seller = await uow.accounts.by_identity("telegram", str(seller_user_id))
+            offer = Offer(offer.id, seller.id, offer.title, offer.description, offer.price, offer.currency,
+                          offer.delivery_days, offer.options, offer.revisions, offer.revision_days,
+                          offer.contact_allowed, offer.active)
+            await uow.save_offer(offer)
+            await uow.commit()
+        return offer
+
+    async def account(self, user_id: int):
+        async with self.rt.store.unit_of_work() as uow:
+            return await uow.accounts.by_identity("telegram", str(user_id))
+
+    async def wait_reply(self, chat_id: int, contains: str, timeout: float = 5.0) -> dict:
+        """The latest message in this chat containing the text, once the bot has sent it."""
+        def found():
+            for message in reversed(self.fake.sent_to(chat_id)):
+                if contains in (message.get("text") or message.get("caption") or ""):
+                    return message
+            return None
+        return await self.fake.wait_for(found, timeout=timeout)
+
+    def buttons(self, message: dict) -> list[str]:
+        return [text for row in self.fake.buttons(message) for text, _ in row]
+
+    def button(self, message: dict, label: str) -> str:
+        for row in self.fake.buttons(message):
+            for text, data in row:
+                if text == label:
+                    return data
+        raise AssertionError(f"no button {label!r} in {self.buttons(message)}")
+
+
+LOGO = Offer("logo", "", "Logo", "A vector logo", 12_000, "EUR", 3, (Option("source", "Source files", 3_000, 1),))
+
+
+@contextlib.asynccontextmanager
+async def telegram_world(tmp_path, **fake_options):
+    clock = ManualClock(T0)
+    async with FakeTelegram(**fake_options) as fake:
+        config = Config(database_url=f"sqlite+aiosqlite:///{tmp_path / 'comptoir.sqlite3'}",
+                        telegram=TelegramConfig(token=fake.token, moderators=(MODERATOR_ID,)))
+        runtime = build(config, clock)
+        await runtime.store.create_schema()
+        app = build_application(runtime, fake.token, fake.base_url, fake.base_file_url)
+        runtime.relay.notifiers["telegram"] = TelegramNotifier(app.bot, runtime, Throttle(1000, 0))
+        try:
+            async with fake.polling(app):
+                yield World(fake, runtime, app)
+        finally:
+            await runtime.store.close()
