@@ -20,6 +20,7 @@ from bots.runtime import Runtime
 from bots.telegram import chat, orders, start
 from bots.telegram.context import PLATFORM, person
 from bots.telegram.notifier import TelegramNotifier
+from bots.telegram.pacing import Pacer
 from core.i18n import LANGUAGES, N_, translate
 
 log = logging.getLogger(__name__)
@@ -36,8 +37,8 @@ COMMANDS = [
 
 
 def build_application(runtime: Runtime, token: str, base_url: str | None = None,
-                      base_file_url: str | None = None) -> Application:
-    builder = Application.builder().token(token).concurrent_updates(True)
+                      base_file_url: str | None = None, pacer: Pacer | None = None) -> Application:
+    builder = Application.builder().token(token).concurrent_updates(True).rate_limiter(pacer or Pacer())
     if base_url:
         builder = builder.base_url(base_url)
     if base_file_url:

@@ -1,14 +1,12 @@
-"""Sending outbox notifications on Telegram, within its limits, with the card's buttons attached.
+"""Sending outbox notifications on Telegram with the card's buttons attached.
 
-Telegram allows about 30 messages a second per bot and one a second per chat; beyond that it
-answers 429 with retry_after, which we hand back to the relay (RetryLater) so the row waits.
+The pace is kept by bots.telegram.pacing; a 429 that still happens goes back to the relay as
+RetryLater(retry_after), so the row waits and nothing is dropped.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
-from collections import defaultdict
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut, NetworkError
@@ -16,38 +14,17 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut, NetworkE
 from bots.render import viewer_of
 from bots.telegram.cards import card_text, fit, keyboard, retire_cards
 from bots.telegram.context import PLATFORM
+from bots.telegram.pacing import NO_RETRY, seconds
 from core.events import Refusal
 from core.ports import Outgoing, RetryLater, Undeliverable
-
-
-class Throttle:
-    """Spaces sends: at most `per_second` overall and one per `chat_interval` seconds per chat."""
-
-    def __init__(self, per_second: float = 29.0, chat_interval: float = 1.0) -> None:
-        self.gap = 1.0 / per_second
-        self.chat_interval = chat_interval
-        self.next_any = 0.0
-        self.next_chat: dict[str, float] = defaultdict(float)
-        self.lock = asyncio.Lock()
-
-    async def wait(self, chat_id: str) -> None:
-        async with self.lock:  # reserve a slot, then sleep outside the lock
-            now = time.monotonic()
-            at = max(now, self.next_any, self.next_chat[chat_id])
-            self.next_any = at + self.gap
-            self.next_chat[chat_id] = at + self.chat_interval
-        delay = at - time.monotonic()
-        if delay > 0:
-            await asyncio.sleep(delay)
 
 
 class TelegramNotifier:
     platform = PLATFORM
 
-    def __init__(self, bot: Bot, runtime, throttle: Throttle | None = None) -> None:
+    def __init__(self, bot: Bot, runtime) -> None:
         self.bot = bot
         self.runtime = runtime
-        self.throttle = throttle or Throttle()
 
     async def send(self, message: Outgoing) -> str:
         rt = self.runtime
@@ -58,11 +35,10 @@ class TelegramNotifier:
         notice = message.text.render(message.language)
         text = card_text(card, message.language, message.timezone, rt.clock.now(), notice) if card else fit(notice)
         try:
-            await self.throttle.wait(message.chat_id)
-            sent = await self.bot.send_message(message.chat_id, text, reply_markup=keyboard(card, message.language))
+            sent = await self.bot.send_message(message.chat_id, text, reply_markup=keyboard(card, message.language),
+                                               rate_limit_args=NO_RETRY)
         except RetryAfter as wait:
-            seconds = wait.retry_after.total_seconds() if hasattr(wait.retry_after, "total_seconds") else wait.retry_after
-            raise RetryLater(after=float(seconds), reason=str(wait)) from wait
+            raise RetryLater(after=seconds(wait), reason=str(wait)) from wait
         except Forbidden as gone:
             raise Undeliverable(str(gone)) from gone
         except BadRequest as bad:
@@ -83,13 +59,11 @@ class TelegramNotifier:
 
     async def _send_file(self, chat_id: str, ref: str, reply_to: int, tries: int = 3) -> None:
         for attempt in range(tries):
-            await self.throttle.wait(chat_id)
             try:
                 await self._send_one_file(chat_id, ref, reply_to)
                 return
             except RetryAfter as wait:
-                seconds = wait.retry_after.total_seconds() if hasattr(wait.retry_after, "total_seconds") else wait.retry_after
-                await asyncio.sleep(min(float(seconds), 60.0))
+                await asyncio.sleep(min(seconds(wait), 60.0))
             except (TimedOut, NetworkError):
                 await asyncio.sleep(2**attempt)
         await self.bot.send_message(chat_id, f"📎 {ref.rsplit(':', 1)[-1]}", reply_to_message_id=reply_to)

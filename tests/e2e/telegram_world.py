@@ -9,7 +9,8 @@ from datetime import datetime, timezone
 from bots.config import Config, TelegramConfig
 from bots.runtime import build
 from bots.telegram.app import build_application
-from bots.telegram.notifier import TelegramNotifier, Throttle
+from bots.telegram.notifier import TelegramNotifier
+from bots.telegram.pacing import Pacer
 from core.model import Offer, Option
 from core.ports import ManualClock
 from tests.fakes.telegram_api import FakeTelegram
@@ -24,6 +25,30 @@ class World:
         self.rt = runtime
         self.app = app
         self.clock = runtime.clock
+        self.pacer = Pacer(1000, 0)  # tests go at full speed unless they test the pace
+
+    async def launch(self) -> None:
+        """Starts a fresh Application (a new bot process, as far as Telegram can tell) on the same database."""
+        self.app = build_application(self.rt, self.fake.token, self.fake.base_url, self.fake.base_file_url,
+                                     self.pacer)
+        self.rt.relay.notifiers["telegram"] = TelegramNotifier(self.app.bot, self.rt)
+        await self.app.initialize()
+        await self.app.start()
+        await self.app.updater.start_polling(poll_interval=0, timeout=1)
+
+    async def halt(self) -> None:
+        if self.app is None:
+            return
+        if self.app.updater.running:
+            await self.app.updater.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+        self.app = None
+
+    async def restart(self) -> None:
+        await self.halt()
+        await self.launch()
 
     async def settle(self) -> None:
         """What the scheduler does in the background: due timers, then the outbox."""
@@ -75,10 +100,12 @@ async def telegram_world(tmp_path, **fake_options):
                         telegram=TelegramConfig(token=fake.token, moderators=(MODERATOR_ID,)))
         runtime = build(config, clock)
         await runtime.store.create_schema()
-        app = build_application(runtime, fake.token, fake.base_url, fake.base_file_url)
-        runtime.relay.notifiers["telegram"] = TelegramNotifier(app.bot, runtime, Throttle(1000, 0))
+        world = World(fake, runtime, None)
+        if fake.rate_limits_enabled:
+            world.pacer = Pacer()
         try:
-            async with fake.polling(app):
-                yield World(fake, runtime, app)
+            await world.launch()
+            yield world
         finally:
+            await world.halt()
             await runtime.store.close()
