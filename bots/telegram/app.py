@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeDefault, Update
 from telegram.ext import (
@@ -43,7 +45,7 @@ def build_application(runtime: Runtime, token: str, base_url: str | None = None,
         builder = builder.base_url(base_url)
     if base_file_url:
         builder = builder.base_file_url(base_file_url)
-    app = builder.post_init(_post_init).build()
+    app = builder.build()
     app.bot_data["runtime"] = runtime
     app.bot_data.setdefault("dialogs", {})
 
@@ -78,7 +80,7 @@ async def _once(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         raise ApplicationHandlerStop
 
 
-async def _post_init(app: Application) -> None:
+async def register_commands(app: Application) -> None:
     """The command menu, in each language (Telegram shows the one matching the user's app)."""
     for lang in LANGUAGES:
         commands = [BotCommand(name, translate(description, lang)) for name, description in COMMANDS]
@@ -105,6 +107,12 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.exception("could not tell the user about the error")
 
 
+def webhook_secret(token: str) -> str:
+    """The secret Telegram sends with each webhook call; derived from the token, so every process
+    behind the load balancer agrees on it without one more setting."""
+    return hashlib.sha256(f"comptoir-webhook:{token}".encode()).hexdigest()[:64]
+
+
 def file_url(base_url: str) -> str:
     """The file download URL that goes with a Bot API URL (…/bot -> …/file/bot)."""
     return base_url[: -len("bot")] + "file/bot" if base_url.endswith("/bot") else base_url
@@ -117,10 +125,13 @@ async def start_telegram(runtime: Runtime) -> Application:
                             file_url(config.base_url) if config.base_url else None)
     runtime.relay.notifiers[PLATFORM] = TelegramNotifier(app.bot, runtime)
     await app.initialize()
+    await register_commands(app)
     await app.start()
     if config.mode == "webhook":
         await app.updater.start_webhook(listen=config.webhook_listen, port=config.webhook_port,
-                                        webhook_url=config.webhook_url)
+                                        url_path=urlsplit(config.webhook_url).path.lstrip("/"),
+                                        webhook_url=config.webhook_url, secret_token=webhook_secret(config.token),
+                                        allowed_updates=Update.ALL_TYPES)
     else:
         await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
     return app
