@@ -13,8 +13,8 @@ from core.buttons import BadButton, ButtonData
 from core.card import NEEDS, order_card
 from core.engine import allowed_actions
 from core.events import Outcome, Refusal
-from core.i18n import N_, translate
-from core.model import Stage
+from core.i18n import N_
+from core.model import Action, Stage
 from core.table import Needs
 
 PAGE = 5
@@ -43,20 +43,18 @@ async def on_order_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if order is None or order.role_of(who.viewer) is None:
         await query.answer(who.t(N_("This order is not yours.")), show_alert=True)
         return
-    now = rt.clock.now()
     needs = NEEDS[data.action]
-    if needs is not Needs.NOTHING:
-        if data.version == order.version and data.action in allowed_actions(order, who.viewer, now,
-                                                                              rt.config.settings):
-            dialog = dialogs.start(order.id, data.action, data.version, needs, order.currency)
-            await dialogs.save(rt, who, dialog)
-            await query.answer()
-            text, markup = dialogs.prompt(dialog, who.lang)
-            await context.bot.send_message(who.chat_id, text, reply_markup=markup)
-            return
-        result = await rt.service.act(order.id, data.action, who.viewer, version=data.version)  # refused: says why
-    else:
-        result = await rt.service.act(order.id, data.action, who.viewer, version=data.version)
+    possible = data.version == order.version and data.action in allowed_actions(
+        order, who.viewer, rt.clock.now(), rt.config.settings)
+    if needs is not Needs.NOTHING and possible:
+        dialog = dialogs.start(order.id, data.action, data.version, needs, order.currency)
+        await dialogs.save(rt, who, dialog)
+        await query.answer()
+        text, markup = dialogs.prompt(dialog, who.lang)
+        await context.bot.send_message(who.chat_id, text, reply_markup=markup)
+        return
+    # acts, or (when not possible) comes back refused with core's reason and what is possible now
+    result = await rt.service.act(order.id, data.action, who.viewer, version=data.version)
     await answer_result(update, context, who, order.id, result)
 
 
@@ -88,8 +86,6 @@ async def answer_result(update: Update, context: ContextTypes.DEFAULT_TYPE, who:
 async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict) -> None:
     rt = runtime(context)
     await dialogs.save(rt, who, None)
-    from core.model import Action
-
     result = await rt.service.act(dialog["order"], Action(dialog["action"]), who.viewer, dialogs.payload(dialog),
                                   version=dialog["version"])
     if isinstance(result, Refusal):
@@ -209,6 +205,3 @@ async def show_card(update: Update, context: ContextTypes.DEFAULT_TYPE, order_id
         return
     await send_card(context.bot, rt, who.chat_id, who.account.id, who.lang, who.account.timezone, card)
 
-
-def label(msgid: str, lang: str) -> str:
-    return translate(msgid, lang)
