@@ -6,7 +6,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.card import Card, render_text
-from core.model import Role, Viewer
+from core.i18n import N_, Money, translate
+from core.model import Offer, Role, Viewer
 from core.ports import Outgoing
 
 
@@ -31,3 +32,25 @@ def notice_text(message: Outgoing, card: Card | None, now: datetime) -> str:
 
 def button_labels(card: Card | None, lang: str) -> list[str]:
     return [button.label.render(lang) for button in card.buttons] if card else []
+
+
+def days_text(days: int, lang: str) -> str:
+    return translate(N_("{n} d"), lang).format(n=days)
+
+
+def offer_text(offer: Offer, lang: str) -> str:
+    """An offer as a buyer reads it (and its seller checks it before publishing)."""
+    t = lambda msgid, **kw: translate(msgid, lang).format(**kw)  # noqa: E731
+    lines = [offer.title, "", offer.description, "",
+             t(N_("Price: {price}"), price=Money(offer.price, offer.currency).render(lang)),
+             t(N_("Delivery time: {days}"), days=days_text(offer.delivery_days, lang))]
+    if offer.revisions is None:
+        lines.append(t(N_("Revisions: unlimited")))
+    else:
+        lines.append(t(N_("Revisions: {count}"), count=offer.revisions))
+    if offer.options:
+        lines.append(t(N_("Options:")))
+        lines += [t(N_("• {title}: +{price}, +{days}"), title=o.title,
+                    price=Money(o.price, offer.currency).render(lang), days=days_text(o.extra_days, lang))
+                  for o in offer.options]
+    return "\n".join(lines)

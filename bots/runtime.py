@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bots.config import Config
@@ -13,6 +14,7 @@ from bots.relay import Relay, RelayPolicy
 from bots.scheduler import Timekeeper, start_scheduler
 from core.ports import Clock, Notifier, SystemClock
 from core.service import Service
+from core.storefront import Storefront
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -26,6 +28,9 @@ class Runtime:
     service: Service
     timekeeper: Timekeeper
     relay: Relay
+    storefront: Storefront
+    #: more polls for the scheduler, added by adapters (Telegram's Stars refunds): each returns how much it did
+    extra_jobs: list[Callable[[], Awaitable[int]]] = field(default_factory=list)
 
 
 def build(config: Config, clock: Clock | None = None, notifiers: dict[str, Notifier] | None = None) -> Runtime:
@@ -37,7 +42,8 @@ def build(config: Config, clock: Clock | None = None, notifiers: dict[str, Notif
     policy = RelayPolicy(config.relay.batch, config.relay.max_attempts, config.relay.backoff_seconds,
                          config.relay.max_backoff_seconds)
     relay = Relay(store.outbox, notifiers or {}, clock, policy)
-    return Runtime(config, clock, store, service, timekeeper, relay)
+    storefront = Storefront(store.unit_of_work, clock, config.settings)
+    return Runtime(config, clock, store, service, timekeeper, relay, storefront)
 
 
 def adapters(config: Config) -> list[str]:
@@ -63,7 +69,7 @@ async def serve(config: Config) -> int:
         start, stop_adapter = adapter(name)
         started.append((stop_adapter, await start(runtime)))
     scheduler = start_scheduler(runtime.timekeeper, runtime.relay, config.scheduler.poll_seconds,
-                                config.relay.poll_seconds)
+                                config.relay.poll_seconds, runtime.extra_jobs)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -9,6 +9,7 @@ A deadline that passed while the bot was down is due at the first poll, however 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta, timezone
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -48,12 +49,16 @@ class Timekeeper:
                 return total
 
 
-def start_scheduler(timekeeper: Timekeeper, relay: Relay, poll_seconds: float, relay_seconds: float) -> AsyncIOScheduler:
-    """Starts the two polls on the running event loop. Polls never overlap themselves, and a poll
-    that was late simply runs (no misfire is dropped: the work is in the tables, not in the job)."""
+def start_scheduler(timekeeper: Timekeeper, relay: Relay, poll_seconds: float, relay_seconds: float,
+                    extra_jobs: Iterable[Callable[[], Awaitable[int]]] = ()) -> AsyncIOScheduler:
+    """Starts the polls on the running event loop. Polls never overlap themselves, and a poll
+    that was late simply runs (no misfire is dropped: the work is in the tables, not in the job).
+    Extra jobs (an adapter's queue, like Stars refunds) poll at the relay's pace."""
     scheduler = AsyncIOScheduler(job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
     scheduler.add_job(timekeeper.drain, "interval", seconds=poll_seconds, id="timers", next_run_time=_now())
     scheduler.add_job(relay.drain, "interval", seconds=relay_seconds, id="outbox", next_run_time=_now())
+    for number, job in enumerate(extra_jobs):
+        scheduler.add_job(job, "interval", seconds=relay_seconds, id=f"extra-{number}", next_run_time=_now())
     scheduler.start()
     return scheduler
 

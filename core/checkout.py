@@ -11,8 +11,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
 
-from core.events import Refusal, Refused
-from core.i18n import N_, Text
+from core.events import Choice, Notice, Refusal, Refused
+from core.i18n import N_, Money, Text
+from core.model import Offer, Role
 
 
 class PaymentState(str, Enum):
@@ -23,6 +24,10 @@ class PaymentState(str, Enum):
 
 
 PROVIDERS = ("stars", "manual")
+#: providers whose payment the buyer watches go through: they see their order at once, in the chat
+WATCHED = frozenset({"stars"})
+#: the tips offered, in percent of the price; those above the configured cap are left out
+TIP_PERCENTS = (0, 5, 10, 15, 20)
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,14 @@ class Checkout:
         return replace(self, state=state, provider_ref=provider_ref or self.provider_ref, order_id=order_id)
 
 
+def check_provider(provider: str, currency: str) -> Refusal | None:
+    """Telegram Stars pay prices in Stars only, and prices in Stars are paid with Telegram Stars only."""
+    if (provider == "stars") != (currency == "XTR"):
+        return Refusal(Refused.CONDITION, Text.of(
+            N_("This offer is priced in {currency}, which cannot be paid here at the moment."), currency=currency))
+    return None
+
+
 def check_payment(checkout: Checkout, amount: int, currency: str) -> Refusal | None:
     """May this payment settle this checkout? None if yes."""
     if checkout.state is not PaymentState.AWAITING:
@@ -55,3 +68,44 @@ def check_payment(checkout: Checkout, amount: int, currency: str) -> Refusal | N
     if amount != checkout.amount or currency != checkout.currency:
         return Refusal(Refused.CONDITION, Text.of(N_("The payment has not been confirmed for the full amount.")))
     return None
+
+
+def quote(offer: Offer, options: tuple[str, ...], tip: int) -> int | None:
+    """What the buyer pays for this choice (offer, options, tip); None if an option is not the offer's."""
+    prices = {o.id: o.price for o in offer.options}
+    if len(set(options)) != len(options) or any(o not in prices for o in options):
+        return None
+    return offer.price + sum(prices[o] for o in options) + tip
+
+
+def tip_choices(price: int, cap_percent: int) -> tuple[tuple[int, int], ...]:
+    """(percent, amount) pairs for the tip buttons, in whole minor units (rounded down, so never over the cap)."""
+    return tuple((p, price * p // 100) for p in TIP_PERCENTS if p <= cap_percent)
+
+
+def awaiting_notices(checkout: Checkout, title: str) -> tuple[Notice, ...]:
+    """Who must act before a checkout can be paid: for a manual payment, a moderator who sees the money."""
+    if checkout.provider in WATCHED:
+        return ()
+    text = Text.of(N_("Payment to confirm: {amount} for “{title}”, reference {reference}. Confirm it only once "
+                      "the money has arrived."),
+                   amount=Money(checkout.amount, checkout.currency), title=title, reference=checkout.id)
+    return (Notice(None, Role.MODERATOR, text, f"checkout:{checkout.id}", with_card=False, buttons=(
+        Choice(Text.of(N_("Confirm payment")), f"p:ok:{checkout.id}"),
+        Choice(Text.of(N_("Reject")), f"p:no:{checkout.id}"))),)
+
+
+def placed_notices(checkout: Checkout, order_id: str) -> tuple[Notice, ...]:
+    """A buyer who did not watch their payment go through hears that their order is placed."""
+    if checkout.provider in WATCHED:
+        return ()
+    text = Text.of(N_("Your payment was confirmed: order #{order} is placed."), order=order_id)
+    return (Notice(order_id, Role.BUYER, text, f"{order_id}:1:paid"),)
+
+
+def rejected_notices(checkout: Checkout) -> tuple[Notice, ...]:
+    return (Notice(None, Role.BUYER, Text.of(
+        N_("Your payment of {amount} (reference {reference}) could not be confirmed, so no order was placed. "
+           "If you did pay, contact the marketplace's moderators."),
+        amount=Money(checkout.amount, checkout.currency), reference=checkout.id),
+        f"checkout:{checkout.id}:rejected", with_card=False, account=checkout.buyer),)

@@ -282,6 +282,17 @@ class Step:
         self.set(**changes)
 
 
+def may_order(offer: Offer, buyer: Viewer, seller_suspended: bool) -> Refusal | None:
+    """May this person order this offer at all (whatever they choose)? None if yes."""
+    if not offer.active:
+        return Refusal(Refused.OFFER, Text.of(N_("This offer is paused or no longer exists.")))
+    if seller_suspended:
+        return Refusal(Refused.SUSPENDED, Text.of(N_("This seller cannot take orders at the moment.")))
+    if buyer.account == offer.seller:
+        return Refusal(Refused.ROLE, Text.of(N_("You cannot order your own offer.")))
+    return None
+
+
 def place_order(
     order_id: str,
     offer: Offer,
@@ -303,12 +314,9 @@ def place_order(
         return Refusal(code, Text.of(msgid, **params))
 
     price = offer.price + sum(o.price for o in options)
-    if not offer.active:
-        return refuse(Refused.OFFER, N_("This offer is paused or no longer exists."))
-    if seller_suspended:
-        return refuse(Refused.SUSPENDED, N_("This seller cannot take orders at the moment."))
-    if buyer.account == offer.seller:
-        return refuse(Refused.ROLE, N_("You cannot order your own offer."))
+    refusal = may_order(offer, buyer, seller_suspended)
+    if refusal is not None:
+        return refusal
     if any(o not in offer.options for o in options) or len(set(options)) != len(options):
         return refuse(Refused.INPUT, N_("One of the chosen options is not part of this offer."))
     if not isinstance(tip, int) or tip < 0 or tip > settings.tip_cap(price):

@@ -31,15 +31,25 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """A button on a notice outside any order card: a label and the data the platform hands back."""
+
+    label: Text
+    data: str  # "<subject>:<verb>:<id>", at most 64 bytes (Telegram's callback data limit)
+
+
+@dataclass(frozen=True)
 class Notice:
     """Something a party must be told. Rendered per recipient, with that person's buttons."""
 
-    order_id: str
+    order_id: str | None  # None before any order exists (a discussion, a payment to confirm)
     to: Role  # BUYER, SELLER or MODERATOR (all moderators, or the assigned one)
     text: Text
     key: str  # stable part of the outbox dedupe key
     with_card: bool = True  # chat messages travel alone; everything else shows the order's card
     files: tuple[str, ...] = ()  # what came with it: a delivery's files, a chat message's attachments
+    account: str | None = None  # the one person to tell, when there is no order to find them through
+    buttons: tuple[Choice, ...] = ()
 
 
 @dataclass(frozen=True)

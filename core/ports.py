@@ -10,10 +10,11 @@ from typing import Protocol
 
 from core.chat import ChatMessage
 from core.checkout import Checkout, PaymentState
-from core.discussion import CustomOffer
-from core.events import Event, Notice, Outcome
+from core.discussion import CustomOffer, Discussion
+from core.events import Choice, Event, Notice, Outcome
 from core.i18n import Text
 from core.model import Offer, Order, Role
+from core.refunds import Refund
 from core.timers import Timer, TimerPlan
 
 
@@ -61,6 +62,13 @@ class UnitOfWork(Protocol):
         events, ledger moves, timer changes and one outbox row per notice and recipient identity."""
 
     async def save_custom_offer(self, custom: CustomOffer) -> None: ...
+    async def save_offer(self, offer: Offer) -> None: ...
+    async def offers_of(self, seller: str) -> list[Offer]: ...
+    async def discussion(self, discussion_id: str) -> Discussion | None: ...
+    async def discussion_of(self, offer_id: str, buyer: str) -> Discussion | None: ...
+    async def save_discussion(self, discussion: Discussion) -> None: ...
+    async def queue_refund(self, refund: Refund) -> None:
+        """Queues a whole payment to give back through its provider; a payment is queued at most once."""
     async def checkout(self, checkout_id: str) -> Checkout | None: ...
     async def save_checkout(self, checkout: Checkout, expected: PaymentState | None = None) -> None:
         """Writes a checkout; with `expected`, only if it is still in that state (else Conflict)."""
@@ -68,7 +76,8 @@ class UnitOfWork(Protocol):
         """Keeps a chat message with its order (the evidence a moderator reads); returns its id."""
 
     async def notify(self, notice: Notice) -> None:
-        """Queues a notice that is not the result of a transition (a reminder)."""
+        """Queues a notice that is not the result of a transition (a reminder, a discussion's message):
+        to the order's party, or to `notice.account` when set, or to every moderator."""
 
     async def finish_timer(self, order_id: str, timer: Timer) -> None:
         """Removes a fired timer so it never fires again."""
@@ -92,6 +101,7 @@ class Outgoing:
     text: Text
     with_card: bool = True
     files: tuple[str, ...] = ()
+    buttons: tuple[Choice, ...] = ()  # besides the card's: a notice's own (reply, pay, confirm)
 
 
 class RetryLater(Exception):

@@ -10,12 +10,16 @@ from core import engine, timers
 from core.card import Card, order_card
 from core import labels
 from core.chat import ChatDecision, ChatMessage, chat_recipients, mask_contacts, may_send
-from core.checkout import Checkout, PaymentState, check_payment
+from core.checkout import (
+    WATCHED, Checkout, PaymentState, awaiting_notices, check_payment, check_provider, placed_notices, quote,
+    rejected_notices,
+)
 from core.discussion import CustomOfferState, check_payable, settle_custom_offer
 from core.events import Notice, Outcome, Refusal, Refused
 from core.i18n import N_, Text
-from core.model import SYSTEM, Action, Offer, Option, Order, Payload, Viewer
+from core.model import SYSTEM, Action, Offer, Option, Order, Payload, Role, Viewer
 from core.ports import Clock, Conflict, UnitOfWorkFactory, new_id
+from core.refunds import AUTOMATIC, Refund
 from core.settings import Settings
 from core.timers import Timer
 
@@ -96,6 +100,8 @@ class Service:
             await uow.save(None, result, timers.plan(None, result.order, now, self.settings))
             if settle is not None:  # the checkout and its order are saved together, or neither
                 await uow.save_checkout(replace(settle, order_id=result.order.id), expected=PaymentState.AWAITING)
+                for notice in placed_notices(settle, result.order.id):
+                    await uow.notify(notice)
             if custom is not None:
                 await uow.save_custom_offer(settle_custom_offer(custom, buyer, now, CustomOfferState.PAID,
                                                                 result.order.id))
@@ -114,15 +120,20 @@ class Service:
             chosen = _options(offer.options, options)
             if chosen is None:
                 return Refusal(Refused.INPUT, Text.of(N_("One of the chosen options is not part of this offer.")))
-            amount = offer.price + sum(o.price for o in chosen) + tip
+            amount = quote(offer, tuple(options), tip)
             trial = engine.place_order("trial", offer, buyer, now, self.settings, paid=amount, options=chosen, tip=tip,
                                        brief=brief, files=files,
                                        seller_suspended=await uow.seller_suspended(offer.seller))
             if isinstance(trial, Refusal):
                 return trial
+            refusal = check_provider(provider, offer.currency)
+            if refusal is not None:
+                return refusal
             checkout = Checkout(self.ids(), buyer.account, offer.seller, offer_id, custom_offer_id, tuple(options), tip,
                                 brief, tuple(files), amount, offer.currency, provider, now)
             await uow.save_checkout(checkout)
+            for notice in awaiting_notices(checkout, offer.title):
+                await uow.notify(notice)
             await uow.commit()
             return checkout
 
@@ -149,11 +160,15 @@ class Service:
                 refusal = offer if isinstance(offer, Refusal) else None
                 if refusal is None and (not offer.active or await uow.seller_suspended(offer.seller)):
                     refusal = Refusal(Refused.OFFER, Text.of(N_("This offer is paused or no longer exists.")))
+                if refusal is None and quote(offer, checkout.options, checkout.tip) != checkout.amount:
+                    refusal = Refusal(Refused.OFFER, Text.of(
+                        N_("The seller changed this offer since you chose: please order it again.")))
             return refusal
 
     async def pay(self, checkout_id: str, amount: int, currency: str, provider_ref: str) -> Outcome | Order | Refusal:
         """A confirmed payment places the order. Idempotent: the same payment twice places it once
-        (the second call returns the order already placed)."""
+        (the second call returns the order already placed). A Stars payment that cannot place the order
+        (paid twice, the offer paused meanwhile) is queued to go back to the buyer."""
         async with self.uow() as uow:
             checkout = await uow.checkout(checkout_id)
             if checkout is None:
@@ -161,28 +176,62 @@ class Service:
             if checkout.state is PaymentState.PAID and checkout.provider_ref == provider_ref:
                 return await uow.order(checkout.order_id)
             refusal = check_payment(checkout, amount, currency)
-            if refusal is not None:
-                return refusal
+        if refusal is not None:
+            return await self._give_back(checkout, amount, currency, provider_ref, refusal)
         try:
-            return await self.place(checkout.offer_id or "", Viewer(checkout.buyer), paid=amount,
-                                    options=checkout.options, tip=checkout.tip, brief=checkout.brief,
-                                    files=checkout.files, payment_ref=f"{checkout.provider}:{provider_ref}",
-                                    custom_offer_id=checkout.custom_offer_id,
-                                    settle=checkout.settle(PaymentState.PAID, provider_ref))
+            result = await self.place(checkout.offer_id or "", Viewer(checkout.buyer), paid=amount,
+                                      options=checkout.options, tip=checkout.tip, brief=checkout.brief,
+                                      files=checkout.files, payment_ref=f"{checkout.provider}:{provider_ref}",
+                                      custom_offer_id=checkout.custom_offer_id,
+                                      settle=checkout.settle(PaymentState.PAID, provider_ref))
         except Conflict:  # the same payment, delivered twice at once: the other delivery placed it
             async with self.uow() as uow:
-                checkout = await uow.checkout(checkout_id)
-                if checkout.state is PaymentState.PAID and checkout.order_id:
-                    return await uow.order(checkout.order_id)
-            return Refusal(Refused.STAGE, Text.of(N_("This checkout was already paid or cancelled.")))
+                settled = await uow.checkout(checkout_id)
+                if settled.state is PaymentState.PAID and settled.provider_ref == provider_ref:
+                    return await uow.order(settled.order_id)
+            result = Refusal(Refused.STAGE, Text.of(N_("This checkout was already paid or cancelled.")))
+        if isinstance(result, Refusal):
+            return await self._give_back(checkout, amount, currency, provider_ref, result)
+        return result
 
-    async def reject_payment(self, checkout_id: str) -> Checkout | Refusal:
+    async def _give_back(self, checkout: Checkout, amount: int, currency: str, provider_ref: str,
+                         refusal: Refusal) -> Refusal:
+        """Money the provider took for nothing goes back, if the provider lets us give it back ourselves."""
+        if checkout.provider not in AUTOMATIC:
+            return refusal
+        async with self.uow() as uow:
+            await uow.queue_refund(Refund(checkout.provider, provider_ref, checkout.buyer, amount, currency))
+            await uow.notify(Notice(None, Role.BUYER, Text.of(
+                N_("Your payment could not place the order: {reason} It will be refunded in full."),
+                reason=refusal.reason), f"refund:{provider_ref}", with_card=False, account=checkout.buyer))
+            await uow.commit()
+        return refusal
+
+    async def confirm_payment(self, checkout_id: str, moderator: Viewer) -> Outcome | Order | Refusal:
+        """A moderator saw the money of a manual payment arrive: the order is placed."""
         async with self.uow() as uow:
             checkout = await uow.checkout(checkout_id)
+        refusal = _may_confirm(checkout, moderator)
+        if refusal is not None:
+            return refusal
+        return await self.pay(checkout_id, checkout.amount, checkout.currency, f"moderator:{moderator.account}")
+
+    async def reject_payment(self, checkout_id: str, moderator: Viewer | None = None) -> Checkout | Refusal:
+        """A checkout that will never be paid. When a moderator says the money never came, the buyer hears it."""
+        async with self.uow() as uow:
+            checkout = await uow.checkout(checkout_id)
+            refusal = _may_confirm(checkout, moderator) if moderator is not None else None
+            if refusal is not None:
+                return refusal
             if checkout is None or checkout.state is not PaymentState.AWAITING:
                 return Refusal(Refused.STAGE, Text.of(N_("This checkout was already paid or cancelled.")))
             checkout = checkout.settle(PaymentState.REJECTED)
-            await uow.save_checkout(checkout, expected=PaymentState.AWAITING)
+            try:
+                await uow.save_checkout(checkout, expected=PaymentState.AWAITING)
+            except Conflict:
+                return Refusal(Refused.STAGE, Text.of(N_("This checkout was already paid or cancelled.")))
+            for notice in rejected_notices(checkout) if moderator is not None else ():
+                await uow.notify(notice)
             await uow.commit()
             return checkout
 
@@ -256,6 +305,19 @@ class Service:
         if order is None:
             return ChatDecision(False, Text.of(NO_ORDER))
         return may_send(order, viewer, self.clock.now(), self.settings)
+
+
+def _may_confirm(checkout: Checkout | None, moderator: Viewer) -> Refusal | None:
+    """Only a moderator who is not a party to it vouches for a manual payment."""
+    if checkout is None:
+        return _missing(NO_OFFER)
+    if not moderator.moderator:
+        return Refusal(Refused.ROLE, Text.of(N_("Only a moderator can confirm or reject a payment.")))
+    if moderator.account in (checkout.buyer, checkout.seller):
+        return Refusal(Refused.ROLE, Text.of(N_("You cannot confirm a payment for your own order.")))
+    if checkout.provider in WATCHED:
+        return Refusal(Refused.ROLE, Text.of(N_("This payment goes through Telegram: no moderator confirms it.")))
+    return None
 
 
 def _options(available: tuple[Option, ...], wanted: tuple[str, ...]) -> tuple[Option, ...] | None:

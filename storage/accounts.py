@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.ports import new_id
@@ -52,6 +52,22 @@ class Accounts:
             select(accounts).join(identities, identities.c.account_id == accounts.c.id)
             .where(identities.c.platform == platform, identities.c.external_id == str(external_id)))).first()
         return _account(row) if row else None
+
+    async def by_username(self, platform: str, username: str) -> Account | None:
+        """The account behind a platform username (without its @), as last seen; usernames ignore case."""
+        row = (await self.conn.execute(
+            select(accounts).join(identities, identities.c.account_id == accounts.c.id)
+            .where(identities.c.platform == platform,
+                   func.lower(identities.c.username) == username.removeprefix("@").lower()))).first()
+        return _account(row) if row else None
+
+    async def names(self, account_ids) -> dict[str, str]:
+        """Display names by account id, for texts that mention several people at once."""
+        ids = set(account_ids)
+        if not ids:
+            return {}
+        rows = await self.conn.execute(select(accounts.c.id, accounts.c.display_name).where(accounts.c.id.in_(ids)))
+        return {r.id: r.display_name for r in rows}
 
     async def identities(self, account_id: str) -> list[Identity]:
         rows = await self.conn.execute(select(identities).where(identities.c.account_id == account_id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from core.checkout import Checkout, PaymentState
-from core.discussion import CustomOffer, CustomOfferState
+from core.discussion import CustomOffer, CustomOfferState, Discussion
 from core.events import Event
 from core.model import Action, Deadline, Delivery, Dispute, Offer, Option, Order, Proposal, Resolution, Review, Role, Stage
 
@@ -177,3 +177,11 @@ def custom_offer_from(row) -> CustomOffer:
     return CustomOffer(row.id, row.discussion_id, row.buyer_id, row.seller_id, row.title, row.description,
                        row.price, row.currency, row.delivery_days, row.sent_at, row.expires_at,
                        CustomOfferState(row.state), row.order_id)
+
+
+def discussion_row(d: Discussion) -> dict:
+    return {"id": d.id, "offer_id": d.offer_id, "buyer_id": d.buyer, "seller_id": d.seller, "opened_at": d.opened_at}
+
+
+def discussion_from(row) -> Discussion:
+    return Discussion(row.id, row.offer_id, row.buyer_id, row.seller_id, row.opened_at)

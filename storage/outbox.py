@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from core.events import Choice
 from core.i18n import from_json
 from core.model import Role
 from core.ports import Outgoing
@@ -39,7 +40,8 @@ class Outbox:
             if person is not None and person.chat_id:
                 message = Outgoing(row.dedupe_key, row.platform, person.chat_id, row.account_id, person.language,
                                    person.timezone, row.order_id, Role(row.role), from_json(row.text),
-                                   row.with_card, tuple(row.files))
+                                   row.with_card, tuple(row.files),
+                                   tuple(Choice(from_json(label), data) for label, data in row.buttons or ()))
             claimed.append((row.id, row.attempts, message))
         return claimed
 

@@ -7,6 +7,7 @@ from storage.claims import TimerQueue
 from storage.database import connect, create_schema
 from storage.migrate import upgrade_async
 from storage.outbox import Outbox
+from storage.refunds import RefundQueue
 from storage.unit_of_work import SqlUnitOfWork
 
 
@@ -17,6 +18,7 @@ class Store:
         self.engine = connect(url)
         self.timers = TimerQueue(self.engine)
         self.outbox = Outbox(self.engine)
+        self.refunds = RefundQueue(self.engine)
 
     def unit_of_work(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.clock)

@@ -306,6 +306,7 @@ outbox = Table(
     Column("text", JSON, nullable=False),
     Column("with_card", Boolean, nullable=False),
     Column("files", JSON, nullable=False),
+    Column("buttons", JSON, nullable=False),  # a notice's own buttons: [[label as JSON text, data], ...]
     Column("created_at", Time, nullable=False),
     Column("next_attempt_at", Time, nullable=False),
     Column("claimed_until", Time, nullable=True),
@@ -314,6 +315,28 @@ outbox = Table(
     Column("failed_at", Time, nullable=True),
     Column("last_error", Text, nullable=True),
     Index("ix_outbox_pending", "sent_at", "failed_at", "next_attempt_at"),
+)
+
+# payments to give back through their provider, queued in the transaction that refunded them and
+# done by the bot later; the unique charge makes "exactly once" the database's job
+refunds = Table(
+    "refunds",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("provider", String(16), nullable=False),
+    Column("provider_ref", String(200), nullable=False, unique=True),
+    Column("order_id", Id, nullable=True, unique=True),  # None: a payment that placed no order
+    Column("account_id", Id, ForeignKey("accounts.id"), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("currency", String(8), nullable=False),
+    Column("state", String(16), nullable=False),  # pending | done | failed
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", Time, nullable=False),
+    Column("next_attempt_at", Time, nullable=False),
+    Column("claimed_until", Time, nullable=True),
+    Column("done_at", Time, nullable=True),
+    Index("ix_refunds_pending", "state", "next_attempt_at"),
 )
 
 # messages already sent to a platform, so an old order card can be edited when the order moves

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.chat import ChatMessage
 from core.checkout import Checkout, PaymentState
-from core.discussion import CustomOffer
+from core.discussion import CustomOffer, Discussion
 from core.events import Event, Notice, Outcome
 from core.i18n import to_json
 from core.ledger import Ledger
-from core.model import Offer, Order, Role
+from core.model import Offer, Order, Role, Stage
 from core.ports import Conflict
+from core.refunds import Refund, refunds_of
 from core.timers import Timer, TimerPlan
 from storage import mapping
 from storage.accounts import Accounts
+from storage.audit import Audit
 from storage.conversations import Conversations
 from storage.database import insert_ignoring_duplicates
 from storage.tables import (
@@ -25,6 +27,7 @@ from storage.tables import (
     chat_messages,
     checkouts,
     custom_offers,
+    discussions,
     identities,
     ledger_entries,
     offer_options,
@@ -32,6 +35,7 @@ from storage.tables import (
     order_events,
     orders,
     outbox,
+    refunds,
     reviews,
     settlements,
     timers,
@@ -48,6 +52,7 @@ class SqlUnitOfWork:
         await self.conn.begin()
         self.accounts = Accounts(self.conn, self.clock)
         self.conversations = Conversations(self.conn, self.clock)
+        self.audit = Audit(self.conn)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -79,6 +84,21 @@ class SqlUnitOfWork:
         options = (await self.conn.execute(select(offer_options).where(offer_options.c.offer_id == offer_id))).all()
         return mapping.offer_from(row, options)
 
+    async def offers_of(self, seller: str) -> list[Offer]:
+        ids = await self.conn.scalars(select(offers.c.id).where(offers.c.seller_id == seller)
+                                      .order_by(offers.c.updated_at.desc(), offers.c.id))
+        return [await self.offer(offer_id) for offer_id in ids.all()]
+
+    async def discussion(self, discussion_id: str) -> Discussion | None:
+        row = (await self.conn.execute(select(discussions).where(discussions.c.id == discussion_id))).first()
+        return mapping.discussion_from(row) if row else None
+
+    async def discussion_of(self, offer_id: str, buyer: str) -> Discussion | None:
+        row = (await self.conn.execute(select(discussions).where(
+            discussions.c.offer_id == offer_id, discussions.c.buyer_id == buyer)
+            .order_by(discussions.c.opened_at))).first()
+        return mapping.discussion_from(row) if row else None
+
     async def custom_offer(self, custom_offer_id: str) -> CustomOffer | None:
         row = (await self.conn.execute(select(custom_offers).where(custom_offers.c.id == custom_offer_id))).first()
         return mapping.custom_offer_from(row) if row else None
@@ -102,6 +122,16 @@ class SqlUnitOfWork:
             await self.conn.execute(offers.insert().values(**row))
         if options:
             await self.conn.execute(offer_options.insert(), options)
+
+    async def save_discussion(self, discussion: Discussion) -> None:
+        await self.conn.execute(discussions.insert().values(**mapping.discussion_row(discussion)))
+
+    async def queue_refund(self, refund: Refund) -> None:
+        now = self.clock.now()
+        await insert_ignoring_duplicates(self.conn, refunds, [{
+            "provider": refund.provider, "provider_ref": refund.provider_ref, "order_id": refund.order_id,
+            "account_id": refund.buyer, "amount": refund.amount, "currency": refund.currency, "state": "pending",
+            "attempts": 0, "created_at": now, "next_attempt_at": now}])
 
     async def save_custom_offer(self, custom: CustomOffer) -> None:
         row = mapping.custom_offer_row(custom)
@@ -153,6 +183,12 @@ class SqlUnitOfWork:
                 {"order_id": order.id, "kind": t.kind, "due_at": t.due, "claimed_until": None} for t in plan.schedule])
         for notice in outcome.notices:
             await self.notify(notice, order)
+        # money the provider must give back is queued with the transition that decided it
+        to_refund, by_hand = refunds_of(outcome)
+        for refund in to_refund:
+            await self.queue_refund(refund)
+        for notice in by_hand:
+            await self.notify(notice, order)
 
     async def _post(self, outcome: Outcome) -> None:
         for tx in outcome.moves:
@@ -169,12 +205,15 @@ class SqlUnitOfWork:
 
     async def notify(self, notice: Notice, order: Order | None = None) -> None:
         """One outbox row per recipient identity (a person on Telegram and Discord hears on both)."""
-        order = order or await self.order(notice.order_id)
-        if notice.to is Role.BUYER:
+        if order is None and notice.order_id is not None:
+            order = await self.order(notice.order_id)
+        if notice.account is not None:
+            who = [notice.account]
+        elif notice.to is Role.BUYER:
             who = [order.buyer]
         elif notice.to is Role.SELLER:
             who = [order.seller]
-        elif order.dispute is not None and order.dispute.moderator:
+        elif order is not None and order.dispute is not None and order.dispute.moderator:
             who = [order.dispute.moderator]
         else:
             who = list(await self.conn.scalars(select(accounts.c.id).where(accounts.c.moderator.is_(True))))
@@ -186,7 +225,9 @@ class SqlUnitOfWork:
         await insert_ignoring_duplicates(self.conn, outbox, [
             {"dedupe_key": f"{notice.key}:{r.platform}:{r.external_id}", "order_id": notice.order_id,
              "account_id": r.account_id, "role": notice.to.value, "platform": r.platform,
-             "external_id": r.external_id, "text": to_json(notice.text), "with_card": notice.with_card, "files": list(notice.files), "created_at": now,
+             "external_id": r.external_id, "text": to_json(notice.text), "with_card": notice.with_card,
+             "files": list(notice.files), "buttons": [[to_json(b.label), b.data] for b in notice.buttons],
+             "created_at": now,
              "next_attempt_at": now, "attempts": 0}
             for r in found])
 
@@ -231,6 +272,24 @@ class SqlUnitOfWork:
             query = query.where(orders.c.stage.in_([s.value for s in stages]))
         return await self.conn.scalar(query)
 
+    async def orders_in(self, stages, limit: int = 10, offset: int = 0) -> list[Order]:
+        """Orders in these stages, longest waiting first: by when each entered the stage it is in now
+        (for a dispute, when it was opened or frozen; taking it does not reset its place in the queue)."""
+        query = select(orders).where(orders.c.stage.in_([s.value for s in stages]))
+        rows = await self.conn.execute(query.order_by(_entered_stage.asc(), orders.c.id).limit(limit).offset(offset))
+        return [mapping.order_from(r) for r in rows]
+
+    async def count_orders_in(self, stages) -> int:
+        return await self.conn.scalar(select(func.count()).select_from(orders).where(
+            orders.c.stage.in_([s.value for s in stages])))
+
+    async def disputes_taken_by(self, moderator: str, limit: int = 50) -> list[Order]:
+        """The disputes this moderator took: the orders whose chat they are part of."""
+        rows = await self.conn.execute(select(orders).where(
+            orders.c.stage == Stage.DISPUTED.value, orders.c.dispute["moderator"].as_string() == moderator)
+            .order_by(orders.c.id).limit(limit))
+        return [mapping.order_from(r) for r in rows]
+
     async def balances(self) -> dict[str, int]:
         rows = await self.conn.execute(
             select(ledger_entries.c.account, func.sum(ledger_entries.c.amount)).group_by(ledger_entries.c.account))
@@ -240,3 +299,12 @@ class SqlUnitOfWork:
         rows = await self.conn.execute(select(timers.c.kind, timers.c.due_at).where(timers.c.order_id == order_id))
         return dict(rows.all())
 
+
+#: when an order last entered the stage it is in now: its latest event that moved it there
+_entered_stage = (
+    select(func.max(order_events.c.at))
+    .where(order_events.c.order_id == orders.c.id, order_events.c.after == orders.c.stage,
+           or_(order_events.c.before.is_(None), order_events.c.before != order_events.c.after))
+    .correlate(orders)
+    .scalar_subquery()
+)

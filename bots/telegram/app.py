@@ -19,7 +19,7 @@ from telegram.ext import (
 )
 
 from bots.runtime import Runtime
-from bots.telegram import chat, orders, start
+from bots.telegram import chat, moderation, offers, orders, payments, start
 from bots.telegram.context import PLATFORM, person
 from bots.telegram.notifier import TelegramNotifier
 from bots.telegram.pacing import Pacer
@@ -63,6 +63,9 @@ def build_application(runtime: Runtime, token: str, base_url: str | None = None,
     app.add_handler(CallbackQueryHandler(orders.show_card, pattern=r"^x:card:"))
     app.add_handler(CallbackQueryHandler(chat.on_route, pattern=r"^x:to:"))
     app.add_handler(CallbackQueryHandler(orders.on_dialog_button, pattern=r"^x:(cancel|skip|done|good|bad)$"))
+    moderation.register(app)
+    offers.register(app)
+    payments.register(app)
     app.add_handler(MessageHandler((filters.TEXT & ~filters.COMMAND) | filters.Document.ALL | filters.PHOTO,
                                    chat.on_message))
     app.add_handler(CallbackQueryHandler(_stale_button))
@@ -124,6 +127,7 @@ async def start_telegram(runtime: Runtime) -> Application:
     app = build_application(runtime, config.token, config.base_url,
                             file_url(config.base_url) if config.base_url else None)
     runtime.relay.notifiers[PLATFORM] = TelegramNotifier(app.bot, runtime)
+    runtime.extra_jobs.append(payments.StarsRefunder(app.bot, runtime).drain)
     await app.initialize()
     await register_commands(app)
     await app.start()

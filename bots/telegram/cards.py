@@ -26,6 +26,11 @@ def keyboard(card: Card | None, lang: str, extra: list[list[InlineKeyboardButton
     return InlineKeyboardMarkup(rows) if rows else None
 
 
+def choice_rows(choices, lang: str) -> list[list[InlineKeyboardButton]]:
+    """A notice's own buttons (reply, pay, confirm a payment), one per row, under the card's if any."""
+    return [[InlineKeyboardButton(c.label.render(lang), callback_data=c.data)] for c in choices]
+
+
 def card_text(card: Card, lang: str, timezone: str, now: datetime, notice: str = "") -> str:
     body = render_text(card, lang, zone(timezone), now)
     return fit(f"{notice}\n\n{body}" if notice else body)

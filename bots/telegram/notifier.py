@@ -12,7 +12,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut, NetworkError
 
 from bots.render import viewer_of
-from bots.telegram.cards import card_text, fit, keyboard, retire_cards
+from bots.telegram.cards import card_text, choice_rows, fit, keyboard, retire_cards
 from bots.telegram.context import PLATFORM
 from bots.telegram.pacing import NO_RETRY, seconds
 from core.events import Refusal
@@ -35,8 +35,8 @@ class TelegramNotifier:
         notice = message.text.render(message.language)
         text = card_text(card, message.language, message.timezone, rt.clock.now(), notice) if card else fit(notice)
         try:
-            sent = await self.bot.send_message(message.chat_id, text, reply_markup=keyboard(card, message.language),
-                                               rate_limit_args=NO_RETRY)
+            markup = keyboard(card, message.language, choice_rows(message.buttons, message.language))
+            sent = await self.bot.send_message(message.chat_id, text, reply_markup=markup, rate_limit_args=NO_RETRY)
         except RetryAfter as wait:
             raise RetryLater(after=seconds(wait), reason=str(wait)) from wait
         except Forbidden as gone:

@@ -93,11 +93,11 @@ LOGO = Offer("logo", "", "Logo", "A vector logo", 12_000, "EUR", 3, (Option("sou
 
 
 @contextlib.asynccontextmanager
-async def telegram_world(tmp_path, **fake_options):
+async def telegram_world(tmp_path, payment: str = "manual", **fake_options):
     clock = ManualClock(T0)
     async with FakeTelegram(**fake_options) as fake:
         config = Config(database_url=f"sqlite+aiosqlite:///{tmp_path / 'comptoir.sqlite3'}",
-                        telegram=TelegramConfig(token=fake.token, moderators=(MODERATOR_ID,)))
+                        telegram=TelegramConfig(token=fake.token, moderators=(MODERATOR_ID,), payment=payment))
         runtime = build(config, clock)
         await runtime.store.create_schema()
         world = World(fake, runtime, None)

@@ -6,7 +6,7 @@ import copy
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from core.discussion import CustomOffer
+from core.discussion import CustomOffer, Discussion
 from core.events import Event, Notice, Outcome
 from core.ledger import Ledger
 from core.model import Offer, Order
@@ -26,6 +26,8 @@ class Store:
     outbox: list[Notice] = field(default_factory=list)
     messages: list = field(default_factory=list)
     checkouts: dict = field(default_factory=dict)
+    discussions: dict[str, Discussion] = field(default_factory=dict)
+    refunds: dict[str, object] = field(default_factory=dict)  # by provider_ref, like the database's unique key
 
 
 class MemoryUnitOfWork:
@@ -47,6 +49,24 @@ class MemoryUnitOfWork:
 
     async def offer(self, offer_id: str) -> Offer | None:
         return self.work.offers.get(offer_id)
+
+    async def offers_of(self, seller: str) -> list[Offer]:
+        return [o for o in self.work.offers.values() if o.seller == seller]
+
+    async def save_offer(self, offer: Offer) -> None:
+        self.work.offers[offer.id] = offer
+
+    async def discussion(self, discussion_id: str) -> Discussion | None:
+        return self.work.discussions.get(discussion_id)
+
+    async def discussion_of(self, offer_id: str, buyer: str) -> Discussion | None:
+        return next((d for d in self.work.discussions.values() if (d.offer_id, d.buyer) == (offer_id, buyer)), None)
+
+    async def save_discussion(self, discussion: Discussion) -> None:
+        self.work.discussions[discussion.id] = discussion
+
+    async def queue_refund(self, refund) -> None:
+        self.work.refunds.setdefault(refund.provider_ref, refund)
 
     async def custom_offer(self, custom_offer_id: str) -> CustomOffer | None:
         return self.work.custom_offers.get(custom_offer_id)

@@ -161,7 +161,7 @@ async def test_the_system_cannot_be_impersonated_by_a_person_pressing_a_deadline
 
 async def test_a_checkout_is_paid_once_even_if_the_payment_arrives_twice(world):
     store, _, service = world
-    checkout = await service.checkout(BUYER, "stars", offer_id="logo", options=("source",), tip=500, brief="Fox")
+    checkout = await service.checkout(BUYER, "manual", offer_id="logo", options=("source",), tip=500, brief="Fox")
     assert checkout.amount == 11_500 and store.orders == {}
     first = await service.pay(checkout.id, 11_500, "EUR", "charge-1")
     again = await service.pay(checkout.id, 11_500, "EUR", "charge-1")
@@ -171,14 +171,14 @@ async def test_a_checkout_is_paid_once_even_if_the_payment_arrives_twice(world):
 
 async def test_a_payment_for_the_wrong_amount_places_nothing(world):
     store, _, service = world
-    checkout = await service.checkout(BUYER, "stars", offer_id="logo", brief="Fox")
+    checkout = await service.checkout(BUYER, "manual", offer_id="logo", brief="Fox")
     refusal = await service.pay(checkout.id, 9_999, "EUR", "charge-1")
     assert refusal.code is Refused.CONDITION and store.orders == {}
 
 
 async def test_the_pre_checkout_refuses_when_the_offer_was_paused_meanwhile(world):
     store, _, service = world
-    checkout = await service.checkout(BUYER, "stars", offer_id="logo", brief="Fox")
+    checkout = await service.checkout(BUYER, "manual", offer_id="logo", brief="Fox")
     assert await service.precheck(checkout.id, 10_000, "EUR") is None
     store.offers["logo"] = Offer(**{**OFFER.__dict__, "active": False})
     assert (await service.precheck(checkout.id, 10_000, "EUR")).code is Refused.OFFER

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 10:57:03.962957
+Create Date: 2026-11-27 11:10:27.800941
 """
 
 import sqlalchemy as sa
@@ -200,6 +200,7 @@ def upgrade() -> None:
     sa.Column('text', sa.JSON(), nullable=False),
     sa.Column('with_card', sa.Boolean(), nullable=False),
     sa.Column('files', sa.JSON(), nullable=False),
+    sa.Column('buttons', sa.JSON(), nullable=False),
     sa.Column('created_at', storage.tables.UTCDateTime(timezone=True), nullable=False),
     sa.Column('next_attempt_at', storage.tables.UTCDateTime(timezone=True), nullable=False),
     sa.Column('claimed_until', storage.tables.UTCDateTime(timezone=True), nullable=True),
@@ -214,6 +215,29 @@ def upgrade() -> None:
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_outbox_order_id'), ['order_id'], unique=False)
         batch_op.create_index('ix_outbox_pending', ['sent_at', 'failed_at', 'next_attempt_at'], unique=False)
+
+    op.create_table('refunds',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('provider', sa.String(length=16), nullable=False),
+    sa.Column('provider_ref', sa.String(length=200), nullable=False),
+    sa.Column('order_id', sa.String(length=40), nullable=True),
+    sa.Column('account_id', sa.String(length=40), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('currency', sa.String(length=8), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('created_at', storage.tables.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('next_attempt_at', storage.tables.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('claimed_until', storage.tables.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('done_at', storage.tables.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_refunds_account_id_accounts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_refunds')),
+    sa.UniqueConstraint('order_id', name=op.f('uq_refunds_order_id')),
+    sa.UniqueConstraint('provider_ref', name=op.f('uq_refunds_provider_ref'))
+    )
+    with op.batch_alter_table('refunds', schema=None) as batch_op:
+        batch_op.create_index('ix_refunds_pending', ['state', 'next_attempt_at'], unique=False)
 
     op.create_table('chat_messages',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -378,6 +402,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_chat_messages_order_id'))
 
     op.drop_table('chat_messages')
+    with op.batch_alter_table('refunds', schema=None) as batch_op:
+        batch_op.drop_index('ix_refunds_pending')
+
+    op.drop_table('refunds')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_pending')
         batch_op.drop_index(batch_op.f('ix_outbox_order_id'))

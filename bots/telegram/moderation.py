@@ -1,0 +1,166 @@
+"""Moderators on Telegram: /disputes, /evidence, /suspend, /unsuspend and /audit.
+
+Deciding a dispute is not here: the order card's moderator buttons (core's actions) and their
+dialogs do that, exactly as for buyers and sellers. This module finds the disputes and the facts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bots import evidence, moderation
+from bots.render import zone
+from bots.telegram.cards import fit
+from bots.telegram.context import PLATFORM, Person, person, runtime
+from core import sanctions
+from core.i18n import N_
+from core.service import NO_ORDER
+from storage.accounts import Account
+
+ORDER_ID = re.compile(r"#?([A-Za-z0-9_-]{1,20})")
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler("disputes", show_disputes))
+    app.add_handler(CommandHandler("evidence", send_evidence))
+    app.add_handler(CommandHandler("suspend", suspend))
+    app.add_handler(CommandHandler("unsuspend", unsuspend))
+    app.add_handler(CommandHandler("audit", show_audit))
+    app.add_handler(CallbackQueryHandler(show_disputes, pattern=r"^x:disputes:"))
+    app.add_handler(CallbackQueryHandler(send_evidence, pattern=r"^x:evidence:"))
+
+
+async def moderator(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person | None:
+    """Whoever sent this update, if core says they may moderate; anyone else is told so and gets None."""
+    who = await person(update, context)
+    if who is None:
+        return None
+    refusal = sanctions.moderation_refusal(who.viewer)
+    if refusal is None:
+        return who
+    if update.callback_query:
+        await update.callback_query.answer(refusal.render(who.lang), show_alert=True)
+    else:
+        await context.bot.send_message(who.chat_id, refusal.render(who.lang))
+    return None
+
+
+async def show_disputes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/disputes, or a page button: the queue, each dispute with its card and its evidence a press away."""
+    who = await moderator(update, context)
+    if who is None:
+        return
+    query = update.callback_query
+    page = 0
+    if query:  # x:disputes:<page>
+        tail = query.data.removeprefix("x:disputes:")
+        page = int(tail) if tail.isdigit() else 0
+        await query.answer()
+    rt = runtime(context)
+    queue = await moderation.dispute_queue(rt.store, page)
+    text = moderation.queue_text(queue, who.lang, zone(who.account.timezone), rt.clock.now())
+    rows = [[InlineKeyboardButton(f"#{o.id} {o.title}"[:40], callback_data=f"x:card:{o.id}"),
+             InlineKeyboardButton(who.t(N_("Evidence")), callback_data=f"x:evidence:{o.id}")] for o in queue.orders]
+    nav = []
+    if queue.page > 0:
+        nav.append(InlineKeyboardButton("◀", callback_data=f"x:disputes:{queue.page - 1}"))
+    if queue.page + 1 < queue.pages:
+        nav.append(InlineKeyboardButton("▶", callback_data=f"x:disputes:{queue.page + 1}"))
+    if nav:
+        rows.append(nav)
+    markup = InlineKeyboardMarkup(rows) if rows else None
+    if query and query.message:
+        try:
+            await query.edit_message_text(fit(text), reply_markup=markup)
+            return
+        except BadRequest:
+            pass  # unchanged, or too old to edit: send it afresh
+    await context.bot.send_message(who.chat_id, fit(text), reply_markup=markup)
+
+
+async def send_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/evidence <order id>, or a queue's Evidence button: the bundle as a text file."""
+    who = await moderator(update, context)
+    if who is None:
+        return
+    query = update.callback_query
+    if query:
+        typed = query.data.removeprefix("x:evidence:")
+        await query.answer()
+    else:
+        typed = context.args[0] if context.args else ""
+    found = ORDER_ID.fullmatch(typed)
+    if found is None:
+        await context.bot.send_message(who.chat_id, who.t(N_("Usage: /evidence <order id>")))
+        return
+    rt = runtime(context)
+    order_id = found.group(1)
+    text = await moderation.evidence(rt.store, order_id, who.lang, zone(who.account.timezone), rt.clock.now())
+    if text is None:
+        await context.bot.send_message(who.chat_id, who.t(NO_ORDER))
+        return
+    await context.bot.send_document(who.chat_id, text.encode("utf-8"), filename=evidence.filename(order_id),
+                                    caption=who.t(N_("Evidence for order #{order}"), order=order_id))
+
+
+async def suspend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/suspend <Telegram user id or @username> <reason>: no new orders, offers hidden, running orders go on."""
+    await _sanction(update, context, True, N_("Usage: /suspend <Telegram user id or @username> <reason>"),
+                    N_("Suspended: {name}. They can take no new orders and their offers are hidden; "
+                       "their running orders go on."))
+
+
+async def unsuspend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/unsuspend <Telegram user id or @username> <reason>."""
+    await _sanction(update, context, False, N_("Usage: /unsuspend <Telegram user id or @username> <reason>"),
+                    N_("Suspension lifted: {name} can take orders again."))
+
+
+async def _sanction(update: Update, context: ContextTypes.DEFAULT_TYPE, suspended: bool, usage: str,
+                    done: str) -> None:
+    who = await moderator(update, context)
+    if who is None:
+        return
+    words = context.args or []
+    if len(words) < 2:
+        await context.bot.send_message(who.chat_id, who.t(usage))
+        return
+    rt = runtime(context)
+    target = await _account_of(rt, words[0])
+    if target is None:
+        await context.bot.send_message(who.chat_id, who.t(
+            N_("I don't know {who} on Telegram: they must have written to this bot at least once."),
+            who=words[0][:64]))
+        return
+    refusal = await moderation.suspend(rt.store, who.viewer, target, suspended, " ".join(words[1:]))
+    if refusal is not None:
+        await context.bot.send_message(who.chat_id, refusal.render(who.lang))
+        return
+    await context.bot.send_message(who.chat_id, who.t(done, name=target.display_name or words[0]))
+
+
+async def _account_of(rt, typed: str) -> Account | None:
+    """A Telegram user id (digits) or @username, as this bot has seen them."""
+    async with rt.store.unit_of_work() as uow:
+        if typed.isdigit():
+            return await uow.accounts.by_identity(PLATFORM, typed)
+        return await uow.accounts.by_username(PLATFORM, typed)
+
+
+async def show_audit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/audit [N]: the last N sanctions and dispute decisions, newest first."""
+    who = await moderator(update, context)
+    if who is None:
+        return
+    limit = moderation.audit_limit(context.args or [])
+    if limit is None:
+        await context.bot.send_message(who.chat_id, who.t(N_("Usage: /audit [number of lines, up to {limit}]"),
+                                                          limit=moderation.AUDIT_MAX))
+        return
+    rt = runtime(context)
+    text = await moderation.audit_text(rt.store, limit, who.lang, zone(who.account.timezone))
+    await context.bot.send_message(who.chat_id, fit(text))

@@ -1,0 +1,183 @@
+"""Use cases before an order: sellers publish offers, visitors look, ask questions, get custom offers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from core.chat import mask_contacts
+from core.discussion import CustomOffer, Discussion, check_payable, open_discussion, send_custom_offer
+from core.engine import may_order
+from core.events import Choice, Notice, Refusal, Refused
+from core.i18n import N_, Money, Text
+from core.model import Offer, Role, Viewer
+from core.offers import Shown, check_offer, may_change, shown_to
+from core.ports import Clock, UnitOfWorkFactory, new_id
+from core.settings import Settings
+
+NO_OFFER = N_("This offer does not exist.")
+
+
+def _missing() -> Refusal:
+    return Refusal(Refused.UNKNOWN, Text.of(NO_OFFER))
+
+
+@dataclass
+class Storefront:
+    uow: UnitOfWorkFactory
+    clock: Clock
+    settings: Settings
+    ids: Callable[[], str] = new_id
+
+    # sellers
+
+    async def publish(self, seller: Viewer, offer: Offer) -> Offer | Refusal:
+        """A new offer (no id yet), or a new version of one of the seller's (orders already placed keep what
+        they bought; a paused offer stays paused)."""
+        refusal = check_offer(offer)
+        if refusal is not None:
+            return refusal
+        offer = offer if offer.id else replace(offer, id=self.ids())
+        async with self.uow() as uow:
+            current = await uow.offer(offer.id)
+            if current is not None and (refusal := may_change(current, seller)):
+                return refusal
+            offer = replace(offer, seller=seller.account, active=current.active if current else True)
+            await uow.save_offer(offer)
+            await uow.commit()
+        return offer
+
+    async def set_active(self, offer_id: str, seller: Viewer, active: bool) -> Offer | Refusal:
+        """Pause (no new orders, the link says so) or resume an offer."""
+        async with self.uow() as uow:
+            offer = await uow.offer(offer_id)
+            refusal = may_change(offer, seller)
+            if refusal is not None:
+                return refusal
+            offer = replace(offer, active=active)
+            await uow.save_offer(offer)
+            await uow.commit()
+        return offer
+
+    async def editable(self, offer_id: str, seller: Viewer) -> Offer | Refusal:
+        async with self.uow() as uow:
+            offer = await uow.offer(offer_id)
+        return may_change(offer, seller) or offer
+
+    async def offers_of(self, seller: Viewer) -> list[Offer]:
+        async with self.uow() as uow:
+            return await uow.offers_of(seller.account)
+
+    # visitors
+
+    async def view(self, offer_id: str, viewer: Viewer) -> Shown | Refusal:
+        async with self.uow() as uow:
+            offer = await uow.offer(offer_id)
+            if offer is None:
+                return _missing()
+            return shown_to(offer, viewer, may_order(offer, viewer, await uow.seller_suspended(offer.seller)))
+
+    async def orderable(self, buyer: Viewer, offer_id: str | None = None,
+                        custom_offer_id: str | None = None) -> Offer | Refusal:
+        """The offer this buyer is about to choose options for and pay, if they may order it now."""
+        async with self.uow() as uow:
+            if custom_offer_id is not None:
+                custom = await uow.custom_offer(custom_offer_id)
+                if custom is None:
+                    return _missing()
+                offer, refusal = custom.as_offer(), check_payable(custom, buyer, self.clock.now())
+            else:
+                offer = await uow.offer(offer_id or "")
+                if offer is None:
+                    return _missing()
+                refusal = None
+            return refusal or may_order(offer, buyer, await uow.seller_suspended(offer.seller)) or offer
+
+    # discussions
+
+    async def ask(self, offer_id: str, buyer: Viewer, text: str) -> Discussion | Refusal:
+        """A visitor's question about an offer, relayed to its seller (one discussion per buyer and offer)."""
+        now = self.clock.now()
+        async with self.uow() as uow:
+            offer = await uow.offer(offer_id)
+            if offer is None:
+                return _missing()
+            discussion = await uow.discussion_of(offer_id, buyer.account)
+            opened = open_discussion(discussion.id if discussion else self.ids(), offer, buyer, now)
+            if isinstance(opened, Refusal):
+                return opened
+            if await uow.seller_suspended(offer.seller):
+                return Refusal(Refused.SUSPENDED, Text.of(N_("This seller cannot take orders at the moment.")))
+            if discussion is None:
+                discussion = opened
+                await uow.save_discussion(discussion)
+            return await self._relay(uow, discussion, offer, buyer, text)
+
+    async def say(self, discussion_id: str, viewer: Viewer, text: str) -> Discussion | Refusal:
+        """A message in a discussion, to its other party."""
+        async with self.uow() as uow:
+            discussion = await uow.discussion(discussion_id)
+            if discussion is None or viewer.account not in (discussion.buyer, discussion.seller):
+                return Refusal(Refused.STRANGER, Text.of(N_("This discussion is not yours.")))
+            return await self._relay(uow, discussion, await uow.offer(discussion.offer_id), viewer, text)
+
+    async def discussed_offer(self, discussion_id: str, viewer: Viewer) -> Offer | Refusal:
+        """The offer a discussion is about, for one of its two parties."""
+        async with self.uow() as uow:
+            discussion = await uow.discussion(discussion_id)
+            if discussion is None or viewer.account not in (discussion.buyer, discussion.seller):
+                return Refusal(Refused.STRANGER, Text.of(N_("This discussion is not yours.")))
+            return await uow.offer(discussion.offer_id)
+
+    async def _relay(self, uow, discussion: Discussion, offer: Offer, sender: Viewer,
+                     text: str) -> Discussion | Refusal:
+        """Contact details are masked like in an order's chat: a discussion is where people try to leave."""
+        if not text.strip():
+            return Refusal(Refused.INPUT, Text.of(N_("The message is empty.")))
+        if len(text) > self.settings.max_text:
+            return Refusal(Refused.INPUT, Text.of(
+                N_("This text is too long ({length} characters; the limit is {limit})."),
+                length=len(text), limit=self.settings.max_text))
+        if self.settings.mask_contacts:
+            text, _ = mask_contacts(text)
+        await uow.notify(_relayed(discussion, offer, sender, text, self.ids()))
+        await uow.commit()
+        return discussion
+
+    async def send_custom_offer(self, discussion_id: str, seller: Viewer, *, title: str, description: str,
+                                price: int, delivery_days: int) -> CustomOffer | Refusal:
+        """A price and delivery time made for this buyer, payable once within its validity."""
+        now = self.clock.now()
+        async with self.uow() as uow:
+            discussion = await uow.discussion(discussion_id)
+            if discussion is None:
+                return Refusal(Refused.STRANGER, Text.of(N_("This discussion is not yours.")))
+            offer = await uow.offer(discussion.offer_id)
+            custom = send_custom_offer(self.ids(), discussion, seller, now, self.settings, title=title,
+                                       description=description, price=price, currency=offer.currency,
+                                       delivery_days=delivery_days)
+            if isinstance(custom, Refusal):
+                return custom
+            await uow.save_custom_offer(custom)
+            await uow.notify(Notice(None, Role.BUYER, Text.of(
+                N_("The seller made you a custom offer: “{title}”, {price}, delivered in {days} days.\n{description}\n"
+                   "You can pay it until {until} (UTC)."),
+                title=custom.title, price=Money(custom.price, custom.currency), days=custom.delivery_days,
+                description=custom.description, until=custom.expires_at.strftime("%Y-%m-%d %H:%M")),
+                f"custom:{custom.id}", with_card=False, account=custom.buyer,
+                buttons=(Choice(Text.of(N_("Pay")), f"c:pay:{custom.id}"),)))
+            await uow.commit()
+        return custom
+
+
+def _relayed(discussion: Discussion, offer: Offer, sender: Viewer, text: str, key: str) -> Notice:
+    """The message as its reader gets it, with the buttons to answer (and, for the seller, to make an offer)."""
+    reply = Choice(Text.of(N_("Reply")), f"d:reply:{discussion.id}")
+    if sender.account == discussion.buyer:
+        said = Text.of(N_("A question about your offer “{title}”:\n{text}"), title=offer.title, text=text)
+        return Notice(None, Role.SELLER, said, f"discussion:{discussion.id}:{key}", with_card=False,
+                      account=discussion.seller,
+                      buttons=(reply, Choice(Text.of(N_("Send a custom offer")), f"d:custom:{discussion.id}")))
+    said = Text.of(N_("The seller of “{title}” answers:\n{text}"), title=offer.title, text=text)
+    return Notice(None, Role.BUYER, said, f"discussion:{discussion.id}:{key}", with_card=False,
+                  account=discussion.buyer, buttons=(reply,))
