@@ -86,7 +86,7 @@ async def serve(config: Config) -> int:
 
 
 #: the platform adapters this version ships
-AVAILABLE = ("telegram",)
+AVAILABLE = ("telegram", "discord")
 
 
 def adapter(name: str):
@@ -95,4 +95,8 @@ def adapter(name: str):
         from bots.telegram.app import start_telegram, stop_telegram
 
         return start_telegram, stop_telegram
+    if name == "discord":
+        from bots.discord.app import start_discord, stop_discord
+
+        return start_discord, stop_discord
     raise KeyError(name)

@@ -1,0 +1,107 @@
+"""The Discord bot: one function builds the client, its command tree and its persistent buttons."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import discord
+from discord import app_commands
+
+from bots.discord import commands, orders
+from bots.discord.buttons import PERSISTENT
+from bots.discord.context import PLATFORM
+from bots.discord.notifier import DiscordNotifier
+from bots.discord.translator import CatalogTranslator
+from bots.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+#: a rate limit longer than this is not waited out in place: the notifier hands it to the relay
+MAX_RATE_LIMIT_WAIT = 10.0
+
+
+def intents() -> discord.Intents:
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.guild_messages = True
+    wanted.dm_messages = True
+    wanted.message_content = True
+    return wanted
+
+
+def client_options() -> dict:
+    # people's words (titles, reasons, chat) are shown as they wrote them: they never ping anyone
+    return {"intents": intents(), "max_ratelimit_timeout": MAX_RATE_LIMIT_WAIT,
+            "allowed_mentions": discord.AllowedMentions.none()}
+
+
+class _Desk:
+    """What the single and the sharded client share: the runtime, the commands, the buttons."""
+
+    runtime: Runtime
+    tree: app_commands.CommandTree
+
+    def _set_up_desk(self, runtime: Runtime, sync_commands: bool) -> None:
+        self.runtime = runtime
+        self.sync_commands = sync_commands
+        self.tree = app_commands.CommandTree(self)
+        self.tree.error(_on_command_error)
+        for command in commands.COMMANDS:
+            self.tree.add_command(command)
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(*PERSISTENT)  # buttons of messages sent before this start work too
+        await self.tree.set_translator(CatalogTranslator())
+        if self.sync_commands:
+            await self.tree.sync()
+
+
+class DeskClient(_Desk, discord.Client):
+    def __init__(self, runtime: Runtime, *, sync_commands: bool = True, **options) -> None:
+        super().__init__(**client_options(), **options)
+        self._set_up_desk(runtime, sync_commands)
+
+
+class ShardedDeskClient(_Desk, discord.AutoShardedClient):
+    def __init__(self, runtime: Runtime, *, sync_commands: bool = True, **options) -> None:
+        super().__init__(**client_options(), **options)
+        self._set_up_desk(runtime, sync_commands)
+
+
+def build_client(runtime: Runtime) -> DeskClient | ShardedDeskClient:
+    """The client for this process: sharded when the config names shards. Only the process that runs
+    shard 0 (or the only one) syncs the commands, so a fleet of processes does it once."""
+    config = runtime.config.discord
+    if config.shard_count is None and config.shard_ids is None:
+        return DeskClient(runtime)
+    shard_ids = list(config.shard_ids) if config.shard_ids is not None else None
+    return ShardedDeskClient(runtime, sync_commands=shard_ids is None or 0 in shard_ids,
+                             shard_count=config.shard_count, shard_ids=shard_ids)
+
+
+async def _on_command_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+    await orders.failed(interaction, error)
+
+
+async def start_discord(runtime: Runtime) -> DeskClient | ShardedDeskClient:
+    """Logs in, connects to the gateway (in the background) and registers the notifier with the relay."""
+    client = build_client(runtime)
+    runtime.relay.notifiers[PLATFORM] = DiscordNotifier(client, runtime)
+    await client.login(runtime.config.discord.token)
+    client.gateway = asyncio.create_task(client.connect(reconnect=True), name="discord-gateway")
+    ready = asyncio.create_task(client.wait_until_ready())
+    await asyncio.wait((client.gateway, ready), return_when=asyncio.FIRST_COMPLETED)
+    if client.gateway.done():  # could not connect (a bad token, intents not enabled in the portal)
+        ready.cancel()
+        await stop_discord(client)
+        client.gateway.result()
+        raise RuntimeError("the Discord gateway closed while starting")
+    return client
+
+
+async def stop_discord(client: discord.Client) -> None:
+    await client.close()
+    gateway = getattr(client, "gateway", None)
+    if gateway is not None and not gateway.done():
+        await asyncio.gather(gateway, return_exceptions=True)

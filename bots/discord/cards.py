@@ -1,0 +1,109 @@
+"""Order cards as Discord embeds: the card's facts, dates as live timestamps, exactly core's buttons."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import discord
+
+from bots.discord.buttons import OrderButton
+from bots.discord.context import PLATFORM
+from bots.runtime import Runtime
+from core import labels
+from core.buttons import ButtonData
+from core.card import STEPS, Card, progress_bar
+from core.i18n import N_, Money, translate
+from core.model import Action, Stage
+
+EMBED_TEXT = 1024  # a field's value
+TITLE = 256
+LABEL = 80  # a button's label
+
+#: how a button looks (what it does is core's)
+STYLE = {
+    Action.ACCEPT: discord.ButtonStyle.success,
+    Action.DELIVER: discord.ButtonStyle.success,
+    Action.COMPLETE: discord.ButtonStyle.success,
+    Action.DECLINE: discord.ButtonStyle.danger,
+    Action.CANCEL: discord.ButtonStyle.danger,
+    Action.CANCEL_LATE: discord.ButtonStyle.danger,
+    Action.OPEN_DISPUTE: discord.ButtonStyle.danger,
+    Action.REPORT_DELIVERY: discord.ButtonStyle.danger,
+}
+COLOUR = {
+    Stage.DISPUTED: discord.Colour.red(),
+    Stage.COMPLETED: discord.Colour.green(),
+    Stage.CANCELLED: discord.Colour.dark_grey(),
+    Stage.EXPIRED: discord.Colour.dark_grey(),
+}
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def stamp(at: datetime) -> str:
+    """A date every reader sees in their own time zone and language, with a live countdown."""
+    unix = int(at.timestamp())
+    return f"<t:{unix}:F>\n<t:{unix}:R>"
+
+
+def card_embed(card: Card, lang: str) -> discord.Embed:
+    t = lambda msgid, **kw: translate(msgid, lang).format(**kw)  # noqa: E731
+    embed = discord.Embed(title=clip(t(N_("Order #{order} — {title}"), order=card.order_id, title=card.title), TITLE),
+                          colour=COLOUR.get(card.stage, discord.Colour.blurple()))
+    embed.description = (f"`{progress_bar(card.step, card.stage)}`  {card.step}/7 "
+                         f"{translate(STEPS[card.step - 1], lang)} — {translate(labels.STAGE[card.stage], lang)}")
+    amount = Money(card.price + card.tip, card.currency).render(lang)
+    if card.tip:
+        amount += " " + t(N_("(tip {tip} included)"), tip=Money(card.tip, card.currency).render(lang))
+    embed.add_field(name=t(N_("Amount")), value=amount, inline=True)
+    if card.refunded:
+        embed.add_field(name=t(N_("Refunded so far")), value=Money(card.refunded, card.currency).render(lang))
+    for label, at in card.dates:
+        embed.add_field(name=label.render(lang), value=stamp(at), inline=True)
+    if card.notes:
+        embed.add_field(name=t(N_("Notes")), value=clip("\n".join(f"• {n.render(lang)}" for n in card.notes),
+                                                         EMBED_TEXT), inline=False)
+    embed.add_field(name=t(N_("Next step")), value=clip(card.next_step.render(lang), EMBED_TEXT), inline=False)
+    return embed
+
+
+def card_view(card: Card, lang: str) -> discord.ui.View | None:
+    """Exactly the card's buttons, persistent (no timeout); None when there is nothing to press."""
+    if not card.buttons:
+        return None
+    view = discord.ui.View(timeout=None)
+    for button in card.buttons:
+        style = STYLE.get(ButtonData.decode(button.data).action, discord.ButtonStyle.secondary)
+        view.add_item(OrderButton(discord.ui.Button(label=clip(button.label.render(lang), LABEL), style=style,
+                                                    custom_id=button.data)))
+    return view
+
+
+def action_label(action: Action, lang: str) -> str:
+    return translate(labels.ACTION[action], lang)
+
+
+async def remember_card(rt: Runtime, user_id: str, message_id: int, order_id: str, account_id: str) -> None:
+    async with rt.store.unit_of_work() as uow:
+        await uow.conversations.remember(PLATFORM, user_id, str(message_id), "card", order_id, account_id)
+        await uow.commit()
+
+
+async def retire_cards(client: discord.Client, rt: Runtime, order_id: str, user_id: str, keep: int) -> None:
+    """Older cards of an order in this person's DMs lose their buttons: only the newest is pressed."""
+    async with rt.store.unit_of_work() as uow:
+        cards = await uow.conversations.cards(PLATFORM, order_id)
+    channel = None
+    for chat, message_id, _ in cards:
+        if chat != user_id or message_id == str(keep):
+            continue
+        try:
+            channel = channel or await client.create_dm(discord.Object(int(chat)))
+            await channel.get_partial_message(int(message_id)).edit(view=None)
+        except (discord.NotFound, discord.Forbidden):
+            pass  # deleted, or DMs closed since: nothing left to retire
+        async with rt.store.unit_of_work() as uow:
+            await uow.conversations.retire(PLATFORM, chat, message_id)
+            await uow.commit()

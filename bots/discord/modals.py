@@ -1,0 +1,130 @@
+"""Modals that collect what an action needs (a reason, a delivery, an amount, a review) before acting.
+
+Only the input is read here; core decides, when the modal is submitted, whether the action is still
+possible and whether the input is enough (an empty delivery, a missing reason are refused by core).
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal, InvalidOperation
+
+import discord
+
+from bots.discord.cards import action_label, clip
+from core.buttons import ButtonData
+from core.i18n import N_, translate
+from core.model import Action, Payload
+from core.table import Needs
+
+log = logging.getLogger(__name__)
+
+ZERO_DECIMALS = frozenset({"XTR", "JPY", "KRW"})
+TEXT_LIMIT = 4000  # Discord's limit for a text input
+LABEL_LIMIT = 45
+MAX_FILES = 10  # Discord's limit for one upload field
+
+#: the main text field of each kind of input: (label, description)
+MAIN = {
+    Needs.OPTIONAL_REASON: (N_("Reason (optional)"), N_("Tell the other party why, if you like.")),
+    Needs.REASON: (N_("Reason"), N_("Say why; both parties will read it.")),
+    Needs.TEXT: (N_("Your message"), None),
+    Needs.BRIEF: (N_("Brief"), N_("Everything the seller needs to know; files are welcome.")),
+    Needs.DELIVERY: (N_("Delivery message"), N_("A message and/or files: an empty delivery is refused.")),
+    Needs.AMOUNT: (N_("Reason"), N_("Say why; both parties will read it.")),
+    Needs.DAYS: (N_("Reason"), N_("Say why; both parties will read it.")),
+    Needs.REVIEW: (N_("Comment (optional)"), None),
+    Needs.OPTIONAL_REVIEW: (N_("Comment (optional)"), None),
+}
+ACTION_MAIN = {
+    Action.REQUEST_REVISION: (N_("What should change?"), N_("Describe it; the chat opens again.")),
+    Action.REPLY_REVIEW: (N_("Your reply to the review"), N_("You can reply once.")),
+}
+REQUIRED_TEXT = frozenset({Needs.REASON, Needs.TEXT, Needs.AMOUNT, Needs.DAYS})
+PARAGRAPH = frozenset({Needs.BRIEF, Needs.DELIVERY, Needs.TEXT, Needs.REASON, Needs.OPTIONAL_REASON})
+WITH_FILES = frozenset({Needs.BRIEF, Needs.DELIVERY})
+POSITIVE, NEGATIVE = "good", "bad"
+
+
+class ActionModal(discord.ui.Modal):
+    """The form of one action on one order, for one person (their id keeps two people's forms apart)."""
+
+    def __init__(self, user_id: int, pressed: ButtonData, needs: Needs, lang: str, currency: str,
+                 max_text: int) -> None:
+        title = clip(f"{action_label(pressed.action, lang)} · #{pressed.order_id}", LABEL_LIMIT)
+        super().__init__(title=title, custom_id=f"m:{user_id}:{pressed.encode()}", timeout=30 * 60)
+        self.pressed, self.needs, self.currency = pressed, needs, currency
+        t = lambda msgid: translate(msgid, lang) if msgid else None  # noqa: E731
+        self.amount = self.days = self.verdict = self.files = None
+        if needs is Needs.AMOUNT:
+            self.amount = discord.ui.TextInput(custom_id="amount", max_length=20, placeholder="12.50")
+            self.add_item(discord.ui.Label(text=clip(t(N_("Amount ({currency})")).format(currency=currency),
+                                                     LABEL_LIMIT), component=self.amount))
+        if needs is Needs.DAYS:
+            self.days = discord.ui.TextInput(custom_id="days", max_length=4, placeholder="3")
+            self.add_item(discord.ui.Label(text=t(N_("Days until the new delivery deadline")), component=self.days))
+        if needs in (Needs.REVIEW, Needs.OPTIONAL_REVIEW):
+            optional = needs is Needs.OPTIONAL_REVIEW
+            self.verdict = discord.ui.Select(
+                custom_id="verdict", required=not optional, min_values=0 if optional else 1,
+                options=[discord.SelectOption(label=t(N_("👍 Positive")), value=POSITIVE),
+                         discord.SelectOption(label=t(N_("👎 Negative")), value=NEGATIVE)])
+            label = N_("Leave a review with it?") if optional else N_("Your review")
+            self.add_item(discord.ui.Label(text=t(label), component=self.verdict))
+        label, description = ACTION_MAIN.get(pressed.action, MAIN[needs])
+        self.text = discord.ui.TextInput(
+            custom_id="text", required=needs in REQUIRED_TEXT, max_length=min(max_text, TEXT_LIMIT),
+            style=discord.TextStyle.paragraph if needs in PARAGRAPH else discord.TextStyle.short)
+        self.add_item(discord.ui.Label(text=clip(t(label), LABEL_LIMIT), description=t(description),
+                                       component=self.text))
+        if needs in WITH_FILES:
+            self.files = discord.ui.FileUpload(custom_id="files", required=False, min_values=0, max_values=MAX_FILES)
+            self.add_item(discord.ui.Label(text=t(N_("Files (optional)")), component=self.files))
+
+    def payload(self) -> Payload | str:
+        """What was typed, as core's Payload; or the msgid of what is wrong with its form."""
+        amount = days = positive = None
+        if self.amount is not None:
+            amount = parse_amount(self.amount.value, self.currency)
+            if amount is None:
+                return N_("That is not an amount: write it like 12.50.")
+        if self.days is not None:
+            days = parse_days(self.days.value)
+            if days is None:
+                return N_("Please write a whole number of days, like 3.")
+        if self.verdict is not None and self.verdict.values:
+            positive = self.verdict.values[0] == POSITIVE
+        files = tuple(file_ref(a) for a in self.files.values) if self.files is not None else ()
+        return Payload(text=self.text.value or "", files=files, amount=amount, positive=positive, days=days)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        from bots.discord import orders  # late: orders opens these modals
+
+        await orders.guarded(interaction, orders.submit(interaction, self))
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        from bots.discord import orders
+
+        await orders.failed(interaction, error)
+
+
+def file_ref(attachment: discord.Attachment) -> str:
+    """A file as Comptoir keeps it: the platform, the kind, the platform's id, a name."""
+    return f"dc:file:{attachment.id}:{attachment.filename.replace(':', '_')}"
+
+
+def parse_amount(text: str, currency: str) -> int | None:
+    """'12.50' or '12,50' -> 1250 minor units (currencies without decimals take whole numbers)."""
+    try:
+        value = Decimal(text.strip().replace(",", ".").replace(" ", ""))
+    except InvalidOperation:
+        return None
+    minor = value * (1 if currency in ZERO_DECIMALS else 100)
+    if not value.is_finite() or minor != minor.to_integral_value() or minor <= 0 or minor > 10**12:
+        return None
+    return int(minor)
+
+
+def parse_days(text: str) -> int | None:
+    text = text.strip()
+    return int(text) if text.isdigit() and len(text) <= 4 else None

@@ -1,0 +1,72 @@
+"""Sending outbox notifications by DM on Discord, with the order's card and its buttons attached.
+
+`Outgoing.chat_id` is the person's Discord user id (see bots.discord.context); the DM channel is
+opened from it. discord.py waits out short rate limits itself; a longer one (over the client's
+`max_ratelimit_timeout`), or a 429 that still comes back, goes to the relay as RetryLater, so the
+row waits and nothing is dropped. Closed DMs (403) and unknown users (404) are Undeliverable.
+"""
+
+from __future__ import annotations
+
+import discord
+
+from bots.discord.cards import card_embed, card_view, clip, remember_card, retire_cards
+from bots.discord.context import PLATFORM
+from bots.render import viewer_of
+from core.events import Refusal
+from core.ports import Outgoing, RetryLater, Undeliverable
+
+CONTENT = 2000  # Discord's limit for a message's text
+
+
+def retry_after(error: discord.HTTPException) -> float | None:
+    headers = getattr(error.response, "headers", None) or {}
+    try:
+        return float(headers.get("Retry-After"))
+    except (TypeError, ValueError):
+        return None
+
+
+def attachment_lines(files: tuple[str, ...]) -> str:
+    """Files travel by name here (the evidence keeps them): "📎 logo.svg"."""
+    return "\n".join(f"📎 {ref.rsplit(':', 1)[-1]}" for ref in files)
+
+
+class DiscordNotifier:
+    platform = PLATFORM
+
+    def __init__(self, client: discord.Client, runtime) -> None:
+        self.client = client
+        self.runtime = runtime
+
+    async def send(self, message: Outgoing) -> str:
+        rt = self.runtime
+        card = None
+        if message.order_id and message.with_card:
+            found = await rt.service.card(message.order_id, viewer_of(message))
+            card = None if isinstance(found, Refusal) else found
+        text = "\n\n".join(part for part in (message.text.render(message.language), attachment_lines(message.files))
+                           if part)
+        extra = {}
+        if card is not None:
+            extra["embed"] = card_embed(card, message.language)
+            view = card_view(card, message.language)
+            if view is not None:
+                extra["view"] = view
+        try:
+            channel = await self.client.create_dm(discord.Object(int(message.chat_id)))
+            sent = await channel.send(clip(text, CONTENT), **extra)
+        except discord.RateLimited as wait:
+            raise RetryLater(after=wait.retry_after, reason=str(wait)) from wait
+        except (discord.Forbidden, discord.NotFound) as gone:  # DMs closed, no shared server, unknown user
+            raise Undeliverable(str(gone)) from gone
+        except discord.HTTPException as error:
+            if error.status == 429:
+                raise RetryLater(after=retry_after(error), reason=str(error)) from error
+            if error.status >= 500:
+                raise RetryLater(reason=str(error)) from error
+            raise
+        if card is not None:
+            await remember_card(rt, message.chat_id, sent.id, card.order_id, message.account_id)
+            await retire_cards(self.client, rt, card.order_id, message.chat_id, keep=sent.id)
+        return str(sent.id)

@@ -1,0 +1,130 @@
+"""A marketplace on Discord for end-to-end tests: the real discord.py client against simcord's
+simulated Discord (REST and gateway, in process), over a real SQLite file, with a clock the test moves."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime, timezone
+
+import discord
+import simcord
+
+from bots.config import Config, DiscordConfig
+from bots.discord.app import build_client
+from bots.discord.buttons import OrderButton
+from bots.discord.cards import card_embed, card_view
+from bots.discord.notifier import DiscordNotifier
+from bots.runtime import build
+from core.model import Offer, Option, Viewer
+from core.ports import ManualClock
+
+T0 = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
+LOGO = Offer("logo", "", "Logo", "A vector logo", 12_000, "EUR", 3, (Option("source", "Source files", 3_000, 1),))
+__all__ = ["LOGO", "T0", "World", "discord_world"]
+
+
+class World:
+    def __init__(self, env: simcord.Env, runtime, shard_id: int | None = None) -> None:
+        self.env = env
+        self.rt = runtime
+        self.clock = runtime.clock
+        self.guild = env.create_guild("Marketplace", shard_id=shard_id)
+        self.channel = self.guild.create_text_channel("orders")
+        self.moderators = self.guild.create_role("Moderator")
+
+    @property
+    def client(self) -> discord.Client:
+        return self.env.bot
+
+    def member(self, name: str, moderator: bool = False) -> simcord.MemberActor:
+        return self.guild.add_member(self.env.create_user(name), roles=[self.moderators] if moderator else [])
+
+    async def restart(self) -> None:
+        """A new client (a new bot process, as far as Discord can tell) on the same database."""
+        client = build_client(self.rt)
+        self.rt.relay.notifiers["discord"] = DiscordNotifier(client, self.rt)
+        await self.env.restart_bot(client)
+
+    async def settle(self) -> None:
+        """What the scheduler does in the background: due timers, then the outbox (DMs go out here)."""
+        await self.rt.timekeeper.drain()
+        await self.rt.relay.drain()
+        await self.env.settle()
+
+    async def account(self, member: simcord.MemberActor):
+        async with self.rt.store.unit_of_work() as uow:
+            return await uow.accounts.by_identity("discord", str(member.id))
+
+    async def offer(self, seller: simcord.MemberActor, offer: Offer = LOGO) -> Offer:
+        account = await self.account(seller)
+        offer = Offer(offer.id, account.id, offer.title, offer.description, offer.price, offer.currency,
+                      offer.delivery_days, offer.options, offer.revisions, offer.revision_days,
+                      offer.contact_allowed, offer.active)
+        async with self.rt.store.unit_of_work() as uow:
+            await uow.save_offer(offer)
+            await uow.commit()
+        return offer
+
+    async def paid_order(self, buyer: simcord.MemberActor, brief: str = "A fox for my bakery",
+                         offer_id: str = "logo") -> str:
+        account = await self.account(buyer)
+        checkout = await self.rt.service.checkout(Viewer(account.id), "manual", offer_id=offer_id, brief=brief)
+        placed = await self.rt.service.pay(checkout.id, checkout.amount, checkout.currency, f"test-{checkout.id}")
+        await self.settle()
+        return placed.order.id
+
+    def dms(self, member: simcord.MemberActor) -> list[discord.Message]:
+        """What the bot wrote to this person in private, oldest first."""
+        return member.user.dm_channel.history()
+
+    def last_dm(self, member: simcord.MemberActor, containing: str = "") -> discord.Message:
+        for message in reversed(self.dms(member)):
+            if containing in message.content + "".join(e.title or "" for e in message.embeds):
+                return message
+        raise AssertionError(f"no DM to {member.name} containing {containing!r}: "
+                             f"{[m.content for m in self.dms(member)]}")
+
+    def now(self, message, where: simcord.ChannelHandle, viewer=None) -> discord.Message:
+        """The message as Discord holds it now (after the bot edited it)."""
+        return next(m for m in where.history(viewer=viewer) if m.id == message.id)
+
+    async def post_card(self, order_id: str, member: simcord.MemberActor, extra: dict[str, str] | None = None):
+        """An order's card in a server channel, where anyone could press it, sent through the bot's own
+        client as a public card would be; `extra` adds buttons {label: custom id} no version of ours made.
+
+        (simcord, like Discord's client, lets nobody press a button that is not on a message they can
+        see: a stale, foreign or forged press needs such a message.)"""
+        card = await self.rt.service.card(order_id, Viewer((await self.account(member)).id))
+        view = card_view(card, "en")
+        for label, custom_id in (extra or {}).items():
+            view.add_item(OrderButton(discord.ui.Button(label=label, custom_id=custom_id)))
+        return await self.client.get_channel(self.channel.id).send(embed=card_embed(card, "en"), view=view)
+
+
+def labels(message: discord.Message) -> list[str]:
+    """The labels of a message's buttons, in order."""
+    return [child.label for row in message.components for child in getattr(row, "children", [])]
+
+
+def embed_text(message) -> str:
+    """Everything a card's embed says, as one string."""
+    parts = []
+    for embed in message.embeds:
+        parts += [embed.title or "", embed.description or ""]
+        parts += [f"{field.name}: {field.value}" for field in embed.fields]
+    return "\n".join(parts)
+
+
+@contextlib.asynccontextmanager
+async def discord_world(tmp_path, shard_id: int | None = None, **config):
+    clock = ManualClock(T0)
+    runtime = build(Config(database_url=f"sqlite+aiosqlite:///{tmp_path / 'comptoir.sqlite3'}",
+                           discord=DiscordConfig(token="simulated", **config)), clock)
+    await runtime.store.create_schema()
+    client = build_client(runtime)
+    runtime.relay.notifiers["discord"] = DiscordNotifier(client, runtime)
+    try:
+        async with simcord.run(client) as env:
+            yield World(env, runtime, shard_id)
+    finally:
+        await runtime.store.close()

@@ -1,0 +1,146 @@
+"""Orders on Discord, end to end: the real discord.py client against simcord's simulated Discord."""
+
+from core.model import Stage
+from tests.e2e.discord_world import discord_world, embed_text, labels
+
+
+async def met(world, *names):
+    """People who used the bot once (any command creates their account)."""
+    people = [world.member(name) for name in names]
+    for member in people:
+        await member.slash(world.channel, "orders")
+    return people
+
+
+async def test_the_seller_gets_the_new_order_by_dm_accepts_it_on_the_card_and_the_buyer_is_told(tmp_path):
+    async with discord_world(tmp_path) as world:
+        ana, ben = await met(world, "ana", "ben")
+        await world.offer(ana)
+        order_id = await world.paid_order(ben)
+        card = world.last_dm(ana, f"#{order_id}")
+        assert "New order" in card.content
+        assert labels(card) == ["Accept", "Decline"]
+        assert "<t:" in embed_text(card) and ":R>" in embed_text(card)  # live Discord timestamps
+        pressed = await ana.user.click(card, label="Accept")
+        assert pressed.acknowledged and not pressed.followups
+        card = world.now(card, ana.user.dm_channel)
+        assert "4/7" in embed_text(card)
+        assert "Deliver" in labels(card) and "Accept" not in labels(card)
+        assert (await world.rt.service.order(order_id)).stage is Stage.IN_PROGRESS
+        await world.settle()
+        told = world.last_dm(ben, "accepted the order")
+        assert "Request cancellation" in labels(told)
+
+
+def private_answer(result) -> str:
+    """What the bot answered only to the person who pressed or typed (an ephemeral reply)."""
+    answers = ([result.response] if result.response is not None else []) + result.followups
+    private = [a for a in answers if a.ephemeral]
+    assert private, f"no private answer in {result!r}"
+    return private[-1].content
+
+
+async def test_a_card_sent_before_a_restart_still_works_after_it(tmp_path):
+    async with discord_world(tmp_path) as world:
+        ana, ben = await met(world, "ana", "ben")
+        await world.offer(ana)
+        order_id = await world.paid_order(ben)
+        card = world.last_dm(ana, f"#{order_id}")
+        before = world.client
+        await world.restart()
+        assert world.client is not before
+        await ana.user.click(card, label="Accept")
+        assert "Deliver" in labels(world.now(card, ana.user.dm_channel))
+        assert (await world.rt.service.order(order_id)).stage is Stage.IN_PROGRESS
+
+
+async def test_a_stale_a_foreign_and_a_forged_button_change_nothing_and_are_answered_privately(tmp_path):
+    async with discord_world(tmp_path) as world:
+        ana, ben, eve = await met(world, "ana", "ben", "eve")
+        await world.offer(ana)
+        order_id = await world.paid_order(ben)
+        version = (await world.rt.service.order(order_id)).version
+        public = await world.post_card(order_id, ana)
+        await ana.user.click(world.last_dm(ana, f"#{order_id}"), label="Accept")
+        moved = (await world.rt.service.order(order_id)).version
+        assert moved == version + 1
+        forgery = await world.post_card(order_id, ana, extra={"Refund": f"o:{order_id}:refund_all:{moved}",
+                                                              "Nonsense": "o:nonsense"})
+
+        stale = await ana.click(public, label="Accept")
+        foreign = await eve.click(public, label="Accept")
+        forged = await ana.click(forgery, label="Refund")
+        garbage = await ana.click(forgery, label="Nonsense")
+
+        assert "already done" in private_answer(stale)
+        assert "not yours" in private_answer(foreign)
+        assert "Only the moderator" in private_answer(forged)
+        assert "not valid" in private_answer(garbage)
+        assert (await world.rt.service.order(order_id)).version == moved
+        still = world.now(public, world.channel)
+        assert still.embeds[0].to_dict() == public.embeds[0].to_dict()
+        assert labels(still) == labels(public)
+        assert labels(world.now(forgery, world.channel)) == labels(forgery)
+
+
+async def accepted(world, ana, ben) -> tuple[str, object]:
+    await world.offer(ana)
+    order_id = await world.paid_order(ben)
+    card = world.last_dm(ana, f"#{order_id}")
+    await ana.user.click(card, label="Accept")
+    await world.settle()
+    return order_id, world.now(card, ana.user.dm_channel)
+
+
+async def test_the_seller_delivers_through_the_modal_and_an_empty_delivery_is_refused(tmp_path):
+    async with discord_world(tmp_path) as world:
+        ana, ben = await met(world, "ana", "ben")
+        order_id, card = await accepted(world, ana, ben)
+
+        form = await ana.user.click(card, label="Deliver")
+        assert form.modal is not None
+        empty = await ana.user.submit_modal(form, {})
+        assert "empty delivery is refused" in private_answer(empty)
+        assert (await world.rt.service.order(order_id)).stage is Stage.IN_PROGRESS
+        assert "Deliver" in labels(world.now(card, ana.user.dm_channel))
+
+        form = await ana.user.click(card, label="Deliver")
+        await ana.user.submit_modal(form, {"text": "Here is your fox", "files": [("fox.svg", b"<svg/>")]})
+        card = world.now(card, ana.user.dm_channel)
+        assert "5/7" in embed_text(card)
+        order = await world.rt.service.order(order_id)
+        assert order.stage is Stage.DELIVERED
+        assert order.deliveries[-1].message == "Here is your fox"
+        [file] = order.deliveries[-1].files
+        assert file.startswith("dc:file:") and file.endswith(":fox.svg")
+        await world.settle()
+        told = world.last_dm(ben, "was delivered")
+        assert "📎 fox.svg" in told.content
+        assert labels(told)[:2] == ["Complete", "Request a revision"]
+
+
+async def test_the_buyer_completes_with_a_positive_review_chosen_in_the_modal(tmp_path):
+    async with discord_world(tmp_path) as world:
+        ana, ben = await met(world, "ana", "ben")
+        order_id, card = await accepted(world, ana, ben)
+        form = await ana.user.click(card, label="Deliver")
+        await ana.user.submit_modal(form, {"text": "Here is your fox"})
+        await world.settle()
+        delivered = world.last_dm(ben, "was delivered")
+        form = await ben.user.click(delivered, label="Complete")
+        await ben.user.submit_modal(form, {"verdict": ["good"], "text": "Lovely fox"})
+        order = await world.rt.service.order(order_id)
+        assert order.stage is Stage.COMPLETED
+        assert order.review.positive and order.review.comment == "Lovely fox"
+        assert "Review (positive)" in embed_text(world.now(delivered, ben.user.dm_channel))
+
+
+async def test_an_amount_that_is_not_a_number_is_answered_privately_and_changes_nothing(tmp_path):
+    async with discord_world(tmp_path) as world:
+        ana, ben = await met(world, "ana", "ben")
+        order_id, _ = await accepted(world, ana, ben)
+        card = world.last_dm(ben, "accepted the order")
+        form = await ben.user.click(card, label="Propose a partial refund")
+        answer = await ben.user.submit_modal(form, {"amount": "a lot", "text": "Only half of it"})
+        assert "not an amount" in private_answer(answer)
+        assert (await world.rt.service.order(order_id)).proposal is None
