@@ -319,7 +319,9 @@ def place_order(
         return refusal
     if any(o not in offer.options for o in options) or len(set(options)) != len(options):
         return refuse(Refused.INPUT, N_("One of the chosen options is not part of this offer."))
-    if not isinstance(tip, int) or tip < 0 or tip > settings.tip_cap(price):
+    if price <= 0:  # a free order would hold nothing in escrow: there would be nothing to settle
+        return refuse(Refused.OFFER, N_("This offer has no price, so it cannot be ordered."))
+    if not isinstance(tip, int) or isinstance(tip, bool) or tip < 0 or tip > settings.tip_cap(price):
         return refuse(Refused.INPUT, N_("The tip can be at most {cap}."), cap=Money(settings.tip_cap(price), offer.currency))
     if len(brief) > settings.max_text:
         return refuse(Refused.INPUT, N_("This text is too long ({length} characters; the limit is {limit})."),

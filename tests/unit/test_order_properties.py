@@ -470,7 +470,9 @@ class OrdersUnderRandomUse(RuleBasedStateMachine):
         for order_id, order in self.orders_by_id.items():
             kinds = [kind for kind, _ in order.deadlines]
             assert len(kinds) == len(set(kinds)), (order_id, order.deadlines)
-            assert set(kinds) <= DEADLINES_BY_STAGE[order.stage], (order_id, order.stage, kinds)
+            assert set(kinds) <= DEADLINES_BY_STAGE[order.stage], (
+                f"{order_id} is {order.stage.value} but holds {[kind.value for kind in kinds]} deadlines"
+            )
 
     @invariant()
     def every_open_order_outside_a_dispute_runs_its_clocks(self):
@@ -486,7 +488,7 @@ class OrdersUnderRandomUse(RuleBasedStateMachine):
             if order.cancellation_reason is not None and not order.cancellation_answer_overdue:
                 expected.add(Deadline.CANCELLATION_ANSWER)
             missing = expected - {kind for kind, _ in order.deadlines}
-            assert not missing, (order_id, order.stage.value, sorted(kind.value for kind in missing))
+            assert not missing, f"{order_id} is {order.stage.value} but runs no {sorted(k.value for k in missing)}"
 
 
 OrdersUnderRandomUse.TestCase.settings = settings

@@ -1059,3 +1059,10 @@ def test_every_row_of_the_transition_table_has_its_own_test():
     assert len(rows) == len(set(rows)), "two rows of the table share an action, sources and target"
     assert set(rows) - set(ROW_TESTS) == set(), "rows of core.table.TABLE without a test here"
     assert set(ROW_TESTS) - set(rows) == set(), "tests here for rows that are no longer in core.table.TABLE"
+
+
+def test_a_free_offer_or_a_tip_that_is_not_a_number_is_refused_not_crashed():
+    free = Offer("free", "sue", "Free", "", 0, "EUR", 1)
+    assert place_order("F1", free, Viewer("bob"), T0, Settings(), paid=0).code is Refused.OFFER
+    priced = Offer("p", "sue", "Priced", "", 1_000, "EUR", 1)
+    assert place_order("F2", priced, Viewer("bob"), T0, Settings(), paid=1_001, tip=True).code is Refused.INPUT
