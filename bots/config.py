@@ -89,6 +89,7 @@ class Config:
 _UNITS = {"d": 86_400, "h": 3_600, "m": 60, "s": 1}
 _DURATION = re.compile(r"\s*(?:\d+\s*[dhms]\s*)+")
 _PART = re.compile(r"(\d+)\s*([dhms])")
+_LONGEST = 100 * 365 * 86_400  # a hundred years
 
 
 def parse_duration(text: Any) -> timedelta:
@@ -98,6 +99,8 @@ def parse_duration(text: Any) -> timedelta:
     seconds = sum(int(number) * _UNITS[unit] for number, unit in _PART.findall(text))
     if seconds == 0:
         raise ValueError(f"{_show(text)} must be longer than zero")
+    if seconds > _LONGEST:  # also keeps `now + duration` a date Python can hold
+        raise ValueError(f"{_show(text)} is too long (at most {_LONGEST // 86_400}d)")
     return timedelta(seconds=seconds)
 
 

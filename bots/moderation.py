@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from bots.evidence import evidence_text, stamp
+from bots.parsing import whole_number
 from core import labels, sanctions
 from core.card import when
 from core.events import Event, Refusal
@@ -105,8 +106,8 @@ def audit_limit(words: list[str]) -> int | None:
     """/audit [N]: how many lines; None if what was typed is not a number."""
     if not words:
         return AUDIT_DEFAULT
-    text = words[0]
-    return min(max(int(text), 1), AUDIT_MAX) if text.isdigit() and len(text) <= 4 else None
+    number = whole_number(words[0], 4)
+    return min(max(number, 1), AUDIT_MAX) if number is not None else None
 
 
 async def audit_text(store: Store, limit: int, lang: str, zone: tzinfo) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -37,6 +38,8 @@ class Relay:
         self.notifiers = notifiers
         self.clock = clock
         self.policy = policy or RelayPolicy()
+        #: told of every message a platform accepted (Discord keeps its order rooms in step with the order)
+        self.observers: list[Callable[[Outgoing], Awaitable[None]]] = []
 
     async def drain(self) -> int:
         """Sends everything due now, batch after batch; returns how many were sent."""
@@ -94,6 +97,11 @@ class Relay:
             await self._retry(row_id, attempts, repr(error), self._backoff(attempts), counts=True)
             return 0
         await self.outbox.sent(row_id, self.clock.now(), message, str(message_id))
+        for observe in self.observers:
+            try:
+                await observe(message)
+            except Exception:  # noqa: BLE001 — what follows a delivery never undoes it
+                log.exception("observing %s failed", message.dedupe_key)
         return 1
 
     def _backoff(self, attempts: int) -> float:

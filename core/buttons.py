@@ -14,8 +14,9 @@ from core.model import Action
 PREFIX = "o"
 LIMIT = 64
 _ORDER_ID = re.compile(r"[A-Za-z0-9_-]{1,20}")
-#: the action's own name is its code: stable across releases, so old buttons never change meaning
-_ACTIONS = {action.value: action for action in Action}
+#: the action's own name is its code: stable across releases, so old buttons never change meaning.
+#: Placing an order is not an action on an order (no button carries it): such a payload is forged.
+_ACTIONS = {action.value: action for action in Action if action is not Action.PLACE_ORDER}
 
 
 class BadButton(ValueError):

@@ -21,6 +21,7 @@ class ChatMessage:
     files: tuple[str, ...]
     flagged: bool  # contact details were masked; moderators see the flag
     at: datetime
+    id: int | None = None  # storage's number for it, once kept (adapters use it to avoid echoing it back)
 
 
 @dataclass(frozen=True)

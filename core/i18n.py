@@ -52,7 +52,8 @@ class Text:
         return translate(self.msgid, lang).format(**values)
 
 
-_ZERO_DECIMALS = frozenset({"XTR", "JPY", "KRW"})
+#: currencies counted in whole units (Telegram Stars, yen, won): no cents
+ZERO_DECIMALS = frozenset({"XTR", "JPY", "KRW"})
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class Money:
     currency: str
 
     def render(self, lang: str) -> str:
-        if self.currency in _ZERO_DECIMALS:
+        if self.currency in ZERO_DECIMALS:
             number = f"{self.amount:,}"
         else:
             sign = "-" if self.amount < 0 else ""

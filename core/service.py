@@ -288,7 +288,7 @@ class Service:
                 await uow.notify(Notice(order.id, to, said, f"{key}:{to.value}", with_card=False,
                                         files=tuple(files)))
             await uow.commit()
-            return message
+            return replace(message, id=message_id)
 
     async def order(self, order_id: str) -> Order | None:
         async with self.uow() as uow:

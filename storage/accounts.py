@@ -87,13 +87,17 @@ class Accounts:
                 platform=platform, external_id=str(external_id), account_id=account_id,
                 chat_id=chat_id, username=username))
             return await self.get(account_id)
-        changes = {k: v for k, v in (("chat_id", chat_id), ("username", username)) if v is not None}
-        if changes:
+        known = (await self.conn.execute(select(identities.c.chat_id, identities.c.username).where(
+            identities.c.platform == platform, identities.c.external_id == str(external_id)))).first()
+        changes = {k: v for k, v in (("chat_id", chat_id), ("username", username))
+                   if v is not None and v != getattr(known, k)}
+        if changes:  # most updates change nothing: no write, so no write lock on SQLite
             await self.conn.execute(update(identities).where(
                 identities.c.platform == platform, identities.c.external_id == str(external_id)).values(**changes))
         if moderator is not None and moderator != found.moderator:
             await self.conn.execute(update(accounts).where(accounts.c.id == found.id).values(moderator=moderator))
-        return await self.get(found.id)
+            found = await self.get(found.id)
+        return found
 
     async def set_preferences(self, account_id: str, *, language: str | None = None, timezone: str | None = None) -> None:
         changes = {k: v for k, v in (("language", language), ("timezone", timezone)) if v is not None}

@@ -61,3 +61,9 @@ class Conversations:
         await self.conn.execute(update(platform_messages).where(
             platform_messages.c.platform == platform, platform_messages.c.chat_id == str(chat_id),
             platform_messages.c.message_id == str(message_id)).values(kind="old-card"))
+
+    async def chat_of(self, platform: str, order_id: str, kind: str) -> str | None:
+        """The chat (a Discord thread) kept for this order under this kind of message, if any."""
+        return await self.conn.scalar(select(platform_messages.c.chat_id).where(
+            platform_messages.c.platform == platform, platform_messages.c.order_id == order_id,
+            platform_messages.c.kind == kind).order_by(platform_messages.c.at).limit(1))

@@ -8,10 +8,11 @@ import logging
 import discord
 from discord import app_commands
 
-from bots.discord import commands, orders
+from bots.discord import chat, commands, moderation, orders
 from bots.discord.buttons import PERSISTENT
 from bots.discord.context import PLATFORM
 from bots.discord.notifier import DiscordNotifier
+from bots.discord.rooms import Rooms
 from bots.discord.translator import CatalogTranslator
 from bots.runtime import Runtime
 
@@ -37,18 +38,27 @@ def client_options() -> dict:
 
 
 class _Desk:
-    """What the single and the sharded client share: the runtime, the commands, the buttons."""
+    """What the single and the sharded client share: the runtime, the commands, the buttons, the rooms."""
 
     runtime: Runtime
     tree: app_commands.CommandTree
+    rooms: Rooms
 
     def _set_up_desk(self, runtime: Runtime, sync_commands: bool) -> None:
         self.runtime = runtime
         self.sync_commands = sync_commands
+        self.rooms = Rooms(self, runtime)
         self.tree = app_commands.CommandTree(self)
         self.tree.error(_on_command_error)
-        for command in commands.COMMANDS:
+        for command in commands.COMMANDS + moderation.COMMANDS:
             self.tree.add_command(command)
+
+    async def on_message(self, message: discord.Message) -> None:
+        """Chat: in an order's room, or to the bot by DM (bots.discord.chat)."""
+        try:
+            await chat.on_message(self, message)
+        except Exception:  # noqa: BLE001 — one message must not stop the others
+            log.exception("while handling message %s", message.id)
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(*PERSISTENT)  # buttons of messages sent before this start work too

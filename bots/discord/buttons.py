@@ -13,6 +13,8 @@ import logging
 
 import discord
 
+from core.events import Choice
+
 log = logging.getLogger(__name__)
 
 
@@ -67,4 +69,91 @@ class CardLink(discord.ui.DynamicItem[discord.ui.Button], template=r"x:card:(?P<
         await orders.guarded(interaction, orders.show_card(interaction, self.order_id))
 
 
-PERSISTENT = (OrderButton, OrdersPage, CardLink)
+class PaymentButton(discord.ui.DynamicItem[discord.ui.Button],
+                    template=r"p:(?P<verb>ok|no):(?P<checkout>[A-Za-z0-9_-]{1,20})"):
+    """Confirm payment / Reject on a manual payment's notice to moderators (core refuses anyone else)."""
+
+    def __init__(self, button: discord.ui.Button, verb: str = "ok", checkout: str = "") -> None:
+        super().__init__(button)
+        self.verb, self.checkout = verb, checkout
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item, match, /) -> PaymentButton:
+        return cls(item, match["verb"], match["checkout"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        from bots.discord import moderation, orders
+
+        await orders.guarded(interaction, moderation.confirm_payment(interaction, self.verb, self.checkout))
+
+
+class EvidenceButton(discord.ui.DynamicItem[discord.ui.Button], template=r"x:evidence:(?P<order>[A-Za-z0-9_-]{1,20})"):
+    """An entry of /disputes: that order's evidence bundle, as a file, privately."""
+
+    def __init__(self, button: discord.ui.Button, order_id: str = "") -> None:
+        super().__init__(button)
+        self.order_id = order_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item, match,
+                             /) -> EvidenceButton:
+        return cls(item, match["order"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        from bots.discord import moderation, orders
+
+        await orders.guarded(interaction, moderation.send_evidence(interaction, self.order_id))
+
+
+class DisputesPage(discord.ui.DynamicItem[discord.ui.Button], template=r"x:disputes:(?P<page>[0-9]{1,4})"):
+    """◀ ▶ of /disputes."""
+
+    def __init__(self, button: discord.ui.Button, page: int = 0) -> None:
+        super().__init__(button)
+        self.page = page
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item, match, /) -> DisputesPage:
+        return cls(item, int(match["page"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        from bots.discord import moderation, orders
+
+        await orders.guarded(interaction, moderation.turn_disputes(interaction, self.page))
+
+
+class RouteSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"x:route"):
+    """Which order a DM is about, when the person has several: the message waits in their dialog."""
+
+    def __init__(self, select: discord.ui.Select) -> None:
+        super().__init__(select)
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item, match, /) -> RouteSelect:
+        return cls(item)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        from bots.discord import chat, orders
+
+        await orders.guarded(interaction, chat.route(interaction, self.item.values[0]))
+
+
+PERSISTENT = (OrderButton, OrdersPage, CardLink, PaymentButton, EvidenceButton, DisputesPage, RouteSelect)
+
+#: core's notice buttons that mean something on Discord, and the item that answers them
+CHOICES = (PaymentButton, CardLink)
+CHOICE_STYLE = {"p:ok": discord.ButtonStyle.success, "p:no": discord.ButtonStyle.danger}
+
+
+def choice_items(choices: tuple[Choice, ...], lang: str) -> list[discord.ui.DynamicItem]:
+    """A notice's own buttons that Discord can answer; the others (Telegram's offer and discussion
+    steps, which this adapter does not have yet) are left out rather than drawn dead."""
+    items = []
+    for choice in choices:
+        for kind in CHOICES:
+            if kind.__discord_ui_compiled_template__.fullmatch(choice.data):
+                style = CHOICE_STYLE.get(choice.data[:4], discord.ButtonStyle.secondary)
+                items.append(kind(discord.ui.Button(label=choice.label.render(lang)[:80], style=style,
+                                                    custom_id=choice.data)))
+                break
+    return items

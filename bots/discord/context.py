@@ -7,33 +7,14 @@ opens (or finds) the DM channel from it with one idempotent call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import discord
 
+from bots.people import Person
 from bots.runtime import Runtime
-from core.i18n import language, translate
-from core.model import Viewer
-from storage.accounts import Account
+from core.i18n import language
 
 PLATFORM = "discord"
-
-
-@dataclass(frozen=True)
-class Person:
-    account: Account
-    user_id: int
-
-    @property
-    def lang(self) -> str:
-        return self.account.language
-
-    @property
-    def viewer(self) -> Viewer:
-        return Viewer(self.account.id, moderator=self.account.moderator)
-
-    def t(self, msgid: str, **params) -> str:
-        return translate(msgid, self.lang).format(**params)
 
 
 def runtime(interaction: discord.Interaction) -> Runtime:
@@ -51,13 +32,17 @@ def moderator(user: discord.User | discord.Member, role_name: str) -> bool | Non
 
 async def person(interaction: discord.Interaction) -> Person | None:
     """The account of whoever interacted, created on first contact and kept current."""
-    user = interaction.user
+    return await person_of(runtime(interaction), interaction.user, str(interaction.locale))
+
+
+async def person_of(rt: Runtime, user: discord.User | discord.Member, locale: str | None = None) -> Person | None:
+    """The account of a Discord user (who interacted, or wrote a message: messages carry no locale)."""
     if user.bot:
         return None
-    rt = runtime(interaction)
     async with rt.store.unit_of_work() as uow:
         account = await uow.accounts.ensure(
-            PLATFORM, str(user.id), name=user.display_name or user.name, language=language(str(interaction.locale)),
+            PLATFORM, str(user.id), name=user.display_name or user.name,
+            language=language(locale) if locale else rt.config.default_language,
             timezone=rt.config.default_timezone, chat_id=str(user.id), username=user.name,
             moderator=moderator(user, rt.config.discord.moderator_role))
         await uow.commit()

@@ -7,11 +7,11 @@ possible and whether the input is enough (an empty delivery, a missing reason ar
 from __future__ import annotations
 
 import logging
-from decimal import Decimal, InvalidOperation
 
 import discord
 
 from bots.discord.cards import action_label, clip
+from bots.parsing import parse_amount, parse_days
 from core.buttons import ButtonData
 from core.i18n import N_, translate
 from core.model import Action, Payload
@@ -19,7 +19,6 @@ from core.table import Needs
 
 log = logging.getLogger(__name__)
 
-ZERO_DECIMALS = frozenset({"XTR", "JPY", "KRW"})
 TEXT_LIMIT = 4000  # Discord's limit for a text input
 LABEL_LIMIT = 45
 MAX_FILES = 10  # Discord's limit for one upload field
@@ -111,20 +110,3 @@ class ActionModal(discord.ui.Modal):
 def file_ref(attachment: discord.Attachment) -> str:
     """A file as Comptoir keeps it: the platform, the kind, the platform's id, a name."""
     return f"dc:file:{attachment.id}:{attachment.filename.replace(':', '_')}"
-
-
-def parse_amount(text: str, currency: str) -> int | None:
-    """'12.50' or '12,50' -> 1250 minor units (currencies without decimals take whole numbers)."""
-    try:
-        value = Decimal(text.strip().replace(",", ".").replace(" ", ""))
-    except InvalidOperation:
-        return None
-    minor = value * (1 if currency in ZERO_DECIMALS else 100)
-    if not value.is_finite() or minor != minor.to_integral_value() or minor <= 0 or minor > 10**12:
-        return None
-    return int(minor)
-
-
-def parse_days(text: str) -> int | None:
-    text = text.strip()
-    return int(text) if text.isdigit() and len(text) <= 4 else None

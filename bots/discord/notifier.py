@@ -4,14 +4,20 @@
 opened from it. discord.py waits out short rate limits itself; a longer one (over the client's
 `max_ratelimit_timeout`), or a 429 that still comes back, goes to the relay as RetryLater, so the
 row waits and nothing is dropped. Closed DMs (403) and unknown users (404) are Undeliverable.
+
+A chat message goes to the order's room when the person is in one (bots.discord.rooms), posted
+there once for everyone in it; otherwise by DM. A notice's own buttons (core's `Choice`s) are
+drawn when Discord has a persistent item for them (confirming a manual payment, an order's card).
 """
 
 from __future__ import annotations
 
 import discord
 
+from bots.discord.buttons import choice_items
 from bots.discord.cards import card_embed, card_view, clip, remember_card, retire_cards
 from bots.discord.context import PLATFORM
+from bots.discord.rooms import RoomKeeper, Rooms
 from bots.render import viewer_of
 from core.events import Refusal
 from core.ports import Outgoing, RetryLater, Undeliverable
@@ -38,6 +44,9 @@ class DiscordNotifier:
     def __init__(self, client: discord.Client, runtime) -> None:
         self.client = client
         self.runtime = runtime
+        self.rooms = getattr(client, "rooms", None) or Rooms(client, runtime)
+        if not any(isinstance(observer, RoomKeeper) for observer in runtime.relay.observers):
+            runtime.relay.observers.append(RoomKeeper(runtime))
 
     async def send(self, message: Outgoing) -> str:
         rt = self.runtime
@@ -48,12 +57,20 @@ class DiscordNotifier:
         text = "\n\n".join(part for part in (message.text.render(message.language), attachment_lines(message.files))
                            if part)
         extra = {}
+        view = None
         if card is not None:
             extra["embed"] = card_embed(card, message.language)
             view = card_view(card, message.language)
-            if view is not None:
-                extra["view"] = view
+        for item in choice_items(message.buttons, message.language):
+            view = view or discord.ui.View(timeout=None)
+            view.add_item(item)
+        if view is not None:
+            extra["view"] = view
         try:
+            if card is None and not message.buttons:
+                in_room = await self.rooms.relay(message, text)
+                if in_room is not None:
+                    return in_room
             channel = await self.client.create_dm(discord.Object(int(message.chat_id)))
             sent = await channel.send(clip(text, CONTENT), **extra)
         except discord.RateLimited as wait:

@@ -2,35 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from telegram import Update, User
 from telegram.ext import ContextTypes
 
+from bots.people import Person
 from bots.runtime import Runtime
-from core.i18n import language, translate
-from core.model import Viewer
-from storage.accounts import Account
+from core.i18n import language
 
 PLATFORM = "telegram"
-
-
-@dataclass(frozen=True)
-class Person:
-    account: Account
-    user_id: int
-    chat_id: int
-
-    @property
-    def lang(self) -> str:
-        return self.account.language
-
-    @property
-    def viewer(self) -> Viewer:
-        return Viewer(self.account.id, moderator=self.account.moderator)
-
-    def t(self, msgid: str, **params) -> str:
-        return translate(msgid, self.lang).format(**params)
 
 
 def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:

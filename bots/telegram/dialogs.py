@@ -7,16 +7,15 @@ is still possible.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bots.parsing import parse_amount, parse_days
 from bots.telegram.context import PLATFORM, Person
 from core.i18n import N_, translate
 from core.model import Action, Payload
 from core.table import Needs
 
-ZERO_DECIMALS = frozenset({"XTR", "JPY", "KRW"})
 
 PROMPT = {
     Needs.OPTIONAL_REASON: N_("Tell the other party why (optional), or press Skip."),
@@ -79,24 +78,6 @@ def files_of(message: Message) -> list[str]:
     if message.photo:
         return [f"tg:photo:{message.photo[-1].file_id}:photo.jpg"]
     return []
-
-
-def parse_amount(text: str, currency: str) -> int | None:
-    """'12.50' or '12,50' -> 1250 minor units (Stars have no decimals)."""
-    try:
-        value = Decimal(text.strip().replace(",", ".").replace(" ", ""))
-    except InvalidOperation:
-        return None
-    scale = 1 if currency in ZERO_DECIMALS else 100
-    minor = value * scale
-    if not value.is_finite() or minor != minor.to_integral_value() or minor <= 0 or minor > 10**12:
-        return None
-    return int(minor)
-
-
-def parse_days(text: str) -> int | None:
-    text = text.strip()
-    return int(text) if text.isdigit() and len(text) <= 4 else None
 
 
 def take_message(dialog: dict, message: Message, max_text: int) -> tuple[dict, str | None, bool]:

@@ -10,7 +10,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from bots.telegram.context import Person, person, runtime
-from bots.telegram.dialogs import parse_amount, parse_days, current, save
+from bots.parsing import parse_amount, parse_days
+from bots.telegram.dialogs import current, save
 from core.events import Refusal
 from core.i18n import N_, Money, Text
 from core.offers import check_days, check_description, check_price, check_title

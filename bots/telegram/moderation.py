@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bots import evidence, moderation
+from bots import evidence, moderation, parsing
 from bots.render import zone
 from bots.telegram.cards import fit
 from bots.telegram.context import PLATFORM, Person, person, runtime
@@ -57,8 +57,7 @@ async def show_disputes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     query = update.callback_query
     page = 0
     if query:  # x:disputes:<page>
-        tail = query.data.removeprefix("x:disputes:")
-        page = int(tail) if tail.isdigit() else 0
+        page = parsing.page_of(query.data, "x:disputes:")
         await query.answer()
     rt = runtime(context)
     queue = await moderation.dispute_queue(rt.store, page)
@@ -125,28 +124,29 @@ async def _sanction(update: Update, context: ContextTypes.DEFAULT_TYPE, suspende
     who = await moderator(update, context)
     if who is None:
         return
-    words = context.args or []
-    if len(words) < 2:
+    parsed = parsing.sanction_args(context.args or [])
+    if parsed is None:
         await context.bot.send_message(who.chat_id, who.t(usage))
         return
+    typed, reason = parsed
     rt = runtime(context)
-    target = await _account_of(rt, words[0])
+    target = await _account_of(rt, typed)
     if target is None:
         await context.bot.send_message(who.chat_id, who.t(
             N_("I don't know {who} on Telegram: they must have written to this bot at least once."),
-            who=words[0][:64]))
+            who=typed[:64]))
         return
-    refusal = await moderation.suspend(rt.store, who.viewer, target, suspended, " ".join(words[1:]))
+    refusal = await moderation.suspend(rt.store, who.viewer, target, suspended, reason)
     if refusal is not None:
         await context.bot.send_message(who.chat_id, refusal.render(who.lang))
         return
-    await context.bot.send_message(who.chat_id, who.t(done, name=target.display_name or words[0]))
+    await context.bot.send_message(who.chat_id, who.t(done, name=target.display_name or typed))
 
 
 async def _account_of(rt, typed: str) -> Account | None:
     """A Telegram user id (digits) or @username, as this bot has seen them."""
     async with rt.store.unit_of_work() as uow:
-        if typed.isdigit():
+        if parsing.is_user_id(typed):
             return await uow.accounts.by_identity(PLATFORM, typed)
         return await uow.accounts.by_username(PLATFORM, typed)
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bots.render import days_text, offer_text
-from bots.telegram.dialogs import ZERO_DECIMALS, parse_amount, parse_days
+from bots.parsing import parse_amount, parse_days
 from core import offers as rules
-from core.i18n import N_, Money, Text, translate
+from core.i18n import N_, ZERO_DECIMALS, Money, Text, translate
 from core.model import Offer, Option
 from core.ports import new_id
 

@@ -6,6 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from bots import parsing
 from bots.telegram import dialogs
 from bots.telegram.cards import card_text, keyboard, send_card
 from bots.telegram.context import Person, person, runtime
@@ -152,9 +153,7 @@ async def show_orders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     query = update.callback_query
     which, page = "act", 0
     if query:  # x:orders:<filter>:<page>
-        _, _, which, page_text = (query.data.split(":") + ["", "", "act", "0"])[:4]
-        page = int(page_text) if page_text.isdigit() else 0
-        which = which if which in FILTERS else "act"
+        which, page = parsing.orders_page(query.data, FILTERS)
         await query.answer()
     rt = runtime(context)
     now = rt.clock.now()

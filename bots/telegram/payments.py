@@ -16,6 +16,7 @@ from telegram.ext import (
     Application, CallbackQueryHandler, ContextTypes, MessageHandler, PreCheckoutQueryHandler, filters,
 )
 
+from bots import parsing
 from bots.telegram import checkout
 from bots.telegram.cards import fit, send_card
 from bots.telegram.context import PLATFORM, person, runtime
@@ -72,7 +73,11 @@ async def on_confirmation(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if who is None:
         return
     rt = runtime(context)
-    _, verb, checkout_id = query.data.split(":", 2)
+    parsed = parsing.payment_button(query.data)
+    if parsed is None:
+        await query.answer(who.t(N_("This button is not valid.")), show_alert=True)
+        return
+    verb, checkout_id = parsed
     if verb == "ok":
         result = await rt.service.confirm_payment(checkout_id, who.viewer)
     else:

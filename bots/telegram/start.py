@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
+from bots import parsing
 from bots.telegram import dialogs
 from bots.telegram.context import PLATFORM, person, runtime
 from bots.telegram.orders import show_card
@@ -35,17 +34,17 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     who = await person(update, context)
     if who is None:
         return
-    payload = context.args[0] if context.args else ""
-    if payload.startswith("order_"):
-        await show_card(update, context, payload.removeprefix("order_"))
+    kind, value = parsing.start_payload(context.args[0] if context.args else "")
+    if kind == "order":
+        await show_card(update, context, value)
         return
-    if payload.startswith("link_"):
-        await link_with(update, context, payload.removeprefix("link_"))
+    if kind == "link":
+        await link_with(update, context, value)
         return
-    if payload.startswith("offer_"):
+    if kind == "offer":
         offers = context.application.bot_data.get("show_offer")
         if offers is not None:
-            await offers(update, context, payload.removeprefix("offer_"))
+            await offers(update, context, value)
             return
     await context.bot.send_message(who.chat_id, who.t(N_("Welcome, {name}!"), name=who.account.display_name)
                                    + "\n\n" + who.t(HELP))
@@ -93,9 +92,7 @@ async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             N_("Your time zone is {zone}. To change it, send for example: /timezone Europe/Paris"),
             zone=who.account.timezone))
         return
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    if parsing.time_zone(name) is None:
         await context.bot.send_message(who.chat_id, who.t(
             N_("I don't know the time zone “{zone}”. Use a name like Europe/Paris or America/Montreal."),
             zone=name[:64]))

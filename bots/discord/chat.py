@@ -1,0 +1,169 @@
+"""The order's chat on Discord: what people write in an order room, or to the bot by DM, goes through core.
+
+In a room the order is the room's. In a DM (where no marketplace channel is configured, or for someone
+who prefers it) it is the order of the message replied to; else the person's only order they can write
+about; else they pick it in a select menu while the message waits. Core decides whether it may be
+sent (`service.say`), keeps it as evidence, masks contact details and relays it to the other parties,
+on whatever platform they are.
+"""
+
+from __future__ import annotations
+
+import discord
+
+from bots.discord.buttons import OrderButton, RouteSelect
+from bots.discord.cards import clip
+from bots.discord.context import PLATFORM, Person, person, person_of, runtime
+from bots.discord.modals import file_ref
+from bots.discord.rooms import stamp
+from core import labels
+from core.buttons import ButtonData
+from core.chat import may_send
+from core.events import Refusal
+from core.i18n import N_
+
+CONTENT = 2000
+ROUTE_CHOICES = 25  # Discord's limit for a select menu's options
+
+
+async def on_message(client: discord.Client, message: discord.Message) -> None:
+    if message.author.bot or message.type not in (discord.MessageType.default, discord.MessageType.reply):
+        return
+    if message.guild is None:
+        await in_dm(client, message)
+    elif isinstance(message.channel, discord.Thread):
+        await in_room(client, message)
+
+
+def files_of(message: discord.Message) -> list[str]:
+    return [file_ref(a) for a in message.attachments]
+
+
+# --- in an order's room -----------------------------------------------------------------------------
+
+async def in_room(client: discord.Client, message: discord.Message) -> None:
+    rooms = client.rooms
+    order_id = await rooms.order_of(message.channel.id)
+    if order_id is None:
+        return  # a thread that is no order's room
+    rt = client.runtime
+    who = await person_of(rt, message.author)
+    if who is None:
+        return
+    async with rooms.lock(order_id):  # the relay must see this message as the room's before relaying it
+        result = await rt.service.say(order_id, who.viewer, message.content, PLATFORM, tuple(files_of(message)))
+        if not isinstance(result, Refusal):
+            await rooms.said_here(message.channel.id, order_id, result.id)
+    if isinstance(result, Refusal):
+        # Discord keeps people out of a locked room; this answers whatever still gets through
+        # (a moderator who is not the dispute's, a message sent as the room was locking)
+        view = unblock_view(result, who)
+        await message.reply(clip(f"{who.account.display_name or message.author.name} — "
+                                 f"{blocked_text(rt, who, order_id, result)}", CONTENT),
+                            **({"view": view} if view else {}))
+        return
+    if result.flagged:  # what the room saw unmasked is replaced by what the evidence keeps
+        try:
+            await message.delete()
+        except discord.HTTPException:
+            pass
+        await message.channel.send(clip(who.t(N_("{name} wrote (contact details hidden: sharing them is against "
+                                                 "the marketplace rules): {text}"),
+                                              name=who.account.display_name, text=result.text), CONTENT))
+
+
+# --- by DM ------------------------------------------------------------------------------------------
+
+async def in_dm(client: discord.Client, message: discord.Message) -> None:
+    rt = client.runtime
+    who = await person_of(rt, message.author)
+    if who is None:
+        return
+    files = files_of(message)
+    order_id = None
+    if message.reference is not None and message.reference.message_id:
+        async with rt.store.unit_of_work() as uow:
+            order_id = await uow.conversations.order_of_message(PLATFORM, str(who.user_id),
+                                                                str(message.reference.message_id))
+    if order_id is None:
+        candidates = await chattable_orders(rt, who)
+        if not candidates:
+            await message.channel.send(who.t(N_("You have no order to write about. Your orders: /orders")))
+            return
+        if len(candidates) > 1:
+            async with rt.store.unit_of_work() as uow:
+                await uow.conversations.start_dialog(PLATFORM, str(who.user_id),
+                                                     {"kind": "route", "text": message.content, "files": files})
+                await uow.commit()
+            select = discord.ui.Select(custom_id="x:route", placeholder=who.t(N_("Which order is this message about?")),
+                                       options=[discord.SelectOption(label=clip(f"#{o.id} {o.title}", 100), value=o.id)
+                                                for o in candidates[:ROUTE_CHOICES]])
+            view = discord.ui.View(timeout=None)
+            view.add_item(RouteSelect(select))
+            await message.channel.send(who.t(N_("Which order is this message about?")), view=view)
+            return
+        order_id = candidates[0].id
+    await message.channel.send(**await say(rt, who, order_id, message.content, files))
+
+
+async def route(interaction: discord.Interaction, order_id: str) -> None:
+    """The person picked the order their waiting message is about."""
+    who = await person(interaction)
+    if who is None:
+        return
+    rt = runtime(interaction)
+    async with rt.store.unit_of_work() as uow:
+        dialog = await uow.conversations.dialog(PLATFORM, str(who.user_id))
+        if dialog is not None and dialog.get("kind") == "route":
+            await uow.conversations.end_dialog(PLATFORM, str(who.user_id))
+            await uow.commit()
+    if dialog is None or dialog.get("kind") != "route":
+        await interaction.response.edit_message(content=who.t(N_("Nothing to answer here any more.")), view=None)
+        return
+    await interaction.response.edit_message(content=who.t(N_("Order #{order}:"), order=order_id), view=None)
+    await interaction.followup.send(**await say(rt, who, order_id, dialog["text"], dialog["files"]))
+
+
+async def chattable_orders(rt, who: Person):
+    """Orders a message could be about: chat open now, or closed only for a while (the delivery window),
+    in which case sending explains why and how to reopen it. A moderator's are the disputes they took."""
+    async with rt.store.unit_of_work() as uow:
+        orders = await uow.orders_of(who.account.id, limit=50)
+        orders += await uow.disputes_taken_by(who.account.id)
+    now = rt.clock.now()
+    return [o for o in orders if may_send(o, who.viewer, now, rt.config.settings).allowed
+            or (o.stage.is_open and o.role_of(who.viewer) is not None)]
+
+
+async def say(rt, who: Person, order_id: str, text: str, files: list[str]) -> dict:
+    """Sends through core; what to answer the person (a message's content and buttons)."""
+    result = await rt.service.say(order_id, who.viewer, text, PLATFORM, tuple(files))
+    if isinstance(result, Refusal):
+        view = unblock_view(result, who)
+        return {"content": clip(blocked_text(rt, who, order_id, result), CONTENT), **({"view": view} if view else {})}
+    note = who.t(N_("Sent to order #{order}."), order=order_id)
+    if result.flagged:
+        note += " " + who.t(N_("Contact details were hidden: sharing them is against the marketplace rules."))
+    return {"content": note}
+
+
+def blocked_text(rt, who: Person, order_id: str, refusal: Refusal) -> str:
+    text = who.t(N_("Not sent (order #{order}): {reason}"), order=order_id, reason=refusal.reason.render(who.lang))
+    order = refusal.order
+    if order is not None:
+        decision = may_send(order, who.viewer, rt.clock.now(), rt.config.settings)
+        if decision.until and not decision.allowed:
+            text += "\n" + who.t(N_("Until: {date}"), date=stamp(decision.until))
+    return text
+
+
+def unblock_view(refusal: Refusal, who: Person) -> discord.ui.View | None:
+    """The buttons that reopen the chat (complete, request a revision), straight on the refusal."""
+    order = refusal.order
+    if order is None or not refusal.allowed:
+        return None
+    view = discord.ui.View(timeout=None)
+    for action in refusal.allowed:
+        view.add_item(OrderButton(discord.ui.Button(label=clip(who.t(labels.ACTION[action]), 80),
+                                                    custom_id=ButtonData(order.id, action, order.version).encode())))
+    return view

@@ -1,0 +1,220 @@
+"""Order rooms: a private thread per order in the marketplace channel, kept in step with the order.
+
+When: the room opens the first time a notice of an order that has a party on Discord is delivered
+(on any platform) — in practice when the order is placed, since the chat is open from `pending`.
+Who: the buyer's and seller's Discord identities, and the moderator who takes a dispute. Not
+invitable: nobody else can be added by a member. Locked while core's chat policy lets neither party
+write (the delivery window, a chat ended after closing), with a notice per party saying why and until
+when; unlocked when the policy opens the chat again (a revision request, completion).
+
+Every decision is core's (`core.chat.may_send`); this module only mirrors it on Discord. The relay
+tells `RoomKeeper` of every delivered notice, so a room follows its order whichever platform the
+notice went to (a buyer on Telegram is told their order was delivered: the room locks).
+
+Rooms are kept in `platform_messages`: (discord, <thread id>, "room", kind "room") names the room,
+"member:<account>" rows the people added, "chat:<message id>" rows the chat messages already
+visible in the room (written there, or posted once for everyone in it). A lock per order keeps this
+process from opening a room twice or posting a message twice; several processes (shards) each
+running a relay would need the room's creation claimed in the database first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from datetime import datetime
+
+import discord
+
+from bots.discord.cards import clip
+from bots.discord.context import PLATFORM
+from core.chat import may_send
+from core.i18n import N_, translate
+from core.model import Order, Stage, Viewer
+from core.ports import Outgoing
+
+log = logging.getLogger(__name__)
+
+ROOM, ROOM_KIND, MEMBER_KIND, SAID_KIND = "room", "room", "room-member", "said"
+CONTENT = 2000
+WEEK = 10080  # minutes: the longest auto-archive Discord offers
+CHAT_KEY = re.compile(r"^[^:]+:chat:(?P<id>[0-9]+):")  # core's key for a chat message's notices
+
+
+def stamp(at: datetime) -> str:
+    unix = int(at.timestamp())
+    return f"<t:{unix}:F> (<t:{unix}:R>)"
+
+
+def chat_message_id(dedupe_key: str) -> int | None:
+    """The stored chat message a notice carries, or None for any other notice."""
+    found = CHAT_KEY.match(dedupe_key)
+    return int(found["id"]) if found else None
+
+
+class Rooms:
+    def __init__(self, client: discord.Client, runtime) -> None:
+        self.client = client
+        self.runtime = runtime
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._locked: dict[int, bool] = {}  # what this process last set, ahead of the gateway's echo
+
+    def lock(self, order_id: str) -> asyncio.Lock:
+        return self._locks.setdefault(order_id, asyncio.Lock())
+
+    @property
+    def channel_id(self) -> int | None:
+        return self.runtime.config.discord.marketplace_channel_id
+
+    async def room_of(self, order_id: str) -> int | None:
+        async with self.runtime.store.unit_of_work() as uow:
+            found = await uow.conversations.chat_of(PLATFORM, order_id, ROOM_KIND)
+        return int(found) if found else None
+
+    async def order_of(self, channel_id: int) -> str | None:
+        async with self.runtime.store.unit_of_work() as uow:
+            return await uow.conversations.order_of_message(PLATFORM, str(channel_id), ROOM)
+
+    async def _remembered(self, thread_id: int, key: str) -> bool:
+        async with self.runtime.store.unit_of_work() as uow:
+            return await uow.conversations.order_of_message(PLATFORM, str(thread_id), key) is not None
+
+    async def _remember(self, thread_id: int, key: str, kind: str, order_id: str, account: str | None = None) -> None:
+        async with self.runtime.store.unit_of_work() as uow:
+            await uow.conversations.remember(PLATFORM, str(thread_id), key, kind, order_id, account)
+            await uow.commit()
+
+    async def thread(self, thread_id: int) -> discord.Thread:
+        found = self.client.get_channel(thread_id)
+        return found if isinstance(found, discord.Thread) else await self.client.fetch_channel(thread_id)
+
+    async def _on_discord(self, accounts) -> dict[str, tuple[int, str]]:
+        """account -> (Discord user id, language) for those of these accounts who are on Discord."""
+        found = {}
+        async with self.runtime.store.unit_of_work() as uow:
+            for account_id in accounts:
+                if not account_id:
+                    continue
+                account = await uow.accounts.get(account_id)
+                for identity in await uow.accounts.identities(account_id):
+                    if identity.platform == PLATFORM and account is not None:
+                        found[account_id] = (int(identity.external_id), account.language)
+        return found
+
+    # --- keeping a room in step with its order -----------------------------------------------------
+
+    async def sync(self, order_id: str) -> None:
+        if self.channel_id is None:
+            return  # no marketplace channel: Discord parties talk through the bot's DMs
+        async with self.lock(order_id):
+            order = await self.runtime.service.order(order_id)
+            if order is None:
+                return
+            parties = await self._on_discord((order.buyer, order.seller))
+            if not parties:
+                return
+            thread_id = await self.room_of(order_id)
+            if thread_id is None:
+                if order.closed_at is not None:
+                    return  # an order closed before it had a room does not get one now
+                thread = await self._open(order, parties)
+            else:
+                thread = await self.thread(thread_id)
+            people = dict(parties)
+            dispute = order.dispute
+            if order.stage is Stage.DISPUTED and dispute is not None and dispute.moderator:
+                people.update(await self._on_discord((dispute.moderator,)))
+            for account_id, (user_id, _) in people.items():
+                await self._add(thread, order.id, account_id, user_id)
+            await self._set_lock(thread, order, parties)
+
+    async def _open(self, order: Order, parties: dict[str, tuple[int, str]]) -> discord.Thread:
+        parent = self.client.get_channel(self.channel_id) or await self.client.fetch_channel(self.channel_id)
+        thread = await parent.create_thread(name=clip(f"#{order.id} {order.title}", 100),
+                                            type=discord.ChannelType.private_thread, invitable=False,
+                                            auto_archive_duration=WEEK)
+        await self._remember(thread.id, ROOM, ROOM_KIND, order.id)
+        self._locked[thread.id] = False
+        elsewhere = [account for account in (order.buyer, order.seller) if account not in parties]
+        lines = []
+        for lang in dict.fromkeys(lang for _, lang in parties.values()):
+            line = translate(N_("Order #{order} — {title}: this private room is for the buyer and the seller "
+                                "(and a moderator, in a dispute). Everything written here is kept with the "
+                                "order; contact details are masked."), lang).format(order=order.id, title=order.title)
+            if elsewhere:
+                line += " " + translate(N_("The other party is on another platform: what you write here is "
+                                           "relayed to them, and their messages appear here."), lang)
+            lines.append(line)
+        await thread.send(clip("\n\n".join(lines), CONTENT))
+        return thread
+
+    async def _add(self, thread: discord.Thread, order_id: str, account_id: str, user_id: int) -> None:
+        key = f"member:{account_id}"
+        if await self._remembered(thread.id, key):
+            return
+        await thread.add_user(discord.Object(user_id))
+        await self._remember(thread.id, key, MEMBER_KIND, order_id, account_id)
+
+    async def _set_lock(self, thread: discord.Thread, order: Order, parties: dict[str, tuple[int, str]]) -> None:
+        """Locked exactly when core lets neither party write; the change is said in the room."""
+        rt = self.runtime
+        now = rt.clock.now()
+        decisions = {account: may_send(order, Viewer(account), now, rt.config.settings)
+                     for account in (order.buyer, order.seller)}
+        locked = not any(d.allowed for d in decisions.values())
+        was = self._locked.get(thread.id, thread.locked)
+        if locked == was:
+            return
+        if locked:
+            lines = []
+            for account, (user_id, lang) in parties.items():
+                decision = decisions[account]
+                head = (translate(N_("🔒 This room is locked until {until}."), lang).format(until=stamp(decision.until))
+                        if decision.until else translate(N_("🔒 This room is locked."), lang))
+                lines.append(f"<@{user_id}> {head} {decision.reason.render(lang)}")
+            await thread.send(clip("\n".join(lines), CONTENT))
+            await thread.edit(locked=True)
+        else:
+            await thread.edit(locked=False, archived=False)
+            langs = dict.fromkeys(lang for _, lang in parties.values())
+            await thread.send("\n".join(translate(N_("🔓 This room is open again."), lang) for lang in langs))
+        self._locked[thread.id] = locked
+
+    # --- the chat in the room --------------------------------------------------------------------
+
+    async def said_here(self, thread_id: int, order_id: str, message_id: int) -> None:
+        """A chat message written in the room: everyone in it has seen it already."""
+        await self._remember(thread_id, f"chat:{message_id}", SAID_KIND, order_id)
+
+    async def relay(self, message: Outgoing, text: str) -> str | None:
+        """A chat notice for someone in the order's room, posted there once for everyone in it (or not at
+        all if it was written there); None when this person has no room (the notice goes by DM)."""
+        said = chat_message_id(message.dedupe_key)
+        if said is None or message.order_id is None or self.channel_id is None:
+            return None
+        async with self.lock(message.order_id):
+            thread_id = await self.room_of(message.order_id)
+            if thread_id is None or not await self._remembered(thread_id, f"member:{message.account_id}"):
+                return None
+            key = f"chat:{said}"
+            if await self._remembered(thread_id, key):
+                return f"{thread_id}:{key}"
+            thread = await self.thread(thread_id)
+            sent = await thread.send(clip(text, CONTENT))
+            await self._remember(thread_id, key, SAID_KIND, message.order_id)
+            return str(sent.id)
+
+
+class RoomKeeper:
+    """The relay's observer: after each delivered notice of an order, its room follows the order.
+    It asks for the Discord notifier of the moment, so a restarted client takes over."""
+
+    def __init__(self, runtime) -> None:
+        self.runtime = runtime
+
+    async def __call__(self, message: Outgoing) -> None:
+        notifier = self.runtime.relay.notifiers.get(PLATFORM)
+        rooms = getattr(notifier, "rooms", None)
+        if message.order_id and rooms is not None:
+            await rooms.sync(message.order_id)

@@ -1,0 +1,88 @@
+"""Moderators on Discord (the configured role): the dispute queue, the evidence bundle as a file, a
+decision through the card's buttons and modals, the moderator joining the order's room, sanctions."""
+
+from core.model import Stage
+from tests.e2e.discord_world import embed_text, labels
+from tests.e2e.test_discord_orders import accepted, met, private_answer
+from tests.e2e.test_discord_rooms import room_of, room_world, thread
+
+
+async def disputed(world, ana, ben) -> str:
+    order_id, _ = await accepted(world, ana, ben)
+    form = await ben.user.click(world.last_dm(ben, "accepted the order"), label="Open a dispute")
+    await ben.user.submit_modal(form, {"text": "The seller stopped answering"})
+    await world.settle()
+    assert (await world.rt.service.order(order_id)).stage is Stage.DISPUTED
+    return order_id
+
+
+async def test_a_moderator_finds_the_dispute_reads_the_evidence_takes_it_and_splits_the_money(tmp_path):
+    async with room_world(tmp_path) as world:
+        mod = world.member("mod", moderator=True)
+        await mod.slash(world.channel, "orders")
+        ana, ben = await met(world, "ana", "ben")
+        order_id = await disputed(world, ana, ben)
+        await ben.send(room_of(world), "Any news about my fox?")
+
+        queue = await mod.slash(world.channel, "disputes")
+        assert queue.response.ephemeral
+        assert "Disputes waiting: 1" in queue.response.content
+        assert "The seller stopped answering" in queue.response.content
+        assert labels(queue.response.message) == [f"#{order_id} Logo", "Evidence"]
+
+        bundle = await mod.click(queue.response, label="Evidence")
+        [file] = private_message(bundle).attachments
+        assert file.filename == f"order-{order_id}-evidence.txt"
+        text = (await file.read()).decode()
+        assert "Any news about my fox?" in text and "The seller stopped answering" in text
+        typed = await mod.slash(world.channel, "evidence", number=order_id)
+        assert typed.response.ephemeral
+        assert [a.filename for a in typed.response.attachments] == [f"order-{order_id}-evidence.txt"]
+
+        card = await mod.click(queue.response, label=f"#{order_id} Logo")
+        card = private_message(card).message
+        assert labels(card)[0] == "Take this dispute"
+        await mod.click(card, label="Take this dispute")
+        card = world.now(card, world.channel, viewer=mod)
+        assert labels(card) == ["Refund the buyer", "Pay the seller", "Split", "Resume the order"]
+        await world.settle()
+        members = {m.id for m in await (await thread(world, room_of(world))).fetch_members()}
+        assert mod.id in members  # the moderator joins the order's room when taking its dispute
+
+        form = await mod.click(card, label="Split")
+        await mod.submit_modal(form, {"amount": "60", "text": "Half the work was done."})
+        order = await world.rt.service.order(order_id)
+        assert order.stage is Stage.COMPLETED and order.refunded == 6_000
+        assert "Refunded so far" in embed_text(world.now(card, world.channel, viewer=mod))
+
+        audit = await mod.slash(world.channel, "audit")
+        assert f"mod — Split — #{order_id}: “Half the work was done.”" in private_answer(audit)
+
+
+def private_message(result):
+    """The message a press answered with privately (a follow-up, or the response itself)."""
+    answers = ([result.response] if result.response is not None else []) + result.followups
+    return [a for a in answers if a.ephemeral][-1]
+
+
+async def test_only_members_with_the_moderator_role_moderate_and_suspensions_are_kept(tmp_path):
+    async with room_world(tmp_path) as world:
+        mod = world.member("mod", moderator=True)
+        ana, eve = await met(world, "ana", "eve")
+        await mod.slash(world.channel, "orders")
+        for command, options in (("disputes", {}), ("evidence", {"number": "X"}), ("audit", {}),
+                                 ("suspend", {"member": ana, "reason": "Spam"})):
+            refused = await eve.slash(world.channel, command, **options)
+            assert "moderator" in private_answer(refused), command
+        assert not (await world.account(ana)).suspended
+
+        done = await mod.slash(world.channel, "suspend", member=ana, reason="Spam in the offers")
+        assert "Suspended: ana" in private_answer(done)
+        assert (await world.account(ana)).suspended
+        lifted = await mod.slash(world.channel, "unsuspend", member=ana, reason="Cleaned up")
+        assert "Suspension lifted" in private_answer(lifted)
+        assert not (await world.account(ana)).suspended
+        audit = private_answer(await mod.slash(world.channel, "audit", lines=5))
+        assert "suspended ana: “Spam in the offers”" in audit and "lifted the suspension of ana" in audit
+        empty = await mod.slash(world.channel, "evidence", number="NOPE")
+        assert "does not exist" in private_answer(empty)

@@ -1,0 +1,121 @@
+"""Order rooms on Discord: a private thread per order, locked in the delivery window, reopened by a
+revision request; what is written there is the order's chat (kept, masked, relayed)."""
+
+import contextlib
+from dataclasses import replace
+
+import discord
+
+from core.model import Deadline, Stage
+from tests.e2e.discord_world import discord_world, labels
+from tests.e2e.test_discord_orders import met
+
+
+@contextlib.asynccontextmanager
+async def room_world(tmp_path, **config):
+    """A marketplace whose orders get rooms in its #orders channel."""
+    async with discord_world(tmp_path, **config) as world:
+        rt = world.rt
+        rt.config = replace(rt.config, discord=replace(rt.config.discord, marketplace_channel_id=world.channel.id))
+        yield world
+
+
+def room_of(world):
+    [room] = world.channel.threads
+    return room
+
+
+async def thread(world, room) -> discord.Thread:
+    """The room as Discord says it is now."""
+    return await world.client.fetch_channel(room.id)
+
+
+def said(room, contains: str) -> list[discord.Message]:
+    return [m for m in room.history() if contains in m.content]
+
+
+async def chat_of(world, order_id: str):
+    async with world.rt.store.unit_of_work() as uow:
+        return await uow.messages(order_id)
+
+
+async def delivered(world, ana, ben) -> str:
+    await world.offer(ana)
+    order_id = await world.paid_order(ben)
+    card = world.last_dm(ana, f"#{order_id}")
+    await ana.user.click(card, label="Accept")
+    form = await ana.user.click(world.now(card, ana.user.dm_channel), label="Deliver")
+    await ana.user.submit_modal(form, {"text": "Here is your fox"})
+    await world.settle()
+    return order_id
+
+
+async def test_placing_an_order_opens_a_private_room_for_its_buyer_and_seller_only(tmp_path):
+    async with room_world(tmp_path) as world:
+        ana, ben, eve = await met(world, "ana", "ben", "eve")
+        await world.offer(ana)
+        order_id = await world.paid_order(ben)
+        room = room_of(world)
+        opened = await thread(world, room)
+        assert opened.type is discord.ChannelType.private_thread and opened.parent_id == world.channel.id
+        assert room.name.startswith(f"#{order_id}")
+        members = {m.id for m in await opened.fetch_members()}
+        assert {ana.id, ben.id} <= members and eve.id not in members
+        assert said(room, "this private room is for the buyer and the seller")
+
+        await ben.send(room, "Hello, can the fox be orange?")
+        await world.settle()
+        [kept] = await chat_of(world, order_id)
+        assert kept.text == "Hello, can the fox be orange?"
+        assert not said(room, "Message from the buyer")  # the seller read it in the room: not echoed
+        assert not [m for m in world.dms(ana) if "Message from" in m.content]
+
+        written = await ana.send(room, "Mail me at ana@example.com")
+        assert all(m.id != written.id for m in room.history())  # the unmasked words leave the room
+        assert said(room, "ana wrote (contact details hidden")[-1].content.endswith(": Mail me at […]")
+        assert [m.text for m in await chat_of(world, order_id)][-1] == "Mail me at […]"
+
+
+async def test_the_room_is_locked_in_the_delivery_window_and_reopened_by_a_revision_request(tmp_path):
+    async with room_world(tmp_path) as world:
+        ana, ben = await met(world, "ana", "ben")
+        order_id = await delivered(world, ana, ben)
+        room = room_of(world)
+        assert (await thread(world, room)).locked
+        [notice] = said(room, "This room is locked until <t:")
+        until = (await world.rt.service.order(order_id)).deadline(Deadline.REVIEW_WINDOW)
+        assert f"<t:{int(until.timestamp())}:F>" in notice.content  # a Discord timestamp: each reader's own time
+        assert f"<@{ben.id}>" in notice.content and f"<@{ana.id}>" in notice.content
+        assert "Complete the order or request a revision" in notice.content  # the buyer's reason, from core
+        assert "reopens if they request a revision" in notice.content  # the seller's
+
+        # Discord keeps members out of a locked room; whatever gets through is refused by core
+        await ben.send(room, "Wait, one more thing")
+        [refused] = said(room, "Not sent (order")
+        assert "Until: <t:" in refused.content
+        assert labels(refused) == ["Complete", "Request a revision"]
+        assert await chat_of(world, order_id) == []
+
+        form = await ben.user.click(world.last_dm(ben, "was delivered"), label="Request a revision")
+        await ben.user.submit_modal(form, {"text": "Make it orange"})
+        await world.settle()
+        assert (await world.rt.service.order(order_id)).stage is Stage.REVISION_REQUESTED
+        assert not (await thread(world, room)).locked
+        assert said(room, "This room is open again.")
+        await ana.send(room, "Orange it is")
+        assert [m.text for m in await chat_of(world, order_id)] == ["Orange it is"]
+
+
+async def test_each_party_is_told_in_their_own_language_why_the_room_is_locked(tmp_path):
+    async with room_world(tmp_path) as world:
+        ana, ben = await met(world, "ana", "ben")
+        await ben.slash(world.channel, "language", language="fr")
+        await delivered(world, ana, ben)
+        room = room_of(world)
+        assert said(room, "ce salon privé réunit l'acheteur et le vendeur")
+        assert said(room, "this private room is for the buyer and the seller")
+        [notice] = said(room, "🔒")
+        seller, = [line for line in notice.content.splitlines() if line.startswith(f"<@{ana.id}>")]
+        buyer, = [line for line in notice.content.splitlines() if line.startswith(f"<@{ben.id}>")]
+        assert "Ce salon est verrouillé jusqu'au <t:" in buyer and "demandez une retouche" in buyer
+        assert "This room is locked until <t:" in seller
