@@ -32,3 +32,10 @@ clean:
 # re-render the transition table into docs/engine.md
 docs: $(STAMP)
 	$(BIN)/python tools/render_docs.py
+
+# the deterministic fault-injecting simulation (sim/README.md): SEEDS seeds from 1, each replayable
+SEEDS ?= 20
+SIM_ARGS ?= --orders 50 --steps 500
+.PHONY: sim
+sim: $(STAMP)
+	$(BIN)/python -m sim --seeds $(SEEDS) $(SIM_ARGS)
