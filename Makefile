@@ -39,3 +39,8 @@ SIM_ARGS ?= --orders 50 --steps 500
 .PHONY: sim
 sim: $(STAMP)
 	$(BIN)/python -m sim --seeds $(SEEDS) $(SIM_ARGS)
+
+# a benchmark (bench/README.md): make bench NAME=transitions ARGS="--quick --json"
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python -m bench $(NAME) $(ARGS)

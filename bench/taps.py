@@ -1,0 +1,105 @@
+"""taps: from a button press (the callback query queued at the fake Bot API) to its answer
+(answerCallbackQuery received by the fake), through the real PTB Application long-polling the fake.
+
+USERS sellers each have pending orders; in every round all of them press "Accept" on an order card at the
+same instant (a burst: the hard case for one process on SQLite, whose writes queue). Each press goes the
+production path: the duplicate-update guard, the person lookup/refresh, the service's act (one write
+transaction), then the answer. The card edit that follows is not in the measure. Latency p50/p90/p99/max.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from bench.common import T0, parser, percentile, report, say, sqlite_url, workdir
+from bench.world import OPTION_PRICE, PRICE, fresh_schema, people
+from bots.config import Config, TelegramConfig
+from bots.runtime import build
+from bots.telegram.app import build_application
+from bots.telegram.pacing import Pacer
+from core.buttons import ButtonData
+from core.events import Outcome
+from core.model import Action, Viewer
+from core.ports import SystemClock
+from tests.fakes.telegram_api import FakeTelegram
+
+
+class TimedFake(FakeTelegram):
+    """The fake, noting when each callback query was answered."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.answered_at: dict[str, float] = {}
+
+    def _m_answerCallbackQuery(self, p: dict) -> bool:
+        result = super()._m_answerCallbackQuery(p)
+        self.answered_at[str(p.get("callback_query_id"))] = time.perf_counter()
+        return result
+
+
+async def run(args) -> dict:
+    users = args.users
+    rounds = args.rounds or (4 if args.quick else 20)
+    clock = SystemClock()
+    figures: dict = {"benchmark": "taps", "quick": args.quick, "users": users, "rounds": rounds}
+    latencies: list[float] = []
+    with workdir(args.workdir) as work:
+        async with TimedFake() as fake:
+            url = sqlite_url(work / "taps.sqlite3")
+            await fresh_schema(url)
+            config = Config(database_url=url, telegram=TelegramConfig(token=fake.token))
+            runtime = build(config, clock)
+            ids = await people(runtime.store.engine, clock, buyers=1, sellers=users)
+            buyer = Viewer(ids["buyers"][0])
+            say(f"placing {users * rounds} orders ...")
+            orders: list[list[str]] = []
+            for s in range(users):
+                mine = []
+                for _ in range(rounds):
+                    placed = await runtime.service.place(ids["offers"][s], buyer, paid=PRICE + OPTION_PRICE,
+                                                         options=("source",), brief="A logo for my bakery")
+                    assert isinstance(placed, Outcome), placed
+                    mine.append(placed.order.id)
+                orders.append(mine)
+            sims, cards = [], []
+            for uid in ids["seller_users"]:
+                sim = fake.user(uid, f"Seller {uid}")
+                fake.start_chat(uid)
+                with fake._lock:  # an order card the bot sent earlier, to press on
+                    card = fake._new_message(fake._private_chat(uid), fake.bot_user, {"text": "Order card"})
+                sims.append(sim)
+                cards.append(card)
+            app = build_application(runtime, fake.token, fake.base_url, fake.base_file_url, Pacer())
+            async with fake.polling(app):
+                for r in range(rounds):
+                    pressed = {}
+                    for s in range(users):
+                        data = ButtonData(orders[s][r], Action.ACCEPT, 1).encode()
+                        pressed[sims[s].press(cards[s], data, check=False)] = time.perf_counter()
+                    deadline = time.perf_counter() + 30
+                    while not all(q in fake.answered_at for q in pressed) and time.perf_counter() < deadline:
+                        await asyncio.sleep(0.005)
+                    latencies += [(fake.answered_at[q] - t) * 1000 for q, t in pressed.items() if q in fake.answered_at]
+                    await asyncio.sleep(0.2)  # the card edits after the answers settle
+                answers = list(fake.answers)
+            await runtime.store.close()
+    done = [a for a in answers if a.text]
+    figures.update({
+        "presses": users * rounds, "answered": len(latencies),
+        "answered_done": sum(1 for a in done if "Done" in a.text),
+        "p50_ms": round(percentile(latencies, 50), 1), "p90_ms": round(percentile(latencies, 90), 1),
+        "p99_ms": round(percentile(latencies, 99), 1), "max_ms": round(max(latencies), 1) if latencies else None,
+        "min_ms": round(min(latencies), 1) if latencies else None,
+    })
+    figures["targets"] = {"p99_max_50ms": figures["p99_ms"] <= 50}
+    return figures
+
+
+def main(argv: list[str]) -> int:
+    p = parser("taps", __doc__)
+    p.add_argument("--users", type=int, default=50, help="users pressing at once (default 50)")
+    p.add_argument("--rounds", type=int, help="rounds of presses (default 20; quick 4)")
+    args = p.parse_args(argv)
+    report(asyncio.run(run(args)), args.json)
+    return 0
