@@ -8,7 +8,7 @@ import logging
 import discord
 from discord import app_commands
 
-from bots.discord import chat, commands, moderation, orders
+from bots.discord import chat, commands, moderation, offers, orders, shop
 from bots.discord.buttons import PERSISTENT
 from bots.discord.context import PLATFORM
 from bots.discord.notifier import DiscordNotifier
@@ -50,7 +50,7 @@ class _Desk:
         self.rooms = Rooms(self, runtime)
         self.tree = app_commands.CommandTree(self)
         self.tree.error(_on_command_error)
-        for command in commands.COMMANDS + moderation.COMMANDS:
+        for command in commands.COMMANDS + moderation.COMMANDS + offers.COMMANDS:
             self.tree.add_command(command)
 
     async def on_message(self, message: discord.Message) -> None:
@@ -61,7 +61,8 @@ class _Desk:
             log.exception("while handling message %s", message.id)
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(*PERSISTENT)  # buttons of messages sent before this start work too
+        # buttons of messages sent before this start work too
+        self.add_dynamic_items(*PERSISTENT, *offers.PERSISTENT, *shop.PERSISTENT)
         await self.tree.set_translator(CatalogTranslator())
         if self.sync_commands:
             await self.tree.sync()
