@@ -85,7 +85,7 @@ async def prepare(url: str, workers: int) -> tuple[dict, dict[str, list[Statemen
     def capture(conn, cursor, statement, parameters, context, executemany):
         current.append(Statement(statement, parameters, executemany))
 
-    service = Service(lambda: SqlUnitOfWork(engine, clock), clock, Settings())
+    service = Service(lambda **kw: SqlUnitOfWork(engine, clock, **kw), clock, Settings())
     life = Lifecycle(service, ids, 0)
     await life.step("place", "warmup")  # first use: connections opened, statements compiled and cached
     event.listen(engine.sync_engine, "before_cursor_execute", capture)
@@ -101,7 +101,7 @@ async def prepare(url: str, workers: int) -> tuple[dict, dict[str, list[Statemen
 async def run_service(url: str, ids: dict, workers: int, orders: int) -> dict:
     clock = ManualClock(T0)
     engine = connect(url, pool_size=max(5, workers + 1)) if not url.startswith("sqlite") else connect(url)
-    service_of = [Service(lambda: SqlUnitOfWork(engine, clock), clock, Settings()) for _ in range(workers)]
+    service_of = [Service(lambda **kw: SqlUnitOfWork(engine, clock, **kw), clock, Settings()) for _ in range(workers)]
     lives = [Lifecycle(service_of[w], ids, w) for w in range(workers)]
 
     async def worker(w: int) -> None:

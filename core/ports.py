@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
@@ -83,7 +82,11 @@ class UnitOfWork(Protocol):
         """Removes a fired timer so it never fires again."""
 
 
-UnitOfWorkFactory = Callable[[], UnitOfWork]
+class UnitOfWorkFactory(Protocol):
+    """Opens a unit of work. `read_only=True` promises that it only reads (it is then refused writes, and on
+    SQLite does not take the write lock)."""
+
+    def __call__(self, read_only: bool = False) -> UnitOfWork: ...
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ class Service:
         return await self._lost_race(order_id, viewer, now)
 
     async def _lost_race(self, order_id: str, viewer: Viewer, now: datetime) -> Refusal:
-        async with self.uow() as uow:
+        async with self.uow(read_only=True) as uow:
             current = await uow.order(order_id)
         return Refusal(
             Refused.VERSION,
@@ -149,7 +149,7 @@ class Service:
 
     async def precheck(self, checkout_id: str, amount: int, currency: str) -> Refusal | None:
         """Telegram's pre-checkout question: may this payment go ahead? (The offer may have changed.)"""
-        async with self.uow() as uow:
+        async with self.uow(read_only=True) as uow:
             checkout = await uow.checkout(checkout_id)
             if checkout is None:
                 return _missing(NO_OFFER)
@@ -169,7 +169,7 @@ class Service:
         """A confirmed payment places the order. Idempotent: the same payment twice places it once
         (the second call returns the order already placed). A Stars payment that cannot place the order
         (paid twice, the offer paused meanwhile) is queued to go back to the buyer."""
-        async with self.uow() as uow:
+        async with self.uow(read_only=True) as uow:
             checkout = await uow.checkout(checkout_id)
             if checkout is None:
                 return _missing(NO_OFFER)
@@ -185,7 +185,7 @@ class Service:
                                       custom_offer_id=checkout.custom_offer_id,
                                       settle=checkout.settle(PaymentState.PAID, provider_ref))
         except Conflict:  # the same payment, delivered twice at once: the other delivery placed it
-            async with self.uow() as uow:
+            async with self.uow(read_only=True) as uow:
                 settled = await uow.checkout(checkout_id)
                 if settled.state is PaymentState.PAID and settled.provider_ref == provider_ref:
                     return await uow.order(settled.order_id)
@@ -209,7 +209,7 @@ class Service:
 
     async def confirm_payment(self, checkout_id: str, moderator: Viewer) -> Outcome | Order | Refusal:
         """A moderator saw the money of a manual payment arrive: the order is placed."""
-        async with self.uow() as uow:
+        async with self.uow(read_only=True) as uow:
             checkout = await uow.checkout(checkout_id)
         refusal = _may_confirm(checkout, moderator)
         if refusal is not None:
@@ -291,7 +291,7 @@ class Service:
             return replace(message, id=message_id)
 
     async def order(self, order_id: str) -> Order | None:
-        async with self.uow() as uow:
+        async with self.uow(read_only=True) as uow:
             return await uow.order(order_id)
 
     async def card(self, order_id: str, viewer: Viewer) -> Card | Refusal:

@@ -154,7 +154,7 @@ class Simulation:
         rt.relay = SequentialRelay(rt.store.outbox, notifiers, self.clock, replace(rt.relay.policy, lease=LEASE))
         store: Store = rt.store
         rt.service.ids = self.new_id
-        rt.service.uow = lambda: FaultyUnitOfWork(store.unit_of_work(), self.fuse)
+        rt.service.uow = lambda read_only=False: FaultyUnitOfWork(store.unit_of_work(read_only), self.fuse)
         self.rt = rt
 
     async def restart(self, crashed: bool) -> None:

@@ -11,6 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from storage.tables import metadata
 
+#: execution option of a connection that only reads: on SQLite its transactions begin DEFERRED (no write lock)
+READ_ONLY = "comptoir_read_only"
+
 
 def is_sqlite(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "sqlite"
@@ -18,7 +21,8 @@ def is_sqlite(engine: AsyncEngine) -> bool:
 
 def connect(url: str, **kwargs) -> AsyncEngine:
     """An engine for this URL. On SQLite: WAL, a busy timeout, and write transactions that take the
-    write lock when they begin (BEGIN IMMEDIATE), so two writers queue instead of failing midway."""
+    write lock when they begin (BEGIN IMMEDIATE), so two writers queue instead of failing midway; a connection
+    with the READ_ONLY execution option begins deferred instead (it must not write)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_async_engine(url, pool_pre_ping=True, **kwargs)
@@ -38,7 +42,8 @@ def connect(url: str, **kwargs) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # a reader's BEGIN takes no lock: in WAL it reads a snapshot and neither waits for nor blocks writers
+        connection.exec_driver_sql("BEGIN" if connection.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
     return engine
 

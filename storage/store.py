@@ -20,8 +20,8 @@ class Store:
         self.outbox = Outbox(self.engine)
         self.refunds = RefundQueue(self.engine)
 
-    def unit_of_work(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self.clock)
+    def unit_of_work(self, read_only: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine, self.clock, read_only)
 
     async def migrate(self) -> None:
         await upgrade_async(self.url)

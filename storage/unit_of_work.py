@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, exists, func, or_, select, update
+from functools import cache
+from types import SimpleNamespace
+
+from sqlalchemy import bindparam, delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -20,7 +24,7 @@ from storage import mapping
 from storage.accounts import Accounts
 from storage.audit import Audit
 from storage.conversations import Conversations
-from storage.database import insert_ignoring_duplicates
+from storage.database import READ_ONLY, insert_ignoring_duplicates
 from storage.tables import (
     accounts,
     attachments,
@@ -43,12 +47,19 @@ from storage.tables import (
 
 
 class SqlUnitOfWork:
-    def __init__(self, engine: AsyncEngine, clock) -> None:
+    """With `read_only=True` the unit only reads: on SQLite its transaction is a deferred BEGIN, so it does not
+    take the write lock (WAL readers see a consistent snapshot and never wait for writers); its writes are refused."""
+
+    def __init__(self, engine: AsyncEngine, clock, read_only: bool = False) -> None:
         self.engine = engine
         self.clock = clock
+        self.read_only = read_only
+        self._known: dict[str, Order] = {}  # orders this unit read or wrote, for the recipients of notices
 
     async def __aenter__(self) -> SqlUnitOfWork:
         self.conn = await self.engine.connect()
+        if self.read_only:
+            await self.conn.execution_options(**{READ_ONLY: True})
         await self.conn.begin()
         self.accounts = Accounts(self.conn, self.clock)
         self.conversations = Conversations(self.conn, self.clock)
@@ -70,24 +81,38 @@ class SqlUnitOfWork:
 
     # reading
 
+    def _writing(self) -> None:
+        if self.read_only:  # raised, not asserted: it holds under python -O too
+            raise AssertionError("a read-only unit of work never writes")
+
     async def order(self, order_id: str) -> Order | None:
-        row = (await self.conn.execute(select(orders).where(orders.c.id == order_id))).first()
+        row = (await self.conn.execute(_ORDER, {"order_id": order_id})).first()
         if row is None:
             return None
-        review = (await self.conn.execute(select(reviews).where(reviews.c.order_id == order_id))).first()
-        return mapping.order_from(row, review)
+        review = (SimpleNamespace(**{name: getattr(row, f"review_{name}") for name in _REVIEW_FIELDS})
+                  if row.review_at is not None else None)
+        order = mapping.order_from(row, review)
+        self._known[order_id] = order
+        return order
 
     async def offer(self, offer_id: str) -> Offer | None:
-        row = (await self.conn.execute(select(offers).where(offers.c.id == offer_id))).first()
+        row = (await self.conn.execute(_OFFER, {"offer_id": offer_id})).first()
         if row is None:
             return None
-        options = (await self.conn.execute(select(offer_options).where(offer_options.c.offer_id == offer_id))).all()
+        options = (await self.conn.execute(_OFFER_OPTIONS, {"offer_id": offer_id})).all()
         return mapping.offer_from(row, options)
 
     async def offers_of(self, seller: str) -> list[Offer]:
-        ids = await self.conn.scalars(select(offers.c.id).where(offers.c.seller_id == seller)
-                                      .order_by(offers.c.updated_at.desc(), offers.c.id))
-        return [await self.offer(offer_id) for offer_id in ids.all()]
+        rows = (await self.conn.execute(select(offers).where(offers.c.seller_id == seller)
+                                        .order_by(offers.c.updated_at.desc(), offers.c.id))).all()
+        if not rows:
+            return []
+        options: dict[str, list] = {r.id: [] for r in rows}
+        for option in await self.conn.execute(  # every offer's options in one query
+                select(offer_options).join(offers, offers.c.id == offer_options.c.offer_id)
+                .where(offers.c.seller_id == seller)):
+            options[option.offer_id].append(option)
+        return [mapping.offer_from(r, options[r.id]) for r in rows]
 
     async def discussion(self, discussion_id: str) -> Discussion | None:
         row = (await self.conn.execute(select(discussions).where(discussions.c.id == discussion_id))).first()
@@ -104,7 +129,7 @@ class SqlUnitOfWork:
         return mapping.custom_offer_from(row) if row else None
 
     async def seller_suspended(self, account: str) -> bool:
-        return bool(await self.conn.scalar(select(accounts.c.suspended).where(accounts.c.id == account)))
+        return bool(await self.conn.scalar(_SUSPENDED, {"account": account}))
 
     async def events(self, order_id: str) -> list[Event]:
         rows = await self.conn.execute(
@@ -114,124 +139,153 @@ class SqlUnitOfWork:
     # writing
 
     async def save_offer(self, offer: Offer) -> None:
+        self._writing()
         row, options = mapping.offer_rows(offer, self.clock.now())
-        if await self.conn.scalar(select(exists().where(offers.c.id == offer.id))):
-            await self.conn.execute(update(offers).where(offers.c.id == offer.id).values(**row))
-            await self.conn.execute(delete(offer_options).where(offer_options.c.offer_id == offer.id))
-        else:
-            await self.conn.execute(offers.insert().values(**row))
+        await self._upsert(offers, row)
+        await self.conn.execute(delete(offer_options).where(offer_options.c.offer_id == offer.id))
         if options:
             await self.conn.execute(offer_options.insert(), options)
 
     async def save_discussion(self, discussion: Discussion) -> None:
+        self._writing()
         await self.conn.execute(discussions.insert().values(**mapping.discussion_row(discussion)))
 
     async def queue_refund(self, refund: Refund) -> None:
+        await self._queue_refunds([refund])
+
+    async def _queue_refunds(self, to_refund) -> None:
+        self._writing()
         now = self.clock.now()
         await insert_ignoring_duplicates(self.conn, refunds, [{
             "provider": refund.provider, "provider_ref": refund.provider_ref, "order_id": refund.order_id,
             "account_id": refund.buyer, "amount": refund.amount, "currency": refund.currency, "state": "pending",
-            "attempts": 0, "created_at": now, "next_attempt_at": now}])
+            "attempts": 0, "created_at": now, "next_attempt_at": now} for refund in to_refund])
 
     async def save_custom_offer(self, custom: CustomOffer) -> None:
-        row = mapping.custom_offer_row(custom)
-        if await self.conn.scalar(select(exists().where(custom_offers.c.id == custom.id))):
-            await self.conn.execute(update(custom_offers).where(custom_offers.c.id == custom.id).values(**row))
-        else:
-            await self.conn.execute(custom_offers.insert().values(**row))
+        self._writing()
+        await self._upsert(custom_offers, mapping.custom_offer_row(custom))
+
+    async def _upsert(self, table, row: dict) -> None:
+        """Inserts the row, or overwrites every column of the row with its primary key (one statement)."""
+        dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
+        key = [c.name for c in table.primary_key.columns]
+        statement = dialect.insert(table).values(**row)
+        await self.conn.execute(statement.on_conflict_do_update(
+            index_elements=key, set_={name: statement.excluded[name] for name in row if name not in key}))
 
     async def checkout(self, checkout_id: str) -> Checkout | None:
         row = (await self.conn.execute(select(checkouts).where(checkouts.c.id == checkout_id))).first()
         return mapping.checkout_from(row) if row else None
 
     async def save_checkout(self, checkout: Checkout, expected: PaymentState | None = None) -> None:
+        self._writing()
         row = mapping.checkout_row(checkout)
         if expected is not None:
             done = await self.conn.execute(update(checkouts).where(
                 checkouts.c.id == checkout.id, checkouts.c.state == expected.value).values(**row))
             if done.rowcount != 1:
                 raise Conflict(checkout.id)
-        elif await self.conn.scalar(select(exists().where(checkouts.c.id == checkout.id))):
-            await self.conn.execute(update(checkouts).where(checkouts.c.id == checkout.id).values(**row))
         else:
-            await self.conn.execute(checkouts.insert().values(**row))
+            await self._upsert(checkouts, row)
 
     async def save(self, before: Order | None, outcome: Outcome, plan: TimerPlan) -> None:
+        self._writing()
         order = outcome.order
         row = mapping.order_row(order)
         if before is None:
+            # a taken id is skipped rather than failing the statement: no savepoint needed to keep the transaction
             try:
-                async with self.conn.begin_nested():
-                    await self.conn.execute(orders.insert().values(**row))
-            except IntegrityError as error:
+                done = await self.conn.execute(_skipping(self.conn.dialect.name, orders), row)
+            except IntegrityError as error:  # e.g. an unknown account
                 raise Conflict(order.id) from error
+            if done.rowcount != 1:
+                raise Conflict(order.id)
         else:
-            done = await self.conn.execute(
-                update(orders).where(orders.c.id == order.id, orders.c.version == before.version).values(**row))
+            done = await self.conn.execute(_UPDATE_ORDER,
+                                           {**row, "where_id": order.id, "where_version": before.version})
             if done.rowcount != 1:
                 raise Conflict(order.id)
         if order.review is not None and order.review != (before.review if before else None):
             await self.conn.execute(delete(reviews).where(reviews.c.order_id == order.id))
             await self.conn.execute(reviews.insert().values(**mapping.review_row(order)))
         if outcome.events:
-            await self.conn.execute(order_events.insert(), [mapping.event_row(e) for e in outcome.events])
+            await self.conn.execute(_INSERT_EVENTS, [mapping.event_row(e) for e in outcome.events])
         await self._post(outcome)
         if plan.cancel:
-            await self.conn.execute(delete(timers).where(timers.c.order_id == order.id, timers.c.kind.in_(plan.cancel)))
+            await self.conn.execute(_CANCEL_TIMERS, {"order_id": order.id, "kinds": list(plan.cancel)})
         if plan.schedule:
-            await self.conn.execute(timers.insert(), [
+            await self.conn.execute(_INSERT_TIMERS, [
                 {"order_id": order.id, "kind": t.kind, "due_at": t.due, "claimed_until": None} for t in plan.schedule])
-        for notice in outcome.notices:
-            await self.notify(notice, order)
+        self._known[order.id] = order
         # money the provider must give back is queued with the transition that decided it
         to_refund, by_hand = refunds_of(outcome)
-        for refund in to_refund:
-            await self.queue_refund(refund)
-        for notice in by_hand:
-            await self.notify(notice, order)
+        await self._notify_all([*outcome.notices, *by_hand], order)
+        if to_refund:
+            await self._queue_refunds(to_refund)
 
     async def _post(self, outcome: Outcome) -> None:
+        entries = [{"tx_id": tx.id, "order_id": tx.order_id, "kind": tx.kind, "account": account, "amount": amount,
+                    "at": tx.at} for tx in outcome.moves for account, amount in tx.postings]
+        if entries:
+            await self.conn.execute(_INSERT_LEDGER, entries)
         for tx in outcome.moves:
-            await self.conn.execute(ledger_entries.insert(), [
-                {"tx_id": tx.id, "order_id": tx.order_id, "kind": tx.kind, "account": account, "amount": amount,
-                 "at": tx.at} for account, amount in tx.postings])
             if tx.kind in Ledger.RESOLUTIONS:
+                # a second settlement is skipped, not failed: the transaction stays usable without a savepoint
                 try:
-                    async with self.conn.begin_nested():
-                        await self.conn.execute(settlements.insert().values(
-                            order_id=tx.order_id, tx_id=tx.id, kind=tx.kind, at=tx.at))
+                    done = await self.conn.execute(_skipping(self.conn.dialect.name, settlements), {
+                        "order_id": tx.order_id, "tx_id": tx.id, "kind": tx.kind, "at": tx.at})
                 except IntegrityError as error:
                     raise Conflict(f"escrow of {tx.order_id} already settled") from error
+                if done.rowcount != 1:
+                    raise Conflict(f"escrow of {tx.order_id} already settled")
 
     async def notify(self, notice: Notice, order: Order | None = None) -> None:
         """One outbox row per recipient identity (a person on Telegram and Discord hears on both)."""
-        if order is None and notice.order_id is not None:
-            order = await self.order(notice.order_id)
-        if notice.account is not None:
-            who = [notice.account]
-        elif notice.to is Role.BUYER:
-            who = [order.buyer]
-        elif notice.to is Role.SELLER:
-            who = [order.seller]
-        elif order is not None and order.dispute is not None and order.dispute.moderator:
-            who = [order.dispute.moderator]
-        else:
-            who = list(await self.conn.scalars(select(accounts.c.id).where(accounts.c.moderator.is_(True))))
-        if not who:
+        await self._notify_all([notice], order)
+
+    async def _notify_all(self, notices: list[Notice], order: Order | None = None) -> None:
+        """The outbox rows of these notices: one query for every recipient's identities, one insert."""
+        self._writing()
+        wanted: list[tuple[Notice, list[str] | None]] = []  # None: every moderator
+        for notice in notices:
+            if notice.account is not None:
+                wanted.append((notice, [notice.account]))
+                continue
+            about = order
+            if about is None and notice.order_id is not None:  # the order this unit already read, if it did
+                about = self._known.get(notice.order_id) or await self.order(notice.order_id)
+            if notice.to is Role.BUYER:
+                wanted.append((notice, [about.buyer]))
+            elif notice.to is Role.SELLER:
+                wanted.append((notice, [about.seller]))
+            elif about is not None and about.dispute is not None and about.dispute.moderator:
+                wanted.append((notice, [about.dispute.moderator]))
+            else:
+                wanted.append((notice, None))
+        named = sorted({account for _, who in wanted if who for account in who})
+        moderators = any(who is None for _, who in wanted)
+        if not named and not moderators:
             return
-        found = await self.conn.execute(select(identities.c.account_id, identities.c.platform,
-                                               identities.c.external_id).where(identities.c.account_id.in_(who)))
+        if moderators:  # every moderator's identities too, told apart by the account's flag
+            found = (await self.conn.execute(_IDENTITIES_AND_MODERATORS, {"accounts": named})).all()
+        else:
+            found = (await self.conn.execute(_IDENTITIES, {"accounts": named})).all()
         now = self.clock.now()
-        await insert_ignoring_duplicates(self.conn, outbox, [
-            {"dedupe_key": f"{notice.key}:{r.platform}:{r.external_id}", "order_id": notice.order_id,
-             "account_id": r.account_id, "role": notice.to.value, "platform": r.platform,
-             "external_id": r.external_id, "text": to_json(notice.text), "with_card": notice.with_card,
-             "files": list(notice.files), "buttons": [[to_json(b.label), b.data] for b in notice.buttons],
-             "created_at": now,
-             "next_attempt_at": now, "attempts": 0}
-            for r in found])
+        rows = []
+        for notice, who in wanted:
+            text, files = to_json(notice.text), list(notice.files)
+            buttons = [[to_json(b.label), b.data] for b in notice.buttons]
+            rows.extend(
+                {"dedupe_key": f"{notice.key}:{r.platform}:{r.external_id}", "order_id": notice.order_id,
+                 "account_id": r.account_id, "role": notice.to.value, "platform": r.platform,
+                 "external_id": r.external_id, "text": text, "with_card": notice.with_card,
+                 "files": files, "buttons": buttons, "created_at": now, "next_attempt_at": now, "attempts": 0}
+                for r in found if (r.moderator if who is None else r.account_id in who))
+        if rows:
+            await self.conn.execute(_skipping(self.conn.dialect.name, outbox), rows)
 
     async def add_message(self, message: ChatMessage) -> int:
+        self._writing()
         message_id = (await self.conn.execute(chat_messages.insert().values(
             order_id=message.order_id, sender_id=message.sender, role=message.role.value, platform=message.platform,
             text=message.text, flagged=message.flagged, at=message.at))).inserted_primary_key[0]
@@ -243,18 +297,21 @@ class SqlUnitOfWork:
         return message_id
 
     async def messages(self, order_id: str) -> list[ChatMessage]:
-        rows = await self.conn.execute(select(chat_messages).where(chat_messages.c.order_id == order_id)
-                                       .order_by(chat_messages.c.id))
-        out = []
-        for r in rows.all():
-            files = await self.conn.scalars(select(attachments.c.file_ref).where(attachments.c.message_id == r.id))
-            out.append(ChatMessage(r.order_id, r.sender_id, Role(r.role), r.platform, r.text, tuple(files),
-                                   r.flagged, r.at))
-        return out
+        rows = (await self.conn.execute(select(chat_messages).where(chat_messages.c.order_id == order_id)
+                                        .order_by(chat_messages.c.id))).all()
+        files: dict[int, list[str]] = {r.id: [] for r in rows}
+        if rows:  # every message's attachments in one query
+            for a in await self.conn.execute(
+                    select(attachments.c.message_id, attachments.c.file_ref)
+                    .join(chat_messages, chat_messages.c.id == attachments.c.message_id)
+                    .where(chat_messages.c.order_id == order_id).order_by(attachments.c.id)):
+                files[a.message_id].append(a.file_ref)
+        return [ChatMessage(r.order_id, r.sender_id, Role(r.role), r.platform, r.text, tuple(files[r.id]),
+                            r.flagged, r.at) for r in rows]
 
     async def finish_timer(self, order_id: str, timer: Timer) -> None:
-        await self.conn.execute(delete(timers).where(
-            timers.c.order_id == order_id, timers.c.kind == timer.kind, timers.c.due_at == timer.due))
+        self._writing()
+        await self.conn.execute(_FINISH_TIMER, {"order_id": order_id, "kind": timer.kind, "due_at": timer.due})
 
     # reading across orders
 
@@ -298,6 +355,41 @@ class SqlUnitOfWork:
     async def pending_timers(self, order_id: str) -> dict[str, object]:
         rows = await self.conn.execute(select(timers.c.kind, timers.c.due_at).where(timers.c.order_id == order_id))
         return dict(rows.all())
+
+
+_REVIEW_FIELDS = ("positive", "comment", "at", "reply", "reply_at")
+
+# The statements of the busiest paths, built once: SQLAlchemy then reuses their compiled form and cache key
+# instead of rebuilding them (and their parameters) for every call; the values are bound at execution.
+
+#: an order with its review, if it has one, in one query
+_ORDER = (select(orders, *(reviews.c[name].label(f"review_{name}") for name in _REVIEW_FIELDS))
+          .select_from(orders.outerjoin(reviews, reviews.c.order_id == orders.c.id))
+          .where(orders.c.id == bindparam("order_id")))
+_OFFER = select(offers).where(offers.c.id == bindparam("offer_id"))
+_OFFER_OPTIONS = select(offer_options).where(offer_options.c.offer_id == bindparam("offer_id"))
+_SUSPENDED = select(accounts.c.suspended).where(accounts.c.id == bindparam("account"))
+#: the new order, only if it is still at the version it was read at
+_UPDATE_ORDER = update(orders).where(orders.c.id == bindparam("where_id"),
+                                     orders.c.version == bindparam("where_version"))
+_INSERT_EVENTS = order_events.insert()
+_INSERT_LEDGER = ledger_entries.insert()
+_INSERT_TIMERS = timers.insert()
+_CANCEL_TIMERS = delete(timers).where(timers.c.order_id == bindparam("order_id"),
+                                      timers.c.kind.in_(bindparam("kinds", expanding=True)))
+_FINISH_TIMER = delete(timers).where(timers.c.order_id == bindparam("order_id"), timers.c.kind == bindparam("kind"),
+                                     timers.c.due_at == bindparam("due_at"))
+_IDENTITY_COLUMNS = (identities.c.account_id, identities.c.platform, identities.c.external_id)
+_IDENTITIES = select(*_IDENTITY_COLUMNS).where(identities.c.account_id.in_(bindparam("accounts", expanding=True)))
+_IDENTITIES_AND_MODERATORS = (
+    select(*_IDENTITY_COLUMNS, accounts.c.moderator).join(accounts, accounts.c.id == identities.c.account_id)
+    .where(or_(identities.c.account_id.in_(bindparam("accounts", expanding=True)), accounts.c.moderator.is_(True))))
+
+
+@cache
+def _skipping(dialect_name: str, table):
+    """An INSERT of this table that skips a row whose key is taken (its rowcount says which happened)."""
+    return (postgresql if dialect_name == "postgresql" else sqlite).insert(table).on_conflict_do_nothing()
 
 
 #: when an order last entered the stage it is in now: its latest event that moved it there

@@ -31,8 +31,8 @@ class Store:
 
 
 class MemoryUnitOfWork:
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    def __init__(self, store: Store, read_only: bool = False) -> None:
+        self.store = store  # read_only is accepted and ignored: a memory unit takes no lock
 
     async def __aenter__(self) -> MemoryUnitOfWork:
         self.work = copy.deepcopy(self.store)  # changes are seen only after commit

@@ -61,7 +61,7 @@ def settings():
 
 @pytest.fixture
 def service(engine, clock, settings):
-    return Service(lambda: SqlUnitOfWork(engine, clock), clock, settings)
+    return Service(lambda **kw: SqlUnitOfWork(engine, clock, **kw), clock, settings)
 
 
 OFFER = Offer("logo", "seller-1", "A logo", "Vector logo", 10_000, "EUR", 3,

@@ -153,8 +153,8 @@ async def test_the_system_acts_only_through_due_timers(engine, service, clock):
 
 
 async def test_two_services_on_one_database_see_each_others_work(engine, clock, settings):
-    first = Service(lambda: SqlUnitOfWork(engine, clock), clock, settings)
-    second = Service(lambda: SqlUnitOfWork(engine, clock), clock, settings)
+    first = Service(lambda **kw: SqlUnitOfWork(engine, clock, **kw), clock, settings)
+    second = Service(lambda **kw: SqlUnitOfWork(engine, clock, **kw), clock, settings)
     ids = await people(engine, clock)
     order_id = await placed(first, ids)
     assert isinstance(await second.act(order_id, Action.ACCEPT, Viewer(ids["seller"]), version=1), Outcome)

@@ -21,7 +21,7 @@ EUROS = replace(STARS, id="euro", price=12_000, currency="EUR", options=())
 def world():
     store = Store(offers={STARS.id: STARS, EUROS.id: EUROS})
     ids = iter(f"K{i}" for i in range(1, 100))
-    return store, Service(lambda: MemoryUnitOfWork(store), FakeClock(), Settings(), lambda: next(ids))
+    return store, Service(lambda **kw: MemoryUnitOfWork(store, **kw), FakeClock(), Settings(), lambda: next(ids))
 
 
 def test_tips_are_whole_minor_units_never_above_the_cap():

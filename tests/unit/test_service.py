@@ -23,7 +23,7 @@ def world():
     store = Store(offers={OFFER.id: OFFER})
     clock = FakeClock()
     ids = iter(f"O{i}" for i in range(1, 100))
-    return store, clock, Service(lambda: MemoryUnitOfWork(store), clock, Settings(), lambda: next(ids))
+    return store, clock, Service(lambda **kw: MemoryUnitOfWork(store, **kw), clock, Settings(), lambda: next(ids))
 
 
 async def due_timers(store, service, clock):
@@ -76,7 +76,7 @@ async def test_a_race_lost_between_reading_and_writing_changes_nothing(world):
             assert isinstance(racing, Outcome)
             await super().save(before, outcome, plan)
 
-    racing_service = Service(lambda: Racing(store), service.clock, service.settings)
+    racing_service = Service(lambda **kw: Racing(store, **kw), service.clock, service.settings)
     lost = await racing_service.act("O1", Action.ACCEPT, SELLER)
     assert isinstance(lost, Refusal) and lost.code is Refused.VERSION
     assert store.orders["O1"].stage is Stage.CANCELLED and lost.order.stage is Stage.CANCELLED
