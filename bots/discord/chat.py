@@ -16,6 +16,7 @@ from bots.discord.cards import clip
 from bots.discord.context import PLATFORM, Person, person, person_of, runtime
 from bots.discord.modals import file_ref
 from bots.discord.rooms import stamp
+from bots.routing import chattable_orders
 from core import labels
 from core.buttons import ButtonData
 from core.chat import may_send
@@ -122,17 +123,6 @@ async def route(interaction: discord.Interaction, order_id: str) -> None:
         return
     await interaction.response.edit_message(content=who.t(N_("Order #{order}:"), order=order_id), view=None)
     await interaction.followup.send(**await say(rt, who, order_id, dialog["text"], dialog["files"]))
-
-
-async def chattable_orders(rt, who: Person):
-    """Orders a message could be about: chat open now, or closed only for a while (the delivery window),
-    in which case sending explains why and how to reopen it. A moderator's are the disputes they took."""
-    async with rt.store.unit_of_work() as uow:
-        orders = await uow.orders_of(who.account.id, limit=50)
-        orders += await uow.disputes_taken_by(who.account.id)
-    now = rt.clock.now()
-    return [o for o in orders if may_send(o, who.viewer, now, rt.config.settings).allowed
-            or (o.stage.is_open and o.role_of(who.viewer) is not None)]
 
 
 async def say(rt, who: Person, order_id: str, text: str, files: list[str]) -> dict:

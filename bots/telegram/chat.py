@@ -11,6 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bots.render import zone
+from bots.routing import chattable_orders
 from bots.telegram import dialogs
 from bots.telegram.context import PLATFORM, Person, person, runtime
 from bots.telegram.orders import on_dialog_message
@@ -62,17 +63,6 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             return
         order_id = candidates[0].id
     await say(update, context, who, order_id, text, files)
-
-
-async def chattable_orders(rt, who: Person):
-    """Orders a message could be about: chat open now, or closed only for a while (the delivery window),
-    in which case sending explains why and how to reopen it. A moderator's are the disputes they took."""
-    async with rt.store.unit_of_work() as uow:
-        orders = await uow.orders_of(who.account.id, limit=50)
-        orders += await uow.disputes_taken_by(who.account.id)
-    now = rt.clock.now()
-    return [o for o in orders if may_send(o, who.viewer, now, rt.config.settings).allowed
-            or (o.stage.is_open and o.role_of(who.viewer) is not None)]
 
 
 async def say(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, order_id: str, text: str,
