@@ -69,6 +69,19 @@ class Accounts:
         rows = await self.conn.execute(select(accounts.c.id, accounts.c.display_name).where(accounts.c.id.in_(ids)))
         return {r.id: r.display_name for r in rows}
 
+    async def unchanged(self, platform: str, external_id: str, *, chat_id: str | None = None,
+                        username: str | None = None, moderator: bool | None = None) -> Account | None:
+        """The account, if `ensure` with these values would change nothing (so a read is enough)."""
+        row = (await self.conn.execute(
+            select(accounts, identities.c.chat_id, identities.c.username)
+            .join(identities, identities.c.account_id == accounts.c.id)
+            .where(identities.c.platform == platform, identities.c.external_id == str(external_id)))).first()
+        if row is None or (chat_id is not None and row.chat_id != chat_id) or (
+                username is not None and row.username != username) or (
+                moderator is not None and row.moderator != moderator):
+            return None
+        return _account(row)
+
     async def identities(self, account_id: str) -> list[Identity]:
         rows = await self.conn.execute(select(identities).where(identities.c.account_id == account_id))
         return [Identity(r.platform, r.external_id, r.account_id, r.chat_id, r.username) for r in rows]

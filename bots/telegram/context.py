@@ -26,10 +26,14 @@ async def person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person |
     rt = runtime(context)
     moderator = user.id in rt.config.telegram.moderators
     private = chat is not None and chat.type == "private"
-    async with rt.store.unit_of_work() as uow:
-        account = await uow.accounts.ensure(
-            PLATFORM, str(user.id), name=user.full_name or "", language=language(user.language_code),
-            timezone=rt.config.default_timezone, chat_id=str(chat.id) if private else None,
-            username=user.username, moderator=moderator)
-        await uow.commit()
+    chat_id = str(chat.id) if private else None
+    async with rt.store.unit_of_work(read_only=True) as uow:  # the usual case: nothing to write
+        account = await uow.accounts.unchanged(PLATFORM, str(user.id), chat_id=chat_id, username=user.username,
+                                               moderator=moderator)
+    if account is None:
+        async with rt.store.unit_of_work() as uow:
+            account = await uow.accounts.ensure(
+                PLATFORM, str(user.id), name=user.full_name or "", language=language(user.language_code),
+                timezone=rt.config.default_timezone, chat_id=chat_id, username=user.username, moderator=moderator)
+            await uow.commit()
     return Person(account, user.id, chat.id if chat else user.id)

@@ -169,3 +169,12 @@ async def test_the_same_payment_delivered_twice_at_once_places_one_order(engine,
     assert len(placed_ids) == 1
     async with engine.connect() as conn:
         assert await conn.scalar(select(func.count()).select_from(orders)) == 1
+
+
+async def test_an_identity_seen_again_unchanged_is_recognised_by_a_read_alone(engine, clock):
+    ids = await people(engine, clock)
+    async with SqlUnitOfWork(engine, clock, read_only=True) as uow:
+        same = await uow.accounts.unchanged("telegram", "100", chat_id="100", moderator=False)
+        moved = await uow.accounts.unchanged("telegram", "100", chat_id="555")
+        unknown = await uow.accounts.unchanged("telegram", "404")
+    assert same.id == ids["buyer"] and moved is None and unknown is None
