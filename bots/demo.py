@@ -13,10 +13,9 @@ import tempfile
 from datetime import datetime, timedelta, timezone
 
 from bots.config import Config
-from bots.render import button_labels, notice_text, viewer_of
+from bots.render import button_labels, card_for, notice_text, zone
 from bots.runtime import Runtime, build
 from core import labels
-from bots.render import zone
 from core.card import order_card, render_text, span, when
 from core.events import Outcome, Refusal
 from core.i18n import N_, Money, translate
@@ -42,10 +41,7 @@ class Console:
         self.count = 0
 
     async def send(self, message: Outgoing) -> str:
-        card = None
-        if message.order_id and message.with_card:
-            found = await self.service.card(message.order_id, viewer_of(message))
-            card = None if isinstance(found, Refusal) else found
+        card = await card_for(self.service, message)
         who = self.names.get(message.account_id, message.account_id)
         role = translate(labels.ROLE[message.role], message.language)
         self.show(f"\n  📨 {who} ({role} · {self.platform.capitalize()})")

@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.card import Card, render_text
+from core.events import Refusal
 from core.i18n import N_, Money, translate
 from core.model import Offer, Role, Viewer
 from core.ports import Outgoing
@@ -20,6 +21,14 @@ def zone(name: str) -> ZoneInfo:
 
 def viewer_of(message: Outgoing) -> Viewer:
     return Viewer(message.account_id, moderator=message.role is Role.MODERATOR)
+
+
+async def card_for(service, message: Outgoing) -> Card | None:
+    """The card a notice shows: its order as this recipient sees it now, if the notice has one."""
+    if not (message.order_id and message.with_card):
+        return None
+    found = await service.card(message.order_id, viewer_of(message))
+    return None if isinstance(found, Refusal) else found
 
 
 def notice_text(message: Outgoing, card: Card | None, now: datetime) -> str:

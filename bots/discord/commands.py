@@ -14,6 +14,7 @@ from discord.app_commands import Choice, locale_str
 
 from bots.discord import orders
 from bots.discord.context import PLATFORM, person, runtime
+from bots.routing import FILTERS
 from core.i18n import LANGUAGES, N_
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
@@ -27,7 +28,7 @@ def localized(msgid: str) -> locale_str:
 @app_commands.command(name=localized(N_("orders")), description=localized(N_("Your orders and what to do next")))
 @app_commands.rename(which=localized(N_("filter")))
 @app_commands.describe(which=localized(N_("Which orders to show")))
-@app_commands.choices(which=[Choice(name=localized(label), value=key) for key, label in orders.FILTERS.items()])
+@app_commands.choices(which=[Choice(name=localized(label), value=key) for key, label in FILTERS.items()])
 async def orders_command(interaction: discord.Interaction, which: Choice[str] | None = None) -> None:
     await orders.guarded(interaction, orders.show_orders(interaction, which.value if which else "act"))
 

@@ -18,8 +18,7 @@ from bots.discord.buttons import choice_items
 from bots.discord.cards import card_embed, card_view, clip, remember_card, retire_cards
 from bots.discord.context import PLATFORM
 from bots.discord.rooms import RoomKeeper, Rooms
-from bots.render import viewer_of
-from core.events import Refusal
+from bots.render import card_for
 from core.ports import Outgoing, RetryLater, Undeliverable
 
 CONTENT = 2000  # Discord's limit for a message's text
@@ -50,10 +49,7 @@ class DiscordNotifier:
 
     async def send(self, message: Outgoing) -> str:
         rt = self.runtime
-        card = None
-        if message.order_id and message.with_card:
-            found = await rt.service.card(message.order_id, viewer_of(message))
-            card = None if isinstance(found, Refusal) else found
+        card = await card_for(rt.service, message)
         text = "\n\n".join(part for part in (message.text.render(message.language), attachment_lines(message.files))
                            if part)
         extra = {}

@@ -11,24 +11,17 @@ from bots.discord.buttons import CardLink, OrdersPage
 from bots.discord.cards import card_embed, card_view, clip, remember_card, retire_cards
 from bots.discord.context import Person, person, runtime
 from bots.discord.modals import ActionModal
+from bots.routing import FILTERS, listed_orders
 from core.buttons import BadButton, ButtonData
 from core.card import NEEDS, order_card
 from core.engine import allowed_actions
 from core.events import Outcome, Refusal
 from core.i18n import N_, translate
-from core.model import Stage
 from core.table import Needs
 
 log = logging.getLogger(__name__)
 
 PAGE = 5
-FILTERS = {
-    "act": N_("To act on"),
-    "open": N_("Running"),
-    "closed": N_("Closed"),
-}
-CLOSED = (Stage.COMPLETED, Stage.CANCELLED, Stage.EXPIRED)
-RUNNING = tuple(s for s in Stage if s not in CLOSED)
 OOPS = N_("Something went wrong on our side. Please try again in a moment.")
 
 
@@ -162,10 +155,7 @@ async def listing(interaction: discord.Interaction, who: Person, which: str, pag
     rt = runtime(interaction)
     now = rt.clock.now()
     which = which if which in FILTERS else "act"
-    async with rt.store.unit_of_work() as uow:
-        found = await uow.orders_of(who.account.id, CLOSED if which == "closed" else RUNNING, limit=200)
-    if which == "act":
-        found = [o for o in found if allowed_actions(o, who.viewer, now, rt.config.settings)]
+    found = await listed_orders(rt, who, which)
     pages = max(1, -(-len(found) // PAGE))
     page = min(max(page, 0), pages - 1)
     shown = found[page * PAGE:(page + 1) * PAGE]

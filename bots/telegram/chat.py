@@ -21,9 +21,7 @@ from core.card import when
 from core.chat import may_send
 from core.events import Refusal
 from core.i18n import N_
-from core.model import Stage
 
-CLOSED = (Stage.COMPLETED, Stage.CANCELLED, Stage.EXPIRED)
 
 
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

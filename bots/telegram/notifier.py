@@ -11,11 +11,10 @@ import asyncio
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut, NetworkError
 
-from bots.render import viewer_of
+from bots.render import card_for
 from bots.telegram.cards import card_text, choice_rows, fit, keyboard, retire_cards
 from bots.telegram.context import PLATFORM
 from bots.telegram.pacing import NO_RETRY, seconds
-from core.events import Refusal
 from core.ports import Outgoing, RetryLater, Undeliverable
 
 
@@ -28,10 +27,7 @@ class TelegramNotifier:
 
     async def send(self, message: Outgoing) -> str:
         rt = self.runtime
-        card = None
-        if message.order_id and message.with_card:
-            found = await rt.service.card(message.order_id, viewer_of(message))
-            card = None if isinstance(found, Refusal) else found
+        card = await card_for(rt.service, message)
         notice = message.text.render(message.language)
         text = card_text(card, message.language, message.timezone, rt.clock.now(), notice) if card else fit(notice)
         try:

@@ -7,6 +7,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bots import parsing
+from bots.routing import FILTERS, listed_orders
 from bots.telegram import dialogs
 from bots.telegram.cards import card_text, keyboard, send_card
 from bots.telegram.context import Person, person, runtime
@@ -15,17 +16,10 @@ from core.card import NEEDS, order_card
 from core.engine import allowed_actions
 from core.events import Outcome, Refusal
 from core.i18n import N_
-from core.model import Action, Stage
+from core.model import Action
 from core.table import Needs
 
 PAGE = 5
-FILTERS = {
-    "act": N_("To act on"),
-    "open": N_("Running"),
-    "closed": N_("Closed"),
-}
-CLOSED = (Stage.COMPLETED, Stage.CANCELLED, Stage.EXPIRED)
-RUNNING = tuple(s for s in Stage if s not in CLOSED)
 
 
 async def on_order_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -157,11 +151,7 @@ async def show_orders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await query.answer()
     rt = runtime(context)
     now = rt.clock.now()
-    stages = CLOSED if which == "closed" else RUNNING
-    async with rt.store.unit_of_work() as uow:
-        found = await uow.orders_of(who.account.id, stages, limit=200)
-    if which == "act":
-        found = [o for o in found if allowed_actions(o, who.viewer, now, rt.config.settings)]
+    found = await listed_orders(rt, who, which)
     shown = found[page * PAGE:(page + 1) * PAGE]
     lines = [who.t(N_("Your orders — {filter} ({count})"), filter=who.t(FILTERS[which]), count=len(found))]
     for order in shown:
