@@ -4,31 +4,38 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from storage.inline import READ_ONLY, InlineEngine
 from storage.tables import metadata
 
-#: execution option of a connection that only reads: on SQLite its transactions begin DEFERRED (no write lock)
-READ_ONLY = "comptoir_read_only"
+__all__ = ["READ_ONLY", "connect", "create_schema", "insert_ignoring_duplicates", "insert_or_skip", "is_sqlite"]
 
 
 def is_sqlite(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def connect(url: str, **kwargs) -> AsyncEngine:
-    """An engine for this URL. On SQLite: WAL, a busy timeout, and write transactions that take the
-    write lock when they begin (BEGIN IMMEDIATE), so two writers queue instead of failing midway; a connection
-    with the READ_ONLY execution option begins deferred instead (it must not write)."""
+def connect(url: str, **kwargs) -> AsyncEngine | InlineEngine:
+    """An engine for this URL. On SQLite: statements run inline on the event loop (storage/inline.py says why),
+    WAL, a busy timeout, and write transactions that take the write lock when they begin (BEGIN IMMEDIATE), so two
+    writers queue instead of failing midway; a connection with the READ_ONLY execution option begins deferred
+    instead (it must not write)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_async_engine(url, pool_pre_ping=True, **kwargs)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+    # the standard library's sqlite3 whatever driver the URL names; a pool that never makes the loop wait
+    sync_url = parsed.set(drivername="sqlite")
+    # every unit ends its transaction itself: no rollback at check-in
+    options = {"pool_size": 8, "max_overflow": -1, "pool_reset_on_return": None} if parsed.database and parsed.database != ":memory:" else {}
+    options.update(kwargs)
+    engine = InlineEngine(create_engine(sync_url, connect_args={"timeout": 30, "check_same_thread": False},
+                                        **options))
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -43,7 +50,9 @@ def connect(url: str, **kwargs) -> AsyncEngine:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection):
         # a reader's BEGIN takes no lock: in WAL it reads a snapshot and neither waits for nor blocks writers
-        connection.exec_driver_sql("BEGIN" if connection.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+        # (straight to the driver: a statement through SQLAlchemy costs more than SQLite takes to run it)
+        connection.connection.driver_connection.execute(
+            "BEGIN" if connection.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
     return engine
 

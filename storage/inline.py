@@ -1,0 +1,183 @@
+"""SQLite without a thread hop per statement: the async engine's face over a synchronous SQLAlchemy engine.
+
+aiosqlite runs every DB-API call (cursor, execute, fetch, close) on its own thread and comes back through the
+event loop: ~40 hops per transition, 10× the time SQLite itself spends on the statements (bench/RESULTS.md).
+SQLite answers from the page cache in microseconds, so here each statement runs at once on the loop's thread
+instead. What that must not do is wait: a writer that begins while another of this process's transactions holds
+the write lock would block the whole loop. So writers queue on an asyncio lock first, and take SQLite's write
+lock (BEGIN IMMEDIATE) only once it is theirs; readers (the READ_ONLY option) begin deferred and never wait in
+WAL mode. Another process holding the lock still makes a writer wait (busy_timeout) -- one machine, one process
+is what SQLite is for; several processes belong on PostgreSQL.
+
+Only what the storage package uses of AsyncEngine/AsyncConnection is provided.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import Connection, Engine
+
+#: execution option of a connection that only reads: on SQLite its transactions begin DEFERRED (no write lock)
+READ_ONLY = "comptoir_read_only"
+
+
+class InlineConnection:
+    def __init__(self, engine: InlineEngine, sync: Connection) -> None:
+        self.engine = engine
+        self.sync_connection = sync
+        self._holds_writer_lock = False
+
+    @property
+    def dialect(self):
+        return self.sync_connection.dialect
+
+    async def execution_options(self, **options) -> InlineConnection:
+        self.sync_connection.execution_options(**options)  # in place on a Connection
+        return self
+
+    async def _begin(self) -> None:
+        if not self.sync_connection.get_execution_options().get(READ_ONLY):
+            await self.engine.writers.acquire()
+            self._holds_writer_lock = True
+        try:
+            self.sync_connection.begin()
+        except BaseException:
+            self._release()
+            raise
+
+    def begin(self) -> _Beginning:
+        return _Beginning(self)
+
+    async def execute(self, statement, parameters=None, **kwargs):
+        if not self.sync_connection.in_transaction():
+            await self._begin()  # what SQLAlchemy's autobegin would do, behind the writers' queue
+        return self.sync_connection.execute(statement, parameters, **kwargs)
+
+    async def scalar(self, statement, parameters=None, **kwargs):
+        return (await self.execute(statement, parameters, **kwargs)).scalar()
+
+    async def scalars(self, statement, parameters=None, **kwargs):
+        return (await self.execute(statement, parameters, **kwargs)).scalars()
+
+    async def run_sync(self, fn, *args, **kwargs):
+        if not self.sync_connection.in_transaction():
+            await self._begin()
+        return fn(self.sync_connection, *args, **kwargs)
+
+    def in_transaction(self) -> bool:
+        return self.sync_connection.in_transaction()
+
+    async def commit(self) -> None:
+        try:
+            self.sync_connection.commit()
+        finally:
+            self._release()
+
+    async def rollback(self) -> None:
+        try:
+            self.sync_connection.rollback()
+        finally:
+            self._release()
+
+    async def close(self) -> None:
+        try:
+            self.sync_connection.close()  # rolls back what is still open
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        if self._holds_writer_lock:
+            self._holds_writer_lock = False
+            self.engine.writers.release()
+
+    async def __aenter__(self) -> InlineConnection:
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.close()
+
+
+class _Beginning:
+    """`await conn.begin()` starts a transaction; `async with conn.begin()` also ends it."""
+
+    def __init__(self, conn: InlineConnection) -> None:
+        self.conn = conn
+
+    def __await__(self):
+        return self.conn._begin().__await__()
+
+    async def __aenter__(self) -> InlineConnection:
+        await self.conn._begin()
+        return self.conn
+
+    async def __aexit__(self, kind, *exc) -> None:
+        if kind is None:
+            await self.conn.commit()
+        else:
+            await self.conn.rollback()
+
+
+class _Connecting:
+    """`await engine.connect()` and `async with engine.connect() as conn`, as on an AsyncEngine."""
+
+    def __init__(self, engine: InlineEngine, begin: bool) -> None:
+        self.engine = engine
+        self.begin = begin
+        self.conn: InlineConnection | None = None
+
+    async def _open(self) -> InlineConnection:
+        self.conn = InlineConnection(self.engine, self.engine.sync_engine.connect())
+        if self.begin:
+            try:
+                await self.conn._begin()
+            except BaseException:
+                await self.conn.close()
+                raise
+        return self.conn
+
+    def __await__(self):
+        return self._open().__await__()
+
+    async def __aenter__(self) -> InlineConnection:
+        return await self._open()
+
+    async def __aexit__(self, kind, *exc) -> None:
+        conn = self.conn
+        try:
+            if self.begin and conn.in_transaction():
+                await (conn.commit() if kind is None else conn.rollback())
+        finally:
+            await conn.close()
+
+
+class InlineEngine:
+    def __init__(self, sync_engine: Engine) -> None:
+        self.sync_engine = sync_engine
+        self._writers: asyncio.Lock | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    @property
+    def writers(self) -> asyncio.Lock:
+        # made inside the running loop, and again for another loop (an engine may outlive a test's loop)
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            self._writers, self._loop = asyncio.Lock(), loop
+        return self._writers
+
+    @property
+    def dialect(self):
+        return self.sync_engine.dialect
+
+    @property
+    def url(self):
+        return self.sync_engine.url
+
+    def connect(self) -> _Connecting:
+        return _Connecting(self, begin=False)
+
+    def begin(self) -> _Connecting:
+        return _Connecting(self, begin=True)
+
+    async def dispose(self) -> None:
+        self.sync_engine.dispose()

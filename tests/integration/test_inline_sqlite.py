@@ -1,0 +1,82 @@
+"""SQLite's statements run inline on the event loop (storage/inline.py): writers of one process queue without
+blocking the loop, readers never wait, and a failed or abandoned transaction gives its turn back."""
+
+import asyncio
+
+import pytest
+from sqlalchemy import select
+
+from storage.database import READ_ONLY
+from storage.inline import InlineEngine
+from storage.tables import audit_log
+from storage.unit_of_work import SqlUnitOfWork
+from tests.integration.conftest import POSTGRES_URL
+
+pytestmark = pytest.mark.skipif(bool(POSTGRES_URL), reason="the inline engine is SQLite's")
+
+
+async def entries(engine) -> list[str]:
+    async with engine.connect() as conn:
+        await conn.execution_options(**{READ_ONLY: True})
+        return list(await conn.scalars(select(audit_log.c.action).order_by(audit_log.c.id)))
+
+
+def entry(action: str, clock):
+    return audit_log.insert().values(actor_id="someone", action=action, subject="o-1", reason="", at=clock.now())
+
+
+async def write(engine, clock, action: str, pause: asyncio.Event | None = None) -> None:
+    async with SqlUnitOfWork(engine, clock) as uow:
+        await uow.conn.execute(entry(action, clock))
+        if pause is not None:
+            await pause.wait()  # a transaction open across a real await: another writer must queue, not block
+        await uow.commit()
+
+
+async def test_the_sqlite_engine_runs_inline(engine):
+    assert isinstance(engine, InlineEngine)
+
+
+async def test_a_second_writer_waits_its_turn_while_the_loop_keeps_running(engine, clock):
+    release = asyncio.Event()
+    first = asyncio.create_task(write(engine, clock, "first", release))
+    await asyncio.sleep(0.01)
+    second = asyncio.create_task(write(engine, clock, "second"))
+    ticks = 0
+    for _ in range(20):  # the loop is free while the second writer waits
+        await asyncio.sleep(0.001)
+        ticks += 1
+    assert ticks == 20 and not second.done()
+    release.set()
+    await asyncio.wait_for(asyncio.gather(first, second), timeout=5)
+    assert await entries(engine) == ["first", "second"]
+
+
+async def test_a_reader_does_not_wait_for_an_open_writer(engine, clock):
+    release = asyncio.Event()
+    writer = asyncio.create_task(write(engine, clock, "pending", release))
+    await asyncio.sleep(0.01)
+    assert await asyncio.wait_for(entries(engine), timeout=1) == []  # the snapshot before the writer's commit
+    release.set()
+    await writer
+    assert await entries(engine) == ["pending"]
+
+
+async def test_a_failed_writer_gives_its_turn_back(engine, clock):
+    with pytest.raises(RuntimeError):
+        async with SqlUnitOfWork(engine, clock) as uow:
+            await uow.conn.execute(entry("lost", clock))
+            raise RuntimeError("the handler failed midway")
+    await asyncio.wait_for(write(engine, clock, "next"), timeout=1)
+    assert await entries(engine) == ["next"]
+
+
+async def test_engine_begin_commits_on_success_and_rolls_back_on_error(engine, clock):
+    async with engine.begin() as conn:
+        await conn.execute(entry("kept", clock))
+    with pytest.raises(ValueError):
+        async with engine.begin() as conn:
+            await conn.execute(entry("undone", clock))
+            raise ValueError
+    assert await entries(engine) == ["kept"]
+    assert engine.writers.locked() is False
