@@ -9,6 +9,7 @@ from sqlalchemy.engine import make_url
 
 from core.model import Offer, Option
 from storage.database import connect, create_schema
+from storage.migrate import upgrade_async
 from storage.tables import metadata
 from storage.unit_of_work import SqlUnitOfWork
 
@@ -17,8 +18,9 @@ PRICE = 10_000
 OPTION_PRICE = 1_000
 
 
-async def fresh_schema(url: str) -> None:
-    """Drops every table (PostgreSQL: the bench database is reused) and creates the schema."""
+async def fresh_schema(url: str, migrated: bool = False) -> None:
+    """Drops every table (PostgreSQL: the bench database is reused) and creates the schema: directly, or
+    `migrated` through the Alembic migrations as a deployment would (what `comptoir run` expects to find)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database:
         for suffix in ("", "-wal", "-shm"):
@@ -29,7 +31,10 @@ async def fresh_schema(url: str) -> None:
             async with engine.begin() as conn:
                 await conn.run_sync(metadata.drop_all)
                 await conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        await create_schema(engine)
+        if migrated:
+            await upgrade_async(url)
+        else:
+            await create_schema(engine)
     finally:
         await engine.dispose()
 

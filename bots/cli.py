@@ -24,7 +24,9 @@ def main(argv: list[str] | None = None) -> int:
     quiet = args.command == "demo"  # the demo's output is the story, not the logs
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    # a line per Bot API call and per scheduler poll (twice a second) would bury what matters
+    for chatty in ("alembic", "httpx", "apscheduler.executors.default"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
     if args.command == "demo":
         from bots.demo import main as demo_main

@@ -545,6 +545,7 @@ class _Server(ThreadingHTTPServer):
     that forgets stop() does not keep the interpreter alive."""
 
     allow_reuse_address = True
+    request_queue_size = 256  # socketserver's 5 resets connections when a burst of presses is answered at once
 
     def __init__(self, fake: FakeTelegram, address: tuple[str, int]) -> None:
         self.fake = fake
