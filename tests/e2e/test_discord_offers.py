@@ -4,7 +4,7 @@ a buyer orders it from the shared embed (options, tip, brief), a moderator confi
 import discord
 
 from core.model import Stage, Viewer
-from tests.e2e.discord_world import discord_world, embed_text
+from tests.e2e.discord_world import control, discord_world, embed_text
 from tests.e2e.test_discord_moderation import private_message
 from tests.e2e.test_discord_orders import met, private_answer
 
@@ -51,8 +51,9 @@ async def test_a_seller_creates_and_shares_an_offer_and_a_buyer_orders_it_and_a_
 
         flow = private_message(await ben.click(post, label="Order now"))
         assert flow.ephemeral
-        await ben.select(flow.message, [offer.options[0].id], custom_id="options")
-        await ben.select(world.now(flow.message, world.channel, viewer=ben), ["10"], custom_id="tip")
+        await ben.select(flow.message, [offer.options[0].id], custom_id=control(flow.message, "b:opt:"))
+        await ben.select(world.now(flow.message, world.channel, viewer=ben), ["10"],
+                         custom_id=control(flow.message, "b:tip:"))
         assert "Total to pay: 165.00 EUR" in embed_text(world.now(flow.message, world.channel, viewer=ben))
         form = await ben.click(world.now(flow.message, world.channel, viewer=ben), label="Write the brief")
         await ben.submit_modal(form, {"text": "A fox for my bakery"})
