@@ -46,7 +46,7 @@ async def test_a_seller_creates_and_shares_an_offer_and_a_buyer_orders_it_and_a_
         assert [(o.title, o.price, o.extra_days) for o in offer.options] == [("Source files", 3_000, 1)]
 
         post = await shared(world, ana, offer)
-        assert labels(post) == ["Order now"]
+        assert labels(post) == ["Order now", "Ask the seller a question"]
         assert "Logo" in embed_text(post) and "Source files" in embed_text(post)
 
         flow = private_message(await ben.click(post, label="Order now"))
@@ -133,7 +133,7 @@ async def test_offers_lists_only_active_offers_and_edit_changes_the_offer(tmp_pa
         listed = await ben.slash(world.channel, "offers", member=ana)
         answer = private_message(listed)
         assert "Banner" in embed_text(answer.message) and "Logo" not in embed_text(answer.message)
-        assert labels(answer.message) == ["Order: Banner"]
+        assert labels(answer.message) == ["Order: Banner", "Ask about: Banner"]
 
         choices = await ana.autocomplete(world.channel, "offer edit", "offer", "ban")
         assert [c["value"] for c in choices] == [second.id]
@@ -172,7 +172,7 @@ async def test_offer_commands_are_in_french_and_a_french_seller_and_buyer_get_th
         assert "Publiée : « Logo »." in panel.content
         assert labels(panel.message)[:2] == ["Modifier", "Ajouter une option"]
         post = await shared(world, ana, made)
-        assert labels(post) == ["Commander"]
+        assert labels(post) == ["Commander", "Poser une question au vendeur"]
         flow = private_message(await ben.click(post, label="Commander"))
         assert "Total à payer : 120,00" in embed_text(flow.message)
         assert "Rédiger le cahier des charges" in labels(flow.message)
