@@ -72,12 +72,20 @@ def open_discussion(discussion_id: str, offer: Offer, buyer: Viewer, now: dateti
     return Discussion(discussion_id, offer.id, buyer.account, offer.seller, now)
 
 
+def check_seller(discussion: Discussion, seller: Viewer) -> Refusal | None:
+    """May this person make custom offers in this discussion? None if yes."""
+    if seller.account != discussion.seller:
+        return _refuse(Refused.ROLE, N_("Only the seller of this discussion can send a custom offer."))
+    return None
+
+
 def send_custom_offer(
     offer_id: str, discussion: Discussion, seller: Viewer, now: datetime, settings: Settings, *,
     title: str, description: str, price: int, currency: str, delivery_days: int,
 ) -> CustomOffer | Refusal:
-    if seller.account != discussion.seller:
-        return _refuse(Refused.ROLE, N_("Only the seller of this discussion can send a custom offer."))
+    refusal = check_seller(discussion, seller)
+    if refusal is not None:
+        return refusal
     if not isinstance(price, int) or price <= 0:
         return _refuse(Refused.INPUT, N_("The price must be more than 0."))
     if not isinstance(delivery_days, int) or not 1 <= delivery_days <= 365:

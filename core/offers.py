@@ -108,4 +108,9 @@ def shown_to(offer: Offer, viewer: Viewer, refusal: Refusal | None) -> Shown | R
         return Shown(offer, (), Text.of(note))
     if refusal is not None:
         return refusal
-    return Shown(offer, (ORDER, ASK) if offer.contact_allowed else (ORDER,))
+    return Shown(offer, buyer_actions(offer))
+
+
+def buyer_actions(offer: Offer) -> tuple[str, ...]:
+    """What any buyer allowed to order it may do with an offer (a page shown to no one in particular)."""
+    return (ORDER, ASK) if offer.contact_allowed else (ORDER,)

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from core.chat import mask_contacts
-from core.discussion import CustomOffer, Discussion, check_payable, open_discussion, send_custom_offer
+from core.discussion import (
+    CustomOffer, Discussion, check_payable, check_seller, open_discussion, send_custom_offer,
+)
 from core.engine import may_order
 from core.events import Choice, Notice, Refusal, Refused
 from core.i18n import N_, Money, Text
@@ -97,21 +99,31 @@ class Storefront:
 
     async def ask(self, offer_id: str, buyer: Viewer, text: str) -> Discussion | Refusal:
         """A visitor's question about an offer, relayed to its seller (one discussion per buyer and offer)."""
-        now = self.clock.now()
         async with self.uow() as uow:
             offer = await uow.offer(offer_id)
-            if offer is None:
-                return _missing()
-            discussion = await uow.discussion_of(offer_id, buyer.account)
-            opened = open_discussion(discussion.id if discussion else self.ids(), offer, buyer, now)
+            discussion = await uow.discussion_of(offer_id, buyer.account) if offer is not None else None
+            opened = await self._open(uow, offer, buyer, discussion.id if discussion else self.ids())
             if isinstance(opened, Refusal):
                 return opened
-            if await uow.seller_suspended(offer.seller):
-                return Refusal(Refused.SUSPENDED, Text.of(N_("This seller cannot take orders at the moment.")))
             if discussion is None:
                 discussion = opened
                 await uow.save_discussion(discussion)
             return await self._relay(uow, discussion, offer, buyer, text)
+
+    async def askable(self, offer_id: str, buyer: Viewer) -> Offer | Refusal:
+        """The offer, if this visitor may ask its seller a question now (before they write it)."""
+        async with self.uow() as uow:
+            offer = await uow.offer(offer_id)
+            opened = await self._open(uow, offer, buyer, "")
+        return opened if isinstance(opened, Refusal) else offer
+
+    async def _open(self, uow, offer: Offer | None, buyer: Viewer, discussion_id: str) -> Discussion | Refusal:
+        if offer is None:
+            return _missing()
+        opened = open_discussion(discussion_id, offer, buyer, self.clock.now())
+        if not isinstance(opened, Refusal) and await uow.seller_suspended(offer.seller):
+            return Refusal(Refused.SUSPENDED, Text.of(N_("This seller cannot take orders at the moment.")))
+        return opened
 
     async def say(self, discussion_id: str, viewer: Viewer, text: str) -> Discussion | Refusal:
         """A message in a discussion, to its other party."""
@@ -128,6 +140,14 @@ class Storefront:
             if discussion is None or viewer.account not in (discussion.buyer, discussion.seller):
                 return Refusal(Refused.STRANGER, Text.of(N_("This discussion is not yours.")))
             return await uow.offer(discussion.offer_id)
+
+    async def custom_offer_draft(self, discussion_id: str, seller: Viewer) -> Offer | Refusal:
+        """The offer a custom offer starts from (its title and currency), for this discussion's seller only."""
+        async with self.uow() as uow:
+            discussion = await uow.discussion(discussion_id)
+            if discussion is None or seller.account not in (discussion.buyer, discussion.seller):
+                return Refusal(Refused.STRANGER, Text.of(N_("This discussion is not yours.")))
+            return check_seller(discussion, seller) or await uow.offer(discussion.offer_id)
 
     async def _relay(self, uow, discussion: Discussion, offer: Offer, sender: Viewer,
                      text: str) -> Discussion | Refusal:

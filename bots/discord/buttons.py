@@ -138,21 +138,62 @@ class RouteSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"x:route"
         await orders.guarded(interaction, chat.route(interaction, self.item.values[0]))
 
 
-PERSISTENT = (OrderButton, OrdersPage, CardLink, PaymentButton, EvidenceButton, DisputesPage, RouteSelect)
+class DiscussionButton(discord.ui.DynamicItem[discord.ui.Button],
+                       template=r"d:(?P<verb>ask|reply|custom):(?P<target>[A-Za-z0-9_-]{1,20})"):
+    """Before an order: [Ask the seller a question] on an offer ("d:ask:<offer>"), [Reply] and [Send a
+    custom offer] on a discussion's messages ("d:reply|custom:<discussion>"). Core refuses anyone else."""
+
+    def __init__(self, button: discord.ui.Button, verb: str = "ask", target: str = "") -> None:
+        super().__init__(button)
+        self.verb, self.target = verb, target
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item, match,
+                             /) -> DiscussionButton:
+        return cls(item, match["verb"], match["target"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        from bots.discord import discussions, orders
+
+        await orders.guarded(interaction, discussions.press(interaction, self.verb, self.target))
+
+
+class CustomOfferButton(discord.ui.DynamicItem[discord.ui.Button], template=r"c:pay:(?P<custom>[A-Za-z0-9_-]{1,20})"):
+    """[Pay] on a custom offer: the buyer's checkout for it (core refuses it to anyone else, once paid or expired)."""
+
+    def __init__(self, button: discord.ui.Button, custom: str = "") -> None:
+        super().__init__(button)
+        self.custom = custom
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item, match,
+                             /) -> CustomOfferButton:
+        return cls(item, match["custom"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        from bots.discord import orders, shop
+
+        await orders.guarded(interaction, shop.begin(interaction, custom_offer_id=self.custom))
+
+
+PERSISTENT = (OrderButton, OrdersPage, CardLink, PaymentButton, EvidenceButton, DisputesPage, RouteSelect,
+              DiscussionButton, CustomOfferButton)
 
 #: core's notice buttons that mean something on Discord, and the item that answers them
-CHOICES = (PaymentButton, CardLink)
-CHOICE_STYLE = {"p:ok": discord.ButtonStyle.success, "p:no": discord.ButtonStyle.danger}
+CHOICES = (PaymentButton, CardLink, DiscussionButton, CustomOfferButton)
+CHOICE_STYLE = {"p:ok:": discord.ButtonStyle.success, "p:no:": discord.ButtonStyle.danger,
+                "c:pay:": discord.ButtonStyle.success, "d:custom:": discord.ButtonStyle.primary}
 
 
 def choice_items(choices: tuple[Choice, ...], lang: str) -> list[discord.ui.DynamicItem]:
-    """A notice's own buttons that Discord can answer; the others (Telegram's offer and discussion
-    steps, which this adapter does not have yet) are left out rather than drawn dead."""
+    """A notice's own buttons that Discord can answer; the others (Telegram's own steps) are left out
+    rather than drawn dead."""
     items = []
     for choice in choices:
         for kind in CHOICES:
             if kind.__discord_ui_compiled_template__.fullmatch(choice.data):
-                style = CHOICE_STYLE.get(choice.data[:4], discord.ButtonStyle.secondary)
+                style = next((style for prefix, style in CHOICE_STYLE.items() if choice.data.startswith(prefix)),
+                             discord.ButtonStyle.secondary)
                 items.append(kind(discord.ui.Button(label=choice.label.render(lang)[:80], style=style,
                                                     custom_id=choice.data)))
                 break

@@ -2,7 +2,8 @@
 
 Every rule (limits, who may change an offer, who may see or order it) is core's (core.storefront and
 core.offers); this only reads modals and draws embeds and buttons. Buttons are persistent DynamicItems:
-"f:<verb>:<offer id>" for the seller's panel, "f:order:<offer id>" (bots.discord.shop) for buyers.
+"f:<verb>:<offer id>" for the seller's panel, "f:order:<offer id>" (bots.discord.shop) and "d:ask:<offer id>"
+(bots.discord.discussions) for buyers.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from discord import app_commands
 from discord.app_commands import Choice
 
 from bots.discord import orders
+from bots.discord.buttons import DiscussionButton
 from bots.discord.cards import clip
 from bots.discord.commands import localized
 from bots.discord.context import PLATFORM, Person, person, runtime
@@ -64,7 +66,36 @@ def order_button(offer: Offer, lang: str, label: str | None = None) -> discord.u
                                         style=discord.ButtonStyle.success, custom_id=f"f:order:{offer.id}"))
 
 
+def buyer_buttons(offer: Offer, actions: tuple[str, ...], lang: str, titled: bool = False) -> list[discord.ui.Item]:
+    """[Order now] and, when the seller takes questions, [Ask the seller a question] (titled: several offers
+    in one message, each button names its offer)."""
+    t = lambda msgid: translate(msgid, lang).format(title=offer.title)  # noqa: E731
+    buttons = []
+    if rules.ORDER in actions:
+        buttons.append(order_button(offer, lang, t(N_("Order: {title}")) if titled else None))
+    if rules.ASK in actions:
+        label = t(N_("Ask about: {title}")) if titled else t(N_("Ask the seller a question"))
+        buttons.append(DiscussionButton(discord.ui.Button(label=clip(label, 80), custom_id=f"d:ask:{offer.id}")))
+    return buttons
+
+
 # --- the seller's forms ------------------------------------------------------------------------------
+
+def read_terms(title: str, description: str, price: str, days: str, currency: str) -> tuple[dict, Text | None]:
+    """An offer's (or a custom offer's) typed terms, checked as core checks them: (fields, first problem)."""
+    title, description = title.strip(), description.strip()
+    problem = rules.check_title(title) or rules.check_description(description)
+    if problem:
+        return {}, problem
+    amount = parse_amount(price, currency)
+    if amount is None:
+        return {}, Text.of(N_("That is not a price: write it like {example}."), example="12.50")
+    delivery_days = parse_days(days)
+    if delivery_days is None:
+        return {}, Text.of(N_("Please write a whole number of days, like 3."))
+    fields = {"title": title, "description": description, "price": amount, "delivery_days": delivery_days}
+    return fields, rules.check_price(amount) or rules.check_days(delivery_days)
+
 
 class OfferModal(discord.ui.Modal):
     """A new offer, or an offer's new version (prefilled): title, description, price, days, revisions."""
@@ -93,24 +124,16 @@ class OfferModal(discord.ui.Modal):
 
     def read(self, currency: str) -> tuple[dict, Text | None]:
         """The typed values, checked as core checks them; or the first problem."""
-        title, description = self.title_in.value.strip(), self.description.value.strip()
-        problem = rules.check_title(title) or rules.check_description(description)
+        fields, problem = read_terms(self.title_in.value, self.description.value, self.price.value,
+                                     self.days.value, currency)
         if problem:
             return {}, problem
-        price = parse_amount(self.price.value, currency)
-        if price is None:
-            return {}, Text.of(N_("That is not a price: write it like {example}."), example="12.50")
-        days = parse_days(self.days.value)
-        if days is None:
-            return {}, Text.of(N_("Please write a whole number of days, like 3."))
         revisions = None
         if self.revisions.value.strip():
             revisions = whole_number(self.revisions.value.strip(), 2)
             if revisions is None:
                 return {}, Text.of(N_("Revisions: write a whole number, like 2, or leave it blank for unlimited."))
-        fields = {"title": title, "description": description, "price": price, "delivery_days": days,
-                  "revisions": revisions}
-        return fields, rules.check_price(price) or rules.check_days(days) or rules.check_revisions(revisions)
+        return {**fields, "revisions": revisions}, rules.check_revisions(revisions)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await orders.guarded(interaction, submit_offer(interaction, self))
@@ -308,7 +331,8 @@ async def share(interaction: discord.Interaction, who: Person, offer: Offer) -> 
         return
     embed = offer_embed(offer, who.lang, who.t(N_("Offered by {name}"), name=interaction.user.mention))
     view = discord.ui.View(timeout=None)
-    view.add_item(order_button(offer, who.lang))
+    for button in buyer_buttons(offer, rules.buyer_actions(offer), who.lang):
+        view.add_item(button)
     await interaction.response.send_message(embed=embed, view=view)
 
 
@@ -407,8 +431,8 @@ async def browse(interaction: discord.Interaction, member: discord.User) -> None
     embeds = []
     for seen in shown[:MAX_SHOWN]:
         embeds.append(offer_embed(seen.offer, who.lang, seen.note.render(who.lang) if seen.note else ""))
-        if rules.ORDER in seen.actions:
-            view.add_item(order_button(seen.offer, who.lang, who.t(N_("Order: {title}"), title=seen.offer.title)))
+        for button in buyer_buttons(seen.offer, seen.actions, who.lang, titled=True):
+            view.add_item(button)
     await interaction.followup.send(who.t(N_("{name}'s offers ({count}):"), name=member.display_name,
                                           count=len(shown)), embeds=embeds, view=view, ephemeral=True)
 

@@ -1,27 +1,42 @@
-"""Ordering an offer on Discord: the [Order] button, then options, tip, brief and a summary, privately.
+"""Ordering on Discord: [Order now] on an offer or [Pay] on a custom offer, then options, tip, brief and a
+summary on the buyer's private message.
 
-The [Order] button ("f:order:<offer id>") is persistent: it sits on shared offers and /offers. The choice
-itself is made on the buyer's private message (options as a multi-select, the tip as a select, the brief
-through a modal) and checked by core when [Confirm order] is pressed (Service.checkout), then again when
-the payment is confirmed. Discord has no payments for bots: the configured provider is `manual`, and a
-moderator confirms the money arrived (core's notice, with the PaymentButton of bots.discord.buttons).
+The checkout in progress is a stored dialog (the `dialogs` table, as Telegram's checkout), not process
+memory, so it survives a restart. Every control of the private message is a persistent DynamicItem whose
+custom id names a step and the checkout, "b:<verb>:<checkout>": a press is checked against the buyer's
+stored dialog (an older checkout's controls say so and change nothing) and the offer is read again (it
+may have been paused since). Core checks the whole choice when [Confirm order] is pressed
+(Service.checkout), then again when the payment is confirmed. Discord has no payments for bots: the
+configured provider is `manual`, and a moderator confirms the money arrived (core's notice, with the
+PaymentButton of bots.discord.buttons).
+
+A person has one checkout at a time, kept apart from their other dialog (a DM waiting for its order,
+bots.discord.chat): writing to the bot in the middle of a checkout does not end it.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import discord
 
 from bots.discord import orders
 from bots.discord.cards import clip
-from bots.discord.context import Person, person, runtime
-from bots.discord.modals import MAX_FILES, TEXT_LIMIT, file_ref
+from bots.discord.context import PLATFORM, Person, person, runtime
+from bots.discord.modals import LABEL_LIMIT, MAX_FILES, TEXT_LIMIT, file_ref
+from bots.parsing import whole_number
 from core.checkout import quote, tip_choices
 from core.events import Refusal
 from core.i18n import N_, Money
 from core.model import Offer
+from core.ports import new_id
 
-FLOW_TIMEOUT = 30 * 60
-LABEL_LIMIT = 45
+FORM_TIMEOUT = 30 * 60
+STALE = N_("Nothing to answer here any more.")
+CHECKOUT_ID = r"(?P<flow>[A-Za-z0-9]{1,12})"
+#: what may be pressed (or submitted: "write" is the brief's modal) at each step
+STEP_VERBS = {"choose": frozenset({"opt", "tip", "brief", "write", "cancel"}),
+              "summary": frozenset({"confirm", "back", "cancel"})}
 
 
 class OrderOffer(discord.ui.DynamicItem[discord.ui.Button], template=r"f:order:(?P<offer>[A-Za-z0-9_-]{1,20})"):
@@ -36,159 +51,206 @@ class OrderOffer(discord.ui.DynamicItem[discord.ui.Button], template=r"f:order:(
         return cls(item, match["offer"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await orders.guarded(interaction, begin(interaction, self.offer_id))
+        await orders.guarded(interaction, begin(interaction, offer_id=self.offer_id))
 
 
-async def begin(interaction: discord.Interaction, offer_id: str) -> None:
-    who = await person(interaction)
-    if who is None:
-        return
-    found = await runtime(interaction).storefront.orderable(who.viewer, offer_id)
-    if isinstance(found, Refusal):
-        await orders.tell(interaction, found.render(who.lang))
-        return
-    flow = Checkout(who, found, runtime(interaction).config.settings.tip_cap_percent)
-    await interaction.response.send_message(embed=flow.embed(), view=flow, ephemeral=True)
+class CheckoutControl(discord.ui.DynamicItem[discord.ui.Item],
+                      template=r"b:(?P<verb>opt|tip|brief|confirm|back|cancel):" + CHECKOUT_ID):
+    """A button, or the options or tip select, of the buyer's private checkout message."""
+
+    def __init__(self, item: discord.ui.Button | discord.ui.Select, verb: str = "cancel", flow: str = "") -> None:
+        super().__init__(item)
+        self.verb, self.flow = verb, flow
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item, match,
+                             /) -> CheckoutControl:
+        return cls(item, match["verb"], match["flow"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        chosen = tuple(getattr(self.item, "values", ()))  # a select's choice; a button has none
+        await orders.guarded(interaction, step(interaction, self.verb, self.flow, values=chosen))
 
 
-class Checkout(discord.ui.View):
-    """One buyer's choice for one offer, on their private message (it lives as long as that message)."""
+# --- the stored checkout ---------------------------------------------------------------------------
 
-    def __init__(self, who: Person, offer: Offer, tip_cap: int) -> None:
-        super().__init__(timeout=FLOW_TIMEOUT)
-        self.who, self.offer, self.tip_cap = who, offer, tip_cap
-        self.options: list[str] = []
-        self.percent = 0
-        self.brief, self.files = "", ()
-        self.step = "choose"
-        self.draw()
+def _slot(who: Person) -> str:
+    return f"{who.user_id}:checkout"
 
-    # what is chosen
+
+async def _stored(rt, who: Person) -> dict | None:
+    async with rt.store.unit_of_work() as uow:
+        return await uow.conversations.dialog(PLATFORM, _slot(who))
+
+
+async def _store(rt, who: Person, dialog: dict | None) -> None:
+    async with rt.store.unit_of_work() as uow:
+        if dialog is None:
+            await uow.conversations.end_dialog(PLATFORM, _slot(who))
+        else:
+            await uow.conversations.start_dialog(PLATFORM, _slot(who), dialog)
+        await uow.commit()
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A stored checkout against the offer as it is now: what it costs, and how it is drawn."""
+
+    dialog: dict
+    offer: Offer
+    who: Person
+    tip_cap: int
 
     def money(self, amount: int) -> str:
         return Money(amount, self.offer.currency).render(self.who.lang)
 
+    @property
+    def options(self) -> tuple[str, ...]:
+        """The chosen options the offer still has (its seller may have removed one since)."""
+        return tuple(o.id for o in self.offer.options if o.id in self.dialog["options"])
+
     def tips(self) -> dict[int, int]:
-        return dict(tip_choices(quote(self.offer, tuple(self.options), 0), self.tip_cap))
+        return dict(tip_choices(quote(self.offer, self.options, 0), self.tip_cap))
 
     @property
     def tip(self) -> int:
-        return self.tips().get(self.percent, 0)
+        return self.tips().get(self.dialog["percent"], 0)
 
     def embed(self) -> discord.Embed:
-        t, offer = self.who.t, self.offer
+        t, offer, step = self.who.t, self.offer, self.dialog["step"]
         names = [o.title for o in offer.options if o.id in self.options]
         lines = [t(N_("Options: {options}"), options=", ".join(names) or t(N_("none"))),
                  t(N_("Tip: {tip}"), tip=self.money(self.tip))]
-        if self.step == "summary":
-            brief = clip(self.brief, 300)
+        if step == "summary":
+            brief = clip(self.dialog["text"], 300)
             lines += [t(N_("Brief: {brief}"), brief=brief or t(N_("(empty: you can still write it after paying)"))),
-                      t(N_("Files: {count}"), count=len(self.files))]
-        lines.append(t(N_("Total to pay: {total}"), total=self.money(quote(offer, tuple(self.options), self.tip))))
-        if self.step == "choose":
+                      t(N_("Files: {count}"), count=len(self.dialog["files"]))]
+        lines.append(t(N_("Total to pay: {total}"), total=self.money(quote(offer, self.options, self.tip))))
+        if step == "choose":
             lines += ["", t(N_("Choose your options and a tip, then write your brief."))]
         else:
             lines += ["", t(N_("The payment is confirmed by a moderator: you will be told how to pay."))]
         return discord.Embed(title=clip(t(N_("Your order: “{title}”"), title=offer.title), 256),
                              description=clip("\n".join(lines), 4096))
 
-    # what is drawn
+    def view(self) -> discord.ui.View:
+        view = discord.ui.View(timeout=None)
+        t, flow = self.who.t, self.dialog["flow"]
 
-    def draw(self) -> None:
-        self.clear_items()
-        t = self.who.t
-        if self.step == "choose":
+        def button(label: str, verb: str, style=discord.ButtonStyle.secondary) -> None:
+            view.add_item(CheckoutControl(discord.ui.Button(label=clip(label, 80), custom_id=f"b:{verb}:{flow}",
+                                                           style=style, row=2)))
+
+        if self.dialog["step"] == "choose":
             if self.offer.options:
-                select = discord.ui.Select(
-                    custom_id="options", min_values=0, max_values=len(self.offer.options), row=0,
+                view.add_item(CheckoutControl(discord.ui.Select(
+                    custom_id=f"b:opt:{flow}", min_values=0, max_values=len(self.offer.options), row=0,
                     placeholder=t(N_("Options")),
                     options=[discord.SelectOption(label=clip(f"{o.title} (+{self.money(o.price)})", 100), value=o.id,
-                                                  default=o.id in self.options) for o in self.offer.options])
-                select.callback = self.on_options
-                self.add_item(select)
-            tip = discord.ui.Select(
-                custom_id="tip", row=1, placeholder=t(N_("Add a tip for the seller?")),
+                                                  default=o.id in self.options) for o in self.offer.options])))
+            view.add_item(CheckoutControl(discord.ui.Select(
+                custom_id=f"b:tip:{flow}", row=1, placeholder=t(N_("Add a tip for the seller?")),
                 options=[discord.SelectOption(label=t(N_("No tip")) if p == 0 else f"{p} % (+{self.money(a)})",
-                                              value=str(p), default=p == self.percent)
-                         for p, a in self.tips().items()])
-            tip.callback = self.on_tip
-            self.add_item(tip)
-            self.button(N_("Write the brief"), "brief", self.on_brief, discord.ButtonStyle.primary)
+                                              value=str(p), default=p == self.dialog["percent"])
+                         for p, a in self.tips().items()])))
+            button(t(N_("Write the brief")), "brief", discord.ButtonStyle.primary)
         else:
-            total = self.money(quote(self.offer, tuple(self.options), self.tip))
-            self.button(t(N_("Confirm order ({total})"), total=total), "confirm", self.on_confirm,
-                        discord.ButtonStyle.success, translated=True)
-            self.button(N_("Back"), "back", self.on_back)
-        self.button(N_("Cancel"), "cancel", self.on_cancel, discord.ButtonStyle.danger)
+            total = self.money(quote(self.offer, self.options, self.tip))
+            button(t(N_("Confirm order ({total})"), total=total), "confirm", discord.ButtonStyle.success)
+            button(t(N_("Back")), "back")
+        button(t(N_("Cancel")), "cancel", discord.ButtonStyle.danger)
+        return view
 
-    def button(self, label: str, key: str, callback, style=discord.ButtonStyle.secondary,
-               translated: bool = False) -> None:
-        item = discord.ui.Button(label=clip(label if translated else self.who.t(label), 80), custom_id=key,
-                                 style=style, row=2)
-        item.callback = callback
-        self.add_item(item)
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        return interaction.user.id == self.who.user_id
+# --- what the buyer does ---------------------------------------------------------------------------
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception, item) -> None:
-        await orders.failed(interaction, error)
+async def begin(interaction: discord.Interaction, offer_id: str | None = None,
+                custom_offer_id: str | None = None) -> None:
+    """A new checkout (replacing an unfinished one), or core's reason why this person cannot order this."""
+    who = await person(interaction)
+    if who is None:
+        return
+    rt = runtime(interaction)
+    found = await rt.storefront.orderable(who.viewer, offer_id, custom_offer_id)
+    if isinstance(found, Refusal):
+        await orders.tell(interaction, found.render(who.lang))
+        return
+    dialog = {"kind": "checkout", "flow": new_id(), "offer": offer_id, "custom": custom_offer_id, "step": "choose",
+              "options": [], "percent": 0, "text": "", "files": []}
+    await _store(rt, who, dialog)
+    draft = Draft(dialog, found, who, rt.config.settings.tip_cap_percent)
+    await interaction.response.send_message(embed=draft.embed(), view=draft.view(), ephemeral=True)
 
-    async def redraw(self, interaction: discord.Interaction, content: str | None = None) -> None:
-        self.draw()
-        await interaction.response.edit_message(content=content, embed=self.embed(), view=self)
 
-    # what the buyer does
+async def step(interaction: discord.Interaction, verb: str, flow: str, values: tuple[str, ...] = (),
+               brief: tuple[str, tuple[str, ...]] | None = None) -> None:
+    """One press (or the brief's modal) on the checkout message: the stored checkout moves on and the
+    message is drawn again; a press of another checkout, or out of step, changes nothing."""
+    who = await person(interaction)
+    if who is None:
+        return
+    rt = runtime(interaction)
+    dialog = await _stored(rt, who)
+    if dialog is None or dialog.get("flow") != flow or verb not in STEP_VERBS[dialog["step"]]:
+        await orders.tell(interaction, who.t(STALE))
+        return
+    if verb == "cancel":
+        await _store(rt, who, None)
+        await interaction.response.edit_message(content=who.t(N_("Cancelled: nothing was ordered.")), embed=None,
+                                                view=None)
+        return
+    offer = await rt.storefront.orderable(who.viewer, dialog["offer"], dialog["custom"])
+    if isinstance(offer, Refusal):  # paused, paid or expired since the checkout began
+        await _store(rt, who, None)
+        await interaction.response.edit_message(content=clip(offer.render(who.lang), 2000), embed=None, view=None)
+        return
+    draft = Draft(dialog, offer, who, rt.config.settings.tip_cap_percent)
+    if verb == "brief":
+        await interaction.response.send_modal(BriefModal(who, flow, dialog["text"], rt.config.settings.max_text))
+        return
+    if verb == "confirm":
+        await confirm(interaction, draft)
+        return
+    if verb == "opt":
+        dialog["options"] = [o.id for o in offer.options if o.id in values]
+    elif verb == "tip":
+        percent = whole_number(values[0], 3) if values else 0
+        dialog["percent"] = percent if percent in draft.tips() else 0
+    elif verb == "write":
+        dialog.update(text=brief[0], files=list(brief[1]), step="summary")
+    else:  # back
+        dialog["step"] = "choose"
+    await _store(rt, who, dialog)
+    await interaction.response.edit_message(content=None, embed=draft.embed(), view=draft.view())
 
-    async def on_options(self, interaction: discord.Interaction) -> None:
-        picked = set(interaction.data.get("values", []))
-        self.options = [o.id for o in self.offer.options if o.id in picked]
-        await self.redraw(interaction)
 
-    async def on_tip(self, interaction: discord.Interaction) -> None:
-        values = interaction.data.get("values", [])
-        self.percent = int(values[0]) if values and values[0].isdigit() else 0
-        await self.redraw(interaction)
-
-    async def on_brief(self, interaction: discord.Interaction) -> None:
-        limit = runtime(interaction).config.settings.max_text
-        await interaction.response.send_modal(BriefModal(self, limit))
-
-    async def on_back(self, interaction: discord.Interaction) -> None:
-        self.step = "choose"
-        await self.redraw(interaction)
-
-    async def on_cancel(self, interaction: discord.Interaction) -> None:
-        self.stop()
-        await interaction.response.edit_message(content=self.who.t(N_("Cancelled: nothing was ordered.")),
-                                                embed=None, view=None)
-
-    async def on_confirm(self, interaction: discord.Interaction) -> None:
-        """Core checks the whole choice now (the offer may have been paused since): a checkout waiting for
-        a moderator to confirm the payment, or the reason it cannot be."""
-        rt = runtime(interaction)
-        checkout = await rt.service.checkout(self.who.viewer, rt.config.discord.payment, offer_id=self.offer.id,
-                                             options=tuple(self.options), tip=self.tip, brief=self.brief,
-                                             files=tuple(self.files))
-        if isinstance(checkout, Refusal):
-            await self.redraw(interaction, clip(checkout.render(self.who.lang), 2000))
-            return
-        self.stop()
-        total = Money(checkout.amount, checkout.currency).render(self.who.lang)
-        await interaction.response.edit_message(content=self.who.t(
-            N_("Your order will be placed as soon as a moderator confirms your payment of {total}. "
-               "Mention the reference {reference} with your payment."), total=total, reference=checkout.id),
-            embed=None, view=None)
+async def confirm(interaction: discord.Interaction, draft: Draft) -> None:
+    """Core checks the whole choice now: a checkout waiting for a moderator to confirm the payment, or
+    the reason it cannot be (the checkout stays, to change or cancel)."""
+    rt, who, dialog = runtime(interaction), draft.who, draft.dialog
+    checkout = await rt.service.checkout(who.viewer, rt.config.discord.payment, offer_id=dialog["offer"],
+                                         custom_offer_id=dialog["custom"], options=draft.options, tip=draft.tip,
+                                         brief=dialog["text"], files=tuple(dialog["files"]))
+    if isinstance(checkout, Refusal):
+        await interaction.response.edit_message(content=clip(checkout.render(who.lang), 2000), embed=draft.embed(),
+                                                view=draft.view())
+        return
+    await _store(rt, who, None)
+    total = Money(checkout.amount, checkout.currency).render(who.lang)
+    await interaction.response.edit_message(content=who.t(
+        N_("Your order will be placed as soon as a moderator confirms your payment of {total}. "
+           "Mention the reference {reference} with your payment."), total=total, reference=checkout.id),
+        embed=None, view=None)
 
 
 class BriefModal(discord.ui.Modal):
     """The brief: everything the seller needs to know, and files (optional: it can be written after paying)."""
 
-    def __init__(self, flow: Checkout, limit: int) -> None:
-        t = flow.who.t
-        super().__init__(title=clip(t(N_("Brief")), LABEL_LIMIT), timeout=FLOW_TIMEOUT)
+    def __init__(self, who: Person, flow: str, brief: str, limit: int) -> None:
+        t = who.t
+        super().__init__(title=clip(t(N_("Brief")), LABEL_LIMIT), custom_id=f"b:form:{flow}", timeout=FORM_TIMEOUT)
         self.flow = flow
-        self.text = discord.ui.TextInput(custom_id="text", required=False, default=flow.brief or None,
+        self.text = discord.ui.TextInput(custom_id="text", required=False, default=brief or None,
                                          style=discord.TextStyle.paragraph, max_length=min(limit, TEXT_LIMIT))
         self.add_item(discord.ui.Label(text=clip(t(N_("Brief")), LABEL_LIMIT),
                                        description=t(N_("Everything the seller needs to know; files are welcome.")),
@@ -197,14 +259,11 @@ class BriefModal(discord.ui.Modal):
         self.add_item(discord.ui.Label(text=t(N_("Files (optional)")), component=self.files))
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        flow = self.flow
-        flow.brief = (self.text.value or "").strip()
-        flow.files = tuple(file_ref(a) for a in self.files.values)
-        flow.step = "summary"
-        await flow.redraw(interaction)
+        written = ((self.text.value or "").strip(), tuple(file_ref(a) for a in self.files.values))
+        await orders.guarded(interaction, step(interaction, "write", self.flow, brief=written))
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
         await orders.failed(interaction, error)
 
 
-PERSISTENT = (OrderOffer,)
+PERSISTENT = (OrderOffer, CheckoutControl)

@@ -106,6 +106,14 @@ def labels(message: discord.Message) -> list[str]:
     return [child.label for row in message.components for child in getattr(row, "children", [])]
 
 
+def control(message: discord.Message, prefix: str) -> str:
+    """The custom id of the message's one button or select whose id starts so (ids that carry a
+    checkout's id, which a test does not know)."""
+    [found] = [child.custom_id for row in message.components for child in getattr(row, "children", [])
+               if (child.custom_id or "").startswith(prefix)]
+    return found
+
+
 def embed_text(message) -> str:
     """Everything a card's embed says, as one string."""
     parts = []

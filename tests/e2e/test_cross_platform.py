@@ -12,14 +12,20 @@ from tests.e2e.test_discord_rooms import chat_of, room_of, said, thread
 BEN = 100  # the buyer, on Telegram
 
 
+async def marketplace(world):
+    """Ben on Telegram; Ana, who sells the logo, and a moderator on Discord."""
+    ben, = await started(world.telegram, (BEN, "Ben", "en"))
+    ana, = await met(world.discord, "ana")
+    mod = world.discord.member("mod", moderator=True)
+    await mod.slash(world.discord.channel, "orders")
+    await world.discord.offer(ana)
+    return ben, ana, mod
+
+
 async def test_a_buyer_on_telegram_and_a_seller_on_discord_complete_an_order_together(tmp_path):
     async with cross_world(tmp_path) as world:
         tg, dc = world.telegram, world.discord
-        ben, = await started(tg, (BEN, "Ben", "en"))
-        ana, = await met(dc, "ana")
-        mod = dc.member("mod", moderator=True)
-        await mod.slash(dc.channel, "orders")
-        await dc.offer(ana)
+        ben, ana, mod = await marketplace(world)
 
         # a manual payment, confirmed by a moderator on Discord with the notice's own button
         buyer = await tg.account(BEN)
@@ -73,3 +79,43 @@ async def test_a_buyer_on_telegram_and_a_seller_on_discord_complete_an_order_tog
         assert not (await thread(dc, room)).locked
         assert said(room, "This room is open again.")
         assert dc.last_dm(ana, f"#{order_id}")
+
+
+async def test_a_buyer_on_telegram_asks_a_seller_on_discord_and_pays_the_custom_offer_she_sends(tmp_path):
+    async with cross_world(tmp_path) as world:
+        tg, dc = world.telegram, world.discord
+        ben, ana, mod = await marketplace(world)
+
+        # the question, from the offer's Telegram page to the seller's Discord DMs, and back
+        page = await say(tg, ben, "/start offer_logo", "A vector logo")
+        await tap(tg, ben, page, "Ask the seller a question", "Write your question to the seller")
+        await say(tg, ben, "Could you draw a fox?", "Sent.")
+        await world.settle()
+        question = dc.last_dm(ana, "A question about your offer “Logo”")
+        assert "Could you draw a fox?" in question.content
+        assert labels(question) == ["Reply", "Send a custom offer"]
+        form = await ana.user.click(question, label="Reply")
+        await ana.user.submit_modal(form, {"text": "Yes, with pleasure."})
+        await world.settle()
+        answer = await tg.wait_reply(BEN, "The seller of “Logo” answers")
+        assert "Yes, with pleasure." in answer["text"] and tg.buttons(answer) == ["Reply"]
+
+        # her custom offer, made in a Discord modal, paid through Telegram's checkout
+        form = await ana.user.click(question, label="Send a custom offer")
+        await ana.user.submit_modal(form, {"title": "Fox logo", "price": "140", "days": "5",
+                                           "description": "A fox logo, orange."})
+        await world.settle()
+        custom = await tg.wait_reply(BEN, "The seller made you a custom offer")
+        assert "140.00 EUR" in custom["text"] and tg.buttons(custom) == ["Pay"]
+        step = await tap(tg, ben, custom, "Pay", "The price is 140.00 EUR")
+        step = await tap(tg, ben, step, "No tip", "Send the brief")
+        step = await say(tg, ben, "An orange fox", "Got it")
+        summary = await tap(tg, ben, step, "Done", "Total to pay: 140.00 EUR")
+        await tap(tg, ben, summary, "Pay 140.00 EUR", "as soon as a moderator confirms")
+        await world.settle()
+        await mod.user.click(dc.last_dm(mod, "Payment to confirm"), label="Confirm payment")
+        await world.settle()
+        paid = await tg.wait_reply(BEN, "Your payment was confirmed")
+        order = await world.rt.service.order(paid["text"].split("#")[1].split(" ")[0])
+        assert (order.title, order.price, order.delivery_days, order.brief) == ("Fox logo", 14_000, 5, "An orange fox")
+        assert "New order" in dc.last_dm(ana, f"#{order.id}").content

@@ -4,7 +4,7 @@ a buyer orders it from the shared embed (options, tip, brief), a moderator confi
 import discord
 
 from core.model import Stage, Viewer
-from tests.e2e.discord_world import discord_world, embed_text
+from tests.e2e.discord_world import control, discord_world, embed_text
 from tests.e2e.test_discord_moderation import private_message
 from tests.e2e.test_discord_orders import met, private_answer
 
@@ -46,13 +46,14 @@ async def test_a_seller_creates_and_shares_an_offer_and_a_buyer_orders_it_and_a_
         assert [(o.title, o.price, o.extra_days) for o in offer.options] == [("Source files", 3_000, 1)]
 
         post = await shared(world, ana, offer)
-        assert labels(post) == ["Order now"]
+        assert labels(post) == ["Order now", "Ask the seller a question"]
         assert "Logo" in embed_text(post) and "Source files" in embed_text(post)
 
         flow = private_message(await ben.click(post, label="Order now"))
         assert flow.ephemeral
-        await ben.select(flow.message, [offer.options[0].id], custom_id="options")
-        await ben.select(world.now(flow.message, world.channel, viewer=ben), ["10"], custom_id="tip")
+        await ben.select(flow.message, [offer.options[0].id], custom_id=control(flow.message, "b:opt:"))
+        await ben.select(world.now(flow.message, world.channel, viewer=ben), ["10"],
+                         custom_id=control(flow.message, "b:tip:"))
         assert "Total to pay: 165.00 EUR" in embed_text(world.now(flow.message, world.channel, viewer=ben))
         form = await ben.click(world.now(flow.message, world.channel, viewer=ben), label="Write the brief")
         await ben.submit_modal(form, {"text": "A fox for my bakery"})
@@ -132,7 +133,7 @@ async def test_offers_lists_only_active_offers_and_edit_changes_the_offer(tmp_pa
         listed = await ben.slash(world.channel, "offers", member=ana)
         answer = private_message(listed)
         assert "Banner" in embed_text(answer.message) and "Logo" not in embed_text(answer.message)
-        assert labels(answer.message) == ["Order: Banner"]
+        assert labels(answer.message) == ["Order: Banner", "Ask about: Banner"]
 
         choices = await ana.autocomplete(world.channel, "offer edit", "offer", "ban")
         assert [c["value"] for c in choices] == [second.id]
@@ -171,7 +172,7 @@ async def test_offer_commands_are_in_french_and_a_french_seller_and_buyer_get_th
         assert "Publiée : « Logo »." in panel.content
         assert labels(panel.message)[:2] == ["Modifier", "Ajouter une option"]
         post = await shared(world, ana, made)
-        assert labels(post) == ["Commander"]
+        assert labels(post) == ["Commander", "Poser une question au vendeur"]
         flow = private_message(await ben.click(post, label="Commander"))
         assert "Total à payer : 120,00" in embed_text(flow.message)
         assert "Rédiger le cahier des charges" in labels(flow.message)

@@ -87,9 +87,16 @@ async def test_a_question_reaches_the_seller_masked_with_buttons_to_answer_and_m
 
 async def test_no_question_when_the_seller_switched_them_off_or_to_oneself(shop):
     store, front = shop
+    assert (await front.askable("logo", BEN)).id == "logo"  # asked before the question is written
     assert (await front.ask("logo", ANA, "Hello me")).code is Refused.ROLE
+    assert (await front.askable("logo", ANA)).code is Refused.ROLE
     store.offers["logo"] = replace(OFFER, contact_allowed=False)
     assert (await front.ask("logo", BEN, "Hello")).code is Refused.OFFER
+    assert (await front.askable("logo", BEN)).code is Refused.OFFER
+    store.offers["logo"] = OFFER
+    store.suspended.add("ana")
+    assert (await front.askable("logo", BEN)).code is Refused.SUSPENDED
+    assert (await front.askable("nope", BEN)).code is Refused.UNKNOWN
     assert store.outbox == [] and store.discussions == {}
 
 
@@ -97,6 +104,9 @@ async def test_a_custom_offer_is_made_by_the_seller_only_and_reaches_the_buyer_w
     store, front = shop
     talk = await front.ask("logo", BEN, "A fox and a card?")
     terms = dict(title="Fox + card", description="Both", price=15_000, delivery_days=5)
+    assert (await front.custom_offer_draft(talk.id, ANA)).id == "logo"
+    assert (await front.custom_offer_draft(talk.id, BEN)).code is Refused.ROLE
+    assert (await front.custom_offer_draft(talk.id, EVE)).code is Refused.STRANGER
     assert (await front.send_custom_offer(talk.id, BEN, **terms)).code is Refused.ROLE
     custom = await front.send_custom_offer(talk.id, ANA, **terms)
     assert (custom.currency, custom.buyer, store.custom_offers[custom.id]) == ("EUR", "ben", custom)
