@@ -1,42 +1,17 @@
 """start_discord and stop_discord: the real discord.py client logs in to a fake Discord on loopback, syncs its
 commands, answers people, rides out a dropped connection and stops cleanly."""
 
-import contextlib
-
 import discord
 import pytest
-from discord.gateway import DiscordWebSocket
-from discord.http import Route
 
 from bots.config import Config, DiscordConfig
 from bots.discord.app import start_discord, stop_discord
-from bots.runtime import build
-from tests.fakes.discord_api import FakeDiscord
-
-
-@pytest.fixture(autouse=True)
-def discord_api_restored():
-    """start_discord points discord.py's class-level API and gateway addresses at the fake: put them back."""
-    base, gateway = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
-    yield
-    Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = base, gateway
-
-
-@contextlib.asynccontextmanager
-async def desk(tmp_path, fake: FakeDiscord, **config):
-    """A runtime on a fresh SQLite file whose Discord is the fake."""
-    runtime = build(Config(database_url=f"sqlite+aiosqlite:///{tmp_path / 'comptoir.sqlite3'}",
-                           discord=DiscordConfig(token=fake.token, base_url=fake.base_url, **config)))
-    await runtime.store.migrate()
-    try:
-        yield runtime
-    finally:
-        await runtime.store.close()
+from tests.e2e.discord_desk import desk, fake_discord
 
 
 async def test_the_bot_logs_in_syncs_its_commands_answers_a_slash_command_and_stops_cleanly(tmp_path):
-    with FakeDiscord() as fake:
-        async with desk(tmp_path, fake) as runtime:
+    with fake_discord() as fake:
+        async with desk(tmp_path / "comptoir.sqlite3", fake) as runtime:
             client = await start_discord(runtime)
             try:
                 assert client.is_ready() and client.user.id == int(fake.bot["id"])
@@ -65,8 +40,8 @@ async def test_the_bot_logs_in_syncs_its_commands_answers_a_slash_command_and_st
 
 
 async def test_a_dropped_connection_is_resumed_and_nothing_sent_meanwhile_is_lost(tmp_path):
-    with FakeDiscord() as fake:
-        async with desk(tmp_path, fake) as runtime:
+    with fake_discord() as fake:
+        async with desk(tmp_path / "comptoir.sqlite3", fake) as runtime:
             client = await start_discord(runtime)
             try:
                 ben = fake.user("ben")
@@ -82,8 +57,8 @@ async def test_a_dropped_connection_is_resumed_and_nothing_sent_meanwhile_is_los
 
 
 async def test_heartbeats_are_sent_at_the_pace_hello_asks_for(tmp_path):
-    with FakeDiscord(heartbeat_interval=0.2) as fake:
-        async with desk(tmp_path, fake) as runtime:
+    with fake_discord(heartbeat_interval=0.2) as fake:
+        async with desk(tmp_path / "comptoir.sqlite3", fake) as runtime:
             client = await start_discord(runtime)
             try:
                 await fake.wait_for(lambda: fake.heartbeats >= 4, timeout=5)
@@ -93,8 +68,8 @@ async def test_heartbeats_are_sent_at_the_pace_hello_asks_for(tmp_path):
 
 
 async def test_a_bad_token_stops_the_start_with_discords_refusal(tmp_path):
-    with FakeDiscord() as fake:
-        async with desk(tmp_path, fake) as runtime:
+    with fake_discord() as fake:
+        async with desk(tmp_path / "comptoir.sqlite3", fake) as runtime:
             runtime.config = Config(database_url=runtime.config.database_url,
                                     discord=DiscordConfig(token="not-the-token", base_url=fake.base_url))
             with pytest.raises(discord.LoginFailure):
@@ -103,8 +78,8 @@ async def test_a_bad_token_stops_the_start_with_discords_refusal(tmp_path):
 
 
 async def test_intents_the_portal_does_not_allow_stop_the_start_with_a_clear_error(tmp_path):
-    with FakeDiscord(privileged_intents=False) as fake:
-        async with desk(tmp_path, fake) as runtime:
+    with fake_discord(privileged_intents=False) as fake:
+        async with desk(tmp_path / "comptoir.sqlite3", fake) as runtime:
             with pytest.raises(discord.PrivilegedIntentsRequired):
                 await start_discord(runtime)
         assert len(fake.identifies) == 1
