@@ -1,6 +1,6 @@
-"""Two bot processes (shards) on one database: the database decides which one opens an order's room; the
-other uses that room. Two runtimes on one SQLite file, each with its own real discord.py client, one fake
-Discord whose thread creation is slow enough for both to try at once."""
+"""Two bot processes (shards 0 and 1 of 2) on one database: the database decides which one opens an order's
+room; the other uses that room. Two runtimes on one SQLite file, each with its own real discord.py client
+connected as its shard, one fake Discord whose thread creation is slow enough for both to try at once."""
 
 import asyncio
 import contextlib
@@ -17,10 +17,13 @@ OPEN_THREAD = "POST /channels/{channel_id}/threads"
 
 @contextlib.asynccontextmanager
 async def two_processes(tmp_path, fake):
-    database = tmp_path / "comptoir.sqlite3"
-    async with desk(database, fake, marketplace_channel_id=int(fake.channel["id"])) as one, \
-            desk(database, fake, marketplace_channel_id=int(fake.channel["id"])) as other:
+    database, channel = tmp_path / "comptoir.sqlite3", int(fake.channel["id"])
+    async with desk(database, fake, marketplace_channel_id=channel, shard_count=2, shard_ids=(0,)) as one, \
+            desk(database, fake, marketplace_channel_id=channel, shard_count=2, shard_ids=(1,)) as other:
         clients = await asyncio.gather(start_discord(one), start_discord(other))
+        assert sorted(identify["shard"] for identify in fake.identifies) == [[0, 2], [1, 2]]
+        assert [call.route for call in fake.requests].count("PUT /applications/{app}/commands") == 1  # shard 0
+        assert [client.get_guild(int(fake.guild["id"])) is not None for client in clients].count(True) == 1
         try:
             yield clients
         finally:
