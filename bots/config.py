@@ -54,6 +54,7 @@ class DiscordConfig:
     shard_ids: tuple[int, ...] | None = None
     shard_count: int | None = None
     payment: Literal["manual"] = "manual"
+    base_url: str | None = None  # a Discord REST API proxy (or a test's fake Discord), if any
 
 
 @dataclass(frozen=True)
@@ -324,6 +325,7 @@ def _discord(table: _Table, environ: Mapping[str, str]) -> DiscordConfig:
         shard_ids=table.get("shard_ids", _list_of(_integer(0), "shard numbers"), d.shard_ids),
         shard_count=table.get("shard_count", _integer(1), d.shard_count),
         payment=table.get("payment", _choice("manual"), d.payment),
+        base_url=table.get("base_url", _url("http", "https"), d.base_url),
     )
     table.done()
     if config.shard_ids is not None:

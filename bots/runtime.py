@@ -78,7 +78,7 @@ async def serve(config: Config) -> int:
     try:
         await stop.wait()
     finally:
-        scheduler.shutdown(wait=False)
+        await scheduler.stop()  # the poll under way finishes first: what it sent is marked sent
         for stop_adapter, app in started:
             await stop_adapter(app)
         await runtime.store.close()

@@ -8,6 +8,7 @@ A deadline that passed while the bot was down is due at the first poll, however 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta, timezone
@@ -49,16 +50,43 @@ class Timekeeper:
                 return total
 
 
+class Polls(AsyncIOScheduler):
+    """APScheduler driving our polls, which a stop lets finish: a notice the platform accepted is then
+    marked sent too (a poll cancelled in between would send it again after a restart)."""
+
+    def __init__(self) -> None:
+        super().__init__(job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
+        self.under_way: set[asyncio.Task] = set()
+
+    def add_poll(self, poll: Callable[[], Awaitable[int]], seconds: float, job_id: str) -> None:
+        async def run() -> int:
+            task = asyncio.current_task()
+            self.under_way.add(task)
+            try:
+                return await poll()
+            finally:
+                self.under_way.discard(task)
+        self.add_job(run, "interval", seconds=seconds, id=job_id, name=getattr(poll, "__qualname__", job_id),
+                     next_run_time=_now())
+
+    async def stop(self, grace: float = 10.0) -> None:
+        """No new poll starts; those under way finish (within `grace` seconds, else they are cancelled)."""
+        self.pause()
+        if self.under_way:
+            await asyncio.wait(set(self.under_way), timeout=grace)
+        self.shutdown(wait=False)
+
+
 def start_scheduler(timekeeper: Timekeeper, relay: Relay, poll_seconds: float, relay_seconds: float,
-                    extra_jobs: Iterable[Callable[[], Awaitable[int]]] = ()) -> AsyncIOScheduler:
+                    extra_jobs: Iterable[Callable[[], Awaitable[int]]] = ()) -> Polls:
     """Starts the polls on the running event loop. Polls never overlap themselves, and a poll
     that was late simply runs (no misfire is dropped: the work is in the tables, not in the job).
     Extra jobs (an adapter's queue, like Stars refunds) poll at the relay's pace."""
-    scheduler = AsyncIOScheduler(job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
-    scheduler.add_job(timekeeper.drain, "interval", seconds=poll_seconds, id="timers", next_run_time=_now())
-    scheduler.add_job(relay.drain, "interval", seconds=relay_seconds, id="outbox", next_run_time=_now())
+    scheduler = Polls()
+    scheduler.add_poll(timekeeper.drain, poll_seconds, "timers")
+    scheduler.add_poll(relay.drain, relay_seconds, "outbox")
     for number, job in enumerate(extra_jobs):
-        scheduler.add_job(job, "interval", seconds=relay_seconds, id=f"extra-{number}", next_run_time=_now())
+        scheduler.add_poll(job, relay_seconds, f"extra-{number}")
     scheduler.start()
     return scheduler
 

@@ -1,12 +1,19 @@
-"""What chat adapters remember between two messages: open dialogs and the messages they sent."""
+"""What chat adapters remember between two messages: open dialogs, the messages they sent, and the
+claims that let one process only, of several sharing the database, do a one-time thing (open an order's room)."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.database import insert_ignoring_duplicates, insert_or_skip
 from storage.tables import dialogs, platform_messages, seen_updates
+
+
+#: claims are platform_messages rows in this pseudo-chat, keyed by what they claim; kind CLAIMED once done
+CLAIMS, CLAIMING, CLAIMED = "claims", "claiming", "claimed"
 
 
 class Conversations:
@@ -67,3 +74,33 @@ class Conversations:
         return await self.conn.scalar(select(platform_messages.c.chat_id).where(
             platform_messages.c.platform == platform, platform_messages.c.order_id == order_id,
             platform_messages.c.kind == kind).order_by(platform_messages.c.at).limit(1))
+
+    # --- claims: which process does a one-time thing --------------------------------------------------
+
+    def _claim(self, platform: str, key: str):
+        return (platform_messages.c.platform == platform, platform_messages.c.chat_id == CLAIMS,
+                platform_messages.c.message_id == key)
+
+    async def claim(self, platform: str, key: str, order_id: str | None, lease: timedelta) -> bool:
+        """True for the one caller, of all processes, to do the one-time thing `key` names: the first to ask
+        (an insert on the row's primary key), or the first after a claim left unfinished for `lease` (its
+        process died midway). Commit at once: the row is the claim."""
+        now = self.clock.now()
+        first = await self.conn.execute(insert_or_skip(self.conn, platform_messages).values(
+            platform=platform, chat_id=CLAIMS, message_id=key, order_id=order_id, account_id=None, kind=CLAIMING,
+            dedupe_key=None, at=now))
+        if first.rowcount == 1:
+            return True
+        taken_over = await self.conn.execute(update(platform_messages).where(
+            *self._claim(platform, key), platform_messages.c.kind == CLAIMING, platform_messages.c.at < now - lease)
+            .values(at=now))
+        return taken_over.rowcount == 1
+
+    async def claim_done(self, platform: str, key: str) -> None:
+        """The claimed thing is done (commit it with its result): nobody takes the claim over any more."""
+        await self.conn.execute(update(platform_messages).where(*self._claim(platform, key)).values(kind=CLAIMED))
+
+    async def release(self, platform: str, key: str) -> None:
+        """The claimed thing failed: the next to ask may try it."""
+        await self.conn.execute(delete(platform_messages).where(
+            *self._claim(platform, key), platform_messages.c.kind == CLAIMING))

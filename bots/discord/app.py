@@ -6,7 +6,10 @@ import asyncio
 import logging
 
 import discord
+import yarl
 from discord import app_commands
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
 
 from bots.discord import chat, commands, moderation, offers, orders, shop
 from bots.discord.buttons import PERSISTENT
@@ -95,11 +98,30 @@ async def _on_command_error(interaction: discord.Interaction, error: app_command
     await orders.failed(interaction, error)
 
 
+def use_api(base_url: str) -> None:
+    """Sends discord.py's REST calls to another Discord API (a rate-limit proxy, a test's fake Discord).
+
+    discord.py keeps the API's address, and the gateway's, in class attributes: it is one API per process."""
+    Route.BASE = base_url.rstrip("/")
+
+
+async def use_its_gateway(client: discord.Client) -> None:
+    """The gateway that API names: a client that is not sharded automatically never asks, it goes to
+    Discord's own (DiscordWebSocket.DEFAULT_GATEWAY); resuming a session uses the address READY gave."""
+    _, url, _ = await client.http.get_bot_gateway()
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+
+
 async def start_discord(runtime: Runtime) -> DeskClient | ShardedDeskClient:
     """Logs in, connects to the gateway (in the background) and registers the notifier with the relay."""
+    config = runtime.config.discord
+    if config.base_url:
+        use_api(config.base_url)
     client = build_client(runtime)
     runtime.relay.notifiers[PLATFORM] = DiscordNotifier(client, runtime)
-    await client.login(runtime.config.discord.token)
+    await client.login(config.token)
+    if config.base_url:
+        await use_its_gateway(client)
     client.gateway = asyncio.create_task(client.connect(reconnect=True), name="discord-gateway")
     ready = asyncio.create_task(client.wait_until_ready())
     await asyncio.wait((client.gateway, ready), return_when=asyncio.FIRST_COMPLETED)

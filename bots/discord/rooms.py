@@ -14,8 +14,10 @@ notice went to (a buyer on Telegram is told their order was delivered: the room 
 Rooms are kept in `platform_messages`: (discord, <thread id>, "room", kind "room") names the room,
 "member:<account>" rows the people added, "chat:<message id>" rows the chat messages already
 visible in the room (written there, or posted once for everyone in it). A lock per order keeps this
-process from opening a room twice or posting a message twice; several processes (shards) each
-running a relay would need the room's creation claimed in the database first.
+process from opening a room twice or posting a message twice. Between processes (shards sharing one
+database, each running a relay) the database decides who opens a room: the first to claim it
+(`Conversations.claim`, a row keyed by the order); the others wait for that room and use it. A claim
+left unfinished by a process that died is taken over after CLAIM_LEASE.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import discord
 
@@ -40,6 +42,8 @@ ROOM, ROOM_KIND, MEMBER_KIND, SAID_KIND = "room", "room", "room-member", "said"
 CONTENT = 2000
 WEEK = 10080  # minutes: the longest auto-archive Discord offers
 CHAT_KEY = re.compile(r"^[^:]+:chat:(?P<id>[0-9]+):")  # core's key for a chat message's notices
+CLAIM_LEASE = timedelta(minutes=2)  # opening a thread takes seconds: a claim this old was left by a dead process
+WAIT_FOR_ROOM = 15.0  # seconds a process that lost the claim waits for the winner's room (then: next notice)
 
 
 def stamp(at: datetime) -> str:
@@ -114,13 +118,9 @@ class Rooms:
             parties = await self._on_discord((order.buyer, order.seller))
             if not parties:
                 return
-            thread_id = await self.room_of(order_id)
-            if thread_id is None:
-                if order.closed_at is not None:
-                    return  # an order closed before it had a room does not get one now
-                thread = await self._open(order, parties)
-            else:
-                thread = await self.thread(thread_id)
+            thread = await self._room(order, parties)
+            if thread is None:
+                return
             people = dict(parties)
             dispute = order.dispute
             if order.stage is Stage.DISPUTED and dispute is not None and dispute.moderator:
@@ -129,12 +129,43 @@ class Rooms:
                 await self._add(thread, order.id, account_id, user_id)
             await self._set_lock(thread, order, parties)
 
-    async def _open(self, order: Order, parties: dict[str, tuple[int, str]]) -> discord.Thread:
+    async def _room(self, order: Order, parties: dict[str, tuple[int, str]]) -> discord.Thread | None:
+        """The order's room: the one it has, else one this process opens if the database lets it claim the
+        opening, else the one the process that claimed it opens (None if that does not come in time)."""
+        key = f"{ROOM}:{order.id}"
+        give_up = asyncio.get_running_loop().time() + WAIT_FOR_ROOM
+        while True:
+            thread_id = await self.room_of(order.id)
+            if thread_id is not None:
+                return await self.thread(thread_id)
+            if order.closed_at is not None:
+                return None  # an order closed before it had a room does not get one now
+            async with self.runtime.store.unit_of_work() as uow:
+                claimed = await uow.conversations.claim(PLATFORM, key, order.id, CLAIM_LEASE)
+                await uow.commit()
+            if claimed:
+                try:
+                    return await self._open(order, parties, key)
+                except Exception:
+                    async with self.runtime.store.unit_of_work() as uow:
+                        await uow.conversations.release(PLATFORM, key)
+                        await uow.commit()
+                    raise
+            if asyncio.get_running_loop().time() >= give_up:
+                log.warning("order %s: its room, claimed by another process, did not come; next notice tries again",
+                            order.id)
+                return None
+            await asyncio.sleep(0.2)
+
+    async def _open(self, order: Order, parties: dict[str, tuple[int, str]], claim: str) -> discord.Thread:
         parent = self.client.get_channel(self.channel_id) or await self.client.fetch_channel(self.channel_id)
         thread = await parent.create_thread(name=clip(f"#{order.id} {order.title}", 100),
                                             type=discord.ChannelType.private_thread, invitable=False,
                                             auto_archive_duration=WEEK)
-        await self._remember(thread.id, ROOM, ROOM_KIND, order.id)
+        async with self.runtime.store.unit_of_work() as uow:
+            await uow.conversations.remember(PLATFORM, str(thread.id), ROOM, ROOM_KIND, order.id)
+            await uow.conversations.claim_done(PLATFORM, claim)
+            await uow.commit()
         self._locked[thread.id] = False
         elsewhere = [account for account in (order.buyer, order.seller) if account not in parties]
         lines = []

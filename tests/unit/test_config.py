@@ -126,6 +126,7 @@ moderator_role = "Staff"
 marketplace_channel_id = 123456789012345678
 shard_ids = [0, 2]
 shard_count = 4
+base_url = "http://127.0.0.1:8080/api/v10"
 [scheduler]
 poll_seconds = 2
 [relay]
@@ -137,7 +138,8 @@ max_backoff_seconds = 60
         moderators=(111, 222), base_url="http://127.0.0.1:8081/bot", mode="webhook",
         webhook_url="https://bot.example.com/telegram", webhook_listen="0.0.0.0", webhook_port=443, payment="stars")
     assert config.discord == DiscordConfig(
-        moderator_role="Staff", marketplace_channel_id=123456789012345678, shard_ids=(0, 2), shard_count=4)
+        moderator_role="Staff", marketplace_channel_id=123456789012345678, shard_ids=(0, 2), shard_count=4,
+        base_url="http://127.0.0.1:8080/api/v10")
     assert config.scheduler.poll_seconds == 2.0 and isinstance(config.scheduler.poll_seconds, float)
     assert config.relay.max_backoff_seconds == 60.0
 
@@ -197,6 +199,7 @@ BAD = [
                                       "set the environment variable named by telegram.token_env"),
     # discord
     ('[discord]\npayment = "stars"', 'discord.payment: must be "manual"'),
+    ('[discord]\nbase_url = "discord.com/api/v10"', "discord.base_url: must be an http:// or https:// URL"),
     ('[discord]\nmoderator_role = " "', "discord.moderator_role: must be a non-empty string"),
     ('[discord]\nmarketplace_channel_id = "123"', "discord.marketplace_channel_id: must be an integer of at least 1"),
     ("[discord]\nshard_ids = [0, 1]", "discord.shard_count: required when discord.shard_ids is set"),

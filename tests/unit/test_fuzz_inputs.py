@@ -310,7 +310,7 @@ KNOWN = {
     "telegram": ["token_env", "token", "moderators", "base_url", "mode", "webhook_url", "webhook_listen",
                  "webhook_port", "payment"],
     "discord": ["token_env", "token", "moderator_role", "marketplace_channel_id", "shard_ids", "shard_count",
-                "payment"],
+                "payment", "base_url"],
     "scheduler": ["poll_seconds", "batch", "lease_seconds"],
     "relay": ["poll_seconds", "batch", "max_attempts", "backoff_seconds", "max_backoff_seconds"],
 }
