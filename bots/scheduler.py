@@ -34,6 +34,13 @@ class Timekeeper:
     async def tick(self) -> int:
         """Claims one batch of due timers and fires them; returns how many were claimed."""
         claimed = await self.queue.claim(self.service.clock.now(), self.batch, self.lease)
+        if not claimed:
+            return 0
+        try:  # the batch in one transaction: the common case, and ~10x faster than one transaction each
+            await self.service.fire_all(claimed)
+            return len(claimed)
+        except Exception:  # noqa: BLE001 — undone as a whole; each timer then gets its own transaction
+            log.info("a batch of %d timers was undone; firing them one by one", len(claimed), exc_info=True)
         for order_id, timer in claimed:
             try:
                 await self.service.fire(order_id, timer)

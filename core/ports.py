@@ -51,6 +51,8 @@ class UnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
     async def order(self, order_id: str) -> Order | None: ...
+    async def orders(self, order_ids: list[str]) -> dict[str, Order]:
+        """These orders, by id, locked until the unit ends (a batch written from them cannot conflict)."""
     async def offer(self, offer_id: str) -> Offer | None: ...
     async def custom_offer(self, custom_offer_id: str) -> CustomOffer | None: ...
     async def seller_suspended(self, account: str) -> bool: ...
@@ -59,6 +61,9 @@ class UnitOfWork(Protocol):
     async def save(self, before: Order | None, outcome: Outcome, plan: TimerPlan) -> None:
         """Writes the new order (only if it is still at `before.version`, else raises Conflict), its
         events, ledger moves, timer changes and one outbox row per notice and recipient identity."""
+
+    async def save_all(self, changes: list[tuple[Order | None, Outcome, TimerPlan]]) -> None:
+        """Many `save`s at once (a statement per table); any Conflict undoes the unit's work."""
 
     async def save_custom_offer(self, custom: CustomOffer) -> None: ...
     async def save_offer(self, offer: Offer) -> None: ...
@@ -78,8 +83,12 @@ class UnitOfWork(Protocol):
         """Queues a notice that is not the result of a transition (a reminder, a discussion's message):
         to the order's party, or to `notice.account` when set, or to every moderator."""
 
+    async def notify_all(self, notices: list[Notice]) -> None: ...
+
     async def finish_timer(self, order_id: str, timer: Timer) -> None:
         """Removes a fired timer so it never fires again."""
+
+    async def finish_timers(self, fired: list[tuple[str, Timer]]) -> None: ...
 
 
 class UnitOfWorkFactory(Protocol):

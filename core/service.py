@@ -240,26 +240,54 @@ class Service:
         now = self.clock.now()
         async with self.uow() as uow:
             order = await uow.order(order_id)
-            result: Outcome | Notice | None = None
-            if order is not None and timers.still_relevant(order, timer, self.settings):
-                if timer.is_reminder:
-                    reminded = timers.reminder(order, timer, self.settings)
-                    if reminded is not None:
-                        role, text = reminded
-                        result = Notice(order.id, role, text, f"{order.id}:{order.version}:{timer.kind}")
-                        await uow.notify(result)
-                else:
-                    outcome = engine.apply(order, timer.action, SYSTEM, max(now, timer.due), self.settings)
-                    if isinstance(outcome, Outcome):
-                        plan = timers.plan(order, outcome.order, now, self.settings)
-                        try:
-                            await uow.save(order, outcome, plan)
-                        except Conflict:
-                            return None  # a person acted first; the timer is re-planned by their action
-                        result = outcome
+            result = self._due(order, timer, now) if order is not None else None
+            if isinstance(result, Outcome):
+                try:
+                    await uow.save(order, result, timers.plan(order, result.order, now, self.settings))
+                except Conflict:
+                    return None  # a person acted first; the timer is re-planned by their action
+            elif isinstance(result, Notice):
+                await uow.notify(result)
             await uow.finish_timer(order_id, timer)
             await uow.commit()
             return result
+
+    async def fire_all(self, due: list[tuple[str, Timer]]) -> list[Outcome | Notice | None]:
+        """Many due timers in one transaction, each as `fire` would apply it: the orders read (and locked) in one
+        query, then written in a statement per table. A Conflict or any failure undoes them all: the caller then
+        fires them one by one, so that one bad timer cannot hold back the others."""
+        now = self.clock.now()
+        async with self.uow() as uow:
+            current = await uow.orders(list(dict.fromkeys(order_id for order_id, _ in due)))
+            results: list[Outcome | Notice | None] = []
+            changes, notices = [], []
+            for order_id, timer in due:  # in order: a second timer of one order sees what the first did
+                order = current.get(order_id)
+                result = self._due(order, timer, now) if order is not None else None
+                if isinstance(result, Outcome):
+                    changes.append((order, result, timers.plan(order, result.order, now, self.settings)))
+                    current[order_id] = result.order
+                elif isinstance(result, Notice):
+                    notices.append(result)
+                results.append(result)
+            await uow.save_all(changes)
+            await uow.notify_all(notices)
+            await uow.finish_timers(due)
+            await uow.commit()
+            return results
+
+    def _due(self, order: Order, timer: Timer, now: datetime) -> Outcome | Notice | None:
+        """What a due timer does to this order now: a deadline's outcome, a reminder, or nothing."""
+        if not timers.still_relevant(order, timer, self.settings):
+            return None
+        if timer.is_reminder:
+            reminded = timers.reminder(order, timer, self.settings)
+            if reminded is None:
+                return None
+            role, text = reminded
+            return Notice(order.id, role, text, f"{order.id}:{order.version}:{timer.kind}")
+        outcome = engine.apply(order, timer.action, SYSTEM, max(now, timer.due), self.settings)
+        return outcome if isinstance(outcome, Outcome) else None
 
     async def say(self, order_id: str, viewer: Viewer, text: str, platform: str,
                   files: tuple[str, ...] = ()) -> ChatMessage | Refusal:

@@ -89,11 +89,18 @@ class SqlUnitOfWork:
         row = (await self.conn.execute(_ORDER, {"order_id": order_id})).first()
         if row is None:
             return None
-        review = (SimpleNamespace(**{name: getattr(row, f"review_{name}") for name in _REVIEW_FIELDS})
-                  if row.review_at is not None else None)
-        order = mapping.order_from(row, review)
-        self._known[order_id] = order
+        order = self._known[order_id] = _order_with_review(row)
         return order
+
+    async def orders(self, order_ids: list[str]) -> dict[str, Order]:
+        """These orders (those that exist), locked until the transaction ends: on PostgreSQL by FOR UPDATE,
+        on SQLite by the write lock this unit already holds. A batch written from them cannot conflict."""
+        self._writing()
+        query = _ORDERS.with_for_update(of=orders) if self.conn.dialect.name == "postgresql" else _ORDERS
+        found = {}
+        for row in await self.conn.execute(query, {"order_ids": list(order_ids)}):
+            found[row.id] = self._known[row.id] = _order_with_review(row)
+        return found
 
     async def offer(self, offer_id: str) -> Offer | None:
         row = (await self.conn.execute(_OFFER, {"offer_id": offer_id})).first()
@@ -189,59 +196,79 @@ class SqlUnitOfWork:
             await self._upsert(checkouts, row)
 
     async def save(self, before: Order | None, outcome: Outcome, plan: TimerPlan) -> None:
+        await self.save_all([(before, outcome, plan)])
+
+    async def save_all(self, changes: list[tuple[Order | None, Outcome, TimerPlan]]) -> None:
+        """Each change as `save` writes it, many in one go: a statement per table for them all. Several changes
+        of one order follow each other in the list, each from the version the previous one made."""
         self._writing()
-        order = outcome.order
-        row = mapping.order_row(order)
-        if before is None:
-            # a taken id is skipped rather than failing the statement: no savepoint needed to keep the transaction
-            try:
-                done = await self.conn.execute(_skipping(self.conn.dialect.name, orders), row)
-            except IntegrityError as error:  # e.g. an unknown account
-                raise Conflict(order.id) from error
-            if done.rowcount != 1:
-                raise Conflict(order.id)
-        else:
-            done = await self.conn.execute(_UPDATE_ORDER,
-                                           {**row, "where_id": order.id, "where_version": before.version})
-            if done.rowcount != 1:
-                raise Conflict(order.id)
-        if order.review is not None and order.review != (before.review if before else None):
-            await self.conn.execute(delete(reviews).where(reviews.c.order_id == order.id))
-            await self.conn.execute(reviews.insert().values(**mapping.review_row(order)))
-        if outcome.events:
-            await self.conn.execute(_INSERT_EVENTS, [mapping.event_row(e) for e in outcome.events])
-        await self._post(outcome)
-        if plan.cancel:
-            await self.conn.execute(_CANCEL_TIMERS, {"order_id": order.id, "kinds": list(plan.cancel)})
-        if plan.schedule:
-            await self.conn.execute(_INSERT_TIMERS, [
-                {"order_id": order.id, "kind": t.kind, "due_at": t.due, "claimed_until": None} for t in plan.schedule])
-        self._known[order.id] = order
-        # money the provider must give back is queued with the transition that decided it
-        to_refund, by_hand = refunds_of(outcome)
-        await self._notify_all([*outcome.notices, *by_hand], order)
+        updates, events, entries, resolutions, cancelled, scheduled, notices, to_refund = [], [], [], [], [], [], [], []
+        for before, outcome, plan in changes:
+            order = outcome.order
+            row = mapping.order_row(order)
+            if before is None:
+                # a taken id is skipped rather than failing the statement: no savepoint needed to keep the transaction
+                try:
+                    done = await self.conn.execute(_skipping(self.conn.dialect.name, orders), row)
+                except IntegrityError as error:  # e.g. an unknown account
+                    raise Conflict(order.id) from error
+                if done.rowcount != 1:
+                    raise Conflict(order.id)
+            else:
+                updates.append({**row, "where_id": order.id, "where_version": before.version})
+            if order.review is not None and order.review != (before.review if before else None):
+                await self.conn.execute(delete(reviews).where(reviews.c.order_id == order.id))
+                await self.conn.execute(reviews.insert().values(**mapping.review_row(order)))
+            events += [mapping.event_row(e) for e in outcome.events]
+            entries += [{"tx_id": tx.id, "order_id": tx.order_id, "kind": tx.kind, "account": account,
+                         "amount": amount, "at": tx.at} for tx in outcome.moves for account, amount in tx.postings]
+            resolutions += [{"order_id": tx.order_id, "tx_id": tx.id, "kind": tx.kind, "at": tx.at}
+                            for tx in outcome.moves if tx.kind in Ledger.RESOLUTIONS]
+            cancelled += [{"order_id": order.id, "kind": kind} for kind in plan.cancel]
+            scheduled += [{"order_id": order.id, "kind": t.kind, "due_at": t.due, "claimed_until": None}
+                          for t in plan.schedule]
+            self._known[order.id] = order
+            # money the provider must give back is queued with the transition that decided it
+            refunded, by_hand = refunds_of(outcome)
+            to_refund += refunded
+            notices += [*outcome.notices, *by_hand]
+        if updates:
+            done = await self.conn.execute(_UPDATE_ORDER, updates if len(updates) > 1 else updates[0])
+            # (a driver that cannot count an executemany's rows still has the rows locked: see `orders`)
+            if (len(updates) == 1 or self.conn.dialect.supports_sane_multi_rowcount) and done.rowcount != len(updates):
+                raise Conflict(changes[0][1].order.id if len(updates) == 1 else "one order of the batch")
+        if events:
+            await self.conn.execute(_INSERT_EVENTS, events)
+        if entries:
+            await self.conn.execute(_INSERT_LEDGER, entries)
+        if resolutions:
+            await self._settle(resolutions)
+        if cancelled:
+            await self.conn.execute(_CANCEL_TIMER, cancelled)
+        if scheduled:
+            await self.conn.execute(_INSERT_TIMERS, scheduled)
+        await self._notify_all(notices)
         if to_refund:
             await self._queue_refunds(to_refund)
 
-    async def _post(self, outcome: Outcome) -> None:
-        entries = [{"tx_id": tx.id, "order_id": tx.order_id, "kind": tx.kind, "account": account, "amount": amount,
-                    "at": tx.at} for tx in outcome.moves for account, amount in tx.postings]
-        if entries:
-            await self.conn.execute(_INSERT_LEDGER, entries)
-        for tx in outcome.moves:
-            if tx.kind in Ledger.RESOLUTIONS:
-                # a second settlement is skipped, not failed: the transaction stays usable without a savepoint
-                try:
-                    done = await self.conn.execute(_skipping(self.conn.dialect.name, settlements), {
-                        "order_id": tx.order_id, "tx_id": tx.id, "kind": tx.kind, "at": tx.at})
-                except IntegrityError as error:
-                    raise Conflict(f"escrow of {tx.order_id} already settled") from error
-                if done.rowcount != 1:
-                    raise Conflict(f"escrow of {tx.order_id} already settled")
+    async def _settle(self, resolutions: list[dict]) -> None:
+        """One settlement per order, ever: a second is skipped by the key, not failed (the transaction stays
+        usable without a savepoint), and the skip is counted from what the insert returns."""
+        statement = _settling(self.conn.dialect.name)
+        try:  # (many rows: SQLAlchemy's "insertmanyvalues" sends them as few multi-row INSERTs, RETURNING kept)
+            settled = (await self.conn.execute(statement, resolutions)).all()
+        except IntegrityError as error:
+            raise Conflict(f"escrow of {resolutions[0]['order_id']} already settled") from error
+        if len(settled) != len(resolutions):
+            taken = {r["order_id"] for r in resolutions} - {order_id for (order_id,) in settled}
+            raise Conflict(f"escrow of {', '.join(sorted(taken)) or 'an order'} already settled")
 
     async def notify(self, notice: Notice, order: Order | None = None) -> None:
         """One outbox row per recipient identity (a person on Telegram and Discord hears on both)."""
         await self._notify_all([notice], order)
+
+    async def notify_all(self, notices: list[Notice]) -> None:
+        await self._notify_all(notices)
 
     async def _notify_all(self, notices: list[Notice], order: Order | None = None) -> None:
         """The outbox rows of these notices: one query for every recipient's identities, one insert."""
@@ -262,14 +289,20 @@ class SqlUnitOfWork:
                 wanted.append((notice, [about.dispute.moderator]))
             else:
                 wanted.append((notice, None))
-        named = sorted({account for _, who in wanted if who for account in who})
+        named = set(account for _, who in wanted if who for account in who)
         moderators = any(who is None for _, who in wanted)
         if not named and not moderators:
             return
         if moderators:  # every moderator's identities too, told apart by the account's flag
-            found = (await self.conn.execute(_IDENTITIES_AND_MODERATORS, {"accounts": named})).all()
+            found = (await self.conn.execute(_IDENTITIES_AND_MODERATORS, {"accounts": sorted(named)})).all()
         else:
-            found = (await self.conn.execute(_IDENTITIES, {"accounts": named})).all()
+            found = (await self.conn.execute(_IDENTITIES, {"accounts": sorted(named)})).all()
+        identities_of: dict[str | None, list] = {}  # by account; None: every moderator's
+        for r in found:
+            if r.account_id in named:
+                identities_of.setdefault(r.account_id, []).append(r)
+            if moderators and r.moderator:
+                identities_of.setdefault(None, []).append(r)
         now = self.clock.now()
         rows = []
         for notice, who in wanted:
@@ -280,7 +313,7 @@ class SqlUnitOfWork:
                  "account_id": r.account_id, "role": notice.to.value, "platform": r.platform,
                  "external_id": r.external_id, "text": text, "with_card": notice.with_card,
                  "files": files, "buttons": buttons, "created_at": now, "next_attempt_at": now, "attempts": 0}
-                for r in found if (r.moderator if who is None else r.account_id in who))
+                for account in (who or (None,)) for r in identities_of.get(account, ()))
         if rows:
             await self.conn.execute(_skipping(self.conn.dialect.name, outbox), rows)
 
@@ -310,8 +343,13 @@ class SqlUnitOfWork:
                             r.flagged, r.at) for r in rows]
 
     async def finish_timer(self, order_id: str, timer: Timer) -> None:
+        await self.finish_timers([(order_id, timer)])
+
+    async def finish_timers(self, fired: list[tuple[str, Timer]]) -> None:
         self._writing()
-        await self.conn.execute(_FINISH_TIMER, {"order_id": order_id, "kind": timer.kind, "due_at": timer.due})
+        if fired:
+            rows = [{"order_id": order_id, "kind": t.kind, "due_at": t.due} for order_id, t in fired]
+            await self.conn.execute(_FINISH_TIMER, rows if len(rows) > 1 else rows[0])
 
     # reading across orders
 
@@ -363,9 +401,10 @@ _REVIEW_FIELDS = ("positive", "comment", "at", "reply", "reply_at")
 # instead of rebuilding them (and their parameters) for every call; the values are bound at execution.
 
 #: an order with its review, if it has one, in one query
-_ORDER = (select(orders, *(reviews.c[name].label(f"review_{name}") for name in _REVIEW_FIELDS))
-          .select_from(orders.outerjoin(reviews, reviews.c.order_id == orders.c.id))
-          .where(orders.c.id == bindparam("order_id")))
+_WITH_REVIEW = (select(orders, *(reviews.c[name].label(f"review_{name}") for name in _REVIEW_FIELDS))
+                .select_from(orders.outerjoin(reviews, reviews.c.order_id == orders.c.id)))
+_ORDER = _WITH_REVIEW.where(orders.c.id == bindparam("order_id"))
+_ORDERS = _WITH_REVIEW.where(orders.c.id.in_(bindparam("order_ids", expanding=True)))
 _OFFER = select(offers).where(offers.c.id == bindparam("offer_id"))
 _OFFER_OPTIONS = select(offer_options).where(offer_options.c.offer_id == bindparam("offer_id"))
 _SUSPENDED = select(accounts.c.suspended).where(accounts.c.id == bindparam("account"))
@@ -375,8 +414,7 @@ _UPDATE_ORDER = update(orders).where(orders.c.id == bindparam("where_id"),
 _INSERT_EVENTS = order_events.insert()
 _INSERT_LEDGER = ledger_entries.insert()
 _INSERT_TIMERS = timers.insert()
-_CANCEL_TIMERS = delete(timers).where(timers.c.order_id == bindparam("order_id"),
-                                      timers.c.kind.in_(bindparam("kinds", expanding=True)))
+_CANCEL_TIMER = delete(timers).where(timers.c.order_id == bindparam("order_id"), timers.c.kind == bindparam("kind"))
 _FINISH_TIMER = delete(timers).where(timers.c.order_id == bindparam("order_id"), timers.c.kind == bindparam("kind"),
                                      timers.c.due_at == bindparam("due_at"))
 _IDENTITY_COLUMNS = (identities.c.account_id, identities.c.platform, identities.c.external_id)
@@ -384,6 +422,18 @@ _IDENTITIES = select(*_IDENTITY_COLUMNS).where(identities.c.account_id.in_(bindp
 _IDENTITIES_AND_MODERATORS = (
     select(*_IDENTITY_COLUMNS, accounts.c.moderator).join(accounts, accounts.c.id == identities.c.account_id)
     .where(or_(identities.c.account_id.in_(bindparam("accounts", expanding=True)), accounts.c.moderator.is_(True))))
+
+
+@cache
+def _settling(dialect_name: str):
+    """A settlement insert that skips an order already settled and returns the orders it did settle."""
+    return _skipping(dialect_name, settlements).returning(settlements.c.order_id)
+
+
+def _order_with_review(row) -> Order:
+    review = (SimpleNamespace(**{name: getattr(row, f"review_{name}") for name in _REVIEW_FIELDS})
+              if row.review_at is not None else None)
+    return mapping.order_from(row, review)
 
 
 @cache

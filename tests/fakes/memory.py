@@ -36,6 +36,7 @@ class MemoryUnitOfWork:
 
     async def __aenter__(self) -> MemoryUnitOfWork:
         self.work = copy.deepcopy(self.store)  # changes are seen only after commit
+        self.changed: set[str] = set()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -46,6 +47,9 @@ class MemoryUnitOfWork:
 
     async def order(self, order_id: str) -> Order | None:
         return self.work.orders.get(order_id)
+
+    async def orders(self, order_ids: list[str]) -> dict[str, Order]:
+        return {i: self.work.orders[i] for i in order_ids if i in self.work.orders}
 
     async def offer(self, offer_id: str) -> Offer | None:
         return self.work.offers.get(offer_id)
@@ -78,19 +82,25 @@ class MemoryUnitOfWork:
         return [e for e in self.work.events if e.order_id == order_id]
 
     async def save(self, before: Order | None, outcome: Outcome, plan: TimerPlan) -> None:
-        order = outcome.order
-        current = self.store.orders.get(order.id)  # the committed state: another unit may have won
-        if (current.version if current else None) != (before.version if before else None):
-            raise Conflict(order.id)
-        self.work.orders[order.id] = order
-        self.work.events.extend(outcome.events)
-        for move in outcome.moves:
-            self.work.ledger.post(move)
-        for kind in plan.cancel:
-            self.work.timers.pop((order.id, kind), None)
-        for timer in plan.schedule:
-            self.work.timers[(order.id, timer.kind)] = timer.due
-        self.work.outbox.extend(outcome.notices)
+        await self.save_all([(before, outcome, plan)])
+
+    async def save_all(self, changes) -> None:
+        for before, outcome, plan in changes:
+            order = outcome.order
+            # the committed state (another unit may have won), or this unit's own earlier change of the order
+            current = (self.work.orders if order.id in self.changed else self.store.orders).get(order.id)
+            if (current.version if current else None) != (before.version if before else None):
+                raise Conflict(order.id)
+            self.changed.add(order.id)
+            self.work.orders[order.id] = order
+            self.work.events.extend(outcome.events)
+            for move in outcome.moves:
+                self.work.ledger.post(move)
+            for kind in plan.cancel:
+                self.work.timers.pop((order.id, kind), None)
+            for timer in plan.schedule:
+                self.work.timers[(order.id, timer.kind)] = timer.due
+            self.work.outbox.extend(outcome.notices)
 
     async def save_custom_offer(self, custom: CustomOffer) -> None:
         self.work.custom_offers[custom.id] = custom
@@ -111,8 +121,15 @@ class MemoryUnitOfWork:
     async def notify(self, notice: Notice) -> None:
         self.work.outbox.append(notice)
 
+    async def notify_all(self, notices: list[Notice]) -> None:
+        self.work.outbox.extend(notices)
+
     async def finish_timer(self, order_id: str, timer: Timer) -> None:
         self.work.timers.pop((order_id, timer.kind), None)
+
+    async def finish_timers(self, fired) -> None:
+        for order_id, timer in fired:
+            await self.finish_timer(order_id, timer)
 
 
 class FakeClock(ManualClock):

@@ -88,8 +88,9 @@ def start_worker(url: str, now: datetime, notified: Path, workdir: Path, *, fore
 
 
 async def wait_until(condition: Callable[[], Awaitable[bool]], timeout: float, what: str,
-                     workers: tuple[Worker, ...] = (), every: float = 0.01) -> None:
-    """Polls until the condition holds; fails (never hangs) after the timeout or if a worker died."""
+                     workers: tuple[Worker, ...] = (), every: float = 0.01, kill: bool = True) -> None:
+    """Polls until the condition holds; fails (never hangs) after the timeout, killing the workers unless
+    told not to (the caller will go on with them), or if a worker died."""
     deadline = time.monotonic() + timeout
     while not await condition():
         for worker in workers:
@@ -97,7 +98,7 @@ async def wait_until(condition: Callable[[], Awaitable[bool]], timeout: float, w
                 pytest.fail(f"worker {worker.pid} exited ({worker.process.returncode}) while waiting for {what}\n"
                             f"{worker.output()}")
         if time.monotonic() > deadline:
-            for worker in workers:
+            for worker in workers if kill else ():
                 if worker.alive():
                     worker.kill()
             pytest.fail(f"timed out after {timeout}s waiting for {what}\n"

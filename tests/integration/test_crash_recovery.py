@@ -85,7 +85,7 @@ async def test_a_process_killed_mid_flight_loses_no_deadline_notification_or_cen
                 return await far_enough() and (await held(worker))[holding] > 0
 
             try:  # best: caught holding leased work; on a busy machine the moment may be missed
-                await wait_until(mid_batch, 10, f"{share:.0%} of the timers to fire, mid-batch", (worker,))
+                await wait_until(mid_batch, 10, f"{share:.0%} of the timers to fire, mid-batch", (worker,), kill=False)
             except pytest.fail.Exception:
                 await wait_until(far_enough, 30, f"{share:.0%} of the timers to fire", (worker,))
             worker.kill()
