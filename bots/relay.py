@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -42,40 +42,64 @@ class Relay:
         self.observers: list[Callable[[Outgoing], Awaitable[None]]] = []
 
     async def drain(self) -> int:
-        """Sends everything due now, batch after batch; returns how many were sent."""
-        total = 0
-        while True:
-            sent, claimed = await self.tick()
-            total += sent
-            if claimed < self.policy.batch:
-                return total
+        """Sends everything due now; returns how many were sent."""
+        sent, _ = await self._pipeline(once=False)
+        return sent
 
     async def tick(self) -> tuple[int, int]:
-        """One batch: (sent, claimed). Each chat's messages go out in order; chats go out concurrently."""
-        now = self.clock.now()
-        claimed = await self.outbox.claim(now, self.policy.batch, self.policy.lease)
-        by_chat: dict[tuple[str, str], list] = defaultdict(list)
-        for row_id, attempts, message in claimed:
-            if message is None or message.platform not in self.notifiers:
-                # not reachable here yet (never started the bot, or platform not run by this process)
-                await self.outbox.later(row_id, now + UNREACHABLE_RECHECK, "recipient not reachable yet", False)
-                continue
-            by_chat[(message.platform, message.chat_id)].append((row_id, attempts, message))
-        results = await asyncio.gather(*(self._send_chat(items) for items in by_chat.values()))
-        return sum(results), len(claimed)
+        """One batch only: (sent, claimed)."""
+        return await self._pipeline(once=True)
 
-    async def _send_chat(self, items: list[tuple[int, int, Outgoing]]) -> int:
-        """Sends one chat's messages in order; once the platform says wait, the rest wait too (in order)."""
-        sent = 0
-        for i, (row_id, attempts, message) in enumerate(items):
-            outcome = await self._send(row_id, attempts, message)
-            if isinstance(outcome, RetryLater):
-                resume = self.clock.now() + timedelta(seconds=outcome.after)
-                for later_id, _, _ in items[i + 1:]:
-                    await self.outbox.later(later_id, resume, "waiting behind a rate-limited message", False)
-                break
-            sent += outcome
-        return sent
+    async def _pipeline(self, once: bool) -> tuple[int, int]:
+        """A pipeline rather than batch after batch: each chat has one sender going through its messages in order,
+        and as soon as fewer than `batch` messages wait to be sent, more are claimed. A chat paced at one message
+        a second no longer holds back the next batch's other chats (the platform's overall rate is the limit)."""
+        queues: dict[tuple[str, str], deque] = {}
+        senders: dict[tuple[str, str], asyncio.Task] = {}
+        sent = claimed_total = 0
+        exhausted = False
+
+        async def send_chat(chat: tuple[str, str]) -> int:
+            done, queue = 0, queues[chat]
+            while queue:
+                row_id, attempts, message = queue.popleft()
+                outcome = await self._send(row_id, attempts, message)
+                if isinstance(outcome, RetryLater):  # the platform said wait: the rest of this chat waits too
+                    resume = self.clock.now() + timedelta(seconds=outcome.after)
+                    while queue:
+                        later_id, _, _ = queue.popleft()
+                        await self.outbox.later(later_id, resume, "waiting behind a rate-limited message", False)
+                    break
+                done += outcome
+            del queues[chat], senders[chat]  # with no await since the queue was seen empty: nothing is stranded
+            return done
+
+        try:
+            while True:
+                # at most `batch` messages claimed and not yet sent: waiting in a queue, or one being sent per chat
+                room = self.policy.batch - sum(len(q) + 1 for q in queues.values())
+                if not exhausted and room > 0:
+                    now = self.clock.now()
+                    claimed = await self.outbox.claim(now, room, self.policy.lease)
+                    claimed_total += len(claimed)
+                    exhausted = once or len(claimed) < room
+                    for row_id, attempts, message in claimed:
+                        if message is None or message.platform not in self.notifiers:
+                            # not reachable here yet (never started the bot, or platform not run by this process)
+                            await self.outbox.later(row_id, now + UNREACHABLE_RECHECK, "recipient not reachable yet",
+                                                    False)
+                            continue
+                        chat = (message.platform, message.chat_id)
+                        queues.setdefault(chat, deque()).append((row_id, attempts, message))
+                        if chat not in senders:
+                            senders[chat] = asyncio.create_task(send_chat(chat))
+                if not senders:
+                    return sent, claimed_total
+                finished, _ = await asyncio.wait(set(senders.values()), return_when=asyncio.FIRST_COMPLETED)
+                sent += sum(task.result() for task in finished)
+        finally:  # stopped or failed: no sender outlives the drain (their rows' leases bring them back)
+            for task in senders.values():
+                task.cancel()
 
     async def _send(self, row_id: int, attempts: int, message: Outgoing) -> int | RetryLater:
         if await self.outbox.was_sent(message.dedupe_key):  # accepted before a crash: never twice
