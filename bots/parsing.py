@@ -56,6 +56,15 @@ def start_payload(payload: str) -> tuple[str, str]:
     return "", ""
 
 
+_SHARED_OFFER = re.compile(r"(?:start=offer_|^)([A-Za-z0-9_-]{1,20})\Z")
+
+
+def offer_id(typed: str) -> str | None:
+    """The offer id in what was typed: the id itself, or a shared Telegram link to it (…?start=offer_<id>)."""
+    found = _SHARED_OFFER.search(typed.strip()) if isinstance(typed, str) else None
+    return found[1] if found else None
+
+
 def time_zone(name: str) -> str | None:
     """The IANA time zone name typed after /timezone if it is one, else None (a bad name is never an error)."""
     if not isinstance(name, str) or not name or len(name) > 64 or "\x00" in name:

@@ -63,3 +63,10 @@ def offer_text(offer: Offer, lang: str) -> str:
                     price=Money(o.price, offer.currency).render(lang), days=days_text(o.extra_days, lang))
                   for o in offer.options]
     return "\n".join(lines)
+
+
+def open_on_discord(offer: Offer, lang: str) -> str:
+    """How anyone on Discord opens this offer (/offer view <id>, the command's names in this language)."""
+    t = lambda msgid: translate(msgid, lang)  # noqa: E731
+    return t(N_("On Discord, anyone can open it with {command}")).format(
+        command=f"/{t(N_('offer'))} {t(N_('view'))} {offer.id}")

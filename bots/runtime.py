@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bots.config import Config
+from bots.files import Files
 from bots.relay import Relay, RelayPolicy
 from bots.scheduler import Timekeeper, start_scheduler
 from core.ports import Clock, Notifier, SystemClock
@@ -31,6 +32,8 @@ class Runtime:
     storefront: Storefront
     #: more polls for the scheduler, added by adapters (Telegram's Stars refunds): each returns how much it did
     extra_jobs: list[Callable[[], Awaitable[int]]] = field(default_factory=list)
+    #: each running adapter's files, for the other platforms' notifiers to upload (bots.files)
+    files: Files = field(default_factory=Files)
 
 
 def build(config: Config, clock: Clock | None = None, notifiers: dict[str, Notifier] | None = None) -> Runtime:

@@ -14,7 +14,7 @@ import discord
 from bots.discord.buttons import OrderButton, RouteSelect
 from bots.discord.cards import clip
 from bots.discord.context import PLATFORM, Person, person, person_of, runtime
-from bots.discord.modals import file_ref
+from bots.discord.files import file_ref
 from bots.discord.rooms import stamp
 from bots.routing import chattable_orders
 from core import labels

@@ -11,6 +11,7 @@ import logging
 import discord
 
 from bots.discord.cards import action_label, clip
+from bots.discord.files import file_ref
 from bots.parsing import parse_amount, parse_days
 from core.buttons import ButtonData
 from core.i18n import N_, translate
@@ -106,7 +107,3 @@ class ActionModal(discord.ui.Modal):
 
         await orders.failed(interaction, error)
 
-
-def file_ref(attachment: discord.Attachment) -> str:
-    """A file as Comptoir keeps it: the platform, the kind, the platform's id, a name."""
-    return f"dc:file:{attachment.id}:{attachment.filename.replace(':', '_')}"

@@ -8,20 +8,28 @@ row waits and nothing is dropped. Closed DMs (403) and unknown users (404) are U
 A chat message goes to the order's room when the person is in one (bots.discord.rooms), posted
 there once for everyone in it; otherwise by DM. A notice's own buttons (core's `Choice`s) are
 drawn when Discord has a persistent item for them (confirming a manual payment, an order's card).
+
+Files come as attachments, whichever platform they were sent from (bots.files): fetched before anything
+is sent, so a platform that is down makes the row wait; one too large for Discord is named, with why.
 """
 
 from __future__ import annotations
+
+import io
 
 import discord
 
 from bots.discord.buttons import choice_items
 from bots.discord.cards import card_embed, card_view, clip, remember_card, retire_cards
 from bots.discord.context import PLATFORM
+from bots.discord.files import PREFIX, UPLOAD_LIMIT, DiscordFiles
 from bots.discord.rooms import RoomKeeper, Rooms
+from bots.files import Fetched, Missing, name_of
 from bots.render import card_for
 from core.ports import Outgoing, RetryLater, Undeliverable
 
 CONTENT = 2000  # Discord's limit for a message's text
+MAX_FILES = 10  # Discord's limit for one message's attachments
 
 
 def retry_after(error: discord.HTTPException) -> float | None:
@@ -32,9 +40,12 @@ def retry_after(error: discord.HTTPException) -> float | None:
         return None
 
 
-def attachment_lines(files: tuple[str, ...]) -> str:
-    """Files travel by name here (the evidence keeps them): "📎 logo.svg"."""
-    return "\n".join(f"📎 {ref.rsplit(':', 1)[-1]}" for ref in files)
+def uploads(found: list[Fetched | Missing], lang: str) -> tuple[list[discord.File], str]:
+    """The files to attach (new ones for each try: a sent discord.File is spent) and the lines naming
+    those that cannot travel here."""
+    files = [discord.File(io.BytesIO(f.content), filename=f.name) for f in found if isinstance(f, Fetched)]
+    notes = "\n".join(f.note(lang) for f in found if isinstance(f, Missing))
+    return files, notes
 
 
 class DiscordNotifier:
@@ -44,14 +55,18 @@ class DiscordNotifier:
         self.client = client
         self.runtime = runtime
         self.rooms = getattr(client, "rooms", None) or Rooms(client, runtime)
+        runtime.files.register(PREFIX, DiscordFiles(client))
         if not any(isinstance(observer, RoomKeeper) for observer in runtime.relay.observers):
             runtime.relay.observers.append(RoomKeeper(runtime))
 
     async def send(self, message: Outgoing) -> str:
         rt = self.runtime
+        # every file first (its own, another platform's): if that platform is down, the whole row waits
+        found = [await rt.files.fetch(ref, UPLOAD_LIMIT) for ref in message.files[:MAX_FILES]]
+        found += [Missing(name_of(ref)) for ref in message.files[MAX_FILES:]]
         card = await card_for(rt.service, message)
-        text = "\n\n".join(part for part in (message.text.render(message.language), attachment_lines(message.files))
-                           if part)
+        files, notes = uploads(found, message.language)
+        text = "\n\n".join(part for part in (message.text.render(message.language), notes) if part)
         extra = {}
         view = None
         if card is not None:
@@ -64,11 +79,11 @@ class DiscordNotifier:
             extra["view"] = view
         try:
             if card is None and not message.buttons:
-                in_room = await self.rooms.relay(message, text)
+                in_room = await self.rooms.relay(message, text, files)
                 if in_room is not None:
                     return in_room
             channel = await self.client.create_dm(discord.Object(int(message.chat_id)))
-            sent = await channel.send(clip(text, CONTENT), **extra)
+            sent = await channel.send(clip(text, CONTENT), **({"files": files} if files else {}), **extra)
         except discord.RateLimited as wait:
             raise RetryLater(after=wait.retry_after, reason=str(wait)) from wait
         except (discord.Forbidden, discord.NotFound) as gone:  # DMs closed, no shared server, unknown user

@@ -1,4 +1,5 @@
-"""Offers on Discord: /offer create|edit|pause|resume|share for sellers, /offers <member> for buyers.
+"""Offers on Discord: /offer create|edit|pause|resume|share for sellers; /offers <member> and /offer view <id>
+(an id or link shared from any platform) for buyers.
 
 Every rule (limits, who may change an offer, who may see or order it) is core's (core.storefront and
 core.offers); this only reads modals and draws embeds and buttons. Buttons are persistent DynamicItems:
@@ -19,8 +20,9 @@ from bots.discord.buttons import DiscussionButton
 from bots.discord.cards import clip
 from bots.discord.commands import localized
 from bots.discord.context import PLATFORM, Person, person, runtime
+from bots.parsing import offer_id as typed_offer_id
 from bots.parsing import parse_amount, parse_days, whole_number
-from bots.render import days_text
+from bots.render import days_text, open_on_discord
 from core import offers as rules
 from core.events import Refusal
 from core.i18n import N_, ZERO_DECIMALS, Money, Text, translate
@@ -329,11 +331,28 @@ async def share(interaction: discord.Interaction, who: Person, offer: Offer) -> 
     if not offer.active:
         await orders.tell(interaction, who.t(N_("This offer is paused: buyers cannot order it until you resume it.")))
         return
-    embed = offer_embed(offer, who.lang, who.t(N_("Offered by {name}"), name=interaction.user.mention))
+    embed = offer_embed(offer, who.lang, "\n".join((who.t(N_("Offered by {name}"), name=interaction.user.mention),
+                                                    open_on_discord(offer, who.lang))))
     view = discord.ui.View(timeout=None)
     for button in buyer_buttons(offer, rules.buyer_actions(offer), who.lang):
         view.add_item(button)
     await interaction.response.send_message(embed=embed, view=view)
+
+
+async def view(interaction: discord.Interaction, typed: str) -> None:
+    """/offer view <id>: one offer, privately, with what this person may do on it (core decides)."""
+    who = await person(interaction)
+    if who is None:
+        return
+    shown = await runtime(interaction).storefront.view(typed_offer_id(typed) or typed.strip(), who.viewer)
+    if isinstance(shown, Refusal):
+        await orders.tell(interaction, shown.render(who.lang))
+        return
+    view = discord.ui.View(timeout=None)
+    for button in buyer_buttons(shown.offer, shown.actions, who.lang):
+        view.add_item(button)
+    embed = offer_embed(shown.offer, who.lang, shown.note.render(who.lang) if shown.note else "")
+    await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
 
 async def set_questions(interaction: discord.Interaction, offer_id: str, allowed: bool) -> None:
@@ -353,7 +372,7 @@ async def set_questions(interaction: discord.Interaction, offer_id: str, allowed
 # --- the commands ------------------------------------------------------------------------------------
 
 offer_group = app_commands.Group(name=localized(N_("offer")),
-                                 description=localized(N_("Your offers: create, edit, pause, share")))
+                                 description=localized(N_("Offers: create, edit, pause, share yours; view one")))
 
 
 @offer_group.command(name=localized(N_("create")), description=localized(N_("Publish a new offer")))
@@ -395,6 +414,13 @@ edit_command = _offer_command(N_("edit"), N_("Change one of your offers"), "edit
 pause_command = _offer_command(N_("pause"), N_("Stop taking orders for an offer"), "pause")
 resume_command = _offer_command(N_("resume"), N_("Take orders for a paused offer again"), "resume")
 share_command = _offer_command(N_("share"), N_("Post an offer in this channel with its Order button"), "share")
+
+
+@offer_group.command(name=localized(N_("view")), description=localized(N_("Open an offer by its id, to order it")))
+@app_commands.rename(offer=localized(N_("offer")))
+@app_commands.describe(offer=localized(N_("The offer's id (or its Telegram link), as its seller shared it")))
+async def view_command(interaction: discord.Interaction, offer: app_commands.Range[str, 1, 100]) -> None:
+    await orders.guarded(interaction, view(interaction, offer))
 
 
 @app_commands.command(name=localized(N_("offers")), description=localized(N_("A member's offers, to order")))

@@ -218,7 +218,7 @@ class Rooms:
         """A chat message written in the room: everyone in it has seen it already."""
         await self._remember(thread_id, f"chat:{message_id}", SAID_KIND, order_id)
 
-    async def relay(self, message: Outgoing, text: str) -> str | None:
+    async def relay(self, message: Outgoing, text: str, files: list[discord.File] = ()) -> str | None:
         """A chat notice for someone in the order's room, posted there once for everyone in it (or not at
         all if it was written there); None when this person has no room (the notice goes by DM)."""
         said = chat_message_id(message.dedupe_key)
@@ -232,7 +232,7 @@ class Rooms:
             if await self._remembered(thread_id, key):
                 return f"{thread_id}:{key}"
             thread = await self.thread(thread_id)
-            sent = await thread.send(clip(text, CONTENT))
+            sent = await thread.send(clip(text, CONTENT), **({"files": list(files)} if files else {}))
             await self._remember(thread_id, key, SAID_KIND, message.order_id)
             return str(sent.id)
 

@@ -23,7 +23,8 @@ import discord
 from bots.discord import orders
 from bots.discord.cards import clip
 from bots.discord.context import PLATFORM, Person, person, runtime
-from bots.discord.modals import LABEL_LIMIT, MAX_FILES, TEXT_LIMIT, file_ref
+from bots.discord.files import file_ref
+from bots.discord.modals import LABEL_LIMIT, MAX_FILES, TEXT_LIMIT
 from bots.parsing import whole_number
 from core.checkout import quote, tip_choices
 from core.events import Refusal

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bots.render import offer_text
+from bots.render import offer_text, open_on_discord
 from bots.telegram import discussions, offer_steps
 from bots.telegram.cards import fit
 from bots.telegram.context import Person, person, runtime
@@ -110,7 +110,7 @@ async def _manage(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Perso
         link = deep_link(context.bot.username, f"offer_{offer.id}")
         await context.bot.send_message(who.chat_id, who.t(
             N_("Share this link: whoever opens it sees your offer “{title}” and can order it.\n{link}"),
-            title=offer.title, link=link))
+            title=offer.title, link=link) + "\n" + open_on_discord(offer, who.lang))
     else:
         await show_own_offer(update, context, who, offer)
 
@@ -166,7 +166,7 @@ async def _publish(context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict
     link = deep_link(context.bot.username, f"offer_{offer.id}")
     await context.bot.send_message(who.chat_id, who.t(
         N_("Published: “{title}”. Buyers order it through this link:\n{link}\nManage your offers with /offers."),
-        title=offer.title, link=link))
+        title=offer.title, link=link) + "\n" + open_on_discord(offer, who.lang))
 
 
 # --- buyers -------------------------------------------------------------------------------------

@@ -1,15 +1,21 @@
 """A buyer on Telegram and a seller on Discord complete an order together: one runtime, one database,
 the real bot libraries on both sides. A Discord moderator confirms the manual payment; the chat is
-relayed both ways (Telegram <-> the order's room) and blocked for both during the delivery window."""
+relayed both ways (Telegram <-> the order's room) and blocked for both during the delivery window. And the
+reverse: a buyer on Discord opens a Telegram seller's offer by its id, orders it, and they complete it."""
+
+import re
 
 from core.model import Stage, Viewer
-from tests.e2e.discord_world import labels
+from tests.e2e.discord_world import embed_text, labels
 from tests.e2e.cross_world import cross_world
-from tests.e2e.telegram_shop import say, started, tap
+from tests.e2e.telegram_shop import say, started, tap, text_of
+from tests.e2e.telegram_world import LOGO
+from tests.e2e.test_discord_moderation import private_message
 from tests.e2e.test_discord_orders import met
 from tests.e2e.test_discord_rooms import chat_of, room_of, said, thread
 
 BEN = 100  # the buyer, on Telegram
+ANA = 200  # the seller, on Telegram, in the reverse story
 
 
 async def marketplace(world):
@@ -119,3 +125,55 @@ async def test_a_buyer_on_telegram_asks_a_seller_on_discord_and_pays_the_custom_
         order = await world.rt.service.order(paid["text"].split("#")[1].split(" ")[0])
         assert (order.title, order.price, order.delivery_days, order.brief) == ("Fox logo", 14_000, 5, "An orange fox")
         assert "New order" in dc.last_dm(ana, f"#{order.id}").content
+
+
+async def test_a_buyer_on_discord_opens_a_telegram_sellers_offer_by_its_id_orders_it_and_they_complete_it(tmp_path):
+    async with cross_world(tmp_path) as world:
+        tg, dc = world.telegram, world.discord
+        ana, = await started(tg, (ANA, "Ana", "fr"))
+        await tg.offer(ANA, LOGO)
+        ben, = await met(dc, "ben")
+        mod = dc.member("mod", moderator=True)
+        await mod.slash(dc.channel, "orders")
+
+        # Ana shares her offer on Telegram: its link, and the command that opens it on Discord
+        menu = await say(tg, ana, "/offers", "Vos offres (1)")
+        page = await tap(tg, ana, menu, "Logo", "Ouverte aux commandes.")
+        shared = await tap(tg, ana, page, "Partager", "Sur Discord, chacun peut l’ouvrir avec /offre voir logo")
+
+        # Ben opens it on Discord with the link she shared, and orders it
+        link = re.search(r"https://\S+", text_of(shared))[0]
+        shown = private_message(await ben.slash(dc.channel, "offer view", offer=link))
+        assert "A vector logo" in embed_text(shown.message)
+        assert labels(shown.message) == ["Order now", "Ask the seller a question"]
+        flow = private_message(await ben.click(shown.message, label="Order now")).message
+        form = await ben.click(flow, label="Write the brief")
+        await ben.submit_modal(form, {"text": "A fox for my bakery"})
+        summary = dc.now(flow, dc.channel, viewer=ben)
+        [confirm] = [label for label in labels(summary) if label.startswith("Confirm order")]
+        await ben.click(summary, label=confirm)
+        await world.settle()
+        await mod.user.click(dc.last_dm(mod, "Payment to confirm"), label="Confirm payment")
+        await world.settle()
+        order_id = dc.last_dm(ben, "Your payment was confirmed").content.split("#")[1].split(" ")[0]
+
+        # Ana accepts and delivers a file on Telegram; it reaches Ben on Discord as that file
+        card = await tg.wait_reply(ANA, f"#{order_id}")
+        ana.press(card, tg.button(card, "Accepter"))
+        await tg.fake.wait_for(lambda: "Livrer" in tg.buttons(tg.fake.message(ANA, card["message_id"])))
+        await world.settle()
+        card = tg.fake.message(ANA, card["message_id"])
+        await tap(tg, ana, card, "Livrer", "Envoyez votre livraison")
+        ana.send_document("fox.svg", b"<svg>fox</svg>", caption="Voici le renard")
+        done = await tg.wait_reply(ANA, "Bien reçu")
+        await tap(tg, ana, done, "Terminé", "5/7")
+        await world.settle()
+        delivered = dc.last_dm(ben, "was delivered")
+        assert [(a.filename, await a.read()) for a in delivered.attachments] == [("fox.svg", b"<svg>fox</svg>")]
+
+        # Ben completes on Discord; Ana is told on Telegram
+        form = await ben.user.click(delivered, label="Complete")
+        await ben.user.submit_modal(form, {})
+        await world.settle()
+        assert (await world.rt.service.order(order_id)).stage is Stage.COMPLETED
+        await tg.wait_reply(ANA, f"La commande #{order_id} est terminée. Le vendeur est payé.")

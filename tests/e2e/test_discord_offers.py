@@ -48,6 +48,8 @@ async def test_a_seller_creates_and_shares_an_offer_and_a_buyer_orders_it_and_a_
         post = await shared(world, ana, offer)
         assert labels(post) == ["Order now", "Ask the seller a question"]
         assert "Logo" in embed_text(post) and "Source files" in embed_text(post)
+        assert f"On Discord, anyone can open it with /offer view {offer.id}" in embed_text(post)
+        assert "This offer does not exist." in private_answer(await ben.slash(world.channel, "offer view", offer="nope"))
 
         flow = private_message(await ben.click(post, label="Order now"))
         assert flow.ephemeral
@@ -160,7 +162,8 @@ async def test_offer_commands_are_in_french_and_a_french_seller_and_buyer_get_th
         offer = synced["offer"]
         assert offer.name_localizations[discord.Locale.french] == "offre"
         assert {sub.name: sub.name_localizations.get(discord.Locale.french, sub.name) for sub in offer.options} == {
-            "create": "créer", "edit": "modifier", "pause": "pause", "resume": "reprendre", "share": "partager"}
+            "create": "créer", "edit": "modifier", "pause": "pause", "resume": "reprendre", "share": "partager",
+            "view": "voir"}
         for sub in offer.options:
             assert sub.description_localizations[discord.Locale.french] != sub.description
         assert synced["offers"].options[0].name_localizations[discord.Locale.french] == "membre"

@@ -115,7 +115,7 @@ async def test_the_seller_delivers_through_the_modal_and_an_empty_delivery_is_re
         assert file.startswith("dc:file:") and file.endswith(":fox.svg")
         await world.settle()
         told = world.last_dm(ben, "was delivered")
-        assert "📎 fox.svg" in told.content
+        assert [(a.filename, await a.read()) for a in told.attachments] == [("fox.svg", b"<svg/>")]
         assert labels(told)[:2] == ["Complete", "Request a revision"]
 
 

@@ -16,7 +16,8 @@ files are uploaded; it also accepts JSON bodies and query strings like Telegram 
 Telegram's answers are reproduced where a bot can trip on them: message length, empty text, entity parsing
 (HTML, MarkdownV2, Markdown), callback_data size, unknown chats, blocked users, users who never started the
 bot, "message is not modified", flood control (429 with retry_after, off by default: ``rate_limits_enabled``),
-getUpdates conflicts (409), and a few invoice and payment rules for Telegram Stars.
+getUpdates conflicts (409), and a few invoice and payment rules for Telegram Stars. ``files_down`` stands
+for an outage of Telegram's file servers: getFile and downloads answer 502 Bad Gateway until it is cleared.
 """
 
 from __future__ import annotations
@@ -830,6 +831,7 @@ class FakeTelegram:
         self.deliveries: list[int] = []  # update_id of every update handed out by getUpdates, in order
         self.errors: list[BaseException] = []  # bugs in the fake itself (answered 500)
         self.rate_limited = 0
+        self.files_down = False  # getFile and file downloads answer 502 while set
         self.webhook: dict | None = None
         self.commands_by_scope: dict[tuple[str, str], list[dict]] = {}
         self.menu_buttons: dict[int | None, dict] = {}
@@ -1121,6 +1123,8 @@ class FakeTelegram:
     def _download(self, rest: str) -> tuple[int, bytes]:
         token, _, file_path = rest.partition("/")
         with self._lock:
+            if self.files_down:
+                return 502, json.dumps({"ok": False, "error_code": 502, "description": "Bad Gateway"}).encode()
             file = self._files_by_path.get(file_path) if token == self.token else None
             if file is None:
                 return 404, json.dumps({"ok": False, "error_code": 404, "description": "Not Found"}).encode()
@@ -1650,6 +1654,8 @@ class FakeTelegram:
             return _copy(sizes)
 
     def _m_getFile(self, p: dict) -> dict:
+        if self.files_down:
+            raise _ApiError(502, "Bad Gateway")
         file = self._files.get(str(p.get("file_id") or ""))
         if file is None:
             raise _bad("invalid file_id")

@@ -237,6 +237,21 @@ def test_start_payloads(payload):
 
 
 @settings
+@given(st.one_of(anything, st.sampled_from(["https://t.me/comptoir_bot?start=offer_"]).flatmap(
+    lambda p: anything.map(p.__add__))))
+def test_a_typed_offer_is_an_offer_id_or_none(typed):
+    found = parsing.offer_id(typed)
+    assert found is None or re.fullmatch(r"[A-Za-z0-9_-]{1,20}", found) and found in typed
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("logo", "logo"), (" AB12CD34 ", "AB12CD34"), ("https://t.me/comptoir_bot?start=offer_logo", "logo"),
+    ("https://t.me/comptoir_bot?start=order_AB12", None), ("two words", None), ("x" * 21, None), ("", None)])
+def test_offer_ids_typed_or_pasted_as_a_telegram_link(typed, expected):
+    assert parsing.offer_id(typed) == expected
+
+
+@settings
 @given(st.one_of(anything, st.sampled_from(["Europe/Paris", "UTC", "Europe", "America/", "../etc/passwd", "zone.tab",
                                             "tzdata.zi", "posixrules", "Etc/GMT+5", "a" * 300, "UTC\x00",
                                             "Europe/Paris/x", "/etc/localtime", "."])))

@@ -1,0 +1,59 @@
+"""Discord's files: the reference Comptoir keeps of an attachment, and the bytes behind it for other platforms.
+
+A reference carries what fetching needs without Discord's help: `dc:file:<id>:<size>:<url>:<name>` (the
+size decides before downloading; the URL is the signed one Discord gave, valid for about a day). A
+reference that would not fit storage's 300 characters keeps no URL (`dc:file:<id>:<name>`, the older
+form): that file travels by name.
+"""
+
+from __future__ import annotations
+
+import aiohttp
+import discord
+
+from bots.files import MB, Fetched, TooLarge, Unavailable
+from core.ports import RetryLater
+
+PREFIX = "dc"
+REF_LIMIT = 300  # storage keeps a chat attachment's reference in 300 characters
+UPLOAD_LIMIT = 10 * MB  # what a bot may upload to a DM or a server without boosts (discord.utils' default)
+
+
+def file_ref(attachment: discord.Attachment) -> str:
+    """A file as Comptoir keeps it: the platform, the kind, the platform's id, its size and URL, a name."""
+    name = attachment.filename.replace(":", "_")
+    ref = f"{PREFIX}:file:{attachment.id}:{attachment.size}:{attachment.url}:{name}"
+    return ref if len(ref) <= REF_LIMIT else f"{PREFIX}:file:{attachment.id}:{name}"[:REF_LIMIT]
+
+
+def parse(ref: str) -> tuple[int, str, str] | None:
+    """(size, url, name) of a reference that can be fetched; None for one kept by name only."""
+    parts = ref.split(":", 4)
+    if len(parts) != 5 or parts[0] != PREFIX or not parts[3].isdigit():
+        return None
+    url, _, name = parts[4].rpartition(":")
+    return int(parts[3]), url, name
+
+
+class DiscordFiles:
+    def __init__(self, client: discord.Client) -> None:
+        self.client = client
+
+    async def fetch(self, ref: str, limit: int) -> Fetched:
+        parsed = parse(ref)
+        if parsed is None:
+            raise Unavailable(ref)
+        size, url, name = parsed
+        if size > limit:
+            raise TooLarge(limit)
+        try:
+            content = await self.client.http.get_from_cdn(url)
+        except (discord.NotFound, discord.Forbidden) as gone:  # deleted, or a link expired
+            raise Unavailable(str(gone)) from gone
+        except discord.HTTPException as error:
+            raise RetryLater(reason=str(error)) from error
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise RetryLater(reason=repr(error)) from error
+        if len(content) > limit:
+            raise TooLarge(limit)
+        return Fetched(name, content)

@@ -1,0 +1,88 @@
+"""Files across platforms: a file kept as one platform's reference, fetched as bytes for another to upload.
+
+A reference (`tg:doc:<file id>:<name>`, `dc:file:<id>:<size>:<url>:<name>`) names the platform that holds
+the file; the adapter of that platform registers a fetcher for its prefix on the runtime's `Files`. The
+notifier of the other platform asks `Files` for the bytes before it sends anything: a platform that is
+down raises RetryLater (the outbox row waits and is sent whole later); a file over the size limit, gone,
+or held by a platform this process does not run comes back as `Missing`, sent as its name with a note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from core.i18n import N_, translate
+
+MB = 1024 * 1024
+
+
+def name_of(ref: str) -> str:
+    """A file as people know it: the name at the end of its reference."""
+    return ref.rsplit(":", 1)[-1]
+
+
+def prefix_of(ref: str) -> str:
+    """The platform part of a reference: "tg", "dc"."""
+    return ref.split(":", 1)[0]
+
+
+@dataclass(frozen=True)
+class Fetched:
+    name: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A file that cannot travel here: too large for `limit` bytes, or not retrievable (limit None)."""
+
+    name: str
+    limit: int | None = None
+
+    def note(self, lang: str) -> str:
+        if self.limit is not None:
+            return translate(N_("📎 {name}: too large to be sent here (the limit is {limit} MB); it is kept "
+                                "with the order."), lang).format(name=self.name, limit=self.limit // MB)
+        return translate(N_("📎 {name}: this file could not be sent here; it is kept with the order."),
+                         lang).format(name=self.name)
+
+
+class TooLarge(Exception):
+    """The platform holding the file will not hand over, or the receiver would not take, that many bytes."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"over {limit} bytes")
+        self.limit = limit
+
+
+class Unavailable(Exception):
+    """The file is gone for good (deleted, an expired link, a reference too old to fetch)."""
+
+
+class FileFetcher(Protocol):
+    """One platform's files: the bytes behind a reference of its own, at most `limit` of them.
+    Raises TooLarge, Unavailable, or RetryLater when the platform fails for now."""
+
+    async def fetch(self, ref: str, limit: int) -> Fetched: ...
+
+
+@dataclass
+class Files:
+    """The fetchers of the platforms this process runs, by reference prefix."""
+
+    fetchers: dict[str, FileFetcher] = field(default_factory=dict)
+
+    def register(self, prefix: str, fetcher: FileFetcher) -> None:
+        self.fetchers[prefix] = fetcher
+
+    async def fetch(self, ref: str, limit: int) -> Fetched | Missing:
+        fetcher = self.fetchers.get(prefix_of(ref))
+        if fetcher is None:
+            return Missing(name_of(ref))
+        try:
+            return await fetcher.fetch(ref, limit)
+        except TooLarge as large:
+            return Missing(name_of(ref), large.limit)
+        except Unavailable:
+            return Missing(name_of(ref))
