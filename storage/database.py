@@ -31,8 +31,9 @@ def connect(url: str, **kwargs) -> AsyncEngine | InlineEngine:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     # the standard library's sqlite3 whatever driver the URL names; a pool that never makes the loop wait
     sync_url = parsed.set(drivername="sqlite")
+    on_file = bool(parsed.database) and parsed.database != ":memory:"
     # every unit ends its transaction itself: no rollback at check-in
-    options = {"pool_size": 8, "max_overflow": -1, "pool_reset_on_return": None} if parsed.database and parsed.database != ":memory:" else {}
+    options = {"pool_size": 8, "max_overflow": -1, "pool_reset_on_return": None} if on_file else {}
     options.update(kwargs)
     engine = InlineEngine(create_engine(sync_url, connect_args={"timeout": 30, "check_same_thread": False},
                                         **options))
@@ -46,13 +47,6 @@ def connect(url: str, **kwargs) -> AsyncEngine | InlineEngine:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
-
-    @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(connection):
-        # a reader's BEGIN takes no lock: in WAL it reads a snapshot and neither waits for nor blocks writers
-        # (straight to the driver: a statement through SQLAlchemy costs more than SQLite takes to run it)
-        connection.connection.driver_connection.execute(
-            "BEGIN" if connection.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
     return engine
 

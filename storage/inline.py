@@ -37,12 +37,19 @@ class InlineConnection:
         return self
 
     async def _begin(self) -> None:
-        if not self.sync_connection.get_execution_options().get(READ_ONLY):
+        reader = self.sync_connection.get_execution_options().get(READ_ONLY)
+        if not reader:
             await self.engine.writers.acquire()
             self._holds_writer_lock = True
         try:
             self.sync_connection.begin()
+            # SQLAlchemy's pysqlite begin emits nothing (the driver's own implicit BEGIN is off): ours goes straight
+            # to the driver. A reader's BEGIN takes no lock (WAL: a snapshot, neither waiting for nor blocking
+            # writers); a writer's takes the write lock at once, so two writers queue instead of failing midway.
+            self.sync_connection.connection.driver_connection.execute("BEGIN" if reader else "BEGIN IMMEDIATE")
         except BaseException:
+            if self.sync_connection.in_transaction():
+                self.sync_connection.rollback()
             self._release()
             raise
 
