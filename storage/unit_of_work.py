@@ -215,7 +215,10 @@ class SqlUnitOfWork:
                 if done.rowcount != 1:
                     raise Conflict(order.id)
             else:
-                updates.append({**row, "where_id": order.id, "where_version": before.version})
+                # only the columns that changed: fewer values to encode (several are JSON) and to bind
+                old = mapping.order_row(before)
+                updates.append({**{k: v for k, v in row.items() if old[k] != v},
+                                "where_id": order.id, "where_version": before.version})
             if order.review is not None and order.review != (before.review if before else None):
                 await self.conn.execute(delete(reviews).where(reviews.c.order_id == order.id))
                 await self.conn.execute(reviews.insert().values(**mapping.review_row(order)))
@@ -232,11 +235,11 @@ class SqlUnitOfWork:
             refunded, by_hand = refunds_of(outcome)
             to_refund += refunded
             notices += [*outcome.notices, *by_hand]
-        if updates:
-            done = await self.conn.execute(_UPDATE_ORDER, updates if len(updates) > 1 else updates[0])
+        for run in _runs_of_same_columns(updates):  # in order: one order's successive changes stay in sequence
+            done = await self.conn.execute(_UPDATE_ORDER, run if len(run) > 1 else run[0])
             # (a driver that cannot count an executemany's rows still has the rows locked: see `orders`)
-            if (len(updates) == 1 or self.conn.dialect.supports_sane_multi_rowcount) and done.rowcount != len(updates):
-                raise Conflict(changes[0][1].order.id if len(updates) == 1 else "one order of the batch")
+            if (len(run) == 1 or self.conn.dialect.supports_sane_multi_rowcount) and done.rowcount != len(run):
+                raise Conflict(run[0]["where_id"] if len(run) == 1 else "one order of the batch")
         if events:
             await self.conn.execute(_INSERT_EVENTS, events)
         if entries:
@@ -422,6 +425,17 @@ _IDENTITIES = select(*_IDENTITY_COLUMNS).where(identities.c.account_id.in_(bindp
 _IDENTITIES_AND_MODERATORS = (
     select(*_IDENTITY_COLUMNS, accounts.c.moderator).join(accounts, accounts.c.id == identities.c.account_id)
     .where(or_(identities.c.account_id.in_(bindparam("accounts", expanding=True)), accounts.c.moderator.is_(True))))
+
+
+def _runs_of_same_columns(updates: list[dict]) -> list[list[dict]]:
+    """Consecutive updates setting the same columns, together: one executemany each (it needs equal keys)."""
+    runs: list[list[dict]] = []
+    for update_ in updates:
+        if runs and runs[-1][0].keys() == update_.keys():
+            runs[-1].append(update_)
+        else:
+            runs.append([update_])
+    return runs
 
 
 @cache
