@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bots.discord import chat, commands, moderation, offers, orders, shop
+from bots.discord import chat, commands, modals, moderation, offers, orders, shop
 from bots.discord.buttons import PERSISTENT
 from bots.discord.context import PLATFORM
 from bots.discord.notifier import DiscordNotifier
@@ -62,6 +62,12 @@ class _Desk:
             await chat.on_message(self, message)
         except Exception:  # noqa: BLE001 — one message must not stop the others
             log.exception("while handling message %s", message.id)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """A submitted order modal: rebuilt here, since no process keeps one (bots.discord.modals)."""
+        custom_id = (interaction.data or {}).get("custom_id", "")
+        if interaction.type is discord.InteractionType.modal_submit and custom_id.startswith(modals.PREFIX):
+            await orders.guarded(interaction, orders.reopen(interaction, custom_id))
 
     async def setup_hook(self) -> None:
         # buttons of messages sent before this start work too
