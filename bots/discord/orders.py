@@ -17,6 +17,7 @@ from core.card import NEEDS, order_card
 from core.engine import allowed_actions
 from core.events import Outcome, Refusal
 from core.i18n import N_, translate
+from core.model import Order
 from core.table import Needs
 
 log = logging.getLogger(__name__)
@@ -70,9 +71,8 @@ async def press(interaction: discord.Interaction, data: str) -> None:
     if who is None:
         return
     rt = runtime(interaction)
-    order = await rt.service.order(pressed.order_id)
-    if order is None or order.role_of(who.viewer) is None:
-        await tell(interaction, who.t(N_("This order is not yours.")))
+    order = await their_order(interaction, who, pressed.order_id)
+    if order is None:
         return
     possible = pressed.version == order.version and pressed.action in allowed_actions(
         order, who.viewer, rt.clock.now(), rt.config.settings)
@@ -87,6 +87,15 @@ async def press(interaction: discord.Interaction, data: str) -> None:
     await answer(interaction, who, order.id, result)
 
 
+async def their_order(interaction: discord.Interaction, who: Person, order_id: str) -> Order | None:
+    """The order, if this person has a part in it; otherwise they are told so, privately, and None."""
+    order = await runtime(interaction).service.order(order_id)
+    if order is None or order.role_of(who.viewer) is None:
+        await tell(interaction, who.t(N_("This order is not yours.")))
+        return None
+    return order
+
+
 async def reopen(interaction: discord.Interaction, custom_id: str) -> None:
     """An order's modal submitted (before or after a restart: none is kept in memory): rebuilt from its
     custom id, the person and the order, then submitted as usual, so core decides (a stale one is refused)."""
@@ -98,11 +107,10 @@ async def reopen(interaction: discord.Interaction, custom_id: str) -> None:
     except BadButton:
         await tell(interaction, who.t(N_("This button is not valid.")))
         return
-    rt = runtime(interaction)
-    order = await rt.service.order(pressed.order_id)
-    if order is None or order.role_of(who.viewer) is None:
-        await tell(interaction, who.t(N_("This order is not yours.")))
+    order = await their_order(interaction, who, pressed.order_id)
+    if order is None:
         return
+    rt = runtime(interaction)
     modal = ActionModal(who.user_id, pressed, NEEDS[pressed.action], who.lang, order.currency,
                         rt.config.settings.max_text)
     await dispatch_submit(modal, interaction)
