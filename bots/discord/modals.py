@@ -3,10 +3,11 @@
 Only the input is read here; core decides, when the modal is submitted, whether the action is still
 possible and whether the input is enough (an empty delivery, a missing reason are refused by core).
 
-An order's modal is kept nowhere, like a card's buttons: discord.py would keep a sent modal in memory
-(its view store) and drop the submit of one sent before a restart. Its custom id and the database
-hold all it needs, so it is sent unkept (`open_unkept`) and every submit, before or after a restart,
-rebuilds it (`orders.reopen`, from the client's `on_interaction`): one path, so never handled twice.
+No modal is kept, like a card's buttons: discord.py would keep a sent modal in memory (its view store)
+and drop the submit of one sent before a restart. A modal's custom id and the database hold all it
+needs, so every modal is sent unkept (`open_unkept`) and every submit, before or after a restart, rebuilds
+it (`orders.reopen` for these, app.REOPEN for all, from the client's `on_interaction`): one path, so never
+handled twice. (Their `timeout` no longer applies: a late submit is answered, and core decides.)
 """
 
 from __future__ import annotations
