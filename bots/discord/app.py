@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bots.discord import chat, commands, moderation, offers, orders, shop
+from bots.discord import chat, commands, discussions, modals, moderation, offers, orders, shop
 from bots.discord.buttons import PERSISTENT
 from bots.discord.context import PLATFORM
 from bots.discord.notifier import DiscordNotifier
@@ -23,6 +23,10 @@ log = logging.getLogger(__name__)
 
 #: a rate limit longer than this is not waited out in place: the notifier hands it to the relay
 MAX_RATE_LIMIT_WAIT = 10.0
+#: the modals no process keeps in memory (bots.discord.modals): the start of their custom id, who rebuilds them
+REOPEN = ((modals.PREFIX, orders.reopen), (shop.BRIEF_PREFIX, shop.reopen),
+          (discussions.FORM_PREFIX, discussions.reopen), (offers.OFFER_FORM, offers.reopen),
+          (offers.OPTION_FORM, offers.reopen))
 
 
 def intents() -> discord.Intents:
@@ -62,6 +66,16 @@ class _Desk:
             await chat.on_message(self, message)
         except Exception:  # noqa: BLE001 — one message must not stop the others
             log.exception("while handling message %s", message.id)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """A submitted modal: rebuilt here, since no process keeps one (bots.discord.modals)."""
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        custom_id = (interaction.data or {}).get("custom_id", "")
+        for prefix, reopen in REOPEN:
+            if custom_id.startswith(prefix):
+                await orders.guarded(interaction, reopen(interaction, custom_id))
+                return
 
     async def setup_hook(self) -> None:
         # buttons of messages sent before this start work too

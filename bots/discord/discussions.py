@@ -14,7 +14,7 @@ import discord
 from bots.discord import orders
 from bots.discord.cards import clip
 from bots.discord.context import Person, person, runtime
-from bots.discord.modals import LABEL_LIMIT, TEXT_LIMIT
+from bots.discord.modals import LABEL_LIMIT, TEXT_LIMIT, dispatch_submit, open_unkept
 from bots.discord.offers import read_terms, typed_amount
 from core import offers as rules
 from core.events import Refusal
@@ -22,6 +22,7 @@ from core.i18n import N_, Money
 from core.model import Offer
 
 FORM_TIMEOUT = 30 * 60
+FORM_PREFIX = "d:form:"
 #: the modal's title and its field, for a question and for an answer
 MESSAGE_FORM = {
     "ask": (N_("Ask the seller a question"), N_("The seller's answer comes to you by direct message.")),
@@ -35,6 +36,32 @@ async def press(interaction: discord.Interaction, verb: str, target: str) -> Non
     who = await person(interaction)
     if who is None:
         return
+    modal = await form(interaction, who, verb, target)
+    if isinstance(modal, Refusal):
+        await orders.tell(interaction, modal.render(who.lang))
+        return
+    await open_unkept(interaction, modal)
+
+
+async def reopen(interaction: discord.Interaction, custom_id: str) -> None:
+    """A submitted modal of a discussion (`d:form:<verb>:<target>:<user>`), rebuilt (none is kept in memory:
+    bots.discord.modals) and submitted as usual."""
+    who = await person(interaction)
+    if who is None:
+        return
+    verb, _, target = custom_id.removeprefix(FORM_PREFIX).rpartition(":")[0].partition(":")
+    modal = await form(interaction, who, verb, target) if verb in ("ask", "reply", "custom") and target else None
+    if modal is None:
+        await orders.tell(interaction, who.t(N_("This button is not valid.")))
+    elif isinstance(modal, Refusal):
+        await orders.tell(interaction, modal.render(who.lang))
+    else:
+        await dispatch_submit(modal, interaction)
+
+
+async def form(interaction: discord.Interaction, who: Person, verb: str,
+               target: str) -> MessageModal | CustomOfferModal | Refusal:
+    """The modal of this button, for this person; or core's reason why they may not write it."""
     rt = runtime(interaction)
     if verb == "ask":
         offer = await rt.storefront.askable(target, who.viewer)
@@ -43,12 +70,10 @@ async def press(interaction: discord.Interaction, verb: str, target: str) -> Non
     else:
         offer = await rt.storefront.custom_offer_draft(target, who.viewer)
     if isinstance(offer, Refusal):
-        await orders.tell(interaction, offer.render(who.lang))
-        return
+        return offer
     if verb == "custom":
-        await interaction.response.send_modal(CustomOfferModal(who, target, offer))
-    else:
-        await interaction.response.send_modal(MessageModal(who, verb, target, offer, rt.config.settings.max_text))
+        return CustomOfferModal(who, target, offer)
+    return MessageModal(who, verb, target, offer, rt.config.settings.max_text)
 
 
 class MessageModal(discord.ui.Modal):
@@ -57,7 +82,7 @@ class MessageModal(discord.ui.Modal):
     def __init__(self, who: Person, verb: str, target: str, offer: Offer, max_text: int) -> None:
         title, description = MESSAGE_FORM[verb]
         super().__init__(title=clip(f"{who.t(title)} · {offer.title}", LABEL_LIMIT),
-                         custom_id=f"d:form:{verb}:{target}:{who.user_id}", timeout=FORM_TIMEOUT)
+                         custom_id=f"{FORM_PREFIX}{verb}:{target}:{who.user_id}", timeout=FORM_TIMEOUT)
         self.verb, self.target = verb, target
         self.text = discord.ui.TextInput(custom_id="text", style=discord.TextStyle.paragraph,
                                          max_length=min(max_text, TEXT_LIMIT))
@@ -93,7 +118,7 @@ class CustomOfferModal(discord.ui.Modal):
     def __init__(self, who: Person, discussion_id: str, offer: Offer) -> None:
         t = who.t
         super().__init__(title=clip(t(N_("Send a custom offer")), LABEL_LIMIT),
-                         custom_id=f"d:form:custom:{discussion_id}:{who.user_id}", timeout=FORM_TIMEOUT)
+                         custom_id=f"{FORM_PREFIX}custom:{discussion_id}:{who.user_id}", timeout=FORM_TIMEOUT)
         self.discussion_id, self.currency = discussion_id, offer.currency
 
         def field(label: str, component: discord.ui.TextInput, description: str | None = None) -> None:

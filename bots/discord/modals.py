@@ -2,6 +2,12 @@
 
 Only the input is read here; core decides, when the modal is submitted, whether the action is still
 possible and whether the input is enough (an empty delivery, a missing reason are refused by core).
+
+No modal is kept, like a card's buttons: discord.py would keep a sent modal in memory (its view store)
+and drop the submit of one sent before a restart. A modal's custom id and the database hold all it
+needs, so every modal is sent unkept (`open_unkept`) and every submit, before or after a restart, rebuilds
+it (`orders.reopen` for these, app.REOPEN for all, from the client's `on_interaction`): one path, so never
+handled twice. (Their `timeout` no longer applies: a late submit is answered, and core decides.)
 """
 
 from __future__ import annotations
@@ -44,6 +50,32 @@ REQUIRED_TEXT = frozenset({Needs.REASON, Needs.TEXT, Needs.AMOUNT, Needs.DAYS})
 PARAGRAPH = frozenset({Needs.BRIEF, Needs.DELIVERY, Needs.TEXT, Needs.REASON, Needs.OPTIONAL_REASON})
 WITH_FILES = frozenset({Needs.BRIEF, Needs.DELIVERY})
 POSITIVE, NEGATIVE = "good", "bad"
+PREFIX = "m:"
+
+
+def modal_id(user_id: int, pressed: ButtonData) -> str:
+    return f"{PREFIX}{user_id}:{pressed.encode()}"
+
+
+def pressed_of(custom_id: str) -> ButtonData:
+    """The button an order's modal was opened from, read back from the modal's custom id (BadButton if
+    it is not one of ours)."""
+    _, _, data = custom_id.removeprefix(PREFIX).partition(":")
+    return ButtonData.decode(data)
+
+
+async def open_unkept(interaction: discord.Interaction, modal: discord.ui.Modal) -> None:
+    """Shows the modal without discord.py keeping it: send_modal stores only a modal that is not finished,
+    and the store would otherwise answer its submit too."""
+    modal.stop()
+    await interaction.response.send_modal(modal)
+
+
+async def dispatch_submit(modal: discord.ui.Modal, interaction: discord.Interaction) -> None:
+    """Fills a rebuilt modal from the submitted components and runs its submit (on_submit, on_error) as
+    discord.py's view store would for one it kept (ViewStore.dispatch_modal: the same private call)."""
+    data = interaction.data or {}
+    await modal._dispatch_submit(interaction, data.get("components", []), data.get("resolved", {}))
 
 
 class ActionModal(discord.ui.Modal):
@@ -52,7 +84,7 @@ class ActionModal(discord.ui.Modal):
     def __init__(self, user_id: int, pressed: ButtonData, needs: Needs, lang: str, currency: str,
                  max_text: int) -> None:
         title = clip(f"{action_label(pressed.action, lang)} · #{pressed.order_id}", LABEL_LIMIT)
-        super().__init__(title=title, custom_id=f"m:{user_id}:{pressed.encode()}", timeout=30 * 60)
+        super().__init__(title=title, custom_id=modal_id(user_id, pressed), timeout=30 * 60)
         self.pressed, self.needs, self.currency = pressed, needs, currency
         t = lambda msgid: translate(msgid, lang) if msgid else None  # noqa: E731
         self.amount = self.days = self.verdict = self.files = None

@@ -19,6 +19,7 @@ from bots.discord import orders
 from bots.discord.buttons import DiscussionButton
 from bots.discord.cards import clip
 from bots.discord.commands import localized
+from bots.discord.modals import dispatch_submit, open_unkept
 from bots.discord.context import PLATFORM, Person, person, runtime
 from bots.parsing import offer_id as typed_offer_id
 from bots.parsing import parse_amount, parse_days, whole_number
@@ -31,6 +32,7 @@ from core.ports import new_id
 
 #: a new offer is priced in what the bot can take: on Discord, euros confirmed by a moderator (as Telegram's manual)
 CURRENCY = {"manual": "EUR"}
+OFFER_FORM, OPTION_FORM = "f:form:", "f:optform:"
 LABEL_LIMIT = 45
 MAX_SHOWN = 10  # embeds in one message
 OFFER_ID = r"(?P<offer>[A-Za-z0-9_-]{1,20})"
@@ -105,7 +107,7 @@ class OfferModal(discord.ui.Modal):
     def __init__(self, lang: str, currency: str, offer: Offer | None = None) -> None:
         t = lambda msgid: translate(msgid, lang)  # noqa: E731
         super().__init__(title=clip(t(N_("Edit your offer")) if offer else t(N_("New offer")), LABEL_LIMIT),
-                         custom_id=f"f:form:{offer.id if offer else ''}", timeout=30 * 60)
+                         custom_id=f"{OFFER_FORM}{offer.id if offer else ''}", timeout=30 * 60)
         self.offer, self.lang = offer, lang
 
         def field(key: str, label: str, default: str | None, **kw) -> discord.ui.TextInput:
@@ -149,7 +151,7 @@ class OptionModal(discord.ui.Modal):
 
     def __init__(self, lang: str, offer: Offer) -> None:
         t = lambda msgid: translate(msgid, lang)  # noqa: E731
-        super().__init__(title=clip(t(N_("Add an option")), LABEL_LIMIT), custom_id=f"f:optform:{offer.id}",
+        super().__init__(title=clip(t(N_("Add an option")), LABEL_LIMIT), custom_id=f"{OPTION_FORM}{offer.id}",
                          timeout=30 * 60)
         self.offer_id = offer.id
         self.title_in = discord.ui.TextInput(custom_id="title", max_length=rules.TITLE_MAX)
@@ -165,6 +167,25 @@ class OptionModal(discord.ui.Modal):
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
         await orders.failed(interaction, error)
+
+
+async def reopen(interaction: discord.Interaction, custom_id: str) -> None:
+    """A submitted offer or option modal (`f:form:[<offer>]`, `f:optform:<offer>`), rebuilt (none is kept in
+    memory: bots.discord.modals) from the offer as it is now, and submitted as usual."""
+    who = await person(interaction)
+    if who is None:
+        return
+    rt = runtime(interaction)
+    if custom_id == OFFER_FORM:
+        await dispatch_submit(OfferModal(who.lang, CURRENCY[rt.config.discord.payment]), interaction)
+        return
+    option = custom_id.startswith(OPTION_FORM)
+    offer = await rt.storefront.editable(custom_id.removeprefix(OPTION_FORM if option else OFFER_FORM), who.viewer)
+    if isinstance(offer, Refusal):
+        await orders.tell(interaction, offer.render(who.lang))
+        return
+    await dispatch_submit(OptionModal(who.lang, offer) if option else OfferModal(who.lang, offer.currency, offer),
+                          interaction)
 
 
 async def submit_offer(interaction: discord.Interaction, modal: OfferModal) -> None:
@@ -310,9 +331,9 @@ async def manage(interaction: discord.Interaction, verb: str, offer_id: str) -> 
         await orders.tell(interaction, offer.render(who.lang))
         return
     if verb == "edit":
-        await interaction.response.send_modal(OfferModal(who.lang, offer.currency, offer))
+        await open_unkept(interaction, OfferModal(who.lang, offer.currency, offer))
     elif verb == "opt":
-        await interaction.response.send_modal(OptionModal(who.lang, offer))
+        await open_unkept(interaction, OptionModal(who.lang, offer))
     elif verb == "drop":
         offer = await rt.storefront.publish(who.viewer, replace(offer, options=offer.options[:-1]))
         if isinstance(offer, Refusal):
@@ -384,7 +405,7 @@ async def create(interaction: discord.Interaction) -> None:
     who = await person(interaction)
     if who is not None:
         currency = CURRENCY[runtime(interaction).config.discord.payment]
-        await interaction.response.send_modal(OfferModal(who.lang, currency))
+        await open_unkept(interaction, OfferModal(who.lang, currency))
 
 
 def _offer_command(name: str, description: str, verb: str):

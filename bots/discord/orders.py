@@ -10,13 +10,14 @@ import discord
 from bots.discord.buttons import CardLink, OrdersPage
 from bots.discord.cards import card_embed, card_view, clip, remember_card, retire_cards
 from bots.discord.context import Person, person, runtime
-from bots.discord.modals import ActionModal
+from bots.discord.modals import ActionModal, dispatch_submit, open_unkept, pressed_of
 from bots.routing import FILTERS, listed_orders
 from core.buttons import BadButton, ButtonData
 from core.card import NEEDS, order_card
 from core.engine import allowed_actions
 from core.events import Outcome, Refusal
 from core.i18n import N_, translate
+from core.model import Order
 from core.table import Needs
 
 log = logging.getLogger(__name__)
@@ -70,21 +71,49 @@ async def press(interaction: discord.Interaction, data: str) -> None:
     if who is None:
         return
     rt = runtime(interaction)
-    order = await rt.service.order(pressed.order_id)
-    if order is None or order.role_of(who.viewer) is None:
-        await tell(interaction, who.t(N_("This order is not yours.")))
+    order = await their_order(interaction, who, pressed.order_id)
+    if order is None:
         return
     possible = pressed.version == order.version and pressed.action in allowed_actions(
         order, who.viewer, rt.clock.now(), rt.config.settings)
     if needs is not Needs.NOTHING and possible:
-        await interaction.response.send_modal(ActionModal(who.user_id, pressed, needs, who.lang, order.currency,
-                                                          rt.config.settings.max_text))
+        await open_unkept(interaction, ActionModal(who.user_id, pressed, needs, who.lang, order.currency,
+                                                   rt.config.settings.max_text))
         return
     if not interaction.response.is_done():
         await interaction.response.defer()
     # acts, or (when not possible) comes back refused with core's reason and what is possible now
     result = await rt.service.act(order.id, pressed.action, who.viewer, version=pressed.version)
     await answer(interaction, who, order.id, result)
+
+
+async def their_order(interaction: discord.Interaction, who: Person, order_id: str) -> Order | None:
+    """The order, if this person has a part in it; otherwise they are told so, privately, and None."""
+    order = await runtime(interaction).service.order(order_id)
+    if order is None or order.role_of(who.viewer) is None:
+        await tell(interaction, who.t(N_("This order is not yours.")))
+        return None
+    return order
+
+
+async def reopen(interaction: discord.Interaction, custom_id: str) -> None:
+    """An order's modal submitted (before or after a restart: none is kept in memory): rebuilt from its
+    custom id, the person and the order, then submitted as usual, so core decides (a stale one is refused)."""
+    who = await person(interaction)
+    if who is None:
+        return
+    try:
+        pressed = pressed_of(custom_id)
+    except BadButton:
+        await tell(interaction, who.t(N_("This button is not valid.")))
+        return
+    order = await their_order(interaction, who, pressed.order_id)
+    if order is None:
+        return
+    rt = runtime(interaction)
+    modal = ActionModal(who.user_id, pressed, NEEDS[pressed.action], who.lang, order.currency,
+                        rt.config.settings.max_text)
+    await dispatch_submit(modal, interaction)
 
 
 async def submit(interaction: discord.Interaction, modal: ActionModal) -> None:

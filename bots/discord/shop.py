@@ -24,7 +24,7 @@ from bots.discord import orders
 from bots.discord.cards import clip
 from bots.discord.context import PLATFORM, Person, person, runtime
 from bots.discord.files import file_ref
-from bots.discord.modals import LABEL_LIMIT, MAX_FILES, TEXT_LIMIT
+from bots.discord.modals import LABEL_LIMIT, MAX_FILES, TEXT_LIMIT, dispatch_submit, open_unkept
 from bots.parsing import whole_number
 from core.checkout import quote, tip_choices
 from core.events import Refusal
@@ -33,6 +33,7 @@ from core.model import Offer
 from core.ports import new_id
 
 FORM_TIMEOUT = 30 * 60
+BRIEF_PREFIX = "b:form:"
 STALE = N_("Nothing to answer here any more.")
 CHECKOUT_ID = r"(?P<flow>[A-Za-z0-9]{1,12})"
 #: what may be pressed (or submitted: "write" is the brief's modal) at each step
@@ -207,7 +208,7 @@ async def step(interaction: discord.Interaction, verb: str, flow: str, values: t
         return
     draft = Draft(dialog, offer, who, rt.config.settings.tip_cap_percent)
     if verb == "brief":
-        await interaction.response.send_modal(BriefModal(who, flow, dialog["text"], rt.config.settings.max_text))
+        await open_unkept(interaction, BriefModal(who, flow, dialog["text"], rt.config.settings.max_text))
         return
     if verb == "confirm":
         await confirm(interaction, draft)
@@ -244,12 +245,21 @@ async def confirm(interaction: discord.Interaction, draft: Draft) -> None:
         embed=None, view=None)
 
 
+async def reopen(interaction: discord.Interaction, custom_id: str) -> None:
+    """A submitted brief (`b:form:<flow>`), rebuilt (none is kept in memory: bots.discord.modals): the stored
+    checkout takes it if it is still this flow's, at the brief's step."""
+    who = await person(interaction)
+    if who is not None:
+        flow = custom_id.removeprefix(BRIEF_PREFIX)
+        await dispatch_submit(BriefModal(who, flow, "", runtime(interaction).config.settings.max_text), interaction)
+
+
 class BriefModal(discord.ui.Modal):
     """The brief: everything the seller needs to know, and files (optional: it can be written after paying)."""
 
     def __init__(self, who: Person, flow: str, brief: str, limit: int) -> None:
         t = who.t
-        super().__init__(title=clip(t(N_("Brief")), LABEL_LIMIT), custom_id=f"b:form:{flow}", timeout=FORM_TIMEOUT)
+        super().__init__(title=clip(t(N_("Brief")), LABEL_LIMIT), custom_id=f"{BRIEF_PREFIX}{flow}", timeout=FORM_TIMEOUT)
         self.flow = flow
         self.text = discord.ui.TextInput(custom_id="text", required=False, default=brief or None,
                                          style=discord.TextStyle.paragraph, max_length=min(limit, TEXT_LIMIT))

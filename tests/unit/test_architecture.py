@@ -36,3 +36,13 @@ def test_each_framework_is_imported_in_one_package_only():
             for m in mods:
                 home = FRAMEWORKS.get(m.split(".")[0])
                 assert home in (None, package), f"{path.relative_to(ROOT)}:{line} imports {m}"
+
+
+
+def test_discord_modals_are_sent_only_unkept():
+    """discord.py keeps a modal it sends and answers its submit; ours are rebuilt on submit instead (so they
+    survive a restart: bots.discord.modals), and one sent another way would be answered twice."""
+    sends = [f"{path.name}:{node.lineno}" for path in sorted((ROOT / "bots" / "discord").glob("*.py"))
+             for node in ast.walk(ast.parse(path.read_text(), str(path)))
+             if isinstance(node, ast.Attribute) and node.attr == "send_modal"]
+    assert [s.split(":")[0] for s in sends] == ["modals.py"], sends  # modals.open_unkept
