@@ -61,8 +61,9 @@ class Unavailable(Exception):
 
 
 class FileFetcher(Protocol):
-    """One platform's files: the bytes behind a reference of its own, at most `limit` of them.
-    Raises TooLarge, Unavailable, or RetryLater when the platform fails for now."""
+    """One platform's files: the bytes behind a reference of its own (`limit` lets it refuse a larger file before
+    downloading it; Files checks what came). Raises TooLarge, Unavailable, or RetryLater when the platform fails
+    for now."""
 
     async def fetch(self, ref: str, limit: int) -> Fetched: ...
 
@@ -81,8 +82,10 @@ class Files:
         if fetcher is None:
             return Missing(name_of(ref))
         try:
-            return await fetcher.fetch(ref, limit)
+            fetched = await fetcher.fetch(ref, limit)
         except TooLarge as large:
             return Missing(name_of(ref), large.limit)
         except Unavailable:
             return Missing(name_of(ref))
+        # a platform may not say the size before sending the bytes: the limit holds for what came all the same
+        return fetched if len(fetched.content) <= limit else Missing(name_of(ref), limit)

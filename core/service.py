@@ -237,24 +237,16 @@ class Service:
 
     async def fire(self, order_id: str, timer: Timer) -> Outcome | Notice | None:
         """A due timer: the system acts, or the party who must act is reminded. Dropped if no longer relevant."""
-        now = self.clock.now()
-        async with self.uow() as uow:
-            order = await uow.order(order_id)
-            result = self._due(order, timer, now) if order is not None else None
-            if isinstance(result, Outcome):
-                try:
-                    await uow.save(order, result, timers.plan(order, result.order, now, self.settings))
-                except Conflict:
-                    return None  # a person acted first; the timer is re-planned by their action
-            elif isinstance(result, Notice):
-                await uow.notify(result)
-            await uow.finish_timer(order_id, timer)
-            await uow.commit()
-            return result
+        try:
+            (result,) = await self.fire_all([(order_id, timer)])
+        except Conflict:
+            return None  # a person acted first; the timer is re-planned by their action
+        return result
 
     async def fire_all(self, due: list[tuple[str, Timer]]) -> list[Outcome | Notice | None]:
-        """Many due timers in one transaction, each as `fire` would apply it: the orders read (and locked) in one
-        query, then written in a statement per table. A Conflict or any failure undoes them all: the caller then
+        """Due timers in one transaction, each applied to the order as the ones before it left it (a deadline's
+        outcome, a reminder, or nothing when no longer relevant): the orders read (and locked) in one query, then
+        written in a statement per table. A Conflict or any failure undoes them all: the caller then
         fires them one by one, so that one bad timer cannot hold back the others."""
         now = self.clock.now()
         async with self.uow() as uow:

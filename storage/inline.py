@@ -56,10 +56,13 @@ class InlineConnection:
     def begin(self) -> _Beginning:
         return _Beginning(self)
 
-    async def execute(self, statement, parameters=None, **kwargs):
+    async def _begun(self) -> Connection:
         if not self.sync_connection.in_transaction():
             await self._begin()  # what SQLAlchemy's autobegin would do, behind the writers' queue
-        return self.sync_connection.execute(statement, parameters, **kwargs)
+        return self.sync_connection
+
+    async def execute(self, statement, parameters=None, **kwargs):
+        return (await self._begun()).execute(statement, parameters, **kwargs)
 
     async def scalar(self, statement, parameters=None, **kwargs):
         return (await self.execute(statement, parameters, **kwargs)).scalar()
@@ -68,9 +71,7 @@ class InlineConnection:
         return (await self.execute(statement, parameters, **kwargs)).scalars()
 
     async def run_sync(self, fn, *args, **kwargs):
-        if not self.sync_connection.in_transaction():
-            await self._begin()
-        return fn(self.sync_connection, *args, **kwargs)
+        return fn(await self._begun(), *args, **kwargs)
 
     def in_transaction(self) -> bool:
         return self.sync_connection.in_transaction()

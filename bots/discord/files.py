@@ -54,6 +54,4 @@ class DiscordFiles:
             raise RetryLater(reason=str(error)) from error
         except (aiohttp.ClientError, TimeoutError) as error:
             raise RetryLater(reason=repr(error)) from error
-        if len(content) > limit:
-            raise TooLarge(limit)
         return Fetched(name, content)

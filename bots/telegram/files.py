@@ -46,6 +46,4 @@ class TelegramFiles:
             raise RetryLater(reason=str(error)) from error
         except TelegramError as error:
             raise Unavailable(str(error)) from error
-        if len(content) > limit:
-            raise TooLarge(limit)
         return Fetched(name, content)
