@@ -20,7 +20,7 @@ from core.model import Deadline
 from core.settings import Settings
 
 __all__ = [
-    "CONFIG_ENV", "DATABASE_URL_ENV", "Config", "ConfigError", "DiscordConfig", "RelayConfig",
+    "CONFIG_ENV", "DATABASE_URL_ENV", "Config", "ConfigError", "DiscordConfig", "LimitsConfig", "RelayConfig",
     "SchedulerConfig", "TelegramConfig", "format_duration", "load_config", "parse_duration",
 ]
 
@@ -49,7 +49,12 @@ class TelegramConfig:
 class DiscordConfig:
     token_env: str = "COMPTOIR_DISCORD_TOKEN"
     token: str | None = field(default=None, repr=False)
-    moderator_role: str = "Moderator"
+    #: the marketplace's server: commands are refused in any other, and moderator roles are read there
+    guild_id: int | None = None
+    #: moderators by identity, never by a role's name (anyone can create a role named "Moderator" in a server
+    #: of their own): members holding one of these roles in the marketplace's server, or these users
+    moderator_role_ids: tuple[int, ...] = ()
+    moderator_user_ids: tuple[int, ...] = ()
     marketplace_channel_id: int | None = None
     shard_ids: tuple[int, ...] | None = None
     shard_count: int | None = None
@@ -315,12 +320,18 @@ def _telegram(table: _Table, environ: Mapping[str, str]) -> TelegramConfig:
 
 def _discord(table: _Table, environ: Mapping[str, str]) -> DiscordConfig:
     _refuse_token_in_file(table)
+    if "moderator_role" in table.values:
+        raise ConfigError("discord.moderator_role: a role's name proves nothing (anyone can create a role of that "
+                          "name in a server of their own); set discord.guild_id and discord.moderator_role_ids "
+                          "(or discord.moderator_user_ids) instead")
     d = DiscordConfig()
     token_env = table.get("token_env", _env_name, d.token_env)
     config = DiscordConfig(
         token_env=token_env,
         token=_token(environ, token_env),
-        moderator_role=table.get("moderator_role", _text, d.moderator_role),
+        guild_id=table.get("guild_id", _integer(1), d.guild_id),
+        moderator_role_ids=table.get("moderator_role_ids", _list_of(_integer(1), "role ids"), d.moderator_role_ids),
+        moderator_user_ids=table.get("moderator_user_ids", _list_of(_integer(1), "user ids"), d.moderator_user_ids),
         marketplace_channel_id=table.get("marketplace_channel_id", _integer(1), d.marketplace_channel_id),
         shard_ids=table.get("shard_ids", _list_of(_integer(0), "shard numbers"), d.shard_ids),
         shard_count=table.get("shard_count", _integer(1), d.shard_count),
@@ -328,6 +339,8 @@ def _discord(table: _Table, environ: Mapping[str, str]) -> DiscordConfig:
         base_url=table.get("base_url", _url("http", "https"), d.base_url),
     )
     table.done()
+    if config.moderator_role_ids and config.guild_id is None:
+        raise ConfigError("discord.moderator_role_ids: needs discord.guild_id, the server where those roles are read")
     if config.shard_ids is not None:
         if config.shard_count is None:
             raise ConfigError("discord.shard_count: required when discord.shard_ids is set")

@@ -123,7 +123,7 @@ class Demo:
         await self.settle()
 
     def who(self, person: Account) -> Viewer:
-        return Viewer(person.id, moderator=person.moderator)
+        return Viewer(person.id, moderator=person.id == self.mo.id)  # the cast's moderator, as the config says
 
     async def order(self, buyer: Account, offer_id: str, options=(), tip=0, brief="") -> str:
         offer = await self._offer(offer_id)

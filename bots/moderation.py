@@ -12,20 +12,24 @@ from datetime import datetime, tzinfo
 
 from bots.evidence import evidence_text, stamp
 from bots.parsing import whole_number
+from bots.people import Person
 from core import labels, sanctions
 from core.card import when
-from core.events import Event, Refusal
+from core.checkout import Checkout, PaymentState
+from core.events import Event, Outcome, Refusal
 from core.i18n import N_, Money, translate
-from core.model import Order, Role, Stage, Viewer
+from core.model import Order, Role, Stage
 from storage.accounts import Account
-from storage.audit import AuditEntry
+from storage.audit import GROUNDS, AuditEntry, decision_subject
 from storage.store import Store
 
 PAGE = 5
 AUDIT_DEFAULT = 20
 AUDIT_MAX = 100
 REASON_SHOWN = 200  # a queue line quotes the start of a reason; the evidence has it whole
-SANCTION = {"suspend": N_("suspended {name}"), "unsuspend": N_("lifted the suspension of {name}")}
+SANCTION = {"suspend": N_("suspended {name}"), "unsuspend": N_("lifted the suspension of {name}"),
+            "confirm-payment": N_("confirmed the manual payment {name}"),
+            "reject-payment": N_("rejected the manual payment {name}")}
 
 
 @dataclass(frozen=True)
@@ -90,16 +94,42 @@ async def evidence(store: Store, order_id: str, lang: str, zone: tzinfo, now: da
     return evidence_text(order, events, messages, names, lang, zone, now)
 
 
-async def suspend(store: Store, moderator: Viewer, account: Account, suspended: bool, reason: str) -> Refusal | None:
-    """Suspends (or lets back) an account, logged with its reason; None when done, else why not."""
+async def suspend(store: Store, moderator: Person, account: Account, suspended: bool,
+                  reason: str) -> Refusal | None:
+    """Suspends (or lets back) an account, logged with its reason and as whom; None when done, else why not."""
     async with store.unit_of_work() as uow:
         current = await uow.accounts.get(account.id)
-        refusal = sanctions.suspension_refusal(moderator, current.id, current.suspended, suspended, reason)
+        refusal = sanctions.suspension_refusal(moderator.viewer, current.id, current.suspended, suspended, reason)
         if refusal is not None:
             return refusal
-        await uow.accounts.suspend(moderator.account, current.id, suspended, reason.strip())
+        await uow.accounts.suspend(moderator.account.id, current.id, suspended, reason.strip(),
+                                   as_whom=str(moderator.moderator))
         await uow.commit()
     return None
+
+
+async def record(store: Store, who: Person, result: object, checkout_id: str | None = None) -> None:
+    """After a moderator's act: which identity acted and what made it a moderator, kept in the audit trail next
+    to the act (a decision's event names only the account); a manual payment's confirmation or rejection
+    (`checkout_id`) is written here whole."""
+    if who.moderator is None:
+        return
+    as_whom, now = str(who.moderator), store.clock.now()
+    if checkout_id is not None and isinstance(result, Outcome):
+        entries = [AuditEntry(who.account.id, "confirm-payment", f"checkout:{checkout_id}", f"#{result.order.id}",
+                              now, as_whom)]
+    elif checkout_id is not None and isinstance(result, Checkout) and result.state is PaymentState.REJECTED:
+        entries = [AuditEntry(who.account.id, "reject-payment", f"checkout:{checkout_id}", "", now, as_whom)]
+    elif isinstance(result, Outcome):
+        entries = [AuditEntry(who.account.id, GROUNDS, decision_subject(e.order_id, e.version), "", e.at, as_whom)
+                   for e in result.events if e.role is Role.MODERATOR]
+    else:
+        return
+    if entries:
+        async with store.unit_of_work() as uow:
+            for entry in entries:
+                await uow.audit.record(entry)
+            await uow.commit()
 
 
 def audit_limit(words: list[str]) -> int | None:
@@ -115,11 +145,13 @@ async def audit_text(store: Store, limit: int, lang: str, zone: tzinfo) -> str:
     async with store.unit_of_work() as uow:
         entries = await uow.audit.entries(limit)
         decisions = await uow.audit.decisions(limit)
+        grounds = await uow.audit.grounds(decisions)
         orders = {o.id: o for o in [await uow.order(i) for i in {d.order_id for d in decisions}] if o}
         people = {e.actor for e in entries} | {e.account for e in entries if e.account} | {d.actor for d in decisions}
         names = await uow.accounts.names(people)
     lines = [(e.at, _sanction_line(e, names, lang, zone)) for e in entries]
-    lines += [(d.at, _decision_line(d, orders.get(d.order_id), names, lang, zone)) for d in decisions]
+    lines += [(d.at, _decision_line(d, orders.get(d.order_id), names, lang, zone)
+               + _as_whom(grounds.get((d.order_id, d.version)), lang)) for d in decisions]
     lines.sort(key=lambda item: item[0], reverse=True)
     if not lines:
         return translate(N_("Nothing in the audit trail yet."), lang)
@@ -128,9 +160,16 @@ async def audit_text(store: Store, limit: int, lang: str, zone: tzinfo) -> str:
 
 
 def _sanction_line(entry: AuditEntry, names: dict[str, str], lang: str, zone: tzinfo) -> str:
-    subject = (names.get(entry.account) or entry.account) if entry.account else entry.subject
+    subject = (names.get(entry.account) or entry.account) if entry.account else entry.subject.partition(":")[2]
     done = translate(SANCTION[entry.action], lang).format(name=subject) if entry.action in SANCTION else entry.action
-    return f"{stamp(entry.at, zone, lang)} — {names.get(entry.actor) or entry.actor} — {done}: “{entry.reason}”"
+    said = f": “{entry.reason}”" if entry.reason else ""
+    return (f"{stamp(entry.at, zone, lang)} — {names.get(entry.actor) or entry.actor} — {done}{said}"
+            + _as_whom(entry.as_whom, lang))
+
+
+def _as_whom(as_whom: str | None, lang: str) -> str:
+    """The identity and what made it a moderator, as the audit keeps it ("discord:<user> role:<role>")."""
+    return " — " + translate(N_("as {who}"), lang).format(who=as_whom) if as_whom else ""
 
 
 def _decision_line(event: Event, order: Order | None, names: dict[str, str], lang: str, zone: tzinfo) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from core.model import Role
 from core.ports import Clock, Notifier, Outgoing, RetryLater, Undeliverable
 from storage.outbox import Outbox
 
@@ -40,6 +41,9 @@ class Relay:
         self.policy = policy or RelayPolicy()
         #: told of every message a platform accepted (Discord keeps its order rooms in step with the order)
         self.observers: list[Callable[[Outgoing], Awaitable[None]]] = []
+        #: per platform, whether a user (by id) moderates right now: every moderator's notice is checked before it
+        #: goes, so a moderator removed since it was queued never reads it (registered by each adapter)
+        self.moderators: dict[str, Callable[[str], Awaitable[bool]]] = {}
 
     async def drain(self) -> int:
         """Sends everything due now; returns how many were sent."""
@@ -106,6 +110,9 @@ class Relay:
             await self.outbox.sent(row_id, self.clock.now(), message, "")
             return 0
         try:
+            if message.role is Role.MODERATOR and not await self._still_moderator(message):
+                await self.outbox.failed(row_id, self.clock.now(), "not sent: no longer a moderator")
+                return 0
             message_id = await self.notifiers[message.platform].send(message)
         except RetryLater as wait:
             if wait.after is not None:  # the platform's own retry_after: not a failure
@@ -127,6 +134,11 @@ class Relay:
             except Exception:  # noqa: BLE001 — what follows a delivery never undoes it
                 log.exception("observing %s failed", message.dedupe_key)
         return 1
+
+    async def _still_moderator(self, message: Outgoing) -> bool:
+        """A private chat's id is its person's user id on both platforms (bots.*.context)."""
+        check = self.moderators.get(message.platform)
+        return check is None or await check(message.chat_id)
 
     def _backoff(self, attempts: int) -> float:
         return min(self.policy.backoff * 2**attempts, self.policy.max_backoff)

@@ -207,10 +207,11 @@ class Simulation:
         async with self.rt.store.engine.begin() as conn:
             await conn.execute(accounts.insert(), [
                 {"id": p, "display_name": p, "language": rng.choice(("en", "fr")), "timezone": "UTC",
-                 "moderator": p in self.moderators, "suspended": False, "created_at": self.clock.now()}
+                 "suspended": False, "created_at": self.clock.now()}
                 for p in people])
             await conn.execute(identities.insert(), [
-                {"platform": platform, "external_id": chat, "account_id": p, "chat_id": chat, "username": p}
+                {"platform": platform, "external_id": chat, "account_id": p, "chat_id": chat, "username": p,
+                 "moderator": p in self.moderators}
                 for p in people for platform, chat in self.identities[p]])
         self.offers: list[Offer] = []
         async with self.rt.store.unit_of_work() as uow:

@@ -21,8 +21,7 @@ class Account:
     display_name: str
     language: str
     timezone: str
-    moderator: bool
-    suspended: bool
+    suspended: bool  # (who may moderate is never kept here: it is checked live at every act)
 
 
 @dataclass(frozen=True)
@@ -32,10 +31,11 @@ class Identity:
     account_id: str
     chat_id: str | None
     username: str | None
+    moderator: bool = False  # the last live check found a moderator: hears "every moderator" notices
 
 
 def _account(row) -> Account:
-    return Account(row.id, row.display_name, row.language, row.timezone, row.moderator, row.suspended)
+    return Account(row.id, row.display_name, row.language, row.timezone, row.suspended)
 
 
 class Accounts:
@@ -73,43 +73,42 @@ class Accounts:
                         username: str | None = None, moderator: bool | None = None) -> Account | None:
         """The account, if `ensure` with these values would change nothing (so a read is enough)."""
         row = (await self.conn.execute(
-            select(accounts, identities.c.chat_id, identities.c.username)
+            select(accounts, identities.c.chat_id, identities.c.username, identities.c.moderator.label("checked"))
             .join(identities, identities.c.account_id == accounts.c.id)
             .where(identities.c.platform == platform, identities.c.external_id == str(external_id)))).first()
         if row is None or (chat_id is not None and row.chat_id != chat_id) or (
                 username is not None and row.username != username) or (
-                moderator is not None and row.moderator != moderator):
+                moderator is not None and row.checked != moderator):
             return None
         return _account(row)
 
     async def identities(self, account_id: str) -> list[Identity]:
         rows = await self.conn.execute(select(identities).where(identities.c.account_id == account_id))
-        return [Identity(r.platform, r.external_id, r.account_id, r.chat_id, r.username) for r in rows]
+        return [Identity(r.platform, r.external_id, r.account_id, r.chat_id, r.username, r.moderator) for r in rows]
 
     async def ensure(self, platform: str, external_id: str, *, name: str = "", language: str = "en",
                      timezone: str = "UTC", chat_id: str | None = None, username: str | None = None,
                      moderator: bool | None = None) -> Account:
-        """The account behind this identity, created on first sight; the chat and name are kept current."""
+        """The account behind this identity, created on first sight; the chat and name are kept current, and so
+        is what the last live check said of it as a moderator (`moderator`: None when nothing was checked)."""
         found = await self.by_identity(platform, external_id)
         if found is None:
             account_id = new_id(10)
             await self.conn.execute(accounts.insert().values(
                 id=account_id, display_name=name[:200], language=language, timezone=timezone,
-                moderator=bool(moderator), suspended=False, created_at=self.clock.now()))
+                suspended=False, created_at=self.clock.now()))
             await self.conn.execute(identities.insert().values(
                 platform=platform, external_id=str(external_id), account_id=account_id,
-                chat_id=chat_id, username=username))
+                chat_id=chat_id, username=username, moderator=bool(moderator)))
             return await self.get(account_id)
-        known = (await self.conn.execute(select(identities.c.chat_id, identities.c.username).where(
-            identities.c.platform == platform, identities.c.external_id == str(external_id)))).first()
-        changes = {k: v for k, v in (("chat_id", chat_id), ("username", username))
+        known = (await self.conn.execute(select(identities.c.chat_id, identities.c.username, identities.c.moderator)
+                                         .where(identities.c.platform == platform,
+                                                identities.c.external_id == str(external_id)))).first()
+        changes = {k: v for k, v in (("chat_id", chat_id), ("username", username), ("moderator", moderator))
                    if v is not None and v != getattr(known, k)}
         if changes:  # most updates change nothing: no write, so no write lock on SQLite
             await self.conn.execute(update(identities).where(
                 identities.c.platform == platform, identities.c.external_id == str(external_id)).values(**changes))
-        if moderator is not None and moderator != found.moderator:
-            await self.conn.execute(update(accounts).where(accounts.c.id == found.id).values(moderator=moderator))
-            found = await self.get(found.id)
         return found
 
     async def set_preferences(self, account_id: str, *, language: str | None = None, timezone: str | None = None) -> None:
@@ -117,11 +116,12 @@ class Accounts:
         if changes:
             await self.conn.execute(update(accounts).where(accounts.c.id == account_id).values(**changes))
 
-    async def suspend(self, moderator_id: str, account_id: str, suspended: bool, reason: str) -> None:
+    async def suspend(self, moderator_id: str, account_id: str, suspended: bool, reason: str,
+                      as_whom: str | None = None) -> None:
         await self.conn.execute(update(accounts).where(accounts.c.id == account_id).values(suspended=suspended))
         await self.conn.execute(audit_log.insert().values(
             actor_id=moderator_id, action="suspend" if suspended else "unsuspend", subject=f"account:{account_id}",
-            reason=reason, at=self.clock.now()))
+            reason=reason, at=self.clock.now(), as_whom=as_whom))
 
     async def new_link_code(self, account_id: str) -> str:
         """A one-time code that attaches another platform's identity to this account."""

@@ -61,7 +61,6 @@ accounts = Table(
     Column("display_name", String(200), nullable=False, default=""),
     Column("language", String(8), nullable=False, default="en"),
     Column("timezone", String(64), nullable=False, default="UTC"),
-    Column("moderator", Boolean, nullable=False, default=False),
     Column("suspended", Boolean, nullable=False, default=False),
     Column("created_at", Time, nullable=False),
 )
@@ -74,6 +73,10 @@ identities = Table(
     Column("account_id", Id, ForeignKey("accounts.id"), nullable=False, index=True),
     Column("chat_id", String(64), nullable=True),  # where the bot can write to them; None until they start it
     Column("username", String(200), nullable=True),
+    # found to be a moderator by the last live check of this identity (the platform's config, the marketplace
+    # server's roles): who hears "every moderator" notices. Never a permission: every act is checked again,
+    # and so is every moderator notice before it is sent
+    Column("moderator", Boolean, nullable=False, default=False),
     PrimaryKeyConstraint("platform", "external_id"),
 )
 
@@ -385,4 +388,6 @@ audit_log = Table(
     Column("subject", String(80), nullable=False),
     Column("reason", Text, nullable=False),
     Column("at", Time, nullable=False),
+    # as whom the moderator acted: the identity and what made it a moderator ("discord:<user> role:<role>")
+    Column("as_whom", String(200), nullable=True),
 )

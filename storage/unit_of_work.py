@@ -296,7 +296,7 @@ class SqlUnitOfWork:
         moderators = any(who is None for _, who in wanted)
         if not named and not moderators:
             return
-        if moderators:  # every moderator's identities too, told apart by the account's flag
+        if moderators:  # every moderator's identities too, told apart by their flag
             found = (await self.conn.execute(_IDENTITIES_AND_MODERATORS, {"accounts": sorted(named)})).all()
         else:
             found = (await self.conn.execute(_IDENTITIES, {"accounts": sorted(named)})).all()
@@ -423,9 +423,10 @@ _FINISH_TIMER = delete(timers).where(timers.c.order_id == bindparam("order_id"),
                                      timers.c.due_at == bindparam("due_at"))
 _IDENTITY_COLUMNS = (identities.c.account_id, identities.c.platform, identities.c.external_id)
 _IDENTITIES = select(*_IDENTITY_COLUMNS).where(identities.c.account_id.in_(bindparam("accounts", expanding=True)))
+#: the moderators are the identities the last live check found to be one (each notice is checked again when sent)
 _IDENTITIES_AND_MODERATORS = (
-    select(*_IDENTITY_COLUMNS, accounts.c.moderator).join(accounts, accounts.c.id == identities.c.account_id)
-    .where(or_(identities.c.account_id.in_(bindparam("accounts", expanding=True)), accounts.c.moderator.is_(True))))
+    select(*_IDENTITY_COLUMNS, identities.c.moderator)
+    .where(or_(identities.c.account_id.in_(bindparam("accounts", expanding=True)), identities.c.moderator.is_(True))))
 
 
 def _runs_of_same_columns(updates: list[dict]) -> list[list[dict]]:

@@ -12,8 +12,9 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bots.discord import chat, commands, discussions, modals, moderation, offers, orders, shop
+from bots.discord.admission import DeskTree
 from bots.discord.buttons import PERSISTENT
-from bots.discord.context import PLATFORM
+from bots.discord.context import PLATFORM, still_moderator
 from bots.discord.notifier import DiscordNotifier
 from bots.discord.rooms import Rooms
 from bots.discord.translator import CatalogTranslator
@@ -53,9 +54,10 @@ class _Desk:
 
     def _set_up_desk(self, runtime: Runtime, sync_commands: bool) -> None:
         self.runtime = runtime
+        runtime.relay.moderators[PLATFORM] = lambda user_id: still_moderator(self, user_id)
         self.sync_commands = sync_commands
         self.rooms = Rooms(self, runtime)
-        self.tree = app_commands.CommandTree(self)
+        self.tree = DeskTree(self)
         self.tree.error(_on_command_error)
         for command in commands.COMMANDS + moderation.COMMANDS + offers.COMMANDS:
             self.tree.add_command(command)

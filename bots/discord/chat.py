@@ -9,6 +9,8 @@ on whatever platform they are.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import discord
 
 from bots.discord.buttons import OrderButton, RouteSelect
@@ -48,7 +50,7 @@ async def in_room(client: discord.Client, message: discord.Message) -> None:
     if order_id is None:
         return  # a thread that is no order's room
     rt = client.runtime
-    who = await person_of(rt, message.author)
+    who = await person_of(rt, message.author, client=client)  # in the marketplace's server: roles come with it
     if who is None:
         return
     async with rooms.lock(order_id):  # the relay must see this message as the room's before relaying it
@@ -75,11 +77,20 @@ async def in_room(client: discord.Client, message: discord.Message) -> None:
 
 # --- by DM ------------------------------------------------------------------------------------------
 
+async def as_writer(rt, who: Person, checked: Callable[[], Awaitable[Person | None]]) -> Person:
+    """A moderator writing about a dispute they took writes as a moderator: checked live (a request to Discord,
+    from a DM), and only for someone who took a dispute."""
+    async with rt.store.unit_of_work(read_only=True) as uow:
+        taken = await uow.disputes_taken_by(who.account.id, limit=1)
+    return (await checked() or who) if taken else who
+
+
 async def in_dm(client: discord.Client, message: discord.Message) -> None:
     rt = client.runtime
-    who = await person_of(rt, message.author)
+    who = await person_of(rt, message.author, client=client)
     if who is None:
         return
+    who = await as_writer(rt, who, lambda: person_of(rt, message.author, client=client, moderating=True))
     files = files_of(message)
     order_id = None
     if message.reference is not None and message.reference.message_id:
@@ -113,6 +124,7 @@ async def route(interaction: discord.Interaction, order_id: str) -> None:
     if who is None:
         return
     rt = runtime(interaction)
+    who = await as_writer(rt, who, lambda: person(interaction, moderating=True))
     async with rt.store.unit_of_work() as uow:
         dialog = await uow.conversations.dialog(PLATFORM, str(who.user_id))
         if dialog is not None and dialog.get("kind") == "route":

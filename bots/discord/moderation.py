@@ -1,5 +1,10 @@
-"""Moderators on Discord (the configured role): /disputes, /evidence, /suspend, /unsuspend, /audit, and
-confirming manual payments. Answers are private; the evidence bundle comes as a file.
+"""Moderators on Discord: /disputes, /evidence, /suspend, /unsuspend, /audit, and confirming manual payments.
+Answers are private; the evidence bundle comes as a file.
+
+Who moderates is checked live at every act (bots.discord.context: the marketplace server's roles, or listed
+users). The commands exist only in servers and are shown only to members allowed to time out members
+(`default_permissions`; an admin can show them to exactly the moderator roles in Server Settings →
+Integrations): hiding them is a courtesy, the live check is the guard.
 
 Deciding a dispute is not here: the order card's moderator buttons (core's actions) and their modals
 do that, as for buyers and sellers. The words come from bots.moderation, shared with Telegram.
@@ -28,9 +33,16 @@ from core.service import NO_ORDER
 CONTENT = 2000
 
 
+def for_moderators(command: app_commands.Command) -> app_commands.Command:
+    """A moderator command: in servers only (refused outside the marketplace's), and shown in the picker only to
+    members allowed to time out members until an admin says otherwise (the guard is the live check). Discord's
+    own name for moderators' permission, so most servers' moderator roles see them without a setting."""
+    return app_commands.default_permissions(moderate_members=True)(app_commands.guild_only(command))
+
+
 async def moderator(interaction: discord.Interaction) -> Person | None:
-    """Whoever interacted, if core says they may moderate; anyone else is told so, privately."""
-    who = await person(interaction)
+    """Whoever interacted, if they moderate now and core agrees; anyone else is told so, privately."""
+    who = await person(interaction, moderating=True)
     if who is None:
         return None
     refusal = sanctions.moderation_refusal(who.viewer)
@@ -139,7 +151,7 @@ async def sanction(interaction: discord.Interaction, member: discord.User, reaso
         await orders.tell(interaction, who.t(N_("I don't know {who} here: they must have used this bot at least once."),
                                              who=member.display_name))
         return
-    refusal = await moderation.suspend(rt.store, who.viewer, target, suspended, reason)
+    refusal = await moderation.suspend(rt.store, who, target, suspended, reason)
     if refusal is not None:
         await orders.tell(interaction, refusal.render(who.lang))
         return
@@ -170,7 +182,7 @@ async def show_audit(interaction: discord.Interaction, lines: int) -> None:
 
 async def confirm_payment(interaction: discord.Interaction, verb: str, checkout_id: str) -> None:
     """Confirm payment / Reject on a payment's notice: core says who may, and places the order once."""
-    who = await person(interaction)
+    who = await person(interaction, moderating=True)
     if who is None:
         return
     rt = runtime(interaction)
@@ -178,6 +190,7 @@ async def confirm_payment(interaction: discord.Interaction, verb: str, checkout_
         result = await rt.service.confirm_payment(checkout_id, who.viewer)
     else:
         result = await rt.service.reject_payment(checkout_id, who.viewer)
+    await moderation.record(rt.store, who, result, checkout_id)
     if isinstance(result, Refusal):
         await orders.tell(interaction, result.render(who.lang))
         return
@@ -193,4 +206,5 @@ async def confirm_payment(interaction: discord.Interaction, verb: str, checkout_
     await interaction.response.edit_message(content=clip(f"{content}\n\n{note}", CONTENT), view=None)
 
 
-COMMANDS = (disputes_command, evidence_command, suspend_command, unsuspend_command, audit_command)
+COMMANDS = tuple(for_moderators(command) for command in (
+    disputes_command, evidence_command, suspend_command, unsuspend_command, audit_command))

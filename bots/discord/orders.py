@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
+from collections.abc import Coroutine
 
 import discord
 
+from bots import moderation
+from bots.discord.admission import refuse_elsewhere
 from bots.discord.buttons import CardLink, OrdersPage
 from bots.discord.cards import card_embed, card_view, clip, remember_card, retire_cards
-from bots.discord.context import Person, person, runtime
+from bots.discord.context import Person, as_moderator, person, runtime
 from bots.discord.modals import ActionModal, dispatch_submit, open_unkept, pressed_of
 from bots.routing import FILTERS, listed_orders
 from core.buttons import BadButton, ButtonData
@@ -46,12 +48,17 @@ async def failed(interaction: discord.Interaction, error: BaseException) -> None
         log.exception("could not tell the user about the error")
 
 
-async def guarded(interaction: discord.Interaction, work: Awaitable[None]) -> None:
-    """Runs a handler; an error is logged and the person told, privately, to try again."""
+async def guarded(interaction: discord.Interaction, work: Coroutine[object, object, None]) -> None:
+    """Runs a handler, if the interaction is served here (bots.discord.admission); an error is logged and the
+    person told, privately, to try again."""
     try:
+        if await refuse_elsewhere(interaction):
+            return
         await work
     except Exception as error:  # noqa: BLE001 — every interaction gets an answer
         await failed(interaction, error)
+    finally:
+        work.close()  # a refused handler never started: closing it says so (a finished one ignores this)
 
 
 # --- the buttons of a card -------------------------------------------------------------------------
@@ -71,9 +78,10 @@ async def press(interaction: discord.Interaction, data: str) -> None:
     if who is None:
         return
     rt = runtime(interaction)
-    order = await their_order(interaction, who, pressed.order_id)
-    if order is None:
+    found = await their_order(interaction, who, pressed.order_id)
+    if found is None:
         return
+    who, order = found
     possible = pressed.version == order.version and pressed.action in allowed_actions(
         order, who.viewer, rt.clock.now(), rt.config.settings)
     if needs is not Needs.NOTHING and possible:
@@ -87,13 +95,17 @@ async def press(interaction: discord.Interaction, data: str) -> None:
     await answer(interaction, who, order.id, result)
 
 
-async def their_order(interaction: discord.Interaction, who: Person, order_id: str) -> Order | None:
-    """The order, if this person has a part in it; otherwise they are told so, privately, and None."""
+async def their_order(interaction: discord.Interaction, who: Person,
+                      order_id: str) -> tuple[Person, Order] | None:
+    """The order and the person, if they have a part in it (a moderator's checked live, here and now);
+    otherwise they are told so, privately, and None."""
     order = await runtime(interaction).service.order(order_id)
+    if order is not None and order.role_of(who.viewer) is None:
+        who = await as_moderator(interaction, who)
     if order is None or order.role_of(who.viewer) is None:
         await tell(interaction, who.t(N_("This order is not yours.")))
         return None
-    return order
+    return who, order
 
 
 async def reopen(interaction: discord.Interaction, custom_id: str) -> None:
@@ -107,9 +119,10 @@ async def reopen(interaction: discord.Interaction, custom_id: str) -> None:
     except BadButton:
         await tell(interaction, who.t(N_("This button is not valid.")))
         return
-    order = await their_order(interaction, who, pressed.order_id)
-    if order is None:
+    found = await their_order(interaction, who, pressed.order_id)
+    if found is None:
         return
+    who, order = found
     rt = runtime(interaction)
     modal = ActionModal(who.user_id, pressed, NEEDS[pressed.action], who.lang, order.currency,
                         rt.config.settings.max_text)
@@ -125,6 +138,10 @@ async def submit(interaction: discord.Interaction, modal: ActionModal) -> None:
     if isinstance(payload, str):
         await tell(interaction, who.t(payload))
         return
+    found = await their_order(interaction, who, modal.pressed.order_id)  # a moderator: checked again, now
+    if found is None:
+        return
+    who, _ = found
     rt = runtime(interaction)
     result = await rt.service.act(modal.pressed.order_id, modal.pressed.action, who.viewer, payload,
                                   version=modal.pressed.version)
@@ -133,6 +150,7 @@ async def submit(interaction: discord.Interaction, modal: ActionModal) -> None:
 
 async def answer(interaction: discord.Interaction, who: Person, order_id: str, result: Outcome | Refusal) -> None:
     """Done: the pressed card becomes the new card. Refused: the reason, privately, and nothing changes."""
+    await moderation.record(runtime(interaction).store, who, result)
     if isinstance(result, Refusal):
         await tell(interaction, result.render(who.lang))
         return
@@ -150,7 +168,11 @@ async def show_card(interaction: discord.Interaction, order_id: str) -> None:
     if who is None:
         return
     rt = runtime(interaction)
-    card = await rt.service.card(order_id.strip().lstrip("#"), who.viewer)
+    order_id = order_id.strip().lstrip("#")
+    order = await rt.service.order(order_id)
+    if order is not None and order.role_of(who.viewer) is None:  # no party: a moderator's card, if they are one
+        who = await as_moderator(interaction, who)
+    card = await rt.service.card(order_id, who.viewer)
     if isinstance(card, Refusal):
         await tell(interaction, card.render(who.lang))
         return

@@ -20,7 +20,7 @@ from telegram.ext import (
 
 from bots.runtime import Runtime
 from bots.telegram import chat, moderation, offers, orders, payments, start
-from bots.telegram.context import PLATFORM, person
+from bots.telegram.context import PLATFORM, authority, person
 from bots.telegram.notifier import TelegramNotifier
 from bots.telegram.pacing import Pacer
 from core.i18n import LANGUAGES, N_, translate
@@ -48,6 +48,7 @@ def build_application(runtime: Runtime, token: str, base_url: str | None = None,
     app = builder.build()
     app.bot_data["runtime"] = runtime
     app.bot_data.setdefault("dialogs", {})
+    runtime.relay.moderators[PLATFORM] = lambda user_id: _listed(runtime, user_id)
 
     app.add_handler(TypeHandler(Update, _once), group=-1)
     app.add_handler(CommandHandler("start", start.start))
@@ -71,6 +72,10 @@ def build_application(runtime: Runtime, token: str, base_url: str | None = None,
     app.add_handler(CallbackQueryHandler(_stale_button))
     app.add_error_handler(_on_error)
     return app
+
+
+async def _listed(runtime: Runtime, user_id: str) -> bool:
+    return authority(runtime, user_id) is not None
 
 
 async def _once(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -6,11 +6,13 @@ from __future__ import annotations
 from telegram import Update, User
 from telegram.ext import ContextTypes
 
-from bots.people import Person
+from bots.people import Authority, Person
 from bots.runtime import Runtime
 from core.i18n import language
 
 PLATFORM = "telegram"
+#: the only thing that makes someone a moderator on Telegram: their user id in this config list
+LISTED = "telegram.moderators"
 
 
 def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
@@ -24,16 +26,23 @@ async def person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person |
     if user is None or user.is_bot:
         return None
     rt = runtime(context)
-    moderator = user.id in rt.config.telegram.moderators
+    moderator = authority(rt, user.id)
     private = chat is not None and chat.type == "private"
     chat_id = str(chat.id) if private else None
     async with rt.store.unit_of_work(read_only=True) as uow:  # the usual case: nothing to write
         account = await uow.accounts.unchanged(PLATFORM, str(user.id), chat_id=chat_id, username=user.username,
-                                               moderator=moderator)
+                                               moderator=moderator is not None)
     if account is None:
         async with rt.store.unit_of_work() as uow:
             account = await uow.accounts.ensure(
                 PLATFORM, str(user.id), name=user.full_name or "", language=language(user.language_code),
-                timezone=rt.config.default_timezone, chat_id=chat_id, username=user.username, moderator=moderator)
+                timezone=rt.config.default_timezone, chat_id=chat_id, username=user.username,
+                moderator=moderator is not None)
             await uow.commit()
-    return Person(account, user.id, chat.id if chat else user.id)
+    return Person(account, user.id, chat.id if chat else user.id, moderator)
+
+
+def authority(rt: Runtime, user_id: int | str) -> Authority | None:
+    """Whether this Telegram user moderates, asked of the config at every act (no flag is trusted)."""
+    listed = str(user_id).isdigit() and int(user_id) in rt.config.telegram.moderators
+    return Authority(PLATFORM, str(user_id), LISTED) if listed else None

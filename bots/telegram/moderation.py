@@ -136,7 +136,7 @@ async def _sanction(update: Update, context: ContextTypes.DEFAULT_TYPE, suspende
             N_("I don't know {who} on Telegram: they must have written to this bot at least once."),
             who=typed[:64]))
         return
-    refusal = await moderation.suspend(rt.store, who.viewer, target, suspended, reason)
+    refusal = await moderation.suspend(rt.store, who, target, suspended, reason)
     if refusal is not None:
         await context.bot.send_message(who.chat_id, refusal.render(who.lang))
         return

@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bots import parsing
+from bots import moderation, parsing
 from bots.routing import FILTERS, listed_orders
 from bots.telegram import dialogs
 from bots.telegram.cards import card_text, keyboard, send_card
@@ -57,6 +57,7 @@ async def answer_result(update: Update, context: ContextTypes.DEFAULT_TYPE, who:
                         result: Outcome | Refusal) -> None:
     """Done: the pressed card becomes the new card. Refused: the reason, and the current card."""
     rt = runtime(context)
+    await moderation.record(rt.store, who, result)
     query = update.callback_query
     if isinstance(result, Refusal):
         if query:
@@ -83,6 +84,7 @@ async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person
     await dialogs.save(rt, who, None)
     result = await rt.service.act(dialog["order"], Action(dialog["action"]), who.viewer, dialogs.payload(dialog),
                                   version=dialog["version"])
+    await moderation.record(rt.store, who, result)
     if isinstance(result, Refusal):
         await context.bot.send_message(who.chat_id, result.render(who.lang))
     card = await rt.service.card(dialog["order"], who.viewer)

@@ -16,7 +16,7 @@ from telegram.ext import (
     Application, CallbackQueryHandler, ContextTypes, MessageHandler, PreCheckoutQueryHandler, filters,
 )
 
-from bots import parsing
+from bots import moderation, parsing
 from bots.telegram import checkout
 from bots.telegram.cards import fit, send_card
 from bots.telegram.context import PLATFORM, person, runtime
@@ -82,6 +82,7 @@ async def on_confirmation(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         result = await rt.service.confirm_payment(checkout_id, who.viewer)
     else:
         result = await rt.service.reject_payment(checkout_id, who.viewer)
+    await moderation.record(rt.store, who, result, checkout_id)
     if isinstance(result, Refusal):
         await query.answer(result.render(who.lang)[:200], show_alert=True)
         return

@@ -4,6 +4,7 @@ simulated Discord (REST and gateway, in process), over a real SQLite file, with 
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import discord
@@ -30,7 +31,11 @@ class World:
         self.clock = runtime.clock
         self.guild = env.create_guild("Marketplace", shard_id=shard_id)
         self.channel = self.guild.create_text_channel("orders")
-        self.moderators = self.guild.create_role("Moderator")
+        # the marketplace's moderators, by the role's id (and allowed to see the moderator commands)
+        self.moderators = self.guild.create_role("Moderator", permissions=discord.Permissions(moderate_members=True))
+        discord_config = replace(runtime.config.discord, guild_id=self.guild.id,
+                                 moderator_role_ids=(self.moderators.id,))
+        runtime.config = replace(runtime.config, discord=discord_config)
 
     @property
     def client(self) -> discord.Client:

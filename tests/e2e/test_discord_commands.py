@@ -96,12 +96,16 @@ async def test_timezone_is_checked_completed_and_kept(tmp_path):
         assert (await world.account(ana)).timezone == "Europe/Paris"
 
 
-async def test_a_member_with_the_moderator_role_is_a_moderator(tmp_path):
+async def test_a_member_holding_the_moderator_role_joins_the_roster_of_moderators_who_hear_notices(tmp_path):
     async with discord_world(tmp_path) as world:
         mod, ben = world.member("mod", moderator=True), world.member("ben")
         await mod.slash(world.channel, "orders")
         await ben.slash(world.channel, "orders")
-        assert (await world.account(mod)).moderator and not (await world.account(ben)).moderator
+        mod_account, ben_account = await world.account(mod), await world.account(ben)
+        async with world.rt.store.unit_of_work() as uow:
+            [mod_identity] = await uow.accounts.identities(mod_account.id)
+            [ben_identity] = await uow.accounts.identities(ben_account.id)
+        assert mod_identity.moderator and not ben_identity.moderator
 
 
 async def test_the_slash_commands_have_french_names_descriptions_and_choices(tmp_path):

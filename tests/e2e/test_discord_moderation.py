@@ -1,6 +1,8 @@
 """Moderators on Discord (the configured role): the dispute queue, the evidence bundle as a file, a
 decision through the card's buttons and modals, the moderator joining the order's room, sanctions."""
 
+import discord
+
 from core.model import Stage
 from tests.e2e.discord_world import embed_text, labels
 from tests.e2e.test_discord_orders import accepted, met, private_answer
@@ -70,9 +72,14 @@ async def test_only_members_with_the_moderator_role_moderate_and_suspensions_are
         mod = world.member("mod", moderator=True)
         ana, eve = await met(world, "ana", "eve")
         await mod.slash(world.channel, "orders")
+        moderating = {"disputes", "evidence", "audit", "suspend", "unsuspend"}
+        assert moderating <= set(mod.available_commands(world.channel))
+        assert not moderating & set(eve.available_commands(world.channel))  # hidden from other members...
+        helpers = world.guild.create_role("Helper", permissions=discord.Permissions(moderate_members=True))
+        helper = world.guild.add_member(world.env.create_user("hal"), roles=[helpers])
         for command, options in (("disputes", {}), ("evidence", {"number": "X"}), ("audit", {}),
                                  ("suspend", {"member": ana, "reason": "Spam"})):
-            refused = await eve.slash(world.channel, command, **options)
+            refused = await helper.slash(world.channel, command, **options)  # ...and refused to those who see them
             assert "moderator" in private_answer(refused), command
         assert not (await world.account(ana)).suspended
 

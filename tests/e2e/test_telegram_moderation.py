@@ -253,8 +253,10 @@ async def test_a_suspended_seller_takes_no_new_order_until_the_suspension_is_lif
 
         audit = (await ask(world, mo, "/audit", "Audit trail"))["text"].splitlines()
         assert audit[0] == "Audit trail, newest first (times in UTC):"
-        assert audit[1] == "2026-03-02 09:00 — Mo — lifted the suspension of Ana: “Appeal accepted”"
-        assert audit[2] == "2026-03-02 08:00 — Mo — suspended Ana: “Declared two empty deliveries”"
+        assert audit[1] == ("2026-03-02 09:00 — Mo — lifted the suspension of Ana: “Appeal accepted” "
+                            "— as telegram:900 telegram.moderators")
+        assert audit[2] == ("2026-03-02 08:00 — Mo — suspended Ana: “Declared two empty deliveries” "
+                            "— as telegram:900 telegram.moderators")
         assert (await ask(world, mo, "/audit 1", "Audit trail"))["text"].count("\n") == 1
         assert (await ask(world, mo, "/audit lots"))["text"].startswith("Usage: /audit")
 

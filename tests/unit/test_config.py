@@ -122,7 +122,9 @@ webhook_listen = "0.0.0.0"
 webhook_port = 443
 payment = "stars"
 [discord]
-moderator_role = "Staff"
+guild_id = 42
+moderator_role_ids = [7, 8]
+moderator_user_ids = [9]
 marketplace_channel_id = 123456789012345678
 shard_ids = [0, 2]
 shard_count = 4
@@ -138,8 +140,8 @@ max_backoff_seconds = 60
         moderators=(111, 222), base_url="http://127.0.0.1:8081/bot", mode="webhook",
         webhook_url="https://bot.example.com/telegram", webhook_listen="0.0.0.0", webhook_port=443, payment="stars")
     assert config.discord == DiscordConfig(
-        moderator_role="Staff", marketplace_channel_id=123456789012345678, shard_ids=(0, 2), shard_count=4,
-        base_url="http://127.0.0.1:8080/api/v10")
+        guild_id=42, moderator_role_ids=(7, 8), moderator_user_ids=(9,), marketplace_channel_id=123456789012345678,
+        shard_ids=(0, 2), shard_count=4, base_url="http://127.0.0.1:8080/api/v10")
     assert config.scheduler.poll_seconds == 2.0 and isinstance(config.scheduler.poll_seconds, float)
     assert config.relay.max_backoff_seconds == 60.0
 
@@ -200,7 +202,13 @@ BAD = [
     # discord
     ('[discord]\npayment = "stars"', 'discord.payment: must be "manual"'),
     ('[discord]\nbase_url = "discord.com/api/v10"', "discord.base_url: must be an http:// or https:// URL"),
-    ('[discord]\nmoderator_role = " "', "discord.moderator_role: must be a non-empty string"),
+    ('[discord]\nmoderator_role = "Moderator"', "discord.moderator_role: a role's name proves nothing (anyone can "
+     "create a role of that name in a server of their own); set discord.guild_id and discord.moderator_role_ids "
+     "(or discord.moderator_user_ids) instead"),
+    ("[discord]\nmoderator_role_ids = [1]", "discord.moderator_role_ids: needs discord.guild_id, the server where "
+                                            "those roles are read"),
+    ('[discord]\nmoderator_role_ids = ["Moderator"]', "discord.moderator_role_ids: must be an integer of at least 1"),
+    ("[discord]\nguild_id = 0", "discord.guild_id: must be an integer of at least 1"),
     ('[discord]\nmarketplace_channel_id = "123"', "discord.marketplace_channel_id: must be an integer of at least 1"),
     ("[discord]\nshard_ids = [0, 1]", "discord.shard_count: required when discord.shard_ids is set"),
     ("[discord]\nshard_ids = [0, 2]\nshard_count = 2", "discord.shard_ids: each must be below discord.shard_count (2)"),

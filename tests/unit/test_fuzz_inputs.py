@@ -90,7 +90,7 @@ def _telegram_routes():
 
     from bots.telegram.app import build_application
 
-    app = build_application(SimpleNamespace(), "123456:TEST-TOKEN")
+    app = build_application(SimpleNamespace(relay=SimpleNamespace(moderators={})), "123456:TEST-TOKEN")
     routes = []
     for group in sorted(app.handlers):
         for handler in app.handlers[group]:
@@ -324,8 +324,8 @@ KNOWN = {
     "rules": ["refused_cancellations_to_dispute", "expiry_voucher", "mask_contacts", "max_text"],
     "telegram": ["token_env", "token", "moderators", "base_url", "mode", "webhook_url", "webhook_listen",
                  "webhook_port", "payment"],
-    "discord": ["token_env", "token", "moderator_role", "marketplace_channel_id", "shard_ids", "shard_count",
-                "payment", "base_url"],
+    "discord": ["token_env", "token", "guild_id", "moderator_role_ids", "moderator_user_ids", "marketplace_channel_id",
+                "shard_ids", "shard_count", "payment", "base_url"],
     "scheduler": ["poll_seconds", "batch", "lease_seconds"],
     "relay": ["poll_seconds", "batch", "max_attempts", "backoff_seconds", "max_backoff_seconds"],
 }
