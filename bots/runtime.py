@@ -12,7 +12,9 @@ from datetime import timedelta
 from bots.config import Config
 from bots.files import Files
 from bots.relay import Relay, RelayPolicy
+from bots.render import money
 from bots.scheduler import Timekeeper, start_scheduler
+from core.i18n import use_money_format
 from core.ports import Clock, Notifier, SystemClock
 from core.service import Service
 from core.storefront import Storefront
@@ -37,6 +39,7 @@ class Runtime:
 
 
 def build(config: Config, clock: Clock | None = None, notifiers: dict[str, Notifier] | None = None) -> Runtime:
+    use_money_format(money)  # amounts in the reader's locale, everywhere text is rendered
     clock = clock or SystemClock()
     store = Store(config.database_url, clock)
     service = Service(store.unit_of_work, clock, config.settings)

@@ -61,6 +61,8 @@ def build_application(runtime: Runtime, token: str, base_url: str | None = None,
     app.add_handler(CallbackQueryHandler(start.set_language, pattern=r"^x:lang:"))
     app.add_handler(CallbackQueryHandler(orders.show_orders, pattern=r"^x:orders:"))
     app.add_handler(CallbackQueryHandler(orders.show_card, pattern=r"^x:card:"))
+    app.add_handler(CallbackQueryHandler(orders.show_more, pattern=r"^x:more:"))
+    app.add_handler(CallbackQueryHandler(orders.show_brief, pattern=r"^x:brief:"))
     app.add_handler(CallbackQueryHandler(chat.on_route, pattern=r"^x:to:"))
     app.add_handler(CallbackQueryHandler(orders.on_dialog_button, pattern=r"^x:(cancel|skip|done|good|bad)$"))
     moderation.register(app)
