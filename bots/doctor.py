@@ -141,7 +141,7 @@ async def _discord(config: Config) -> tuple[list[Finding], bool | None]:
     import discord
 
     from bots.discord.app import use_api
-    from bots.discord.invite import channel_permissions, invite_url, needed
+    from bots.discord.invite import LABELS, channel_permissions, invite_url, needed
 
     dc = config.discord
     if dc.base_url:
@@ -206,7 +206,7 @@ async def _discord(config: Config) -> tuple[list[Finding], bool | None]:
             findings.append(Finding(
                 not missing, "discord permissions",
                 f"the bot has every permission it needs in #{channel['name']}" if not missing else
-                f"the bot lacks {', '.join(name.replace('_', ' ') for name in missing)} in #{channel['name']}",
+                f"the bot lacks {', '.join(LABELS[name] for name in missing)} in #{channel['name']}",
                 f"grant them to the bot's role in the channel's settings (Permissions), or add the bot again with "
                 f"{invite}"))
             return findings, moderators

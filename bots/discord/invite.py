@@ -16,11 +16,20 @@ def needed() -> discord.Permissions:
         send_messages_in_threads=True,  # write in an order's room
         create_private_threads=True,  # open an order's room
         manage_threads=True,  # lock a room while the buyer reviews a delivery, add the parties
-        manage_messages=True,  # delete a message flagged by moderation
+        manage_messages=True,  # replace a room message whose contact details were masked
         attach_files=True,  # deliveries and briefs carry files
         embed_links=True,  # order cards are embeds
         read_message_history=True,  # read a room's earlier messages (evidence)
     )
+
+
+#: each permission as Discord's settings name it (discord.py's names differ: read_messages is View Channels)
+LABELS = {
+    "read_messages": "View Channels", "send_messages": "Send Messages",
+    "send_messages_in_threads": "Send Messages in Threads", "create_private_threads": "Create Private Threads",
+    "manage_threads": "Manage Threads", "manage_messages": "Manage Messages", "attach_files": "Attach Files",
+    "embed_links": "Embed Links", "read_message_history": "Read Message History",
+}
 
 
 def invite_url(application_id: int) -> str:

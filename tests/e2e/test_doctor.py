@@ -93,7 +93,7 @@ async def test_discord_problems_each_get_a_cross_with_their_fix(tmp_path):
         assert crosses.keys() == {"discord intent", "discord moderators", "discord permissions"}
         assert "Message Content Intent" in crosses["discord intent"].fix
         assert crosses["discord moderators"].detail == "role id(s) 42 are not roles of the server"
-        assert crosses["discord permissions"].detail == "the bot lacks manage threads in #orders"
+        assert crosses["discord permissions"].detail == "the bot lacks Manage Threads in #orders"
         assert invite_url(int(fake.application_id)) in crosses["discord permissions"].fix
 
         elsewhere = discord_desk(fake, guild_id=123)
