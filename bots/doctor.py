@@ -139,11 +139,13 @@ async def _discord(config: Config) -> tuple[list[Finding], bool | None]:
     """The findings, and whether the server has the moderators the config names (None: could not tell)."""
     import aiohttp
     import discord
+    from discord.http import Route
 
     from bots.discord.app import use_api
     from bots.discord.invite import LABELS, channel_permissions, invite_url, needed
 
     dc = config.discord
+    api = Route.BASE  # discord.py keeps it in a class attribute: put back once checked
     if dc.base_url:
         use_api(dc.base_url)
     client = discord.Client(intents=discord.Intents(guilds=True))  # REST only: it never connects to the gateway
@@ -215,6 +217,7 @@ async def _discord(config: Config) -> tuple[list[Finding], bool | None]:
         return findings, None
     finally:
         await client.close()
+        Route.BASE = api
 
 
 def _discord_moderators(dc, roles: dict[int, str]) -> tuple[bool, list[Finding]]:

@@ -109,16 +109,19 @@ def test_an_unreachable_bot_api_is_one_line(tmp_path):
     one_line(done, f"cannot reach the Bot API at {base}", "telegram.base_url", secrets=(WRONG_TELEGRAM,))
 
 
-async def test_a_webhook_port_in_use_is_one_line(tmp_path):
+@pytest.mark.parametrize("listener, setting", [
+    ('mode = "webhook"\nwebhook_url = "https://bots.example.org/hook"\nwebhook_port = {port}\n', "telegram.webhook_port"),
+    ("[http]\nenabled = true\nport = {port}\n", "http.port"),
+], ids=["webhook", "http-endpoint"])
+async def test_a_port_in_use_is_one_line_naming_the_setting(tmp_path, listener, setting):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
         async with FakeTelegram() as fake:
             done = comptoir(tmp_path, "run", f'[telegram]\nbase_url = "{fake.base_url}"\nmoderators = [1]\n'
-                                             f'mode = "webhook"\nwebhook_url = "https://bots.example.org/hook"\n'
-                                             f"webhook_port = {port}\n", COMPTOIR_TELEGRAM_TOKEN=fake.token)
-    one_line(done, f"cannot listen on 127.0.0.1:{port}", "telegram.webhook_port", secrets=(fake.token,))
+                                             + listener.format(port=port), COMPTOIR_TELEGRAM_TOKEN=fake.token)
+    one_line(done, f"cannot listen on 127.0.0.1:{port}", setting, secrets=(fake.token,))
 
 
 def test_a_wrong_discord_token_is_one_line_without_unclosed_connector_noise(tmp_path):
@@ -148,18 +151,6 @@ async def test_a_failure_of_the_second_platform_stops_the_first_and_is_still_one
                                              f'[discord]\nbase_url = "{discord.base_url}"\n',
                             COMPTOIR_TELEGRAM_TOKEN=telegram.token, COMPTOIR_DISCORD_TOKEN=WRONG_DISCORD)
     one_line(done, "Discord refused the token", secrets=(telegram.token, WRONG_DISCORD))
-
-
-async def test_an_http_endpoint_port_in_use_is_one_line(tmp_path):
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        async with FakeTelegram() as fake:
-            done = comptoir(tmp_path, "run", f'[telegram]\nbase_url = "{fake.base_url}"\nmoderators = [1]\n'
-                                             f"[http]\nenabled = true\nport = {port}\n",
-                            COMPTOIR_TELEGRAM_TOKEN=fake.token)
-    one_line(done, f"http: cannot listen on 127.0.0.1:{port}", "http.port", secrets=(fake.token,))
 
 
 @pytest.mark.parametrize("config, words", [
