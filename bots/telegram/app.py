@@ -7,6 +7,7 @@ import logging
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -131,7 +132,10 @@ async def start_telegram(runtime: Runtime) -> Application:
     runtime.relay.notifiers[PLATFORM] = TelegramNotifier(app.bot, runtime)
     runtime.extra_jobs.append(payments.StarsRefunder(app.bot, runtime).drain)
     await app.initialize()
-    await register_commands(app)
+    try:
+        await register_commands(app)
+    except TelegramError as error:  # the menu is a convenience: typed commands work without it
+        log.warning("the command menu was not registered (%s); commands still work when typed", error.message)
     await app.start()
     if config.mode == "webhook":
         await app.updater.start_webhook(listen=config.webhook_listen, port=config.webhook_port,

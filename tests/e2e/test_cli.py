@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from importlib.metadata import version
 
 import pytest
 
@@ -45,10 +46,23 @@ def test_make_demos_command_runs_from_the_command_line():
     assert "Démo de Comptoir" in done.stdout and "Traceback" not in done.stderr
 
 
-def test_run_without_any_token_says_so_in_one_line_and_points_to_the_demo(tmp_path):
+def test_run_without_any_token_says_so_in_one_line_on_stderr_and_points_to_the_demo(tmp_path):
     done = comptoir("run", env={"COMPTOIR_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.sqlite3"})
-    assert done.returncode == 2
-    assert done.stdout.strip().count("\n") == 0 and "comptoir demo" in done.stdout
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.strip().count("\n") == 0 and "comptoir demo" in done.stderr
+
+
+def test_the_version_and_a_description_of_every_command_and_option():
+    assert comptoir("--version").stdout.strip() == f"comptoir {version('comptoir')}"
+    listing = comptoir("--help").stdout
+    for command in ("run", "check", "migrate", "backup", "copy-to", "demo"):
+        assert command in listing
+        helped = comptoir(command, "--help")
+        assert helped.returncode == 0 and "usage: comptoir " + command in helped.stdout
+        assert "--help" in helped.stdout and "show this help message" in helped.stdout
+    run = comptoir("run", "--help").stdout
+    assert "COMPTOIR_TELEGRAM_TOKEN" in run and "COMPTOIR_DISCORD_TOKEN" in run and "--config FILE" in run
+    assert "Migrates the database" in run  # `run` migrates first: said where people look
 
 
 def test_a_bad_config_value_is_one_line_naming_the_key(tmp_path):
