@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from bots.demo import main as demo
+from bots.roads import ROADS
 
 
 def comptoir(*args, env=None, timeout=120):
@@ -20,7 +21,8 @@ def comptoir(*args, env=None, timeout=120):
     ("en", ["cancelled: the seller did not accept it in time", "is late", "refused a second cancellation request",
             "The chat is closed while you review the delivery", "closed on its own after the review window",
             "Sum of every ledger account: 0"]),
-    ("fr", ["Rappel", "[Annuler (retard)]", "litige", "Les comptes", "Versé à Ana : 425,00 EUR"]),
+    ("fr", ["Rappel", "[Annuler (retard)]", "litige", "Les comptes", "Versé à Ana\u00a0: 425,00 EUR",
+            "Versé à Sam\u00a0: 80,00 EUR"]),
 ])
 async def test_the_demo_plays_every_road_of_the_order_process_in_each_language(lang, words):
     lines = []
@@ -28,6 +30,13 @@ async def test_the_demo_plays_every_road_of_the_order_process_in_each_language(l
     text = "\n".join(lines)
     for word in words:
         assert word in text
+
+
+async def test_the_demo_plays_the_roads_the_journey_transcripts_play_in_their_order():
+    lines = []
+    await demo("en", lines.append)
+    titles = [line for line in "\n".join(lines).splitlines() if line[:1].isdigit()]
+    assert titles == [f"{number}. {road.title}" for number, road in enumerate(ROADS, 1)]
 
 
 async def test_the_demo_shows_each_person_their_own_buttons():
