@@ -17,13 +17,11 @@ from bots.config import Config
 from bots.files import name_of
 from bots.render import button_labels, card_for, notice_text, zone
 from bots.roads import (
-    CONFIRMS, LATER, LOOKS, OFFERS, ORDERS, PEOPLE, PRESSES, ROADS, START, WRITES, ConfirmsPayment, Looks, Orders,
-    Presses, Road, Step, Waits, Writes, said,
+    OFFERS, PEOPLE, ROADS, START, ConfirmsPayment, Looks, Orders, Presses, Road, Step, Waits, Writes, announce, said,
 )
 from bots.runtime import Runtime, build
 from core import labels
 from core.card import order_card, render_text, span, when
-from core.checkout import quote, tip_choices
 from core.events import Refusal
 from core.i18n import N_, Money, translate
 from core.ledger import COMMISSION, escrow, seller
@@ -120,36 +118,34 @@ class Demo:
         person = self.people[key]
         return Viewer(person.id, moderator=person.moderator)
 
-    def step_line(self, msgid: str, mark: str = "▶", **params) -> None:
-        self.show("")
-        self.show(f"{mark} {translate(msgid, self.lang).format(**params)}")
-
     async def play(self, road: Road) -> None:
         """A road through the service: its numbers drawn as the journeys draw them, so both tell the same order."""
         self.rt.service.ids = road.ids()
         self.checkout = self.order_id = None
         for step in road.steps:
+            self.show("")
+            self.show(announce(step, self.lang, self.clock.now(), self.rt.config.settings.tip_cap_percent))
             await self.step(step)
             await self.settle()
 
     async def step(self, step: Step) -> None:
         if isinstance(step, Orders):
-            await self.orders(step)
+            self.checkout = await self.rt.service.checkout(
+                self.who(step.buyer), "manual", offer_id=step.offer, options=step.options,
+                tip=step.tip(self.rt.config.settings.tip_cap_percent), brief=said(step.brief, self.lang),
+                files=step.files)
+            self.refused(self.checkout)
         elif isinstance(step, ConfirmsPayment):
-            self.step_line(CONFIRMS, name=PEOPLE[step.moderator].name)
             placed = await self.rt.service.confirm_payment(self.checkout.id, self.who(step.moderator))
             self.refused(placed)
             self.order_id = placed.order.id
         elif isinstance(step, Presses):
-            self.step_line(PRESSES, name=PEOPLE[step.person].name,
-                           button=translate(labels.ACTION[step.action], self.lang))
-            self.refused(await self.rt.service.act(self.order_id, step.action, self.who(step.person), step.payload(self.lang)))
+            self.refused(await self.rt.service.act(self.order_id, step.action, self.who(step.person),
+                                                   step.payload(self.lang)))
         elif isinstance(step, Writes):
             await self.writes(step)
         elif isinstance(step, Waits):
             self.clock.advance(step.delta)
-            self.step_line(LATER, "⏩", hours=int(step.delta.total_seconds() // 3600),
-                           date=self.clock.now().strftime("%Y-%m-%d %H:%M"))
         elif isinstance(step, Looks):
             await self.looks(step)
 
@@ -157,23 +153,9 @@ class Demo:
         if isinstance(result, Refusal):
             self.say(N_("✋ refused: {reason}"), "  ", reason=result.render(self.lang))
 
-    async def orders(self, step: Orders) -> None:
-        """The checkout a buyer goes through (options, tip, brief), waiting for a moderator to see the money."""
-        offer = OFFERS[step.offer]
-        price = quote(offer, step.options, 0)
-        tip = dict(tip_choices(price, self.rt.config.settings.tip_cap_percent)).get(step.tip_percent, 0)
-        self.step_line(ORDERS, name=PEOPLE[step.buyer].name, title=offer.title,
-                       amount=Money(price + tip, offer.currency).render(self.lang))
-        self.checkout = await self.rt.service.checkout(self.who(step.buyer), "manual", offer_id=offer.id,
-                                                       options=step.options, tip=tip,
-                                                       brief=said(step.brief, self.lang),
-                                                       files=step.files)
-        self.refused(self.checkout)
-
     async def writes(self, step: Writes) -> None:
         person = self.people[step.person]
         text = said(step.text, self.lang)
-        self.step_line(WRITES, "💬", name=person.display_name, text=text)
         sent = await self.rt.service.say(self.order_id, self.who(step.person), text,
                                         PEOPLE[step.person].platform, step.files)
         if isinstance(sent, Refusal):
@@ -192,7 +174,6 @@ class Demo:
         person = self.people[step.person]
         order = await self.rt.service.order(self.order_id)
         card = order_card(order, self.who(step.person), self.clock.now(), self.rt.config.settings)
-        self.step_line(LOOKS, "👀", name=person.display_name)
         for line in render_text(card, self.lang, zone(person.timezone), self.clock.now()).splitlines():
             self.show(f"  │ {line}")
         if card.buttons:

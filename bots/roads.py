@@ -13,7 +13,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from core.i18n import N_, translate
+from core import labels
+from core.checkout import quote, tip_choices
+from core.i18n import N_, Money, translate
 from core.model import Action, Offer, Option, Payload, Role
 
 START = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)  # a Monday, 09:00 in Paris
@@ -66,12 +68,28 @@ class Orders:
     brief: str = ""  # msgids, like every text people type in a road (see `said`)
     files: tuple[str, ...] = ()
 
+    @property
+    def who(self) -> str:
+        return self.buyer
+
+    def tip(self, cap_percent: int) -> int:
+        """The tip in minor units: the tip button of this percentage."""
+        price = quote(OFFERS[self.offer], self.options, 0)
+        return dict(tip_choices(price, cap_percent)).get(self.tip_percent, 0)
+
+    def total(self, cap_percent: int) -> int:
+        return quote(OFFERS[self.offer], self.options, self.tip(cap_percent))
+
 
 @dataclass(frozen=True)
 class ConfirmsPayment:
     """A moderator saw the money of the manual payment arrive, and says so with the notice's button."""
 
     moderator: str
+
+    @property
+    def who(self) -> str:
+        return self.moderator
 
 
 @dataclass(frozen=True)
@@ -86,6 +104,10 @@ class Presses:
     days: int | None = None
     positive: bool | None = None
 
+    @property
+    def who(self) -> str:
+        return self.person
+
     def payload(self, lang: str) -> Payload:
         return Payload(text=said(self.text, lang), files=self.files, amount=self.amount, days=self.days,
                        positive=self.positive)
@@ -99,6 +121,10 @@ class Writes:
     text: str
     files: tuple[str, ...] = ()
 
+    @property
+    def who(self) -> str:
+        return self.person
+
 
 @dataclass(frozen=True)
 class Waits:
@@ -106,12 +132,20 @@ class Waits:
 
     delta: timedelta
 
+    @property
+    def who(self) -> None:
+        return None
+
 
 @dataclass(frozen=True)
 class Looks:
     """A person opens the order's card."""
 
     person: str
+
+    @property
+    def who(self) -> str:
+        return self.person
 
 
 Step = Orders | ConfirmsPayment | Presses | Writes | Waits | Looks
@@ -239,6 +273,26 @@ WRITES = N_("{name} writes: “{text}”")
 LATER = N_("{hours} h later ({date} UTC)")
 LOOKS = N_("{name} looks at the order's card.")
 
+def announce(step: Step, lang: str, now: datetime, tip_cap: int) -> str:
+    """A step as the demo and the transcripts announce it, in the road's language (`now`: before it)."""
+    t = lambda msgid, **params: translate(msgid, lang).format(**params)  # noqa: E731
+    name = PEOPLE[step.who].name if step.who else ""
+    if isinstance(step, Orders):
+        offer = OFFERS[step.offer]
+        return "▶ " + t(ORDERS, name=name, title=offer.title,
+                        amount=Money(step.total(tip_cap), offer.currency).render(lang))
+    if isinstance(step, ConfirmsPayment):
+        return "▶ " + t(CONFIRMS, name=name)
+    if isinstance(step, Presses):
+        return "▶ " + t(PRESSES, name=name, button=t(labels.ACTION[step.action]))
+    if isinstance(step, Writes):
+        return "💬 " + t(WRITES, name=name, text=said(step.text, lang))
+    if isinstance(step, Waits):
+        return "⏩ " + t(LATER, hours=int(step.delta.total_seconds() // 3600),
+                         date=(now + step.delta).strftime("%Y-%m-%d %H:%M"))
+    return "👀 " + t(LOOKS, name=name)
+
+
 #: what a person does on their platform, as a transcript tells it
 SENDS = N_("{name} sends “{text}”")
 SENDS_FILE = N_("{name} sends the file {file}")
@@ -261,6 +315,7 @@ NOW_READS = N_("{message} now reads:")
 NOW_BUTTONS = N_("{message} now has the buttons {buttons}")
 NO_BUTTONS = N_("{message} loses its buttons")
 DELETED = N_("{message} is deleted")
+OWN_DELETED = N_("their own message is deleted")
 TOAST = N_("a notice over the chat: “{text}”")
 ALERT = N_("a pop-up: “{text}”")
 FORM = N_("a form opens: “{title}”")
