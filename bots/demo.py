@@ -114,7 +114,7 @@ class Demo:
         await self.rt.timekeeper.drain()
         await self.rt.relay.drain()
 
-    def who(self, key: str) -> Viewer:
+    def viewer(self, key: str) -> Viewer:
         person = self.people[key]
         return Viewer(person.id, moderator=person.moderator)
 
@@ -131,16 +131,16 @@ class Demo:
     async def step(self, step: Step) -> None:
         if isinstance(step, Orders):
             self.checkout = await self.rt.service.checkout(
-                self.who(step.buyer), "manual", offer_id=step.offer, options=step.options,
+                self.viewer(step.who), "manual", offer_id=step.offer, options=step.options,
                 tip=step.tip(self.rt.config.settings.tip_cap_percent), brief=said(step.brief, self.lang),
                 files=step.files)
             self.refused(self.checkout)
         elif isinstance(step, ConfirmsPayment):
-            placed = await self.rt.service.confirm_payment(self.checkout.id, self.who(step.moderator))
+            placed = await self.rt.service.confirm_payment(self.checkout.id, self.viewer(step.who))
             self.refused(placed)
             self.order_id = placed.order.id
         elif isinstance(step, Presses):
-            self.refused(await self.rt.service.act(self.order_id, step.action, self.who(step.person),
+            self.refused(await self.rt.service.act(self.order_id, step.action, self.viewer(step.who),
                                                    step.payload(self.lang)))
         elif isinstance(step, Writes):
             await self.writes(step)
@@ -154,13 +154,13 @@ class Demo:
             self.say(N_("✋ refused: {reason}"), "  ", reason=result.render(self.lang))
 
     async def writes(self, step: Writes) -> None:
-        person = self.people[step.person]
+        person = self.people[step.who]
         text = said(step.text, self.lang)
-        sent = await self.rt.service.say(self.order_id, self.who(step.person), text,
-                                        PEOPLE[step.person].platform, step.files)
+        sent = await self.rt.service.say(self.order_id, self.viewer(step.who), text,
+                                        PEOPLE[step.who].platform, step.files)
         if isinstance(sent, Refusal):
             self.say(N_("⛔ not sent: {reason}"), "  ", reason=sent.reason.render(self.lang))
-            decision = await self.rt.service.chat(self.order_id, self.who(step.person))
+            decision = await self.rt.service.chat(self.order_id, self.viewer(step.who))
             if decision.until:
                 self.say(N_("until {date}"), "  ", date=when(decision.until, self.clock.now(), zone(person.timezone),
                                                          self.lang))
@@ -171,9 +171,9 @@ class Demo:
             self.say(N_("🚩 contact details masked and flagged to moderators: “{text}”"), "  ", text=sent.text)
 
     async def looks(self, step: Looks) -> None:
-        person = self.people[step.person]
+        person = self.people[step.who]
         order = await self.rt.service.order(self.order_id)
-        card = order_card(order, self.who(step.person), self.clock.now(), self.rt.config.settings)
+        card = order_card(order, self.viewer(step.who), self.clock.now(), self.rt.config.settings)
         for line in render_text(card, self.lang, zone(person.timezone), self.clock.now()).splitlines():
             self.show(f"  │ {line}")
         if card.buttons:
@@ -190,7 +190,7 @@ class Demo:
         euros = lambda amount: Money(amount, "EUR").render(self.lang)  # noqa: E731
         held = sum(v for k, v in balances.items() if k.startswith("escrow:"))
         refunded = sum(v for k, v in balances.items() if k.startswith("refunds:"))
-        for key in ("ana", "sam"):
+        for key in dict.fromkeys(offer.seller for offer in OFFERS.values()):
             self.say(N_("Paid to {name}: {amount}"), name=PEOPLE[key].name,
                      amount=euros(balances.get(seller(self.people[key].id), 0)))
         self.say(N_("Refunded to buyers: {amount}"), amount=euros(refunded))

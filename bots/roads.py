@@ -58,19 +58,21 @@ def said(msgid: str, lang: str) -> str:
 # --- the steps of a road ----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Orders:
+class Act:
+    """A step someone takes: `who` is their key in PEOPLE."""
+
+    who: str
+
+
+@dataclass(frozen=True)
+class Orders(Act):
     """The buyer opens the offer, chooses options and a tip, writes the brief (and files), and pays."""
 
-    buyer: str
     offer: str
     options: tuple[str, ...] = ()
     tip_percent: int = 0
     brief: str = ""  # msgids, like every text people type in a road (see `said`)
     files: tuple[str, ...] = ()
-
-    @property
-    def who(self) -> str:
-        return self.buyer
 
     def tip(self, cap_percent: int) -> int:
         """The tip in minor units: the tip button of this percentage."""
@@ -82,21 +84,15 @@ class Orders:
 
 
 @dataclass(frozen=True)
-class ConfirmsPayment:
+class ConfirmsPayment(Act):
     """A moderator saw the money of the manual payment arrive, and says so with the notice's button."""
 
-    moderator: str
-
-    @property
-    def who(self) -> str:
-        return self.moderator
 
 
 @dataclass(frozen=True)
-class Presses:
+class Presses(Act):
     """A person presses one of the order's buttons, and answers what it asks (a reason, a delivery...)."""
 
-    person: str
     action: Action
     text: str = ""
     files: tuple[str, ...] = ()
@@ -104,26 +100,18 @@ class Presses:
     days: int | None = None
     positive: bool | None = None
 
-    @property
-    def who(self) -> str:
-        return self.person
-
     def payload(self, lang: str) -> Payload:
         return Payload(text=said(self.text, lang), files=self.files, amount=self.amount, days=self.days,
                        positive=self.positive)
 
 
 @dataclass(frozen=True)
-class Writes:
+class Writes(Act):
     """A message in the order's chat (with files, if any)."""
 
-    person: str
     text: str
     files: tuple[str, ...] = ()
 
-    @property
-    def who(self) -> str:
-        return self.person
 
 
 @dataclass(frozen=True)
@@ -131,21 +119,14 @@ class Waits:
     """Time passes; the deadlines and reminders that fall due meanwhile fire."""
 
     delta: timedelta
+    who = None  # nobody: the clock
 
-    @property
-    def who(self) -> None:
-        return None
 
 
 @dataclass(frozen=True)
-class Looks:
+class Looks(Act):
     """A person opens the order's card."""
 
-    person: str
-
-    @property
-    def who(self) -> str:
-        return self.person
 
 
 Step = Orders | ConfirmsPayment | Presses | Writes | Waits | Looks
@@ -302,6 +283,7 @@ CHOOSES_ON = N_("{name} chooses “{choice}” on message {number}")
 RUNS = N_("{name} runs {command}")
 FILLS = N_("{name} fills in the form “{form}” and sends it:")
 WRITES_IN = N_("{name} writes in the room “{room}”: “{text}”")
+WRITES_TO_BOT = N_("{name} finds the room “{room}” locked and writes to the bot instead: “{text}”")
 AN_EARLIER = N_("an earlier message")
 
 #: what they receive

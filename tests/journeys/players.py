@@ -109,7 +109,7 @@ class Journey:
             await hands.looks(step)
 
     async def find_order(self) -> None:
-        buyer = next(s.buyer for s in self.road.steps if isinstance(s, Orders))
+        buyer = next(s.who for s in self.road.steps if isinstance(s, Orders))
         async with self.stage.rt.store.unit_of_work() as uow:
             [order] = await uow.orders_of(self.stage.cast[buyer].account.id, limit=1)
         self.order_id = order.id
@@ -185,7 +185,7 @@ class TelegramHands:
         await self.j.do(key, roads.PRESSES_ON, pressing, on=(user.id, message["message_id"]), button=text)
 
     async def orders(self, step: Orders) -> None:
-        key, offer, t = step.buyer, roads.OFFERS[step.offer], self.j.t
+        key, offer, t = step.who, roads.OFFERS[step.offer], self.j.t
         await self.send(key, f"/start offer_{offer.id}")
         await self.press(key, t(N_("Order now")))
         for option in (o for o in offer.options if o.id in step.options):
@@ -207,10 +207,10 @@ class TelegramHands:
         await self.press(key, self.j.t(N_("Done")))
 
     async def confirms(self, step: ConfirmsPayment) -> None:
-        await self.press(step.moderator, self.j.t(N_("Confirm payment")))
+        await self.press(step.who, self.j.t(N_("Confirm payment")))
 
     async def presses(self, step: Presses) -> None:
-        key, t, text = step.person, self.j.t, self.j.text_of(step)
+        key, t, text = step.who, self.j.t, self.j.text_of(step)
         await self.press(key, t(labels.ACTION[step.action]))
         needs = NEEDS[step.action]
         if needs is Needs.OPTIONAL_REASON:
@@ -232,14 +232,14 @@ class TelegramHands:
     async def writes(self, step: Writes) -> None:
         text = said(step.text, self.j.lang)
         if step.files:
-            await self.send_file(step.person, step.files[0], text)
+            await self.send_file(step.who, step.files[0], text)
             for name in step.files[1:]:
-                await self.send_file(step.person, name)
+                await self.send_file(step.who, name)
         else:
-            await self.send(step.person, text)
+            await self.send(step.who, text)
 
     async def looks(self, step: Looks) -> None:
-        key, entry = step.person, f"#{self.j.order_id}"
+        key, entry = step.who, f"#{self.j.order_id}"
         await self.send(key, "/orders")
         for which in ("open", "closed"):
             try:
@@ -336,7 +336,7 @@ class DiscordHands:
                         form=modal.get("title", ""))
 
     async def orders(self, step: Orders) -> None:
-        key, offer, t = step.buyer, roads.OFFERS[step.offer], self.j.t
+        key, offer, t = step.who, roads.OFFERS[step.offer], self.j.t
         await self.run(key, f"/{t(N_('offer'))} {t(N_('view'))} {offer.id}", "offer view", offer=offer.id)
         await self.press(key, t(N_("Order now")))
         chosen = [o for o in offer.options if o.id in step.options]
@@ -353,10 +353,10 @@ class DiscordHands:
         await self.press(key, lambda text: text.startswith(confirm))
 
     async def confirms(self, step: ConfirmsPayment) -> None:
-        await self.press(step.moderator, self.j.t(N_("Confirm payment")))
+        await self.press(step.who, self.j.t(N_("Confirm payment")))
 
     async def presses(self, step: Presses) -> None:
-        key, text = step.person, self.j.text_of(step)
+        key, text = step.who, self.j.text_of(step)
         form = await self.press(key, self.j.t(labels.ACTION[step.action]))
         needs = NEEDS[step.action]
         if needs is Needs.NOTHING:
@@ -373,17 +373,23 @@ class DiscordHands:
         await self.fill(key, form, values)
 
     async def writes(self, step: Writes) -> None:
-        key, text, member = step.person, said(step.text, self.j.lang), self.member(step.person)
+        key, text, member = step.who, said(step.text, self.j.lang), self.member(step.who)
         files = [(name, content(name)) for name in step.files]
         rooms = [room for room in self.places(key) if room.is_thread]
-        if rooms:
+        if rooms and not self.locked(rooms[-1]):
             room = rooms[-1]
             await self.j.do(key, roads.WRITES_IN, lambda: member.send(room, text, attachments=files),
                             room=room.name, text=text)
+        elif rooms:  # Discord lets nobody but moderators write in a locked room (simcord does not enforce it)
+            await self.j.do(key, roads.WRITES_TO_BOT, lambda: member.user.send_dm(text), room=rooms[-1].name,
+                            text=text)
         else:
             await self.j.do(key, roads.SENDS, lambda: member.user.send_dm(text), text=text)
 
+    def locked(self, room) -> bool:
+        return self.side.env.backend.channels[room.id].thread_metadata.locked
+
     async def looks(self, step: Looks) -> None:
         t = self.j.t
-        await self.run(step.person, f"/{t(N_('order'))} {self.j.order_id}", "order", number=self.j.order_id)
+        await self.run(step.who, f"/{t(N_('order'))} {self.j.order_id}", "order", number=self.j.order_id)
 
