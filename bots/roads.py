@@ -254,6 +254,7 @@ WRITES = N_("{name} writes: “{text}”")
 LATER = N_("{hours} h later ({date} UTC)")
 LOOKS = N_("{name} looks at the order's card.")
 
+
 def announce(step: Step, lang: str, now: datetime, tip_cap: int) -> str:
     """A step as the demo and the transcripts announce it, in the road's language (`now`: before it)."""
     t = lambda msgid, **params: translate(msgid, lang).format(**params)  # noqa: E731

@@ -114,9 +114,6 @@ class Journey:
             [order] = await uow.orders_of(self.stage.cast[buyer].account.id, limit=1)
         self.order_id = order.id
 
-    def text_of(self, step: Presses) -> str:
-        return said(step.text, self.lang)
-
     def amount(self, minor: int) -> str:
         """An amount as a person types it: 200.00, or 200,00 in French."""
         typed = f"{minor // 100}.{minor % 100:02d}"
@@ -210,7 +207,7 @@ class TelegramHands:
         await self.press(step.who, self.j.t(N_("Confirm payment")))
 
     async def presses(self, step: Presses) -> None:
-        key, t, text = step.who, self.j.t, self.j.text_of(step)
+        key, t, text = step.who, self.j.t, said(step.text, self.j.lang)
         await self.press(key, t(labels.ACTION[step.action]))
         needs = NEEDS[step.action]
         if needs is Needs.OPTIONAL_REASON:
@@ -270,7 +267,7 @@ class DiscordHands:
                    if member.id in backend.channels[room.id].thread_members]
         return places
 
-    def newest(self, key: str, test: Callable[[dict], object]) -> tuple[discord.Message, object]:
+    def newest(self, key: str, test: Callable[[object], object]) -> tuple[discord.Message, object]:
         """The newest message this person sees with a component that passes the test: (message, what it found)."""
         member, found = self.member(key), []
         for place in self.places(key):
@@ -356,7 +353,7 @@ class DiscordHands:
         await self.press(step.who, self.j.t(N_("Confirm payment")))
 
     async def presses(self, step: Presses) -> None:
-        key, text = step.who, self.j.text_of(step)
+        key, text = step.who, said(step.text, self.j.lang)
         form = await self.press(key, self.j.t(labels.ACTION[step.action]))
         needs = NEEDS[step.action]
         if needs is Needs.NOTHING:
