@@ -48,7 +48,7 @@ class Seen:
     kind: str  # new, edit, delete, toast, alert, form, joined, locked, unlocked
     key: Hashable | None = None
     shown: Shown | None = None
-    note: str = ""  # a toast's or alert's words, a form's title, a room's name
+    note: str = ""  # a toast's or alert's words, a form's title, a room's name; "own" on a deletion of their own
     fields: tuple[tuple[str, str], ...] = ()  # a form's fields and what they hold
 
 
