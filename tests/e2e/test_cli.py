@@ -8,6 +8,7 @@ from importlib.metadata import version
 import pytest
 
 from bots.demo import main as demo
+from bots.roads import ROADS
 
 
 def comptoir(*args, env=None, timeout=120):
@@ -21,7 +22,8 @@ def comptoir(*args, env=None, timeout=120):
     ("en", ["cancelled: the seller did not accept it in time", "is late", "refused your second cancellation request",
             "The chat is closed while you review the delivery", "closed on its own after the review window",
             "Sum of every ledger account: 0"]),
-    ("fr", ["Rappel", "[Annuler (retard)]", "litige", "Les comptes", "Versé à Ana : 425,00\xa0€"]),
+    ("fr", ["Rappel", "[Annuler (retard)]", "litige", "Les comptes", "Versé à Ana\u00a0: 425,00\xa0€",
+            "Versé à Sam\u00a0: 80,00\xa0€"]),
 ])
 async def test_the_demo_plays_every_road_of_the_order_process_in_each_language(lang, words):
     lines = []
@@ -29,6 +31,13 @@ async def test_the_demo_plays_every_road_of_the_order_process_in_each_language(l
     text = "\n".join(lines)
     for word in words:
         assert word in text
+
+
+async def test_the_demo_plays_the_roads_the_journey_transcripts_play_in_their_order():
+    lines = []
+    await demo("en", lines.append)
+    titles = [line for line in "\n".join(lines).splitlines() if line[:1].isdigit()]
+    assert titles == [f"{number}. {road.title}" for number, road in enumerate(ROADS, 1)]
 
 
 async def test_the_demo_shows_each_person_their_own_buttons():
