@@ -29,6 +29,11 @@ i18n: $(STAMP)
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
 
+# re-write the journey transcripts (docs/journeys/) from what the bots send now: review the diff, commit it
+.PHONY: journeys
+journeys: $(STAMP)
+	COMPTOIR_UPDATE_JOURNEYS=1 $(BIN)/python -m pytest tests/journeys -q $(ARGS)
+
 # re-render the transition table into docs/engine.md
 docs: $(STAMP)
 	$(BIN)/python tools/render_docs.py

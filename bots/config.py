@@ -18,10 +18,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from core.i18n import LANGUAGES
 from core.model import Deadline
 from core.settings import Settings
+from storage.locations import SQLITE_EXAMPLE, beside, url_problem
 
 __all__ = [
-    "CONFIG_ENV", "DATABASE_URL_ENV", "Config", "ConfigError", "DiscordConfig", "LimitsConfig", "RelayConfig",
-    "SchedulerConfig", "TelegramConfig", "format_duration", "load_config", "parse_duration",
+    "CONFIG_ENV", "DATABASE_URL_ENV", "Config", "ConfigError", "DiscordConfig", "HttpConfig", "LoggingConfig",
+    "RelayConfig", "SchedulerConfig", "TelegramConfig", "format_duration", "load_config", "parse_duration",
 ]
 
 CONFIG_ENV = "COMPTOIR_CONFIG"
@@ -79,6 +80,21 @@ class RelayConfig:
 
 
 @dataclass(frozen=True)
+class HttpConfig:
+    """The operator's HTTP endpoint: /healthz and /metrics (off unless enabled)."""
+
+    enabled: bool = False
+    listen: str = "127.0.0.1"
+    port: int = 9464
+
+
+@dataclass(frozen=True)
+class LoggingConfig:
+    format: Literal["text", "json"] = "text"
+    level: Literal["debug", "info", "warning", "error"] = "info"
+
+
+@dataclass(frozen=True)
 class Config:
     database_url: str = "sqlite+aiosqlite:///comptoir.sqlite3"
     settings: Settings = field(default_factory=Settings)
@@ -88,6 +104,8 @@ class Config:
     discord: DiscordConfig = field(default_factory=DiscordConfig)
     scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
     relay: RelayConfig = field(default_factory=RelayConfig)
+    http: HttpConfig = field(default_factory=HttpConfig)
+    logging: LoggingConfig = field(default_factory=LoggingConfig)
 
 
 # --- durations: "48h", "7d", "30m", "90s", "2d 12h" -------------------------------------------
@@ -189,8 +207,9 @@ def _url(*schemes: str) -> Reader:
 
 
 def _database_url(value: Any) -> str:
-    if not isinstance(value, str) or not re.fullmatch(r"[a-z][a-z0-9+]*://\S*", value):
-        raise ValueError('must be a database URL such as "sqlite+aiosqlite:///comptoir.sqlite3"')
+    problem = url_problem(value) if isinstance(value, str) else f"must be a database URL such as {SQLITE_EXAMPLE}"
+    if problem:
+        raise ValueError(problem)
     return value
 
 
@@ -375,6 +394,27 @@ def _relay(table: _Table) -> RelayConfig:
     return config
 
 
+def _http(table: _Table) -> HttpConfig:
+    d = HttpConfig()
+    config = HttpConfig(
+        enabled=table.get("enabled", _boolean, d.enabled),
+        listen=table.get("listen", _text, d.listen),
+        port=table.get("port", _integer(1, 65_535), d.port),
+    )
+    table.done()
+    return config
+
+
+def _logging(table: _Table) -> LoggingConfig:
+    d = LoggingConfig()
+    config = LoggingConfig(
+        format=table.get("format", _choice("text", "json"), d.format),
+        level=table.get("level", _choice("debug", "info", "warning", "error"), d.level),
+    )
+    table.done()
+    return config
+
+
 # --- loading ------------------------------------------------------------------------------------
 
 def _read_file(path: Path, named_by: str) -> dict[str, Any]:
@@ -394,7 +434,8 @@ def _read_file(path: Path, named_by: str) -> dict[str, Any]:
 def load_config(path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Config:
     """The configuration from a TOML file (path, else $COMPTOIR_CONFIG, else none) and the environment.
 
-    Returns a complete Config or raises ConfigError; the environment wins over the file.
+    Returns a complete Config or raises ConfigError; the environment wins over the file. A relative SQLite path
+    in the file (or the default one, when there is a file) is relative to the file, not to the current directory.
     """
     environ = os.environ if environ is None else environ
     named_by = ""
@@ -404,6 +445,8 @@ def load_config(path: str | Path | None = None, environ: Mapping[str, str] | Non
 
     d = Config()
     database_url = root.get("database_url", _database_url, d.database_url)
+    if path is not None:
+        database_url = beside(database_url, Path(path).parent)
     if environ.get(DATABASE_URL_ENV):
         database_url = _check(DATABASE_URL_ENV, _database_url, environ[DATABASE_URL_ENV])
     config = Config(
@@ -415,6 +458,8 @@ def load_config(path: str | Path | None = None, environ: Mapping[str, str] | Non
         discord=_discord(root.table("discord"), environ),
         scheduler=_scheduler(root.table("scheduler")),
         relay=_relay(root.table("relay")),
+        http=_http(root.table("http")),
+        logging=_logging(root.table("logging")),
     )
     root.done()
     return config

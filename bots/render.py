@@ -3,13 +3,32 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.numbers import format_currency, format_decimal
+
 from core.card import Card, render_text
-from core.events import Refusal
-from core.i18n import N_, Money, translate
+from core.events import Quote, Refusal
+from core.i18n import N_, Money, minor_digits, translate
 from core.model import Offer, Role, Viewer
 from core.ports import Outgoing
+
+
+def money(amount: int, currency: str, lang: str) -> str:
+    """An amount as the reader's language writes it, with the currency's symbol: "120,00 €", "€120.00", "⭐ 120"
+    (Telegram Stars, which no locale knows)."""
+    value = Decimal(amount).scaleb(-minor_digits(currency))
+    if currency == "XTR":
+        return f"⭐ {format_decimal(value, locale=lang)}"
+    return format_currency(value, currency, locale=lang)
+
+
+def number(amount: int, currency: str, lang: str) -> str:
+    """An amount as the reader types it, without the currency: "250", "12.50", "12,50"."""
+    digits = minor_digits(currency)
+    value = Decimal(amount).scaleb(-digits)
+    return format_decimal(value, format="#,##0" + ("." + "0" * digits if digits else ""), locale=lang)
 
 
 def zone(name: str) -> ZoneInfo:
@@ -31,12 +50,46 @@ async def card_for(service, message: Outgoing) -> Card | None:
     return None if isinstance(found, Refusal) else found
 
 
-def notice_text(message: Outgoing, card: Card | None, now: datetime) -> str:
-    """The notice, then the order's card as this person sees it now (so its buttons are current)."""
-    parts = [message.text.render(message.language)]
+def quote_text(quote: Quote, lang: str) -> str:
+    """Words a person wrote, under what they are: "The brief:" then the brief as written."""
+    return translate(N_("{label}:"), lang).format(label=quote.label.render(lang)) + "\n" + quote.text
+
+
+def notice_parts(message: Outgoing, card: Card | None, now: datetime) -> list[str]:
+    """The notice, what it carries (whole), then the order's card as this person sees it now."""
+    lang = message.language
+    parts = [message.text.render(lang)] + [quote_text(q, lang) for q in message.quotes]
     if card is not None:
-        parts.append(render_text(card, message.language, zone(message.timezone), now))
-    return "\n\n".join(parts)
+        parts.append(render_text(card, lang, zone(message.timezone), now, zone_note=not message.timezone_set))
+    return parts
+
+
+def notice_text(message: Outgoing, card: Card | None, now: datetime) -> str:
+    return "\n\n".join(notice_parts(message, card, now))
+
+
+def pack(parts: list[str], limit: int) -> list[str]:
+    """Parts of a message in as few messages of at most `limit` characters as they fit in, in order, a blank line
+    between two parts. A part too long for one message is split at a paragraph, a line or a space: never cut."""
+    messages: list[str] = []
+    for part in parts:
+        for piece in _split(part, limit):
+            if messages and len(messages[-1]) + 2 + len(piece) <= limit:
+                messages[-1] += "\n\n" + piece
+            else:
+                messages.append(piece)
+    return messages
+
+
+def _split(text: str, limit: int) -> list[str]:
+    pieces = []
+    while len(text) > limit:
+        cut = max(text.rfind(sep, 0, limit + 1 - len(sep)) for sep in ("\n\n", "\n", " "))
+        if cut <= 0:
+            cut = limit  # one word longer than a message: nothing better to cut at
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    return pieces + ([text] if text else [])
 
 
 def button_labels(card: Card | None, lang: str) -> list[str]:

@@ -12,7 +12,9 @@ from datetime import timedelta
 from bots.config import Config
 from bots.files import Files
 from bots.relay import Relay, RelayPolicy
+from bots.render import money
 from bots.scheduler import Timekeeper, start_scheduler
+from core.i18n import use_money_format
 from core.ports import Clock, Notifier, SystemClock
 from core.service import Service
 from core.storefront import Storefront
@@ -37,6 +39,7 @@ class Runtime:
 
 
 def build(config: Config, clock: Clock | None = None, notifiers: dict[str, Notifier] | None = None) -> Runtime:
+    use_money_format(money)  # amounts in the reader's locale, everywhere text is rendered
     clock = clock or SystemClock()
     store = Store(config.database_url, clock)
     service = Service(store.unit_of_work, clock, config.settings)
@@ -55,37 +58,75 @@ def adapters(config: Config) -> list[str]:
 
 
 async def serve(config: Config) -> int:
-    """`comptoir run`: migrate, then keep deadlines and notifications moving until stopped."""
+    """`comptoir run`: migrate, start each platform (and the operator's endpoint, if enabled), then keep deadlines and
+    notifications moving until stopped. A known way of failing to start raises StartupFailure: one line."""
+    from bots import logs
+    from bots.doctor import unworkable
+    from bots.startup import StartupFailure, explain
+
     platforms = adapters(config)
     if not platforms:
-        print(f"No chat token configured: set {config.telegram.token_env} or {config.discord.token_env} "
-              "(see config.example.toml), or try `comptoir demo`.")
-        return 2
+        raise StartupFailure(f"no chat token: set {config.telegram.token_env} (Telegram) or "
+                             f"{config.discord.token_env} (Discord) in the environment — docs/setup-telegram.md, "
+                             "docs/setup-discord.md — or try `comptoir demo`")
     missing = [p for p in platforms if p not in AVAILABLE]
     if missing:
-        print(f"The {', '.join(missing)} adapter is not built yet in this version; nothing was started.")
-        return 2
-    runtime = build(config)
-    await runtime.store.migrate()
-    started = []
-    for name in platforms:
-        start, stop_adapter = adapter(name)
-        started.append((stop_adapter, await start(runtime)))
+        raise StartupFailure(f"the {', '.join(missing)} adapter is not built in this version; nothing was started")
+    runtime: Runtime | None = None
+    started: list[tuple[Callable, object]] = []
+    endpoint = None
+    starting = "database"
+    try:
+        runtime = build(config)
+        await runtime.store.migrate()
+        for name in platforms:
+            starting = name
+            start, stop_adapter = adapter(name)
+            started.append((stop_adapter, await start(runtime)))
+        if config.http.enabled:
+            from bots.endpoint import start_endpoint
+
+            starting = "http"
+            endpoint = await start_endpoint(runtime, dict(zip(platforms, (app for _, app in started))))
+    except Exception as error:
+        await _undo(started, runtime)
+        failure = explain(error, config, starting)
+        if failure is None:
+            raise
+        raise failure from None
     scheduler = start_scheduler(runtime.timekeeper, runtime.relay, config.scheduler.poll_seconds,
                                 config.relay.poll_seconds, runtime.extra_jobs)
+    if endpoint is not None:
+        endpoint.watch(scheduler)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    for problem in unworkable(config):  # after the start: a failure to start is then the only line said
+        log.warning("%s", problem)
+    logs.started(config)
     log.info("Comptoir running on %s", ", ".join(platforms))
     try:
         await stop.wait()
     finally:
         await scheduler.stop()  # the poll under way finishes first: what it sent is marked sent
+        if endpoint is not None:
+            await endpoint.stop()
         for stop_adapter, app in started:
             await stop_adapter(app)
         await runtime.store.close()
     return 0
+
+
+async def _undo(started: list[tuple[Callable, object]], runtime: Runtime | None) -> None:
+    """What a failed start had started, stopped again (quietly: the failure is what the person must read)."""
+    for stop_adapter, app in reversed(started):
+        try:
+            await stop_adapter(app)
+        except Exception:  # noqa: BLE001 — the start-up failure, not this, is the news
+            log.debug("stopping after a failed start", exc_info=True)
+    if runtime is not None:
+        await runtime.store.close()
 
 
 #: the platform adapters this version ships

@@ -97,8 +97,8 @@ def awaiting_notices(checkout: Checkout, title: str) -> tuple[Notice, ...]:
 
 def placed_notices(checkout: Checkout, order_id: str) -> tuple[Notice, ...]:
     """A buyer who did not watch their payment go through hears that their order is placed."""
-    if checkout.provider in WATCHED:
-        return ()
+    if checkout.provider in WATCHED or not (checkout.brief.strip() or checkout.files):
+        return ()  # without a brief, the order's own notice tells the buyer it is placed and asks for the brief
     text = Text.of(N_("Your payment was confirmed: order #{order} is placed."), order=order_id)
     return (Notice(order_id, Role.BUYER, text, f"{order_id}:1:paid"),)
 

@@ -7,7 +7,7 @@ from dataclasses import fields, replace
 from datetime import datetime, timedelta
 
 from core import labels, ledger
-from core.events import Event, Notice, Outcome, Refusal, Refused
+from core.events import Event, Outcome, Refusal, Refused
 from core.i18n import N_, Money, Text
 from core.model import (
     ACTION_DEADLINE,
@@ -27,7 +27,7 @@ from core.model import (
     Stage,
     Viewer,
 )
-from core.notices import news, recipients
+from core.notices import notices_of
 from core.settings import Settings
 from core.table import DEADLINES_BY_STAGE, TABLE, Needs, Row
 
@@ -269,11 +269,8 @@ class Step:
             self.data["days"] = self.payload.days
         event = Event(self.order.id, self.order.version, self.row.action, self.role, self.actor, self.now,
                       self.before.stage, self.order.stage, tuple(sorted(self.data.items())))
-        notices = tuple(
-            Notice(self.order.id, to, news(self.row.action, self.before, self.order),
-                   f"{self.order.id}:{self.order.version}:{to.value}", files=self.payload.files)
-            for to in recipients(self.row.action, self.role, self.order)
-        )
+        notices = notices_of(self.row.action, self.role, self.before, self.order, self.payload, tuple(self.moves),
+                             self.settings)
         return Outcome(self.order, (event,), tuple(self.moves), notices)
 
     def _tidy(self) -> None:
@@ -367,8 +364,5 @@ def place_order(
     )
     event = Event(order_id, 1, Action.PLACE_ORDER, Role.BUYER, buyer.account, now, None, Stage.PENDING,
                   (("options", [o.id for o in options]), ("price", price), ("seller", offer.seller), ("tip", tip)))
-    notices = tuple(
-        Notice(order_id, to, news(Action.PLACE_ORDER, order, order), f"{order_id}:1:{to.value}")
-        for to in recipients(Action.PLACE_ORDER, Role.BUYER, order)
-    )
+    notices = notices_of(Action.PLACE_ORDER, Role.BUYER, order, order, Payload(), (payment,), settings)
     return Outcome(order, (event,), (payment,), notices)

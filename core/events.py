@@ -39,8 +39,17 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """Words one person wrote for another (a brief, a delivery's message, a reason), carried whole with the
+    notice that announces them: adapters split or attach a long one, never cut it."""
+
+    label: Text  # what it is, as the reader knows it: "The brief", "Their reason"
+    text: str
+
+
+@dataclass(frozen=True)
 class Notice:
-    """Something a party must be told. Rendered per recipient, with that person's buttons."""
+    """Something a party must be told, in words written for them. Rendered per recipient, with their buttons."""
 
     order_id: str | None  # None before any order exists (a discussion, a payment to confirm)
     to: Role  # BUYER, SELLER or MODERATOR (all moderators, or the assigned one)
@@ -50,6 +59,7 @@ class Notice:
     files: tuple[str, ...] = ()  # what came with it: a delivery's files, a chat message's attachments
     account: str | None = None  # the one person to tell, when there is no order to find them through
     buttons: tuple[Choice, ...] = ()
+    quotes: tuple[Quote, ...] = ()  # the content the notice announces, whole
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -55,6 +56,21 @@ class Text:
 #: currencies counted in whole units (Telegram Stars, yen, won): no cents
 ZERO_DECIMALS = frozenset({"XTR", "JPY", "KRW"})
 
+#: (amount in minor units, currency, language) -> the amount as that language writes it ("120,00 €", "€120.00")
+MoneyFormat = Callable[[int, str, str], str]
+_money_format: list[MoneyFormat] = []
+
+
+def minor_digits(currency: str) -> int:
+    """How many digits of an amount are below the unit: 2 (cents), or 0 for currencies counted whole."""
+    return 0 if currency in ZERO_DECIMALS else 2
+
+
+def use_money_format(money_format: MoneyFormat | None) -> None:
+    """How amounts are written, given by the composition root (a locale library outside core); None: the plain
+    fallback, "1,250.00 EUR", core's own for code that runs without one."""
+    _money_format[:] = [money_format] if money_format is not None else []
+
 
 @dataclass(frozen=True)
 class Money:
@@ -62,6 +78,8 @@ class Money:
     currency: str
 
     def render(self, lang: str) -> str:
+        if _money_format:
+            return _money_format[0](self.amount, self.currency, lang)
         if self.currency in ZERO_DECIMALS:
             number = f"{self.amount:,}"
         else:

@@ -10,7 +10,7 @@ from typing import Protocol
 from core.chat import ChatMessage
 from core.checkout import Checkout, PaymentState
 from core.discussion import CustomOffer, Discussion
-from core.events import Choice, Event, Notice, Outcome
+from core.events import Choice, Event, Notice, Outcome, Quote
 from core.i18n import Text
 from core.model import Offer, Order, Role
 from core.refunds import Refund
@@ -114,6 +114,8 @@ class Outgoing:
     with_card: bool = True
     files: tuple[str, ...] = ()
     buttons: tuple[Choice, ...] = ()  # besides the card's: a notice's own (reply, pay, confirm)
+    quotes: tuple[Quote, ...] = ()  # what the notice announces, whole (a brief, a delivery's message, a reason)
+    timezone_set: bool = True  # False: `timezone` is the marketplace's, not chosen: cards say which zone it is
 
 
 class RetryLater(Exception):

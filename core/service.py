@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from core import engine, timers
-from core.card import Card, order_card
+from core.card import Brief, Card, brief_of, order_card
 from core import labels
 from core.chat import ChatDecision, ChatMessage, chat_recipients, mask_contacts, may_send
 from core.checkout import (
@@ -273,7 +273,7 @@ class Service:
         if not timers.still_relevant(order, timer, self.settings):
             return None
         if timer.is_reminder:
-            reminded = timers.reminder(order, timer, self.settings)
+            reminded = timers.reminder(order, timer, now, self.settings)
             if reminded is None:
                 return None
             role, text = reminded
@@ -319,6 +319,12 @@ class Service:
         if order is None or order.role_of(viewer) is None:
             return _missing(NO_ORDER)
         return order_card(order, viewer, self.clock.now(), self.settings)
+
+    async def brief(self, order_id: str, viewer: Viewer) -> Brief | Refusal:
+        """The whole brief, for the order's parties and the moderators."""
+        order = await self.order(order_id)
+        found = brief_of(order, viewer, self.settings) if order is not None else None
+        return found if found is not None else _missing(NO_ORDER)
 
     async def chat(self, order_id: str, viewer: Viewer) -> ChatDecision:
         order = await self.order(order_id)

@@ -19,6 +19,10 @@ REMINDED = {
     Deadline.REVISION_REFUSED_CHOICE: Role.BUYER,
 }
 
+#: before the brief is written the seller cannot accept: the acceptance reminders go to the buyer instead
+BRIEF_REMINDER = N_("Reminder: order #{order} is still waiting for your brief. The seller cannot accept it before "
+                    "you write it, and it will be cancelled and refunded if it is not accepted in time.")
+
 REMINDER_TEXT = {
     Deadline.ACCEPTANCE: N_("Reminder: order #{order} is waiting for you to accept it, or it will be cancelled and refunded."),
     Deadline.DELIVERY: N_("Reminder: order #{order} is due soon. Deliver it on time."),
@@ -94,12 +98,19 @@ def still_relevant(order: Order, timer: Timer, settings: Settings) -> bool:
     return timers(order, settings).get(timer.kind) == timer.due
 
 
-def reminder(order: Order, timer: Timer, settings: Settings) -> tuple[Role, Text] | None:
-    """Who to remind and what to say, or None if the thing was already done."""
+def reminder(order: Order, timer: Timer, now: datetime, settings: Settings) -> tuple[Role, Text] | None:
+    """Who to remind and what to say, or None: when the thing was already done, when its deadline has passed
+    (a restart, a batch, a clock jump fires reminders late: one after its deadline would announce the past),
+    or when a later reminder of the same deadline is due too (only the latest of them is worth sending)."""
     if not timer.is_reminder or not still_relevant(order, timer, settings):
         return None
     deadline = timer.deadline
+    due = order.deadline(deadline)
     role = REMINDED.get(deadline)
-    if role is None:
+    if role is None or due is None or due <= now:
         return None
-    return role, Text.of(REMINDER_TEXT[deadline], order=order.id, title=order.title)
+    if any(timer.due < due - before <= now for before in settings.reminders.get(deadline, ())):
+        return None
+    if deadline is Deadline.ACCEPTANCE and not (order.brief.strip() or order.brief_files):
+        return Role.BUYER, Text.of(BRIEF_REMINDER, order=order.id)
+    return role, Text.of(REMINDER_TEXT[deadline], order=order.id)

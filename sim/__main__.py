@@ -72,15 +72,30 @@ def main(argv: list[str] | None = None) -> int:
     failed = [(params, failure) for params, _, failure in results if failure is not None]
     total = {key: sum(f[key] for f in passed) for key in
              ("orders", "steps", "acts", "refused", "forged", "stale", "duplicates", "said", "chat_blocked",
-              "crashes", "restarts", "timers_fired", "notifications", "resent_after_crash", "undeliverable")}
+              "crashes", "restarts", "timers_fired", "notifications", "resent_after_crash", "undeliverable",
+              "crashes_in_window")}
     print(f"\n{len(passed)}/{len(results)} seeds passed in {elapsed:.1f}s: " +
           ", ".join(f"{value} {key.replace('_', ' ')}" for key, value in total.items()))
+    if passed:
+        print(window(total))
     for params, failure in sorted(failed, key=lambda f: f[0].seed):
         print(f"\nFAILED seed {params.seed}: {failure}\n  replay: {params.replay()}"
               f"\n  database kept at {params.workdir / f'sim-{params.seed}.sqlite3'}")
     if not failed and args.workdir is None:
         shutil.rmtree(workdir, ignore_errors=True)
     return 1 if failed else 0
+
+
+def window(total: dict) -> str:
+    """The notification promise, measured: at least once; twice only across a crash in the window between the
+    platform accepting a message and its outbox row being marked sent."""
+    def share(part: int, whole: int) -> str:
+        return f"{part / whole:.2%}" if whole else "n/a"
+    return (f"notifications: every one delivered at least once; {total['resent_after_crash']} of "
+            f"{total['notifications']} ({share(total['resent_after_crash'], total['notifications'])}) twice, each "
+            f"after a crash in the window between the platform's acceptance and the row marked sent, which "
+            f"{total['crashes_in_window']} of {total['crashes']} crashes "
+            f"({share(total['crashes_in_window'], total['crashes'])}) struck")
 
 
 def report(result: tuple[Params, dict | None, str | None]) -> None:

@@ -80,6 +80,8 @@ class Figures:
     clock_days: float = 0.0
     notifications: int = 0
     resent_after_crash: int = 0
+    #: crashes that struck while a message was in the window: accepted by the platform, its row not yet marked sent
+    crashes_in_window: int = 0
     undeliverable: int = 0
     answers: dict = field(default_factory=dict)
     digest: str = ""
@@ -134,6 +136,7 @@ class Simulation:
         self.figures = Figures(params.seed)
         self.trace = hashlib.sha256()
         self.in_flight: Counter[str] = Counter()  # keys a crash caught accepted but not marked sent
+        self.caught_at: dict[str, int] = {}  # key -> how many times the platform had accepted it when last caught
         self.buttons: dict[str, list[ButtonData]] = {}  # every button ever shown, per order (stale ones too)
         self.order_ids: list[str] = []
         self.checkouts: list[Checkout] = []
@@ -175,8 +178,15 @@ class Simulation:
             return
         async with self.rt.store.engine.connect() as conn:
             unsent = set(await conn.scalars(select(outbox.c.dedupe_key).where(outbox.c.sent_at.is_(None))))
-        for key in sorted(accepted & unsent):
+        caught = sorted(accepted & unsent)
+        for key in caught:
             self.in_flight[key] += 1
+        # this crash struck the window if it caught a message accepted since a crash last caught it (one still
+        # waiting from an earlier crash is not new)
+        fresh = [key for key in caught if self.platform.accepted[key] > self.caught_at.get(key, 0)]
+        self.caught_at.update({key: self.platform.accepted[key] for key in caught})
+        if fresh:
+            self.figures.crashes_in_window += 1
 
     async def refresh_orders(self) -> None:
         async with self.rt.store.engine.connect() as conn:

@@ -22,6 +22,7 @@ class Account:
     language: str
     timezone: str
     suspended: bool  # (who may moderate is never kept here: it is checked live at every act)
+    timezone_set: bool = False  # chosen by the person (else the marketplace's default)
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Identity:
 
 
 def _account(row) -> Account:
-    return Account(row.id, row.display_name, row.language, row.timezone, row.suspended)
+    return Account(row.id, row.display_name, row.language, row.timezone, row.suspended, row.timezone_set)
 
 
 class Accounts:
@@ -113,6 +114,8 @@ class Accounts:
 
     async def set_preferences(self, account_id: str, *, language: str | None = None, timezone: str | None = None) -> None:
         changes = {k: v for k, v in (("language", language), ("timezone", timezone)) if v is not None}
+        if timezone is not None:
+            changes["timezone_set"] = True
         if changes:
             await self.conn.execute(update(accounts).where(accounts.c.id == account_id).values(**changes))
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from core.events import Choice
+from core.events import Choice, Quote
 from core.i18n import from_json
 from core.model import Role
 from core.ports import Outgoing
@@ -29,7 +29,7 @@ class Outbox:
         async with self.engine.connect() as conn:
             found = await conn.execute(
                 select(identities.c.platform, identities.c.external_id, identities.c.chat_id,
-                       accounts.c.language, accounts.c.timezone)
+                       accounts.c.language, accounts.c.timezone, accounts.c.timezone_set)
                 .join(accounts, accounts.c.id == identities.c.account_id)
                 .where(identities.c.account_id.in_({r.account_id for r in rows})))
             people = {(r.platform, r.external_id): r for r in found}
@@ -41,7 +41,9 @@ class Outbox:
                 message = Outgoing(row.dedupe_key, row.platform, person.chat_id, row.account_id, person.language,
                                    person.timezone, row.order_id, Role(row.role), from_json(row.text),
                                    row.with_card, tuple(row.files),
-                                   tuple(Choice(from_json(label), data) for label, data in row.buttons or ()))
+                                   tuple(Choice(from_json(label), data) for label, data in row.buttons or ()),
+                                   tuple(Quote(from_json(label), text) for label, text in row.quotes or ()),
+                                   person.timezone_set)
             claimed.append((row.id, row.attempts, message))
         return claimed
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.sql.expression import false
 from sqlalchemy.types import TypeDecorator
 
 metadata = MetaData(
@@ -61,6 +62,8 @@ accounts = Table(
     Column("display_name", String(200), nullable=False, default=""),
     Column("language", String(8), nullable=False, default="en"),
     Column("timezone", String(64), nullable=False, default="UTC"),
+    # whether the person chose the zone (else it is the marketplace's, and cards say which zone times are in)
+    Column("timezone_set", Boolean, nullable=False, default=False, server_default=false()),
     Column("suspended", Boolean, nullable=False, default=False),
     Column("created_at", Time, nullable=False),
 )
@@ -310,6 +313,7 @@ outbox = Table(
     Column("with_card", Boolean, nullable=False),
     Column("files", JSON, nullable=False),
     Column("buttons", JSON, nullable=False),  # a notice's own buttons: [[label as JSON text, data], ...]
+    Column("quotes", JSON, nullable=True),  # the content it announces: [[label as JSON text, words], ...]
     Column("created_at", Time, nullable=False),
     Column("next_attempt_at", Time, nullable=False),
     Column("claimed_until", Time, nullable=True),

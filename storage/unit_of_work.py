@@ -311,11 +311,12 @@ class SqlUnitOfWork:
         for notice, who in wanted:
             text, files = to_json(notice.text), list(notice.files)
             buttons = [[to_json(b.label), b.data] for b in notice.buttons]
+            quotes = [[to_json(q.label), q.text] for q in notice.quotes] or None
             rows.extend(
                 {"dedupe_key": f"{notice.key}:{r.platform}:{r.external_id}", "order_id": notice.order_id,
                  "account_id": r.account_id, "role": notice.to.value, "platform": r.platform,
                  "external_id": r.external_id, "text": text, "with_card": notice.with_card,
-                 "files": files, "buttons": buttons, "created_at": now, "next_attempt_at": now, "attempts": 0}
+                 "files": files, "buttons": buttons, "quotes": quotes, "created_at": now, "next_attempt_at": now, "attempts": 0}
                 for account in (who or (None,)) for r in identities_of.get(account, ()))
         if rows:
             await self.conn.execute(_skipping(self.conn.dialect.name, outbox), rows)

@@ -135,9 +135,13 @@ async def start_discord(runtime: Runtime) -> DeskClient | ShardedDeskClient:
         use_api(config.base_url)
     client = build_client(runtime)
     runtime.relay.notifiers[PLATFORM] = DiscordNotifier(client, runtime)
-    await client.login(config.token)
-    if config.base_url:
-        await use_its_gateway(client)
+    try:
+        await client.login(config.token)
+        if config.base_url:
+            await use_its_gateway(client)
+    except BaseException:  # a refused token, an unreachable API: the HTTP session is closed before saying so
+        await client.close()
+        raise
     client.gateway = asyncio.create_task(client.connect(reconnect=True), name="discord-gateway")
     ready = asyncio.create_task(client.wait_until_ready())
     await asyncio.wait((client.gateway, ready), return_when=asyncio.FIRST_COMPLETED)

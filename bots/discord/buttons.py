@@ -69,6 +69,40 @@ class CardLink(discord.ui.DynamicItem[discord.ui.Button], template=r"x:card:(?P<
         await orders.guarded(interaction, orders.show_card(interaction, self.order_id))
 
 
+class BriefButton(discord.ui.DynamicItem[discord.ui.Button], template=r"x:brief:(?P<order>[A-Za-z0-9_-]{1,20})"):
+    """[Show the brief] under a card: the whole brief and its files, privately (core says who may read it)."""
+
+    def __init__(self, button: discord.ui.Button, order_id: str = "") -> None:
+        super().__init__(button)
+        self.order_id = order_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item, match, /) -> BriefButton:
+        return cls(item, match["order"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        from bots.discord import orders
+
+        await orders.guarded(interaction, orders.show_brief(interaction, self.order_id))
+
+
+class MoreButton(discord.ui.DynamicItem[discord.ui.Button], template=r"x:more:(?P<order>[A-Za-z0-9_-]{1,20})"):
+    """[More…] under a card: the same card with its rarely needed buttons too."""
+
+    def __init__(self, button: discord.ui.Button, order_id: str = "") -> None:
+        super().__init__(button)
+        self.order_id = order_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item, match, /) -> MoreButton:
+        return cls(item, match["order"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        from bots.discord import orders
+
+        await orders.guarded(interaction, orders.show_more(interaction, self.order_id))
+
+
 class PaymentButton(discord.ui.DynamicItem[discord.ui.Button],
                     template=r"p:(?P<verb>ok|no):(?P<checkout>[A-Za-z0-9_-]{1,20})"):
     """Confirm payment / Reject on a manual payment's notice to moderators (core refuses anyone else)."""
@@ -176,8 +210,8 @@ class CustomOfferButton(discord.ui.DynamicItem[discord.ui.Button], template=r"c:
         await orders.guarded(interaction, shop.begin(interaction, custom_offer_id=self.custom))
 
 
-PERSISTENT = (OrderButton, OrdersPage, CardLink, PaymentButton, EvidenceButton, DisputesPage, RouteSelect,
-              DiscussionButton, CustomOfferButton)
+PERSISTENT = (OrderButton, OrdersPage, CardLink, BriefButton, MoreButton, PaymentButton, EvidenceButton,
+              DisputesPage, RouteSelect, DiscussionButton, CustomOfferButton)
 
 #: core's notice buttons that mean something on Discord, and the item that answers them
 CHOICES = (PaymentButton, CardLink, DiscussionButton, CustomOfferButton)

@@ -6,12 +6,12 @@ from datetime import datetime
 
 import discord
 
-from bots.discord.buttons import OrderButton
+from bots.discord.buttons import BriefButton, MoreButton, OrderButton
 from bots.discord.context import PLATFORM
 from bots.runtime import Runtime
 from core import labels
 from core.buttons import ButtonData
-from core.card import STEPS, Card, progress_bar
+from core.card import PRIMARY, STEPS, Card, progress_bar
 from core.i18n import N_, Money, translate
 from core.model import Action, Stage
 
@@ -62,6 +62,11 @@ def card_embed(card: Card, lang: str) -> discord.Embed:
         embed.add_field(name=t(N_("Refunded so far")), value=Money(card.refunded, card.currency).render(lang))
     for label, at in card.dates:
         embed.add_field(name=label.render(lang), value=stamp(at), inline=True)
+    if card.payout is not None:
+        embed.add_field(name=t(N_("Your payout")), value=t(N_("{amount}, after the platform's commission"),
+                                                           amount=Money(card.payout, card.currency).render(lang)))
+    if card.brief:
+        embed.add_field(name=t(N_("Brief")), value=clip(card.brief, EMBED_TEXT), inline=False)
     if card.notes:
         embed.add_field(name=t(N_("Notes")), value=clip("\n".join(f"• {n.render(lang)}" for n in card.notes),
                                                          EMBED_TEXT), inline=False)
@@ -69,15 +74,26 @@ def card_embed(card: Card, lang: str) -> discord.Embed:
     return embed
 
 
-def card_view(card: Card, lang: str) -> discord.ui.View | None:
-    """Exactly the card's buttons, persistent (no timeout); None when there is nothing to press."""
-    if not card.buttons:
+def card_view(card: Card, lang: str, expanded: bool = False) -> discord.ui.View | None:
+    """Exactly the card's buttons, persistent (no timeout): the step to take first, the rarely needed ones behind
+    "More…" until it is pressed, then [Show the brief]; None when there is nothing to press."""
+    shown = card.buttons if expanded else card.main_buttons
+    if not shown and not card.links:
         return None
     view = discord.ui.View(timeout=None)
-    for button in card.buttons:
+    for button in shown:
         style = STYLE.get(ButtonData.decode(button.data).action, discord.ButtonStyle.secondary)
+        if button.rank == PRIMARY:
+            style = discord.ButtonStyle.success
         view.add_item(OrderButton(discord.ui.Button(label=clip(button.label.render(lang), LABEL), style=style,
                                                     custom_id=button.data)))
+    if card.more_buttons and not expanded:
+        view.add_item(MoreButton(discord.ui.Button(label=translate(N_("More…"), lang),
+                                                   style=discord.ButtonStyle.secondary,
+                                                   custom_id=f"x:more:{card.order_id}")))
+    for link in card.links:
+        view.add_item(BriefButton(discord.ui.Button(label=clip(link.label.render(lang), LABEL),
+                                                    style=discord.ButtonStyle.secondary, custom_id=link.data)))
     return view
 
 

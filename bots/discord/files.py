@@ -8,15 +8,19 @@ form): that file travels by name.
 
 from __future__ import annotations
 
+import io
+
 import aiohttp
 import discord
 
-from bots.files import MB, Fetched, TooLarge, Unavailable
+from bots.files import MB, Fetched, Missing, TooLarge, Unavailable
 from core.ports import RetryLater
 
 PREFIX = "dc"
 REF_LIMIT = 300  # storage keeps a chat attachment's reference in 300 characters
 UPLOAD_LIMIT = 10 * MB  # what a bot may upload to a DM or a server without boosts (discord.utils' default)
+CONTENT = 2000  # Discord's limit for a message's text
+MAX_FILES = 10  # Discord's limit for one message's attachments
 
 
 def file_ref(attachment: discord.Attachment) -> str:
@@ -55,3 +59,11 @@ class DiscordFiles:
         except (aiohttp.ClientError, TimeoutError) as error:
             raise RetryLater(reason=repr(error)) from error
         return Fetched(name, content)
+
+
+def uploads(found: list[Fetched | Missing], lang: str) -> tuple[list[discord.File], str]:
+    """The files to attach (new ones for each try: a sent discord.File is spent) and the lines naming
+    those that cannot travel here."""
+    files = [discord.File(io.BytesIO(f.content), filename=f.name) for f in found if isinstance(f, Fetched)]
+    notes = "\n".join(f.note(lang) for f in found if isinstance(f, Missing))
+    return files, notes

@@ -15,21 +15,17 @@ is sent, so a platform that is down makes the row wait; one too large for Discor
 
 from __future__ import annotations
 
-import io
-
 import discord
 
 from bots.discord.buttons import choice_items
-from bots.discord.cards import card_embed, card_view, clip, remember_card, retire_cards
+from bots.discord.cards import card_embed, card_view, remember_card, retire_cards
 from bots.discord.context import PLATFORM
-from bots.discord.files import PREFIX, UPLOAD_LIMIT, DiscordFiles
+from bots.discord.files import CONTENT, MAX_FILES, PREFIX, UPLOAD_LIMIT, DiscordFiles, uploads
 from bots.discord.rooms import RoomKeeper, Rooms
-from bots.files import Fetched, Missing, name_of
-from bots.render import card_for
+from bots.files import Missing, name_of
+from bots.render import card_for, pack, quote_text
 from core.ports import Outgoing, RetryLater, Undeliverable
 
-CONTENT = 2000  # Discord's limit for a message's text
-MAX_FILES = 10  # Discord's limit for one message's attachments
 
 
 def retry_after(error: discord.HTTPException) -> float | None:
@@ -38,14 +34,6 @@ def retry_after(error: discord.HTTPException) -> float | None:
         return float(headers.get("Retry-After"))
     except (TypeError, ValueError):
         return None
-
-
-def uploads(found: list[Fetched | Missing], lang: str) -> tuple[list[discord.File], str]:
-    """The files to attach (new ones for each try: a sent discord.File is spent) and the lines naming
-    those that cannot travel here."""
-    files = [discord.File(io.BytesIO(f.content), filename=f.name) for f in found if isinstance(f, Fetched)]
-    notes = "\n".join(f.note(lang) for f in found if isinstance(f, Missing))
-    return files, notes
 
 
 class DiscordNotifier:
@@ -66,7 +54,10 @@ class DiscordNotifier:
         found += [Missing(name_of(ref)) for ref in message.files[MAX_FILES:]]
         card = await card_for(rt.service, message)
         files, notes = uploads(found, message.language)
-        text = "\n\n".join(part for part in (message.text.render(message.language), notes) if part)
+        lang = message.language
+        # the notice, what it carries (whole: split over several messages when long), and the files' notes
+        chunks = pack([message.text.render(lang), *(quote_text(q, lang) for q in message.quotes), notes], CONTENT)
+        text = chunks[-1] if chunks else ""
         extra = {}
         view = None
         if card is not None:
@@ -79,11 +70,13 @@ class DiscordNotifier:
             extra["view"] = view
         try:
             if card is None and not message.buttons:
-                in_room = await self.rooms.relay(message, text, files)
+                in_room = await self.rooms.relay(message, "\n\n".join(chunks), files)
                 if in_room is not None:
                     return in_room
             channel = await self.client.create_dm(discord.Object(int(message.chat_id)))
-            sent = await channel.send(clip(text, CONTENT), **({"files": files} if files else {}), **extra)
+            for chunk in chunks[:-1]:  # a failure midway sends them all again: at least once, never cut
+                await channel.send(chunk)
+            sent = await channel.send(text, **({"files": files} if files else {}), **extra)
         except discord.RateLimited as wait:
             raise RetryLater(after=wait.retry_after, reason=str(wait)) from wait
         except (discord.Forbidden, discord.NotFound) as gone:  # DMs closed, no shared server, unknown user

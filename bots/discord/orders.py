@@ -13,6 +13,9 @@ from bots.discord.buttons import CardLink, OrdersPage
 from bots.discord.cards import card_embed, card_view, clip, remember_card, retire_cards
 from bots.discord.context import Person, as_moderator, person, runtime
 from bots.discord.modals import ActionModal, dispatch_submit, open_unkept, pressed_of
+from bots.discord.files import CONTENT, MAX_FILES, UPLOAD_LIMIT, uploads
+from bots.files import Missing, name_of
+from bots.render import pack
 from bots.routing import FILTERS, listed_orders
 from core.buttons import BadButton, ButtonData
 from core.card import NEEDS, order_card
@@ -158,6 +161,40 @@ async def answer(interaction: discord.Interaction, who: Person, order_id: str, r
     if isinstance(card, Refusal):
         return
     await interaction.edit_original_response(embed=card_embed(card, who.lang), view=card_view(card, who.lang))
+
+
+async def show_more(interaction: discord.Interaction, order_id: str) -> None:
+    """[More…]: the pressed card again, with its rarely needed buttons too."""
+    await interaction.response.defer()
+    who = await person(interaction)
+    if who is None:
+        return
+    card = await runtime(interaction).service.card(order_id, who.viewer)
+    if isinstance(card, Refusal):
+        await tell(interaction, card.render(who.lang))
+        return
+    await interaction.edit_original_response(view=card_view(card, who.lang, expanded=True))
+
+
+async def show_brief(interaction: discord.Interaction, order_id: str) -> None:
+    """[Show the brief]: the whole brief and its files, privately, to either party or a moderator."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    who = await person(interaction)
+    if who is None:
+        return
+    rt = runtime(interaction)
+    brief = await rt.service.brief(order_id, who.viewer)
+    if isinstance(brief, Refusal):
+        await tell(interaction, brief.render(who.lang))
+        return
+    found = [await rt.files.fetch(ref, UPLOAD_LIMIT) for ref in brief.files[:MAX_FILES]]
+    found += [Missing(name_of(ref)) for ref in brief.files[MAX_FILES:]]
+    files, notes = uploads(found, who.lang)
+    heading = who.t(N_("The brief of order #{order} “{title}”:"), order=brief.order_id, title=brief.title)
+    chunks = pack([heading + "\n" + (brief.text or who.t(N_("(no text: only files)"))), notes], CONTENT)
+    for chunk in chunks[:-1]:
+        await interaction.followup.send(chunk, ephemeral=True)
+    await interaction.followup.send(chunks[-1], ephemeral=True, **({"files": files} if files else {}))
 
 
 # --- /order and the entries of /orders -------------------------------------------------------------

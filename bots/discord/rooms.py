@@ -31,6 +31,7 @@ import discord
 
 from bots.discord.cards import clip
 from bots.discord.context import PLATFORM
+from bots.render import pack
 from core.chat import may_send
 from core.i18n import N_, translate
 from core.model import Order, Stage, Viewer
@@ -232,7 +233,10 @@ class Rooms:
             if await self._remembered(thread_id, key):
                 return f"{thread_id}:{key}"
             thread = await self.thread(thread_id)
-            sent = await thread.send(clip(text, CONTENT), **({"files": list(files)} if files else {}))
+            chunks = pack([text], CONTENT) or [""]
+            for chunk in chunks[:-1]:  # a long message in several, never cut
+                await thread.send(chunk)
+            sent = await thread.send(chunks[-1], **({"files": list(files)} if files else {}))
             await self._remember(thread_id, key, SAID_KIND, message.order_id)
             return str(sent.id)
 

@@ -125,7 +125,7 @@ class Draft:
                  t(N_("Tip: {tip}"), tip=self.money(self.tip))]
         if step == "summary":
             brief = clip(self.dialog["text"], 300)
-            lines += [t(N_("Brief: {brief}"), brief=brief or t(N_("(empty: you can still write it after paying)"))),
+            lines += [t(N_("Brief: {brief}"), brief=brief or t(N_("(empty: you can write it after paying, but the seller cannot accept your order before it is written)"))),
                       t(N_("Files: {count}"), count=len(self.dialog["files"]))]
         lines.append(t(N_("Total to pay: {total}"), total=self.money(quote(offer, self.options, self.tip))))
         if step == "choose":

@@ -7,6 +7,7 @@ import logging
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -62,6 +63,8 @@ def build_application(runtime: Runtime, token: str, base_url: str | None = None,
     app.add_handler(CallbackQueryHandler(start.set_language, pattern=r"^x:lang:"))
     app.add_handler(CallbackQueryHandler(orders.show_orders, pattern=r"^x:orders:"))
     app.add_handler(CallbackQueryHandler(orders.show_card, pattern=r"^x:card:"))
+    app.add_handler(CallbackQueryHandler(orders.show_more, pattern=r"^x:more:"))
+    app.add_handler(CallbackQueryHandler(orders.show_brief, pattern=r"^x:brief:"))
     app.add_handler(CallbackQueryHandler(chat.on_route, pattern=r"^x:to:"))
     app.add_handler(CallbackQueryHandler(orders.on_dialog_button, pattern=r"^x:(cancel|skip|done|good|bad)$"))
     moderation.register(app)
@@ -134,7 +137,10 @@ async def start_telegram(runtime: Runtime) -> Application:
     runtime.relay.notifiers[PLATFORM] = TelegramNotifier(app.bot, runtime)
     runtime.extra_jobs.append(payments.StarsRefunder(app.bot, runtime).drain)
     await app.initialize()
-    await register_commands(app)
+    try:
+        await register_commands(app)
+    except TelegramError as error:  # the menu is a convenience: typed commands work without it
+        log.warning("the command menu was not registered (%s); commands still work when typed", error.message)
     await app.start()
     if config.mode == "webhook":
         await app.updater.start_webhook(listen=config.webhook_listen, port=config.webhook_port,

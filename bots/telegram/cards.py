@@ -9,19 +9,26 @@ from telegram.error import BadRequest, Forbidden
 
 from bots.render import zone
 from bots.runtime import Runtime
+from bots.people import Person
 from bots.telegram.context import PLATFORM
+from bots.telegram.messages import send_text
 from core.card import Card, render_text
 from core.i18n import N_, translate
 
-LIMIT = 4096  # Telegram's text limit
+MORE = N_("More…")
 
 
-def fit(text: str) -> str:
-    return text if len(text) <= LIMIT else text[: LIMIT - 1] + "…"
-
-
-def keyboard(card: Card | None, lang: str, extra: list[list[InlineKeyboardButton]] | None = None):
-    rows = [[InlineKeyboardButton(b.label.render(lang), callback_data=b.data)] for b in (card.buttons if card else ())]
+def keyboard(card: Card | None, lang: str, extra: list[list[InlineKeyboardButton]] | None = None,
+             expanded: bool = False):
+    """The card's buttons, the step to take first; the rarely needed ones behind "More…" until it is pressed;
+    then the buttons that only show something (the whole brief)."""
+    rows = []
+    if card is not None:
+        shown = card.buttons if expanded else card.main_buttons
+        rows += [[InlineKeyboardButton(b.label.render(lang), callback_data=b.data)] for b in shown]
+        if card.more_buttons and not expanded:
+            rows.append([InlineKeyboardButton(translate(MORE, lang), callback_data=f"x:more:{card.order_id}")])
+        rows += [[InlineKeyboardButton(link.label.render(lang), callback_data=link.data)] for link in card.links]
     rows += extra or []
     return InlineKeyboardMarkup(rows) if rows else None
 
@@ -31,20 +38,19 @@ def choice_rows(choices, lang: str) -> list[list[InlineKeyboardButton]]:
     return [[InlineKeyboardButton(c.label.render(lang), callback_data=c.data)] for c in choices]
 
 
-def card_text(card: Card, lang: str, timezone: str, now: datetime, notice: str = "") -> str:
-    body = render_text(card, lang, zone(timezone), now)
-    return fit(f"{notice}\n\n{body}" if notice else body)
+def card_text(card: Card, who: Person, now: datetime, notice: str = "") -> str:
+    body = render_text(card, who.lang, zone(who.account.timezone), now, zone_note=not who.account.timezone_set)
+    return f"{notice}\n\n{body}" if notice else body
 
 
 def cancel_button(lang: str) -> list[InlineKeyboardButton]:
     return [InlineKeyboardButton(translate(N_("Cancel"), lang), callback_data="x:cancel")]
 
 
-async def send_card(bot: Bot, rt: Runtime, chat_id: int | str, account_id: str, lang: str, timezone: str,
-                    card: Card, notice: str = "") -> int:
-    """Sends a card, hides the buttons of this order's older cards in that chat, remembers the new one."""
-    message = await bot.send_message(chat_id, card_text(card, lang, timezone, rt.clock.now(), notice),
-                                     reply_markup=keyboard(card, lang))
+async def send_card(bot: Bot, rt: Runtime, who: Person, card: Card, notice: str = "") -> int:
+    """Sends a card to this person, hides the buttons of this order's older cards in their chat, remembers it."""
+    chat_id, account_id = who.chat_id, who.account.id
+    message = await send_text(bot, chat_id, card_text(card, who, rt.clock.now(), notice), keyboard(card, who.lang))
     await retire_cards(bot, rt, card.order_id, chat_id=str(chat_id), keep=str(message.message_id))
     async with rt.store.unit_of_work() as uow:
         await uow.conversations.remember(PLATFORM, str(chat_id), str(message.message_id), "card", card.order_id,

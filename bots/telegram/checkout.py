@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice, U
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
-from bots.telegram.cards import fit
+from bots.telegram.messages import send_text
 from bots.telegram.context import Person, person, runtime
 from bots.telegram.dialogs import PROMPT, current, files_of, save
 from core.checkout import Checkout, quote, tip_choices
@@ -107,7 +107,7 @@ async def _offer(context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict) 
 
 async def _prompt(context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict, offer: Offer) -> None:
     text, markup = prompt(dialog, offer, who, runtime(context).config.settings.tip_cap_percent)
-    await context.bot.send_message(who.chat_id, fit(text), reply_markup=markup)
+    await send_text(context.bot, who.chat_id, text, markup)
 
 
 def prompt(dialog: dict, offer: Offer, who: Person, tip_cap: int) -> tuple[str, InlineKeyboardMarkup]:
@@ -147,7 +147,7 @@ def summary(dialog: dict, offer: Offer, who: Person) -> str:
     lines = [who.t(N_("Your order: “{title}”"), title=offer.title),
              who.t(N_("Options: {options}"), options=", ".join(names) or who.t(N_("none"))),
              who.t(N_("Tip: {tip}"), tip=money(dialog["tip"])),
-             who.t(N_("Brief: {brief}"), brief=brief or who.t(N_("(empty: you can still write it after paying)"))),
+             who.t(N_("Brief: {brief}"), brief=brief or who.t(N_("(empty: you can write it after paying, but the seller cannot accept your order before it is written)"))),
              who.t(N_("Files: {count}"), count=len(dialog["files"])),
              who.t(N_("Total to pay: {total}"), total=money(quote(offer, tuple(dialog["options"]), dialog["tip"])))]
     return "\n".join(lines)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from telegram import Bot
-from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+import asyncio
 
-from bots.files import MB, Fetched, TooLarge, Unavailable
+from telegram import Bot, InputFile
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
+
+from bots.files import MB, Fetched, Files, Missing, TooLarge, Unavailable, name_of, prefix_of
 from bots.telegram.pacing import NO_RETRY, seconds
 from core.ports import RetryLater
 
@@ -47,3 +49,50 @@ class TelegramFiles:
         except TelegramError as error:
             raise Unavailable(str(error)) from error
         return Fetched(name, content)
+
+
+#: a file to send: Telegram's own reference (re-sent by its id), another platform's bytes, or a name and a note
+Attachment = str | Fetched | Missing
+
+
+async def attachments(files: Files, refs) -> list[Attachment]:
+    """Every file ready to send: Telegram's own by reference, another platform's fetched first (if that platform
+    is down, RetryLater comes out of here, before anything was sent)."""
+    return [ref if prefix_of(ref) == PREFIX else await files.fetch(ref, UPLOAD_LIMIT) for ref in refs]
+
+
+async def send_attachments(bot: Bot, chat_id: str | int, found: list[Attachment], reply_to: int | None,
+                           lang: str, tries: int = 3) -> None:
+    for file in found:
+        await _send_file(bot, chat_id, file, reply_to, lang, tries)
+
+
+async def _send_file(bot: Bot, chat_id: str | int, file: Attachment, reply_to: int | None, lang: str,
+                     tries: int) -> None:
+    for attempt in range(tries):
+        try:
+            await _send_one_file(bot, chat_id, file, reply_to, lang)
+            return
+        except RetryAfter as wait:
+            await asyncio.sleep(min(seconds(wait), 60.0))
+        except (TimedOut, NetworkError):
+            await asyncio.sleep(2**attempt)
+    name = file.name if isinstance(file, (Fetched, Missing)) else name_of(file)
+    await bot.send_message(chat_id, f"📎 {name}", reply_to_message_id=reply_to)
+
+
+async def _send_one_file(bot: Bot, chat_id: str | int, file: Attachment, reply_to: int | None, lang: str) -> None:
+    """Files Telegram already has are re-sent by their id, fetched ones uploaded; others are named
+    with the reason (the evidence keeps them)."""
+    if isinstance(file, Fetched):
+        await bot.send_document(chat_id, InputFile(file.content, filename=file.name), reply_to_message_id=reply_to)
+    elif isinstance(file, Missing):
+        await bot.send_message(chat_id, file.note(lang), reply_to_message_id=reply_to)
+    elif (parsed := parse(file)) is not None:
+        kind, file_id, _ = parsed
+        if kind == "photo":
+            await bot.send_photo(chat_id, file_id, reply_to_message_id=reply_to)
+        else:
+            await bot.send_document(chat_id, file_id, reply_to_message_id=reply_to)
+    else:
+        await bot.send_message(chat_id, f"📎 {name_of(file)}", reply_to_message_id=reply_to)

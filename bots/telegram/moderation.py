@@ -9,12 +9,11 @@ from __future__ import annotations
 import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bots import evidence, moderation, parsing
 from bots.render import zone
-from bots.telegram.cards import fit
+from bots.telegram.messages import send_text, show_text
 from bots.telegram.context import PLATFORM, Person, person, runtime
 from core import sanctions
 from core.i18n import N_
@@ -72,13 +71,7 @@ async def show_disputes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if nav:
         rows.append(nav)
     markup = InlineKeyboardMarkup(rows) if rows else None
-    if query and query.message:
-        try:
-            await query.edit_message_text(fit(text), reply_markup=markup)
-            return
-        except BadRequest:
-            pass  # unchanged, or too old to edit: send it afresh
-    await context.bot.send_message(who.chat_id, fit(text), reply_markup=markup)
+    await show_text(query, context.bot, who.chat_id, text, markup)
 
 
 async def send_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -163,4 +156,4 @@ async def show_audit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     rt = runtime(context)
     text = await moderation.audit_text(rt.store, limit, who.lang, zone(who.account.timezone))
-    await context.bot.send_message(who.chat_id, fit(text))
+    await send_text(context.bot, who.chat_id, text)

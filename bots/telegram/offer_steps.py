@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bots.render import days_text, offer_text
-from bots.parsing import parse_amount, parse_days
+from bots.render import days_text, number, offer_text
+from bots.parsing import parse_amount, parse_days, whole_number
 from core import offers as rules
 from core.i18n import N_, ZERO_DECIMALS, Money, Text, translate
 from core.model import Offer, Option
@@ -81,8 +81,7 @@ class Example:
     currency: str
 
     def render(self, lang: str) -> str:
-        amount = 250 if self.currency in ZERO_DECIMALS else 1250
-        return Money(amount, self.currency).render(lang).rsplit(" ", 1)[0]
+        return number(250 if self.currency in ZERO_DECIMALS else 1250, self.currency, lang)
 
 
 def _parse(step: str, text: str, currency: str) -> tuple[object, Text | None]:
@@ -95,7 +94,8 @@ def _parse(step: str, text: str, currency: str) -> tuple[object, Text | None]:
         if amount is None:
             return None, Text.of(N_("That is not a price: write it like {example}."), example=Example(currency))
         return amount, rules.check_price(amount)
-    days = parse_days(text)
+    # a delivery time is at least a day; an option may add no days, and an offer may include no revision
+    days = parse_days(text) if step == "days" else whole_number(text, 4)
     if days is None:
         if step == "revisions":
             return None, Text.of(N_("Please write a whole number, like 2, or press Unlimited."))

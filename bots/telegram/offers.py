@@ -7,12 +7,11 @@ buttons. Button data: "s:<verb>:<offer id or step>" for sellers, "b:order:<id>" 
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bots.render import offer_text, open_on_discord
 from bots.telegram import discussions, offer_steps
-from bots.telegram.cards import fit
+from bots.telegram.messages import send_text, show_text
 from bots.telegram.context import Person, person, runtime
 from bots.telegram.dialogs import current, save
 from bots.telegram.start import deep_link
@@ -54,14 +53,7 @@ async def show_offers(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, text: str,
                 markup: InlineKeyboardMarkup) -> None:
     """In place of the pressed message when there is one (a menu that changes), else a new message."""
-    query = update.callback_query
-    if query and query.message:
-        try:
-            await query.edit_message_text(fit(text), reply_markup=markup)
-            return
-        except BadRequest:
-            pass  # unchanged, or too old to edit
-    await context.bot.send_message(who.chat_id, fit(text), reply_markup=markup)
+    await show_text(update.callback_query, context.bot, who.chat_id, text, markup)
 
 
 async def show_own_offer(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, offer: Offer) -> None:
@@ -122,7 +114,7 @@ async def _begin(context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict) 
 
 async def _prompt(context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict, problem: str = "") -> None:
     text, markup = offer_steps.prompt(dialog, who.lang, who.account.id)
-    await context.bot.send_message(who.chat_id, fit(f"{problem}\n\n{text}" if problem else text), reply_markup=markup)
+    await send_text(context.bot, who.chat_id, [problem, text] if problem else text, markup)
 
 
 async def _step_button(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, verb: str, step: str) -> None:
@@ -186,4 +178,4 @@ async def show_offer(update: Update, context: ContextTypes.DEFAULT_TYPE, offer_i
     if ASK in shown.actions:
         rows.append([InlineKeyboardButton(who.t(N_("Ask the seller a question")), callback_data=f"d:ask:{offer.id}")])
     text = offer_text(offer, who.lang) + (f"\n\n{shown.note.render(who.lang)}" if shown.note else "")
-    await context.bot.send_message(who.chat_id, fit(text), reply_markup=InlineKeyboardMarkup(rows) if rows else None)
+    await send_text(context.bot, who.chat_id, text, InlineKeyboardMarkup(rows) if rows else None)

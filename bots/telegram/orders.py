@@ -11,6 +11,8 @@ from bots.routing import FILTERS, listed_orders
 from bots.telegram import dialogs
 from bots.telegram.cards import card_text, keyboard, send_card
 from bots.telegram.context import Person, person, runtime
+from bots.telegram.files import attachments, send_attachments
+from bots.telegram.messages import send_text
 from core.buttons import BadButton, ButtonData
 from core.card import NEEDS, order_card
 from core.engine import allowed_actions
@@ -20,6 +22,7 @@ from core.model import Action
 from core.table import Needs
 
 PAGE = 5
+ALERT = 200  # the longest text a button's alert shows
 
 
 async def on_order_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -60,23 +63,26 @@ async def answer_result(update: Update, context: ContextTypes.DEFAULT_TYPE, who:
     await moderation.record(rt.store, who, result)
     query = update.callback_query
     if isinstance(result, Refusal):
-        if query:
-            await query.answer(result.render(who.lang)[:200], show_alert=True)
-        else:
-            await context.bot.send_message(who.chat_id, result.render(who.lang))
+        reason = result.render(who.lang)
+        if query and len(reason) <= ALERT:
+            await query.answer(reason, show_alert=True)
+        else:  # longer than an alert can hold: said in the chat, whole
+            if query:
+                await query.answer()
+            await send_text(context.bot, who.chat_id, reason)
     elif query:
         await query.answer(who.t(N_("Done.")))
     card = await rt.service.card(order_id, who.viewer)
     if isinstance(card, Refusal):
         return
     if query and query.message:
-        text = card_text(card, who.lang, who.account.timezone, rt.clock.now())
+        text = card_text(card, who, rt.clock.now())
         try:
             await query.edit_message_text(text, reply_markup=keyboard(card, who.lang))
             return
         except BadRequest:
             pass  # the same text (nothing moved), or a message too old to edit: send a fresh card
-    await send_card(context.bot, rt, who.chat_id, who.account.id, who.lang, who.account.timezone, card)
+    await send_card(context.bot, rt, who, card)
 
 
 async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict) -> None:
@@ -90,7 +96,7 @@ async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person
     card = await rt.service.card(dialog["order"], who.viewer)
     if not isinstance(card, Refusal):
         notice = who.t(N_("Done.")) if isinstance(result, Outcome) else ""
-        await send_card(context.bot, rt, who.chat_id, who.account.id, who.lang, who.account.timezone, card, notice)
+        await send_card(context.bot, rt, who, card, notice)
 
 
 async def on_dialog_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -194,5 +200,41 @@ async def show_card(update: Update, context: ContextTypes.DEFAULT_TYPE, order_id
     if isinstance(card, Refusal):
         await context.bot.send_message(who.chat_id, card.render(who.lang))
         return
-    await send_card(context.bot, rt, who.chat_id, who.account.id, who.lang, who.account.timezone, card)
+    await send_card(context.bot, rt, who, card)
 
+
+
+async def show_more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """"More…" under a card: the same card with its rarely needed buttons too."""
+    query = update.callback_query
+    who = await person(update, context)
+    if who is None:
+        return
+    card = await runtime(context).service.card(query.data.removeprefix("x:more:"), who.viewer)
+    if isinstance(card, Refusal):
+        await query.answer(card.render(who.lang)[:200], show_alert=True)
+        return
+    await query.answer()
+    try:
+        await query.edit_message_reply_markup(keyboard(card, who.lang, expanded=True))
+    except BadRequest:
+        pass  # already shown, or the message is too old to edit: its buttons stay as they are
+
+
+async def show_brief(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """"Show the brief": the whole brief and its files, to either party or a moderator, at any stage."""
+    query = update.callback_query
+    who = await person(update, context)
+    if who is None:
+        return
+    rt = runtime(context)
+    brief = await rt.service.brief(query.data.removeprefix("x:brief:"), who.viewer)
+    if isinstance(brief, Refusal):
+        await query.answer(brief.render(who.lang)[:200], show_alert=True)
+        return
+    await query.answer()
+    files = await attachments(rt.files, brief.files)
+    heading = who.t(N_("The brief of order #{order} “{title}”:"), order=brief.order_id, title=brief.title)
+    text = brief.text or who.t(N_("(no text: only files)"))
+    sent = await send_text(context.bot, who.chat_id, [heading + "\n" + text])
+    await send_attachments(context.bot, who.chat_id, files, sent.message_id, who.lang)

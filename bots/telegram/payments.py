@@ -18,7 +18,8 @@ from telegram.ext import (
 
 from bots import moderation, parsing
 from bots.telegram import checkout
-from bots.telegram.cards import fit, send_card
+from bots.telegram.cards import send_card
+from bots.telegram.messages import LIMIT
 from bots.telegram.context import PLATFORM, person, runtime
 from bots.telegram.pacing import seconds
 from core.events import Notice, Outcome, Refusal
@@ -62,7 +63,7 @@ async def on_paid(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     order = result.order if isinstance(result, Outcome) else result
     card = await rt.service.card(order.id, who.viewer)
     if not isinstance(card, Refusal):
-        await send_card(context.bot, rt, who.chat_id, who.account.id, who.lang, who.account.timezone, card,
+        await send_card(context.bot, rt, who, card,
                         who.t(N_("Paid: your order is placed.")))
 
 
@@ -96,7 +97,8 @@ async def on_confirmation(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     else:
         note = who.t(N_("❌ Rejected by {name}: the buyer was told."), name=who.account.display_name)
     if query.message:
-        await query.edit_message_text(fit(f"{query.message.text}\n\n{note}"), reply_markup=None)
+        text = f"{query.message.text}\n\n{note}"
+        await query.edit_message_text(text if len(text) <= LIMIT else note, reply_markup=None)
 
 
 class StarsRefunder:

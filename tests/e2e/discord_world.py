@@ -21,7 +21,7 @@ from core.ports import ManualClock
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
 LOGO = Offer("logo", "", "Logo", "A vector logo", 12_000, "EUR", 3, (Option("source", "Source files", 3_000, 1),))
-__all__ = ["LOGO", "T0", "World", "discord_world"]
+__all__ = ["LOGO", "T0", "World", "discord_world", "more"]
 
 
 class World:
@@ -104,6 +104,13 @@ class World:
         for label, custom_id in (extra or {}).items():
             view.add_item(OrderButton(discord.ui.Button(label=label, custom_id=custom_id)))
         return await self.client.get_channel(self.channel.id).send(embed=card_embed(card, "en"), view=view)
+
+
+async def more(world: World, member: simcord.MemberActor, card: discord.Message, where=None) -> discord.Message:
+    """Presses "More…" on a card (the rarely needed actions are one tap further): the card as it is then."""
+    await member.user.click(card, label="More…")
+    await world.env.settle()
+    return world.now(card, where or member.user.dm_channel, viewer=member)
 
 
 def labels(message: discord.Message) -> list[str]:

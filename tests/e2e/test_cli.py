@@ -3,10 +3,12 @@
 import os
 import subprocess
 import sys
+from importlib.metadata import version
 
 import pytest
 
 from bots.demo import main as demo
+from bots.roads import ROADS
 
 
 def comptoir(*args, env=None, timeout=120):
@@ -17,10 +19,11 @@ def comptoir(*args, env=None, timeout=120):
 
 
 @pytest.mark.parametrize("lang, words", [
-    ("en", ["cancelled: the seller did not accept it in time", "is late", "refused a second cancellation request",
+    ("en", ["cancelled: the seller did not accept it in time", "is late", "refused your second cancellation request",
             "The chat is closed while you review the delivery", "closed on its own after the review window",
             "Sum of every ledger account: 0"]),
-    ("fr", ["Rappel", "[Annuler (retard)]", "litige", "Les comptes", "Versé à Ana : 425,00 EUR"]),
+    ("fr", ["Rappel", "[Annuler (retard)]", "litige", "Les comptes", "Versé à Ana\u00a0: 425,00\xa0€",
+            "Versé à Sam\u00a0: 80,00\xa0€"]),
 ])
 async def test_the_demo_plays_every_road_of_the_order_process_in_each_language(lang, words):
     lines = []
@@ -28,6 +31,13 @@ async def test_the_demo_plays_every_road_of_the_order_process_in_each_language(l
     text = "\n".join(lines)
     for word in words:
         assert word in text
+
+
+async def test_the_demo_plays_the_roads_the_journey_transcripts_play_in_their_order():
+    lines = []
+    await demo("en", lines.append)
+    titles = [line for line in "\n".join(lines).splitlines() if line[:1].isdigit()]
+    assert titles == [f"{number}. {road.title}" for number, road in enumerate(ROADS, 1)]
 
 
 async def test_the_demo_shows_each_person_their_own_buttons():
@@ -45,10 +55,23 @@ def test_make_demos_command_runs_from_the_command_line():
     assert "Démo de Comptoir" in done.stdout and "Traceback" not in done.stderr
 
 
-def test_run_without_any_token_says_so_in_one_line_and_points_to_the_demo(tmp_path):
+def test_run_without_any_token_says_so_in_one_line_on_stderr_and_points_to_the_demo(tmp_path):
     done = comptoir("run", env={"COMPTOIR_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.sqlite3"})
-    assert done.returncode == 2
-    assert done.stdout.strip().count("\n") == 0 and "comptoir demo" in done.stdout
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.strip().count("\n") == 0 and "comptoir demo" in done.stderr
+
+
+def test_the_version_and_a_description_of_every_command_and_option():
+    assert comptoir("--version").stdout.strip() == f"comptoir {version('comptoir')}"
+    listing = comptoir("--help").stdout
+    for command in ("run", "check", "migrate", "backup", "copy-to", "demo"):
+        assert command in listing
+        helped = comptoir(command, "--help")
+        assert helped.returncode == 0 and "usage: comptoir " + command in helped.stdout
+        assert "--help" in helped.stdout and "show this help message" in helped.stdout
+    run = comptoir("run", "--help").stdout
+    assert "COMPTOIR_TELEGRAM_TOKEN" in run and "COMPTOIR_DISCORD_TOKEN" in run and "--config FILE" in run
+    assert "Migrates the database" in run  # `run` migrates first: said where people look
 
 
 def test_a_bad_config_value_is_one_line_naming_the_key(tmp_path):

@@ -112,12 +112,12 @@ async def test_a_buyer_on_telegram_asks_a_seller_on_discord_and_pays_the_custom_
                                            "description": "A fox logo, orange."})
         await world.settle()
         custom = await tg.wait_reply(BEN, "The seller made you a custom offer")
-        assert "140.00 EUR" in custom["text"] and tg.buttons(custom) == ["Pay"]
-        step = await tap(tg, ben, custom, "Pay", "The price is 140.00 EUR")
+        assert "€140.00" in custom["text"] and tg.buttons(custom) == ["Pay"]
+        step = await tap(tg, ben, custom, "Pay", "The price is €140.00")
         step = await tap(tg, ben, step, "No tip", "Send the brief")
         step = await say(tg, ben, "An orange fox", "Got it")
-        summary = await tap(tg, ben, step, "Done", "Total to pay: 140.00 EUR")
-        await tap(tg, ben, summary, "Pay 140.00 EUR", "as soon as a moderator confirms")
+        summary = await tap(tg, ben, step, "Done", "Total to pay: €140.00")
+        await tap(tg, ben, summary, "Pay €140.00", "as soon as a moderator confirms")
         await world.settle()
         await mod.user.click(dc.last_dm(mod, "Payment to confirm"), label="Confirm payment")
         await world.settle()
@@ -176,4 +176,4 @@ async def test_a_buyer_on_discord_opens_a_telegram_sellers_offer_by_its_id_order
         await ben.user.submit_modal(form, {})
         await world.settle()
         assert (await world.rt.service.order(order_id)).stage is Stage.COMPLETED
-        await tg.wait_reply(ANA, f"La commande #{order_id} est terminée. Le vendeur est payé.")
+        await tg.wait_reply(ANA, f"La commande #{order_id} est terminée : vous êtes payé 120,00\xa0€.")

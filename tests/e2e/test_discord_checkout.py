@@ -40,13 +40,13 @@ async def test_a_checkout_begun_before_a_restart_goes_on_after_it_with_what_was_
         form = await ben.click(flow, label="Write the brief")
         await ben.submit_modal(form, {"text": "A fox for my bakery"})
         summary = world.now(flow, world.channel, viewer=ben)
-        assert "Options: Source files" in embed_text(summary) and "Tip: 15.00 EUR" in embed_text(summary)
-        assert "Total to pay: 165.00 EUR" in embed_text(summary)
+        assert "Options: Source files" in embed_text(summary) and "Tip: €15.00" in embed_text(summary)
+        assert "Total to pay: €165.00" in embed_text(summary)
 
         await world.restart()
-        await ben.click(summary, label="Confirm order (165.00 EUR)")
+        await ben.click(summary, label="Confirm order (€165.00)")
         told = world.now(flow, world.channel, viewer=ben).content
-        assert "as soon as a moderator confirms your payment of 165.00 EUR" in told
+        assert "as soon as a moderator confirms your payment of €165.00" in told
         await world.settle()
         await mod.user.click(world.last_dm(mod, "Payment to confirm"), label="Confirm payment")
         await world.settle()
@@ -63,9 +63,9 @@ async def test_an_older_checkout_a_forged_one_and_a_cancelled_one_change_nothing
         second = await order_now(world, ben, post)  # a new checkout replaces the unfinished one
         refused = await ben.select(first, ["10"], custom_id=control(first, "b:tip:"))
         assert private_answer(refused) == STALE
-        assert "Total to pay: 120.00 EUR" in embed_text(world.now(first, world.channel, viewer=ben))
+        assert "Total to pay: €120.00" in embed_text(world.now(first, world.channel, viewer=ben))
         await ben.select(second, ["10"], custom_id=control(second, "b:tip:"))
-        assert "Total to pay: 132.00 EUR" in embed_text(world.now(second, world.channel, viewer=ben))
+        assert "Total to pay: €132.00" in embed_text(world.now(second, world.channel, viewer=ben))
 
         # another person's checkout id, on a message they can press: it is not theirs, nothing happens
         view = discord.ui.View(timeout=None)

@@ -48,7 +48,7 @@ async def test_order_completes_the_persons_order_numbers_and_shows_the_card_with
         shown = await ben.slash(world.channel, "order", number=order_id)
         assert shown.ephemeral and shown.response.ephemeral
         assert f"#{order_id}" in embed_text(shown.response)
-        assert labels(shown.response.message) == ["Edit the brief", "Cancel the order"]
+        assert labels(shown.response.message) == ["Edit the brief", "Cancel the order", "Show the brief"]
 
         asked = await ben.click(shown.response, label="Cancel the order")
         assert asked.modal is not None  # a reason (optional) comes first
@@ -65,7 +65,7 @@ async def test_a_card_opened_in_a_dm_becomes_the_orders_only_card_with_buttons_t
         first = world.last_dm(ana, f"#{order_id}")
         fresh = await ana.user.slash("order", number=order_id)
         assert not fresh.ephemeral
-        assert labels(fresh.response.message) == ["Accept", "Decline"]
+        assert labels(fresh.response.message) == ["Accept", "Decline", "Show the brief"]
         assert labels(world.now(first, ana.user.dm_channel)) == []
 
 
@@ -136,5 +136,5 @@ async def test_a_french_speaking_seller_gets_the_card_and_its_buttons_in_french(
         await world.offer(ana)
         order_id = await world.paid_order(ben)
         card = world.last_dm(ana, f"#{order_id}")
-        assert labels(card) == ["Accepter", "Refuser"]
+        assert labels(card) == ["Accepter", "Refuser", "Voir le cahier des charges"]
         assert "Commande" in embed_text(card)

@@ -140,16 +140,16 @@ async def test_a_custom_offer_is_paid_once_at_its_own_price_and_terms(tmp_path):
         assert private_answer(refused) == "That is not a price: write it like 12.50."
         form = await ana.user.click(question, label="Send a custom offer")
         sent = await ana.user.submit_modal(form, TERMS)
-        assert private_answer(sent) == "Sent: the buyer can now pay “Fox logo + business card” (140.00 EUR)."
+        assert private_answer(sent) == "Sent: the buyer can now pay “Fox logo + business card” (€140.00)."
         await world.settle()
         [custom] = [m for m in world.dms(ben) if "The seller made you a custom offer" in m.content]
-        assert "140.00 EUR, delivered in 5 days" in custom.content and labels(custom) == ["Pay"]
+        assert "€140.00, delivered in 5 days" in custom.content and labels(custom) == ["Pay"]
 
         flow = private_message(await ben.user.click(custom, label="Pay"))
-        assert flow.ephemeral and "Total to pay: 140.00 EUR" in embed_text(flow.message)
+        assert flow.ephemeral and "Total to pay: €140.00" in embed_text(flow.message)
         assert labels(flow.message) == ["Write the brief", "Cancel"]  # a custom offer has no options
         await ben.user.select(flow.message, ["10"], custom_id=control(flow.message, "b:tip:"))
-        assert "Total to pay: 154.00 EUR" in embed_text(world.now(flow.message, ben.user.dm_channel, viewer=ben))
+        assert "Total to pay: €154.00" in embed_text(world.now(flow.message, ben.user.dm_channel, viewer=ben))
         reference = await confirmed(world, ben, flow.message)
         await world.settle()
         await mod.user.click(world.last_dm(mod, reference), label="Confirm payment")

@@ -1,7 +1,7 @@
 """A modal open while the bot restarts: its submit reaches a new process, which rebuilds it and lets core decide."""
 
 from core.model import Stage
-from tests.e2e.discord_world import discord_world, embed_text, labels
+from tests.e2e.discord_world import discord_world, embed_text, labels, more
 from tests.e2e.test_discord_discussions import TERMS, shared_offer
 from tests.e2e.test_discord_moderation import private_message
 from tests.e2e.test_discord_offers import FORM, shared, viewer
@@ -57,7 +57,7 @@ async def test_a_modal_submitted_without_a_restart_is_handled_once(tmp_path):
     async with discord_world(tmp_path) as world:
         ana, ben = await met(world, "ana", "ben")
         order_id, _ = await accepted(world, ana, ben)
-        card = world.last_dm(ben, "accepted the order")
+        card = await more(world, ben, world.last_dm(ben, "accepted your order"))
         version = (await world.rt.service.order(order_id)).version
         form = await ben.user.click(card, label="Propose a partial refund")
 

@@ -4,14 +4,15 @@ decision through the card's buttons and modals, the moderator joining the order'
 import discord
 
 from core.model import Stage
-from tests.e2e.discord_world import embed_text, labels
+from tests.e2e.discord_world import embed_text, labels, more
 from tests.e2e.test_discord_orders import accepted, met, private_answer
 from tests.e2e.test_discord_rooms import room_of, room_world, thread
 
 
 async def disputed(world, ana, ben) -> str:
     order_id, _ = await accepted(world, ana, ben)
-    form = await ben.user.click(world.last_dm(ben, "accepted the order"), label="Open a dispute")
+    card = await more(world, ben, world.last_dm(ben, "accepted your order"))
+    form = await ben.user.click(card, label="Open a dispute")
     await ben.user.submit_modal(form, {"text": "The seller stopped answering"})
     await world.settle()
     assert (await world.rt.service.order(order_id)).stage is Stage.DISPUTED
@@ -46,7 +47,7 @@ async def test_a_moderator_finds_the_dispute_reads_the_evidence_takes_it_and_spl
         assert labels(card)[0] == "Take this dispute"
         await mod.click(card, label="Take this dispute")
         card = world.now(card, world.channel, viewer=mod)
-        assert labels(card) == ["Refund the buyer", "Pay the seller", "Split", "Resume the order"]
+        assert labels(card) == ["Refund the buyer", "Pay the seller", "Split", "Resume the order", "Show the brief"]
         await world.settle()
         members = {m.id for m in await (await thread(world, room_of(world))).fetch_members()}
         assert mod.id in members  # the moderator joins the order's room when taking its dispute

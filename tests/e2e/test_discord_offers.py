@@ -56,7 +56,7 @@ async def test_a_seller_creates_and_shares_an_offer_and_a_buyer_orders_it_and_a_
         await ben.select(flow.message, [offer.options[0].id], custom_id=control(flow.message, "b:opt:"))
         await ben.select(world.now(flow.message, world.channel, viewer=ben), ["10"],
                          custom_id=control(flow.message, "b:tip:"))
-        assert "Total to pay: 165.00 EUR" in embed_text(world.now(flow.message, world.channel, viewer=ben))
+        assert "Total to pay: €165.00" in embed_text(world.now(flow.message, world.channel, viewer=ben))
         form = await ben.click(world.now(flow.message, world.channel, viewer=ben), label="Write the brief")
         await ben.submit_modal(form, {"text": "A fox for my bakery"})
         summary = world.now(flow.message, world.channel, viewer=ben)
@@ -78,7 +78,7 @@ async def test_a_seller_creates_and_shares_an_offer_and_a_buyer_orders_it_and_a_
         assert (order.price, order.tip, order.delivery_days) == (15_000, 1_500, 4)
         assert order.brief == "A fox for my bakery"
         card = world.last_dm(ana, f"#{order_id}")
-        assert "New order" in card.content and labels(card) == ["Accept", "Decline"]
+        assert "New order" in card.content and labels(card) == ["Accept", "Decline", "Show the brief"]
 
 
 def labels(message) -> list[str]:

@@ -1,7 +1,7 @@
 """Orders on Discord, end to end: the real discord.py client against simcord's simulated Discord."""
 
 from core.model import Stage
-from tests.e2e.discord_world import discord_world, embed_text, labels
+from tests.e2e.discord_world import discord_world, embed_text, labels, more
 
 
 async def met(world, *names):
@@ -19,7 +19,7 @@ async def test_the_seller_gets_the_new_order_by_dm_accepts_it_on_the_card_and_th
         order_id = await world.paid_order(ben)
         card = world.last_dm(ana, f"#{order_id}")
         assert "New order" in card.content
-        assert labels(card) == ["Accept", "Decline"]
+        assert labels(card) == ["Accept", "Decline", "Show the brief"]
         assert "<t:" in embed_text(card) and ":R>" in embed_text(card)  # live Discord timestamps
         pressed = await ana.user.click(card, label="Accept")
         assert pressed.acknowledged and not pressed.followups
@@ -28,7 +28,7 @@ async def test_the_seller_gets_the_new_order_by_dm_accepts_it_on_the_card_and_th
         assert "Deliver" in labels(card) and "Accept" not in labels(card)
         assert (await world.rt.service.order(order_id)).stage is Stage.IN_PROGRESS
         await world.settle()
-        told = world.last_dm(ben, "accepted the order")
+        told = world.last_dm(ben, "accepted your order")
         assert "Request cancellation" in labels(told)
 
 
@@ -139,7 +139,7 @@ async def test_an_amount_that_is_not_a_number_is_answered_privately_and_changes_
     async with discord_world(tmp_path) as world:
         ana, ben = await met(world, "ana", "ben")
         order_id, _ = await accepted(world, ana, ben)
-        card = world.last_dm(ben, "accepted the order")
+        card = await more(world, ben, world.last_dm(ben, "accepted your order"))
         form = await ben.user.click(card, label="Propose a partial refund")
         answer = await ben.user.submit_modal(form, {"amount": "a lot", "text": "Only half of it"})
         assert "not an amount" in private_answer(answer)

@@ -24,7 +24,7 @@ async def test_a_reminder_arrives_with_buttons_that_work(tmp_path):
         world.clock.advance(timedelta(hours=24))
         await world.settle()
         reminder = await world.wait_reply(ANA, "Reminder: order")
-        assert world.buttons(reminder) == ["Accept", "Decline"]
+        assert world.buttons(reminder) == ["Accept", "Decline", "Show the brief"]
         ana.press(reminder, world.button(reminder, "Accept"))
         await world.fake.wait_for(lambda: "Deliver" in world.buttons(world.fake.message(ANA, reminder["message_id"])))
         assert (await world.rt.service.order(order_id)).stage is Stage.IN_PROGRESS

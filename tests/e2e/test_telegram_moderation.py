@@ -49,25 +49,28 @@ async def test_a_sellers_dispute_goes_from_the_queue_through_evidence_and_a_thre
         order_id = await paid_order(world, BEN)
         card = await world.wait_reply(ANA, f"#{order_id}")
         ana.press(card, world.button(card, "Accept"))
-        await world.fake.wait_for(
-            lambda: "Open a dispute" in world.buttons(world.fake.message(ANA, card["message_id"])))
+        await world.fake.wait_for(lambda: "More…" in world.buttons(world.fake.message(ANA, card["message_id"])))
         await ask(world, ana, "Hello Ben, which colours?", "Sent to order")
         await ask(world, ben, "Blue. Mail me at ben@example.com", "Sent to order")
         await world.settle()
 
-        # the seller opens the dispute from the order card, with a reason
+        # the seller opens the dispute from the order card (one tap further, behind "More…"), with a reason
+        card = world.fake.message(ANA, card["message_id"])
+        ana.press(card, world.button(card, "More…"))
+        await world.fake.wait_for(
+            lambda: "Open a dispute" in world.buttons(world.fake.message(ANA, card["message_id"])))
         dialog = await press(world, ana, world.fake.message(ANA, card["message_id"]), "Open a dispute", "Say why")
         assert world.buttons(dialog) == ["Cancel"]
         await ask(world, ana, "The buyer changes the brief every day", "in dispute")
         await world.settle()
-        alert = await world.wait_reply(MODERATOR_ID, f"Order #{order_id} is in dispute")
+        alert = await world.wait_reply(MODERATOR_ID, f"New dispute on order #{order_id}, opened by the seller")
         assert world.buttons(alert) == ["Take this dispute", "Refund the buyer", "Pay the seller", "Split",
-                                        "Resume the order"]
+                                        "Resume the order", "Show the brief"]
 
         # the queue shows who opened it, why, and that nobody took it yet
         queue = await ask(world, mo, "/disputes", "Disputes waiting")
         assert "Disputes waiting: 1 — page 1/1" in queue["text"]
-        assert f"1. #{order_id} — Logo — 120.00 EUR" in queue["text"]
+        assert f"1. #{order_id} — Logo — €120.00" in queue["text"]
         assert "Opened by the seller (Ana) on " in queue["text"]
         assert "“The buyer changes the brief every day”" in queue["text"] and "Not taken yet." in queue["text"]
         assert world.buttons(queue) == [f"#{order_id} Logo", "Evidence"]
@@ -87,7 +90,7 @@ async def test_a_sellers_dispute_goes_from_the_queue_through_evidence_and_a_thre
         mo.press(alert, world.button(alert, "Take this dispute"))
         await world.fake.wait_for(
             lambda: world.buttons(world.fake.message(MODERATOR_ID, alert["message_id"]))
-            == ["Refund the buyer", "Pay the seller", "Split", "Resume the order"])
+            == ["Refund the buyer", "Pay the seller", "Split", "Resume the order", "Show the brief"])
         assert (await world.rt.service.order(order_id)).dispute.moderator == (await world.account(MODERATOR_ID)).id
         await world.settle()
         await world.wait_reply(BEN, "a moderator took the dispute")
@@ -97,7 +100,8 @@ async def test_a_sellers_dispute_goes_from_the_queue_through_evidence_and_a_thre
 
         # the queue's card button opens the card with core's moderator buttons (the older card loses its own)
         opened = await press(world, mo, queue, f"#{order_id} Logo", f"Order #{order_id}")
-        assert world.buttons(opened) == ["Refund the buyer", "Pay the seller", "Split", "Resume the order"]
+        assert world.buttons(opened) == ["Refund the buyer", "Pay the seller", "Split", "Resume the order",
+                                         "Show the brief"]
         await world.fake.wait_for(lambda: world.buttons(world.fake.message(MODERATOR_ID, alert["message_id"])) == [])
 
         # the chat is three-way now
@@ -121,7 +125,7 @@ async def test_a_sellers_dispute_goes_from_the_queue_through_evidence_and_a_thre
         await press(world, mo, world.fake.message(MODERATOR_ID, opened["message_id"]), "Split", "How much, in EUR?")
         await ask(world, mo, "40", "And why?")
         decided = await ask(world, mo, "Half the work was done, as the chat shows.", "Done.")
-        assert "Completed" in decided["text"] and world.buttons(decided) == []
+        assert "Completed" in decided["text"] and world.buttons(decided) == ["Show the brief"]
         order = await world.rt.service.order(order_id)
         assert order.stage is Stage.COMPLETED and order.refunded == 4_000
         buyer, seller = await world.account(BEN), await world.account(ANA)
@@ -132,44 +136,47 @@ async def test_a_sellers_dispute_goes_from_the_queue_through_evidence_and_a_thre
         assert balances[ledger.escrow(order_id)] == 0
         await world.settle()
         for party in (BEN, ANA):
-            told = await world.wait_reply(party, "the moderator split the funds between buyer and seller")
-            assert "Refunded so far: 40.00 EUR" in told["text"]
+            told = await world.wait_reply(party, "the moderator split the funds")
+            assert "Refunded so far: €40.00" in told["text"]
+            assert "Half the work was done, as the chat shows." in told["text"]
         audit = await ask(world, mo, "/audit", "Audit trail")
         assert (f"Mo — Split — #{order_id}: “Half the work was done, as the chat shows.” — "
-                "To the buyer: 40.00 EUR; the rest to the seller.") in audit["text"]
+                "To the buyer: €40.00; the rest to the seller.") in audit["text"]
 
 
-#: what each role sees on the card at each stage; core.engine.allowed_actions must agree
+#: what each role sees on the card at each stage: the step to take first, the rare actions behind "More…", the
+#: brief one tap away; with "More…" pressed, the card's actions are exactly core.engine.allowed_actions
+MORE, BRIEF = "More…", "Show the brief"
 STAGE_BUTTONS = {
     Stage.PENDING: {
-        Role.BUYER: ["Edit the brief", "Cancel the order"],
-        Role.SELLER: ["Accept", "Decline"],
-        Role.MODERATOR: ["Freeze"],
+        Role.BUYER: ["Edit the brief", "Cancel the order", BRIEF],
+        Role.SELLER: ["Accept", "Decline", BRIEF],
+        Role.MODERATOR: ["Freeze", BRIEF],
     },
     Stage.IN_PROGRESS: {
-        Role.BUYER: ["Request cancellation", "Propose a partial refund", "Open a dispute"],
-        Role.SELLER: ["Cancel the order", "Deliver", "Open a dispute"],
-        Role.MODERATOR: ["Freeze"],
+        Role.BUYER: ["Request cancellation", MORE, BRIEF],
+        Role.SELLER: ["Deliver", "Cancel the order", MORE, BRIEF],
+        Role.MODERATOR: ["Freeze", BRIEF],
     },
     Stage.DELIVERED: {
-        Role.BUYER: ["Complete", "Request a revision", "Report an empty or fake delivery", "Open a dispute"],
-        Role.SELLER: ["Open a dispute"],
-        Role.MODERATOR: ["Freeze"],
+        Role.BUYER: ["Complete", "Request a revision", MORE, BRIEF],
+        Role.SELLER: ["Open a dispute", BRIEF],
+        Role.MODERATOR: ["Freeze", BRIEF],
     },
     Stage.REVISION_REQUESTED: {
-        Role.BUYER: ["Open a dispute"],
-        Role.SELLER: ["Accept the revision", "Refuse the revision", "Open a dispute"],
-        Role.MODERATOR: ["Freeze"],
+        Role.BUYER: ["Open a dispute", BRIEF],
+        Role.SELLER: ["Accept the revision", "Refuse the revision", MORE, BRIEF],
+        Role.MODERATOR: ["Freeze", BRIEF],
     },
     Stage.REVISION_REFUSED: {
-        Role.BUYER: ["Complete", "Open a dispute"],
-        Role.SELLER: ["Cancel the order", "Open a dispute"],
-        Role.MODERATOR: ["Freeze"],
+        Role.BUYER: ["Complete", MORE, BRIEF],
+        Role.SELLER: ["Cancel the order", MORE, BRIEF],
+        Role.MODERATOR: ["Freeze", BRIEF],
     },
     Stage.DISPUTED: {
-        Role.BUYER: [],
-        Role.SELLER: [],
-        Role.MODERATOR: ["Take this dispute", "Refund the buyer", "Pay the seller", "Split", "Resume the order"],
+        Role.BUYER: [BRIEF],
+        Role.SELLER: [BRIEF],
+        Role.MODERATOR: ["Take this dispute", "Refund the buyer", "Pay the seller", "Split", "Resume the order", BRIEF],
     },
 }
 
@@ -198,9 +205,15 @@ async def test_each_role_sees_exactly_cores_actions_on_the_card_at_every_stage(t
             assert order.stage is stage
             for role, user in people.items():
                 card = await ask(world, user, f"/start order_{order_id}", f"Order #{order_id}")
-                core = [translate(labels.ACTION[a], "en")
-                        for a in allowed_actions(order, viewers[role], world.clock.now(), world.rt.config.settings)]
-                assert world.buttons(card) == core == expected[role], (stage, role)
+                assert world.buttons(card) == expected[role], (stage, role)
+                if MORE in expected[role]:
+                    user.press(card, world.button(card, MORE))
+                    await world.fake.wait_for(lambda: MORE not in world.buttons(world.fake.message(user.id,
+                                                                                             card["message_id"])))
+                    card = world.fake.message(user.id, card["message_id"])
+                core = {translate(labels.ACTION[a], "en")
+                        for a in allowed_actions(order, viewers[role], world.clock.now(), world.rt.config.settings)}
+                assert set(world.buttons(card)) - {BRIEF} == core, (stage, role)
 
 
 async def test_people_who_do_not_moderate_are_told_so_in_their_language(tmp_path):

@@ -28,11 +28,11 @@ async def test_a_seller_writes_an_offer_step_by_step_going_back_once_and_shares_
         step = await say(world, ana, "Source files", "Option 1: its price, in XTR?")
         step = await say(world, ana, "300", "Option 1: how many extra days")
         step = await say(world, ana, "1", "Step 5/7")
-        assert "• Source files: +300 XTR, +1 d" in text_of(step)
+        assert "• Source files: +⭐ 300, +1 d" in text_of(step)
         step = await tap(world, ana, step, "No more options", "Step 6/7")
         step = await tap(world, ana, step, "Unlimited", "Step 7/7")
         summary = await tap(world, ana, step, "Yes", "Your offer, as buyers will see it")
-        assert "Price: 1,000 XTR" in text_of(summary) and "Revisions: unlimited" in text_of(summary)
+        assert "Price: ⭐ 1,000" in text_of(summary) and "Revisions: unlimited" in text_of(summary)
         published = await tap(world, ana, summary, "Publish", "Published: “Logo design”")
 
         seller = await world.account(ANA)
@@ -76,7 +76,7 @@ async def test_the_offer_link_shows_it_to_buyers_and_refuses_a_paused_offer_and_
         ben, ana = await started(world, (BEN, "Ben", "en"), (ANA, "Ana", "en"))
         await world.offer(ANA, LOGO_STARS)
         page = await say(world, ben, "/start offer_logo", "A vector logo")
-        assert "Price: 1,000 XTR" in text_of(page) and "• Source files: +300 XTR, +1 d" in text_of(page)
+        assert "Price: ⭐ 1,000" in text_of(page) and "• Source files: +⭐ 300, +1 d" in text_of(page)
         assert world.buttons(page) == ["Order now", "Ask the seller a question"]
         own = await say(world, ana, "/start offer_logo", "This is how buyers see your offer.")
         assert world.buttons(own) == []
@@ -115,13 +115,13 @@ async def test_a_buyer_asks_the_seller_answers_and_sends_a_custom_offer_the_buye
         await say(world, ana, "A fox logo and a matching business card.", "Sent: the buyer can now pay")
         await world.settle()
         custom = await world.wait_reply(BEN, "The seller made you a custom offer")
-        assert "1,400 XTR" in text_of(custom) and world.buttons(custom) == ["Pay"]
+        assert "⭐ 1,400" in text_of(custom) and world.buttons(custom) == ["Pay"]
 
-        step = await tap(world, ben, custom, "Pay", "The price is 1,400 XTR")
+        step = await tap(world, ben, custom, "Pay", "The price is ⭐ 1,400")
         step = await tap(world, ben, step, "No tip", "Send the brief")
         step = await say(world, ben, "Orange fox", "Got it")
-        summary = await tap(world, ben, step, "Done", "Total to pay: 1,400 XTR")
-        invoice = await tap(world, ben, summary, "Pay 1,400 XTR", match=is_invoice)
+        summary = await tap(world, ben, step, "Done", "Total to pay: ⭐ 1,400")
+        invoice = await tap(world, ben, summary, "Pay ⭐ 1,400", match=is_invoice)
         await then(world, BEN, lambda: ben.pay(invoice), "Paid: your order is placed.")
         buyer = await world.account(BEN)
         async with world.rt.store.unit_of_work() as uow:
@@ -134,7 +134,7 @@ async def test_offers_speak_french_to_french_speakers(tmp_path):
         ben, ana = await started(world, (BEN, "Ben", "fr"), (ANA, "Ana", "fr"))
         await world.offer(ANA, LOGO_STARS)
         page = await say(world, ben, "/start offer_logo", "A vector logo")
-        assert "Prix : 1\u202f000 XTR" in text_of(page) and "Délai de livraison : 3 j" in text_of(page)
+        assert "Prix : ⭐ 1\u202f000" in text_of(page) and "Délai de livraison : 3 j" in text_of(page)
         assert world.buttons(page) == ["Commander", "Poser une question au vendeur"]
         step = await tap(world, ben, page, "Commander", "choisissez vos options")
         assert world.buttons(step)[-2:] == ["Suivant", "Annuler"]

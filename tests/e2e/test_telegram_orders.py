@@ -32,12 +32,12 @@ async def test_the_seller_gets_the_new_order_with_its_buttons_and_accepts_it_fro
         await world.offer(ANA, LOGO)
         order_id = await paid_order(world, BEN)
         card = await world.wait_reply(ANA, f"#{order_id}")
-        assert world.buttons(card) == ["Accepter", "Refuser"]
+        assert world.buttons(card) == ["Accepter", "Refuser", "Voir le cahier des charges"]
         ana.press(card, world.button(card, "Accepter"))
         edited = await world.fake.wait_for(lambda: "Traitement" in (world.fake.message(ANA, card["message_id"]) or {}).get("text", ""))
         assert edited
         await world.settle()
-        told = await world.wait_reply(BEN, "accepted the order")
+        told = await world.wait_reply(BEN, "accepted your order")
         assert "Request cancellation" in world.buttons(told)
 
 

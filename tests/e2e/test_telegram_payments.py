@@ -16,14 +16,14 @@ async def orders_of(world, user_id: int):
         return await uow.orders_of(account.id)
 
 
-async def checkout_with_stars(world, ben, *, option: bool = True, tip: str = "10 % (+130 XTR)") -> dict:
+async def checkout_with_stars(world, ben, *, option: bool = True, tip: str = "10 % (+⭐ 130)") -> dict:
     """Ben opens the offer link, picks the option and a tip, writes a brief with a file: the invoice."""
     page = await say(world, ben, "/start offer_logo", "A vector logo")
     step = await tap(world, ben, page, "Order now", "choose your options")
     if option:
-        step = await tap(world, ben, step, "⬜ Source files (+300 XTR)",
-                         match=lambda m: "✅ Source files (+300 XTR)" in world.buttons(m))
-    step = await tap(world, ben, step, "Next", "The price is 1,300 XTR" if option else "The price is 1,000 XTR")
+        step = await tap(world, ben, step, "⬜ Source files (+⭐ 300)",
+                         match=lambda m: "✅ Source files (+⭐ 300)" in world.buttons(m))
+    step = await tap(world, ben, step, "Next", "The price is ⭐ 1,300" if option else "The price is ⭐ 1,000")
     await tap(world, ben, step, tip, "Send the brief")
     await say(world, ben, "A fox for my bakery", "Got it")
     got = await then(world, BEN, lambda: ben.send_document("sketch.png", b"\x89PNG fox"), "Got it")
@@ -43,12 +43,12 @@ async def test_two_people_go_from_the_offer_link_to_the_review_and_the_money_fol
         order, = await orders_of(world, BEN)
         assert (order.price, order.tip, order.payment_ref) == (1_300, 130, f"stars:{charge}")
         assert order.brief == "A fox for my bakery" and order.brief_files[0].endswith(":sketch.png")
-        assert "Amount: 1,430 XTR (tip 130 XTR included)" in text_of(card)
+        assert "Amount: ⭐ 1,430 (tip ⭐ 130 included)" in text_of(card)
         assert world.fake.pre_checkout_answers[-1]["ok"] is True
 
         await world.settle()
         new = await world.wait_reply(ANA, f"New order #{order.id}")
-        assert world.buttons(new) == ["Accept", "Decline"]
+        assert world.buttons(new) == ["Accept", "Decline", "Show the brief"]
         accepted = await tap(world, ana, new, "Accept", match=lambda m: "Deliver" in world.buttons(m))
         await tap(world, ana, accepted, "Deliver", "Send your delivery")
         got = await then(world, ANA, lambda: ana.send_document("fox.svg", b"<svg/>"), "Got it")
@@ -63,9 +63,9 @@ async def test_two_people_go_from_the_offer_link_to_the_review_and_the_money_fol
         told = await world.wait_reply(ANA, "is completed")
         await tap(world, ana, told, "Reply to the review", "Write your reply")
         replied = await say(world, ana, "Thank you, Ben!", "Seller's reply: “Thank you, Ben!”")
-        assert world.buttons(replied) == []
+        assert world.buttons(replied) == ["Show the brief"]
         await world.settle()
-        ben_sees = await world.wait_reply(BEN, "the seller replied to the review")
+        ben_sees = await world.wait_reply(BEN, "the seller replied to your review")
         assert "Seller's reply: “Thank you, Ben!”" in text_of(ben_sees)
 
         async with world.rt.store.unit_of_work() as uow:
@@ -116,15 +116,15 @@ async def test_a_moderator_confirms_a_manual_payment_and_nobody_else_can(tmp_pat
         await world.offer(ANA, LOGO)
         page = await say(world, ben, "/start offer_logo", "A vector logo")
         step = await tap(world, ben, page, "Order now", "choose your options")
-        step = await tap(world, ben, step, "Next", "The price is 120.00 EUR")
+        step = await tap(world, ben, step, "Next", "The price is €120.00")
         await tap(world, ben, step, "No tip", "Send the brief")
         got = await say(world, ben, "A fox", "Got it")
-        summary = await tap(world, ben, got, "Done", "Total to pay: 120.00 EUR")
-        waiting = await tap(world, ben, summary, "Pay 120.00 EUR", "as soon as a moderator confirms")
+        summary = await tap(world, ben, got, "Done", "Total to pay: €120.00")
+        waiting = await tap(world, ben, summary, "Pay €120.00", "as soon as a moderator confirms")
         assert await orders_of(world, BEN) == []
 
         await world.settle()
-        request = await world.wait_reply(MODERATOR_ID, "Payment to confirm: 120.00 EUR for “Logo”")
+        request = await world.wait_reply(MODERATOR_ID, "Payment to confirm: €120.00 for “Logo”")
         reference = text_of(waiting).rsplit("reference ", 1)[1].split()[0]
         assert reference in text_of(request) and world.buttons(request) == ["Confirm payment", "Reject"]
         forged = eve.press(request, world.button(request, "Confirm payment"), check=False)

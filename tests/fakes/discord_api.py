@@ -3,7 +3,8 @@
 Enough for a bot to log in, connect (HELLO, IDENTIFY → READY and GUILD_CREATE, heartbeats acknowledged,
 RESUME after a drop), sync its slash commands, receive interactions and answer them (callbacks, follow-ups,
 edits), send messages and DMs, and open private threads. It serves one server ("Marketplace") with an
-#orders text channel and a Moderator role, in a thread of its own (aiohttp on its own event loop), so a test
+#orders text channel, a Moderator role and the bot's own role (holding the permissions it was invited with), and
+what `comptoir check` reads: the application's flags, the server, a member, a channel — in a thread of its own (aiohttp on its own event loop), so a test
 can drive a bot in the same process or a `comptoir run` process alike:
 
     with FakeDiscord() as fake:      # config: [discord] base_url = fake.base_url; the token is fake.token
@@ -36,6 +37,10 @@ __all__ = ["Call", "FakeDiscord", "TOKEN"]
 
 TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAw.fake.discord-token-for-comptoir-tests"
 PRIVILEGED = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
+GATEWAY_MESSAGE_CONTENT_LIMITED = 1 << 19  # the application flag of the intent, for a bot in fewer than 100 servers
+#: the permissions the bot's invite URL asks for (docs/setup-discord.md): view channel, send messages (also in
+#: threads), create private threads, manage threads and messages, attach files, embed links, read message history
+INVITED = (1 << 10) | (1 << 11) | (1 << 38) | (1 << 36) | (1 << 34) | (1 << 13) | (1 << 15) | (1 << 14) | (1 << 16)
 RESUMABLE_DROP = 4000  # "unknown error": Discord's code for a connection to resume
 EPHEMERAL = 1 << 6
 GUILD_TEXT, DM, PRIVATE_THREAD = 0, 1, 12
@@ -56,7 +61,7 @@ def _now() -> str:
 
 class FakeDiscord:
     def __init__(self, token: str = TOKEN, *, heartbeat_interval: float = 41.25,
-                 privileged_intents: bool = True) -> None:
+                 privileged_intents: bool = True, bot_permissions: int = INVITED) -> None:
         self.token = token
         self.heartbeat_interval = heartbeat_interval
         self.privileged_intents = privileged_intents  # False: as if the portal had not enabled them
@@ -64,11 +69,15 @@ class FakeDiscord:
         self._ids = itertools.count(1_300_000_000_000_000_000, 1 << 22)
         self.bot = self._user("Comptoir", bot=True)
         self.application_id = self.bot["id"]
+        self.owner = self._user("Owner")  # who made the server (and invited the bot)
         self.guild = {"id": self._id(), "name": "Marketplace"}
         self.channel = self._channel(GUILD_TEXT, name="orders", guild_id=self.guild["id"], position=0)
         self.moderator_role = {"id": self._id(), "name": "Moderator", "color": 0, "hoist": False, "position": 1,
                                "permissions": "0", "managed": False, "mentionable": False, "flags": 0}
-        self.users: dict[str, dict] = {self.bot["id"]: self.bot}
+        # the role Discord gives a bot invited with permissions, holding them
+        self.bot_role = {**self.moderator_role, "id": self._id(), "name": "Comptoir", "position": 2, "managed": True,
+                         "permissions": str(bot_permissions), "tags": {"bot_id": self.bot["id"]}}
+        self.users: dict[str, dict] = {self.bot["id"]: self.bot, self.owner["id"]: self.owner}
         self.roles: dict[str, list[str]] = {}  # member id -> role ids in the server
         self.channels: dict[str, dict] = {self.channel["id"]: self.channel}
         self._messages: dict[str, list[dict]] = defaultdict(list)
@@ -244,7 +253,7 @@ class FakeDiscord:
         await self._send(session, "READY", {
             "v": 10, "user": self.bot, "session_id": session["id"], "resume_gateway_url": self.gateway_url,
             "shard": shard, "guilds": [{"id": g["id"], "unavailable": True} for g in mine],
-            "application": {"id": self.application_id, "flags": 0}})
+            "application": {"id": self.application_id, "flags": self.application_flags}})
         for _ in mine:
             await self._send(session, "GUILD_CREATE", self._guild_payload())
         return session
@@ -262,14 +271,24 @@ class FakeDiscord:
         await self._send(session, "RESUMED", {})
         return session
 
-    def _guild_payload(self) -> dict:
+    @property
+    def application_flags(self) -> int:
+        return GATEWAY_MESSAGE_CONTENT_LIMITED if self.privileged_intents else 0
+
+    def _bot_member(self) -> dict:
+        return {"user": self.bot, "roles": [self.bot_role["id"]], "joined_at": _now(), "deaf": False, "mute": False,
+                "flags": 0}
+
+    def _roles_payload(self) -> list[dict]:
         everyone = {**self.moderator_role, "id": self.guild["id"], "name": "@everyone", "position": 0,
                     "permissions": str(1 << 11 | 1 << 10)}  # send and view messages
+        return [everyone, self.moderator_role, self.bot_role]
+
+    def _guild_payload(self) -> dict:
         members = [self.member(self.users[uid]) for uid in self.roles]
-        members.append({"user": self.bot, "roles": [], "joined_at": _now(), "deaf": False, "mute": False,
-                        "flags": 0})
-        return {**self.guild, "owner_id": self.bot["id"], "unavailable": False, "member_count": len(members),
-                "roles": [everyone, self.moderator_role], "channels": [self.channel], "threads": [],
+        members.append(self._bot_member())
+        return {**self.guild, "owner_id": self.owner["id"], "unavailable": False, "member_count": len(members),
+                "roles": self._roles_payload(), "channels": [self.channel], "threads": [],
                 "members": members, "features": [], "emojis": [], "stickers": [], "voice_states": [],
                 "presences": [], "stage_instances": [], "guild_scheduled_events": [], "large": False,
                 "joined_at": _now(), "preferred_locale": "en-US", "premium_tier": 0, "system_channel_flags": 0}
@@ -370,6 +389,8 @@ class FakeDiscord:
             ("PATCH", "/webhooks/{app}/{token}/messages/@original", self._original),
             ("PATCH", "/webhooks/{app}/{token}/messages/{message_id}", self._edit_follow_up),
             ("POST", "/users/@me/channels", self._open_dm),
+            ("GET", "/guilds/{guild_id}", self._get_guild),
+            ("GET", "/guilds/{guild_id}/members/{user_id}", self._get_member),
             ("GET", "/channels/{channel_id}", self._get_channel),
             ("PATCH", "/channels/{channel_id}", self._edit_channel),
             ("POST", "/channels/{channel_id}/messages", self._send_message),
@@ -413,7 +434,28 @@ class FakeDiscord:
     def _application(self, request: web.Request) -> dict:
         return {"id": self.application_id, "name": "Comptoir", "description": "", "icon": None, "bot_public": True,
                 "bot_require_code_grant": False, "owner": self.users[self.bot["id"]], "verify_key": "0" * 64,
-                "flags": 0, "team": None, "summary": "", "interactions_endpoint_url": None}
+                "flags": self.application_flags, "team": None, "summary": "", "interactions_endpoint_url": None}
+
+    def _guild(self, request: web.Request) -> dict:
+        if request.match_info["guild_id"] != self.guild["id"]:
+            raise LookupError("guild")  # Discord: 404 for a server that does not exist, 403 for one the bot is not in
+        return self.guild
+
+    def _get_guild(self, request: web.Request) -> dict:
+        self._guild(request)
+        return {**self.guild, "owner_id": self.owner["id"], "roles": self._roles_payload(), "features": [],
+                "emojis": [], "stickers": [], "preferred_locale": "en-US", "premium_tier": 0, "system_channel_flags": 0,
+                "verification_level": 0, "default_message_notifications": 0, "explicit_content_filter": 0,
+                "mfa_level": 0, "nsfw_level": 0, "approximate_member_count": len(self.roles) + 1}
+
+    def _get_member(self, request: web.Request) -> dict:
+        self._guild(request)
+        user_id = request.match_info["user_id"]
+        if user_id == self.bot["id"]:
+            return self._bot_member()
+        if user_id not in self.roles:
+            raise LookupError("member")
+        return self.member(self.users[user_id])
 
     async def _sync_commands(self, request: web.Request) -> list[dict]:
         guild = request.match_info.get("guild")

@@ -835,6 +835,7 @@ class FakeTelegram:
         self.webhook: dict | None = None
         self.commands_by_scope: dict[tuple[str, str], list[dict]] = {}
         self.menu_buttons: dict[int | None, dict] = {}
+        self.failures: dict[str, list[tuple[int, str]]] = defaultdict(list)  # method -> (error_code, description)
 
         # state
         self._users: dict[int, SimUser] = {}
@@ -1099,9 +1100,20 @@ class FakeTelegram:
         return await self.wait_for(found, timeout, what=f"a {method} request")
 
     # --------------------------------------------------------------------------------------------- dispatching
+    def fail(self, method: str, code: int = 500, description: str = "Internal Server Error") -> None:
+        """The next call of this method (e.g. "setMyCommands") answers this error, as Telegram does when it fails."""
+        with self._lock:
+            self.failures[method.lower()].append((code, description))
+
     def _call(self, token: str, method: str, params: dict) -> tuple[int, dict]:
         if token != self.token:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+        with self._lock:
+            if self.failures[method.lower()]:
+                code, description = self.failures[method.lower()].pop(0)
+                response = {"ok": False, "error_code": code, "description": description}
+                self.requests.append(Request(method, params, response))
+                return code, response
         entry = self._methods.get(method.lower())
         if entry is None:
             response = {"ok": False, "error_code": 404, "description": "Not Found: method not found"}

@@ -6,7 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.buttons import BadButton, ButtonData
+from bots.render import money
 from core.card import Money, order_card, progress_bar, render_text
+from core.i18n import use_money_format
 from core.chat import may_send, mask_contacts
 from core.engine import apply, place_order
 from core.model import SYSTEM, Action, Offer, Payload, Stage, Viewer
@@ -128,7 +130,7 @@ def test_the_card_shows_the_progress_the_dates_and_exactly_the_allowed_buttons_i
     assert [b.data for b in card.buttons] == ["o:X1:complete:3", "o:X1:request_revision:3",
                                               "o:X1:report_delivery:3", "o:X1:open_dispute:3"]
     text = render_text(card, "fr", ZoneInfo("Europe/Paris"), T0)
-    assert "●●●●◉○○" in text and "100,00 EUR" in text and "09:00" in text
+    assert "●●●●◉○○" in text and "100,00\xa0€" in text and "09:00" in text
 
 
 def test_a_stranger_sees_no_buttons_and_the_system_gets_none_either():
@@ -140,10 +142,19 @@ def test_a_cancelled_order_shows_a_crossed_last_step():
     assert progress_bar(7, Stage.CANCELLED) == "●●●●●●✕" and progress_bar(7, Stage.COMPLETED) == "●●●●●●●"
 
 
-def test_money_is_shown_from_minor_units_per_language_and_currency():
-    assert Money(123456, "EUR").render("en") == "1,234.56 EUR"
-    assert Money(123456, "EUR").render("fr") == "1\u202f234,56 EUR"
-    assert Money(250, "XTR").render("en") == "250 XTR"
+def test_money_is_shown_from_minor_units_in_the_readers_locale_with_the_currencys_symbol():
+    assert Money(123456, "EUR").render("en") == "€1,234.56"
+    assert Money(123456, "EUR").render("fr") == "1\u202f234,56\xa0€"
+    assert Money(250, "XTR").render("en") == "⭐ 250" and Money(1_500, "XTR").render("fr") == "⭐ 1\u202f500"
+    assert Money(1_500, "JPY").render("en") == "¥1,500"
+
+
+def test_without_a_locale_library_core_writes_amounts_plainly():
+    use_money_format(None)
+    try:
+        assert Money(123456, "EUR").render("fr") == "1\u202f234,56 EUR" and Money(250, "XTR").render("en") == "250 XTR"
+    finally:
+        use_money_format(money)
 
 
 # buttons

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bots.config import (Config, ConfigError, DiscordConfig, RelayConfig, SchedulerConfig, TelegramConfig,
-                         format_duration, load_config, parse_duration)
+from bots.config import (Config, ConfigError, DiscordConfig, HttpConfig, LoggingConfig, RelayConfig, SchedulerConfig,
+                         TelegramConfig, format_duration, load_config, parse_duration)
 from core.model import Deadline
 from core.settings import Settings
 
@@ -26,14 +26,15 @@ def write(tmp_path):
 
 
 def test_the_example_file_loads_and_equals_the_defaults():
-    assert load_config(EXAMPLE, environ={}) == Config()
+    beside_it = f"sqlite+aiosqlite:///{EXAMPLE.parent / 'comptoir.sqlite3'}"
+    assert load_config(EXAMPLE, environ={}) == Config(database_url=beside_it)
 
 
 def test_the_example_documents_every_setting_with_a_comment():
     lines = EXAMPLE.read_text().splitlines()
-    sections = {"settings", "telegram", "discord", "scheduler", "relay", "reminders"}
-    names = {f.name for kind in (Config, Settings, TelegramConfig, DiscordConfig, SchedulerConfig, RelayConfig)
-             for f in fields(kind)} - sections - {"token"}
+    sections = {"settings", "telegram", "discord", "scheduler", "relay", "reminders", "http", "logging"}
+    kinds = (Config, Settings, TelegramConfig, DiscordConfig, SchedulerConfig, RelayConfig, HttpConfig, LoggingConfig)
+    names = {f.name for kind in kinds for f in fields(kind)} - sections - {"token"}
     names |= {deadline.value for deadline in Settings().reminders}
     for name in names:
         line = next((i for i, text in enumerate(lines) if re.match(rf"#?\s*{name} = ", text)), None)
@@ -188,6 +189,20 @@ BAD = [
      'default_timezone: "../etc/passwd" is not a time zone (use e.g. "UTC" or "Europe/Paris")'),
     ('database_url = "comptoir.sqlite3"',
      'database_url: must be a database URL such as "sqlite+aiosqlite:///comptoir.sqlite3"'),
+    ('database_url = "mysql://shop:secret@db/shop"',
+     'database_url: "mysql" databases are not supported: use SQLite ("sqlite+aiosqlite:///comptoir.sqlite3") '
+     'or PostgreSQL ("postgresql+asyncpg://user:password@host/database")'),
+    ('database_url = "postgresql://shop:secret@db/shop"',
+     'database_url: "postgresql://" is not the async driver: write "postgresql+asyncpg://", '
+     'e.g. "postgresql+asyncpg://user:password@host/database"'),
+    ('database_url = "postgresql+psycopg2://shop:secret@db/shop"',
+     'database_url: "postgresql+psycopg2://" is not the async driver: write "postgresql+asyncpg://", '
+     'e.g. "postgresql+asyncpg://user:password@host/database"'),
+    ('database_url = "sqlite:///comptoir.sqlite3"',
+     'database_url: "sqlite://" is not the async driver: write "sqlite+aiosqlite://", '
+     'e.g. "sqlite+aiosqlite:///comptoir.sqlite3"'),
+    ('database_url = "postgresql+asyncpg://shop:secret@db:five/shop"',
+     'database_url: the port "five" is not a number (write host:5432)'),
     # telegram
     ('[telegram]\nmode = "push"', 'telegram.mode: must be "polling" or "webhook"'),
     ('[telegram]\nmode = "webhook"', 'telegram.webhook_url: required when telegram.mode is "webhook"'),
@@ -210,6 +225,14 @@ BAD = [
     ('[discord]\nmoderator_role_ids = ["Moderator"]', "discord.moderator_role_ids: must be an integer of at least 1"),
     ("[discord]\nguild_id = 0", "discord.guild_id: must be an integer of at least 1"),
     ('[discord]\nmarketplace_channel_id = "123"', "discord.marketplace_channel_id: must be an integer of at least 1"),
+    ('[discord]\nguild_id = "Marketplace"', "discord.guild_id: must be an integer of at least 1"),
+    ("[discord]\nmoderator_role_ids = 5", "discord.moderator_role_ids: must be a list of role ids"),
+    ('[discord]\nmoderator_user_ids = ["ana"]', "discord.moderator_user_ids: must be an integer of at least 1"),
+    # the operator's endpoint and the logs
+    ('[http]\nenabled = "yes"', "http.enabled: must be true or false"),
+    ("[http]\nport = 0", "http.port: must be an integer from 1 to 65535"),
+    ('[logging]\nformat = "xml"', 'logging.format: must be "text" or "json"'),
+    ('[logging]\nlevel = "loud"', 'logging.level: must be "debug", "info", "warning" or "error"'),
     ("[discord]\nshard_ids = [0, 1]", "discord.shard_count: required when discord.shard_ids is set"),
     ("[discord]\nshard_ids = [0, 2]\nshard_count = 2", "discord.shard_ids: each must be below discord.shard_count (2)"),
     # scheduler and relay
@@ -263,6 +286,38 @@ def test_the_environment_wins_over_the_file(write):
     url = "postgresql+asyncpg://user:pass@host/db"
     assert load_config(path, environ={"COMPTOIR_DATABASE_URL": url}).database_url == url
     assert load_config(path, environ={"COMPTOIR_DATABASE_URL": ""}).database_url.endswith("from-file.sqlite3")
+
+
+def test_a_relative_sqlite_path_in_the_file_is_relative_to_the_file_not_the_current_directory(tmp_path, monkeypatch):
+    (tmp_path / "etc").mkdir()
+    monkeypatch.chdir(tmp_path)
+    named = tmp_path / "etc" / "named.toml"
+    named.write_text('database_url = "sqlite+aiosqlite:///data/desk.sqlite3"')
+    assert load_config(named, environ={}).database_url == f"sqlite+aiosqlite:///{tmp_path}/etc/data/desk.sqlite3"
+    default = tmp_path / "etc" / "default.toml"
+    default.write_text("")
+    assert load_config("etc/default.toml", environ={}).database_url == \
+        f"sqlite+aiosqlite:///{tmp_path}/etc/comptoir.sqlite3"
+    absolute = f"sqlite+aiosqlite:///{tmp_path}/elsewhere.sqlite3"
+    named.write_text(f'database_url = "{absolute}"')
+    assert load_config(named, environ={}).database_url == absolute
+    # the environment is not the file: its relative path stays relative to where the process runs
+    relative = "sqlite+aiosqlite:///from-env.sqlite3"
+    assert load_config(named, environ={"COMPTOIR_DATABASE_URL": relative}).database_url == relative
+
+
+def test_a_database_url_error_never_repeats_the_password(write):
+    with pytest.raises(ConfigError) as error:
+        load_config(write('database_url = "mysql://shop:hunter2@db/shop"'), environ={})
+    assert "hunter2" not in str(error.value)
+
+
+def test_discord_moderators_are_configured_by_identity_in_the_marketplace_guild(write):
+    config = load_config(write("[discord]\nguild_id = 10\nmoderator_role_ids = [11, 12]\nmoderator_user_ids = [13]"),
+                         environ={})
+    assert (config.discord.guild_id, config.discord.moderator_role_ids, config.discord.moderator_user_ids) == \
+        (10, (11, 12), (13,))
+    assert not hasattr(config.discord, "moderator_role")  # a role's name is never read: anyone can make one
 
 
 def test_a_bad_database_url_in_the_environment_is_refused_naming_the_variable():

@@ -40,7 +40,7 @@ def test_the_bundle_names_the_parties_and_sums_up_money_and_dates_in_the_moderat
     text = bundle(story)
     assert text.startswith("Evidence — order #A1 — A logo for your shop\n")
     assert "Buyer: Ben (buyer)" in text and "Seller: Ana (seller)" in text
-    assert "Paid: 110.00 EUR (price 100.00 EUR, tip 10.00 EUR)" in text and "Held in escrow: 110.00 EUR" in text
+    assert "Paid: €110.00 (price €100.00, tip €10.00)" in text and "Held in escrow: €110.00" in text
     assert "Paid on: 2025-03-03 10:00" in text  # 09:00 UTC in Paris
     assert "times are in Europe/Paris" in text
     assert "Dispute opened by Ana (seller) on 2025-03-03 15:00: “Endless revisions”" in text
@@ -71,7 +71,7 @@ def test_a_split_decision_shows_the_amount_given_back_and_the_reason():
     story = disputed_story()
     story.do(Action.SPLIT, MODERATOR, Payload(text="Half was done", amount=4_000), after=HOUR)
     text = bundle(story)
-    assert "“Half was done”\n    To the buyer: 40.00 EUR; the rest to the seller." in text
+    assert "“Half was done”\n    To the buyer: €40.00; the rest to the seller." in text
 
 
 def test_the_bundle_speaks_the_moderators_language():

@@ -328,11 +328,14 @@ KNOWN = {
                 "shard_ids", "shard_count", "payment", "base_url"],
     "scheduler": ["poll_seconds", "batch", "lease_seconds"],
     "relay": ["poll_seconds", "batch", "max_attempts", "backoff_seconds", "max_backoff_seconds"],
+    "http": ["enabled", "listen", "port"],
+    "logging": ["format", "level"],
 }
 plausible = st.sampled_from([
     "48h", "7d", "2d 12h", "0s", "-1h", "99999999999999999999d", "36500d", "1h 1h", "48 h", "1w", "", " ",
     "Europe/Paris", "UTC", "Mars/Olympus", "../x", "en", "fr", "webhook", "polling", "stars", "manual",
     "https://example.com/hook", "http://localhost:8081/bot", "sqlite+aiosqlite:///x.sqlite3", "COMPTOIR_TOKEN", "1x",
+    "postgresql://u:p@h:x/db", "sqlite:///x", "json",
 ])
 scalars = st.one_of(
     plausible, st.text(max_size=20), st.integers(-2**63, 2**63 - 1), st.sampled_from([0, 1, 100, 65_536, 10_001]),

@@ -7,7 +7,7 @@ negative or above the held funds, days out of range, review positive None/True/F
 stale, future, none). The clock jumps by seconds to months, and after every jump the system tries each action
 whose deadline is due (``core.engine.due_actions``), as the scheduler would.
 
-After every step it checks the spec's invariants (/work/shared/spec/order-process.md):
+After every step it checks the invariants of the order rules (docs/rules.md):
 
 * money is conserved: every ``Outcome.moves`` is replayed into one ``core.ledger.Ledger`` (which refuses a negative
   balance and a second settlement) and all balances sum to zero;

@@ -42,7 +42,7 @@ async def test_a_manual_checkout_asks_the_moderators_to_confirm_it(world):
     notice, = store.outbox
     assert (notice.to, notice.order_id) == (Role.MODERATOR, None)
     assert [b.data for b in notice.buttons] == [f"p:ok:{checkout.id}", f"p:no:{checkout.id}"]
-    assert "120.00 EUR" in notice.text.render("en") and checkout.id in notice.text.render("en")
+    assert "€120.00" in notice.text.render("en") and checkout.id in notice.text.render("en")
     assert (await service.checkout(BEN, "stars", offer_id="euro")).code is Refused.CONDITION
 
 
@@ -100,10 +100,10 @@ async def test_a_whole_stars_refund_is_queued_and_a_partial_one_is_handed_to_a_m
     await service.act(order_id, Action.PROPOSE_PARTIAL_REFUND, BEN, Payload(amount=400, text="Less"))
     partly = await service.act(order_id, Action.ACCEPT_PARTIAL_REFUND, ANA)
     refunds, notices = refunds_of(partly)
-    assert refunds == () and notices[0].to is Role.MODERATOR and "400 XTR" in notices[0].text.render("en")
+    assert refunds == () and notices[0].to is Role.MODERATOR and "⭐ 400" in notices[0].text.render("en")
     rest = await service.act(order_id, Action.CANCEL, ANA)  # what is left can no longer go back whole
     refunds, notices = refunds_of(rest)
-    assert refunds == () and "600 XTR" in notices[0].text.render("en")
+    assert refunds == () and "⭐ 600" in notices[0].text.render("en")
 
 
 async def test_an_order_paid_by_hand_is_refunded_by_hand(world):

@@ -112,6 +112,6 @@ async def test_a_custom_offer_is_made_by_the_seller_only_and_reaches_the_buyer_w
     assert (custom.currency, custom.buyer, store.custom_offers[custom.id]) == ("EUR", "ben", custom)
     notice = store.outbox[-1]
     assert notice.account == "ben" and [b.data for b in notice.buttons] == [f"c:pay:{custom.id}"]
-    assert "150.00 EUR" in notice.text.render("en")
+    assert "€150.00" in notice.text.render("en")
     assert (await front.orderable(BEN, custom_offer_id=custom.id)).price == 15_000
     assert isinstance(await front.orderable(EVE, custom_offer_id=custom.id), Refusal)

@@ -1,7 +1,7 @@
 """trust and safety: moderators by identity, audited as whom
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-01 09:00:00
 
 A moderator was a flag on the account, set from a role's *name* in whatever server the person wrote from.
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
