@@ -18,6 +18,7 @@ from core.i18n import N_, Money, translate
 from core.model import Order, Role, Stage
 
 FLAG = "⚑"
+EDIT = "✎"
 INDENT = "    "
 
 
@@ -136,17 +137,32 @@ def _work(r: Reader, order: Order) -> list[str]:
 
 
 def _transcript(r: Reader, messages: list[ChatMessage]) -> list[str]:
-    """The order's whole chat; messages whose contact details were masked carry the flag."""
+    """The order's whole chat, edits beside what they changed; messages whose contact details were masked
+    carry the flag and, for the moderator alone, what was written before masking."""
     lines = r.heading(N_("Chat transcript"))
     if any(m.flagged for m in messages):
         lines.append(r.t(N_("{flag} marks a message in which contact details were masked; "
                             "it was flagged to moderators."), flag=FLAG))
     if not messages:
         lines.append(INDENT + r.t(N_("No messages.")))
+    written = {m.id: m.at for m in messages}
     for message in messages:
         mark = f"{FLAG} " if message.flagged else ""
-        lines.append(f"{mark}{r.when(message.at)} — {r.who(message.sender, message.role)}:")
+        who = r.who(message.sender, message.role)
+        if message.edit_of is not None:
+            first = written.get(message.edit_of)
+            lines.append(f"{mark}{EDIT} {r.when(message.at)} — " + r.t(
+                N_("{name} edited the message of {date}; it now reads:"), name=who,
+                date=r.when(first) if first else "?"))
+        else:
+            lines.append(f"{mark}{r.when(message.at)} — {who}:")
         lines += _indented(message.text)
+        if message.original is not None:
+            lines.append(INDENT + r.t(N_("As written, before masking (for moderators only):")))
+            lines += [INDENT + line for line in _indented(message.original)]
+        if message.left_visible:
+            lines.append(INDENT + r.t(N_("Its unmasked copy could not be taken down where it was written: "
+                                         "the other party may have read it.")))
         if message.files:
             lines.append(INDENT + r.t(N_("Files: {files}"), files=file_names(message.files)))
     return lines

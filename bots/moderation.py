@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from bots.evidence import evidence_text, stamp
+from bots.evidence import FLAG, evidence_text, stamp
 from bots.parsing import whole_number
 from bots.people import Person
 from core import labels, sanctions
@@ -130,6 +130,32 @@ async def record(store: Store, who: Person, result: object, checkout_id: str | N
             for entry in entries:
                 await uow.audit.record(entry)
             await uow.commit()
+
+
+async def flagged_text(store: Store, limit: int, lang: str, zone: tzinfo) -> str:
+    """The latest chat messages and edits that hid contact details, newest first: the order, who wrote it, why it
+    was flagged and the masked text (what was written is in the order's evidence, for moderators only)."""
+    def t(msgid: str, **params: object) -> str:
+        return translate(msgid, lang).format(**params)
+
+    async with store.unit_of_work(read_only=True) as uow:
+        found = await uow.flagged_messages(limit)
+        names = await uow.accounts.names({message.sender for message, _ in found})
+    if not found:
+        return t(N_("No message has been flagged."))
+    lines = [t(N_("Flagged messages, newest first (times in {zone}); /evidence <order> has what was written:"),
+               zone=str(zone))]
+    for message, title in found:
+        role = translate(labels.ROLE[message.role], lang)
+        why = [t(N_("contact details hidden in an edit") if message.edit_of is not None
+                 else N_("contact details hidden"))] if message.flagged else []
+        if message.left_visible:
+            why.append(t(N_("its unmasked copy could not be taken down: the other party may have read it")))
+        text = message.text if len(message.text) <= REASON_SHOWN else message.text[:REASON_SHOWN] + "…"
+        lines += ["", f"{FLAG} {stamp(message.at, zone, lang)} — #{message.order_id} {title} — "
+                      f"{names.get(message.sender) or message.sender} ({role}) — {'; '.join(why)}",
+                  f"“{text}”"]
+    return "\n".join(lines)
 
 
 def audit_limit(words: list[str]) -> int | None:

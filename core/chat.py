@@ -22,6 +22,15 @@ class ChatMessage:
     flagged: bool  # contact details were masked; moderators see the flag
     at: datetime
     id: int | None = None  # storage's number for it, once kept (adapters use it to avoid echoing it back)
+    original: str | None = None  # what was written, when masking changed it: for the evidence only
+    source: str | None = None  # the platform's reference of the message as written (its edits find it)
+    edit_of: int | None = None  # an edit: the id of the message it changes
+    left_visible: bool = False  # flagged, and its unmasked copy stayed where it was written
+
+    @property
+    def written(self) -> str:
+        """The words as their writer wrote them (masked or not)."""
+        return self.original if self.original is not None else self.text
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,15 @@ class UnitOfWork(Protocol):
     async def add_message(self, message: ChatMessage) -> int:
         """Keeps a chat message with its order (the evidence a moderator reads); returns its id."""
 
+    async def message_from(self, platform: str, source: str) -> ChatMessage | None:
+        """The chat message written as this platform's message (not an edit of it), if it is one."""
+
+    async def latest_version(self, message_id: int) -> ChatMessage | None:
+        """A chat message as it reads now: its latest edit, else itself."""
+
+    async def mark_left_visible(self, message_id: int) -> None:
+        """A flagged message whose unmasked copy stayed where it was written."""
+
     async def notify(self, notice: Notice) -> None:
         """Queues a notice that is not the result of a transition (a reminder, a discussion's message):
         to the order's party, or to `notice.account` when set, or to every moderator."""

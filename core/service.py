@@ -282,8 +282,10 @@ class Service:
         return outcome if isinstance(outcome, Outcome) else None
 
     async def say(self, order_id: str, viewer: Viewer, text: str, platform: str,
-                  files: tuple[str, ...] = ()) -> ChatMessage | Refusal:
-        """A chat message to the order's other parties, if the chat policy lets this person write now."""
+                  files: tuple[str, ...] = (), source: str | None = None) -> ChatMessage | Refusal:
+        """A chat message to the order's other parties, if the chat policy lets this person write now. `source`:
+        the platform's reference of the message as written, which its edits will name. One that hid contact
+        details is flagged to the moderators at once; the evidence keeps what was written."""
         now = self.clock.now()
         if len(text) > self.settings.max_text:
             return Refusal(Refused.INPUT, Text.of(N_("This text is too long ({length} characters; the limit is {limit})."),
@@ -298,8 +300,9 @@ class Service:
             if not decision.allowed:
                 return Refusal(Refused.STAGE, decision.reason, decision.unblock, order)
             role = order.role_of(viewer)
-            masked, flagged = mask_contacts(text) if self.settings.mask_contacts else (text, False)
-            message = ChatMessage(order.id, viewer.account, role, platform, masked, tuple(files), flagged, now)
+            masked, flagged = self._masked(text)
+            message = ChatMessage(order.id, viewer.account, role, platform, masked, tuple(files), flagged, now,
+                                  original=text if masked != text else None, source=source)
             message_id = await uow.add_message(message)
             said = Text.of(N_("Message from the {role} on order #{order}: {text}"),
                            role=Text.of(labels.ROLE[role]), order=order.id, text=masked)
@@ -307,8 +310,62 @@ class Service:
             for to in chat_recipients(order, role):
                 await uow.notify(Notice(order.id, to, said, f"{key}:{to.value}", with_card=False,
                                         files=tuple(files)))
+            if flagged:
+                await uow.notify(_flagged(order.id, role, masked, message_id, edited=False))
             await uow.commit()
             return replace(message, id=message_id)
+
+    async def edit(self, platform: str, source: str, viewer: Viewer,
+                   text: str) -> tuple[ChatMessage, Refusal | None] | None:
+        """A chat message its writer edited where they wrote it: the edit is kept beside the message (the evidence
+        has both, with their times), masked, flagged to the moderators when it hides contact details, and relayed
+        to the other parties as an edit if this person may write there now (else the refusal says why). None when
+        `source` is none of this person's chat messages, or the edit changes none of its words."""
+        now = self.clock.now()
+        async with self.uow() as uow:
+            first = await uow.message_from(platform, source)
+            if first is None or first.sender != viewer.account:
+                return None
+            latest = await uow.latest_version(first.id)
+            if latest is not None and latest.written == text:  # a platform's own update (a link's preview)
+                return None
+            order = await uow.order(first.order_id)
+            masked, flagged = self._masked(text)
+            edit = ChatMessage(order.id, viewer.account, first.role, platform, masked, (), flagged, now,
+                               original=text if masked != text else None, source=source, edit_of=first.id)
+            edit_id = await uow.add_message(edit)
+            decision = may_send(order, viewer, now, self.settings)
+            refusal = None
+            if not decision.allowed:
+                refusal = Refusal(Refused.STAGE, decision.reason, decision.unblock, order)
+            elif len(text) > self.settings.max_text:
+                refusal = Refusal(Refused.INPUT, Text.of(N_("This text is too long ({length} characters; the limit "
+                                                            "is {limit})."), length=len(text),
+                                                         limit=self.settings.max_text))
+            else:
+                said = Text.of(N_("The {role} edited a message on order #{order}; it now reads: {text}"),
+                               role=Text.of(labels.ROLE[first.role]), order=order.id, text=masked)
+                for to in chat_recipients(order, first.role):
+                    await uow.notify(Notice(order.id, to, said, f"{order.id}:chat:{edit_id}:{to.value}",
+                                            with_card=False))
+            if flagged:
+                await uow.notify(_flagged(order.id, first.role, masked, edit_id, edited=True))
+            await uow.commit()
+            return replace(edit, id=edit_id), refusal
+
+    async def left_visible(self, message: ChatMessage) -> None:
+        """A flagged message whose unmasked copy stays where it was written (the platform would not take it down):
+        the evidence says so, and the moderators are told at once that the other party may have read it."""
+        async with self.uow() as uow:
+            await uow.mark_left_visible(message.id)
+            await uow.notify(Notice(message.order_id, Role.MODERATOR, Text.of(
+                N_("⚠ A message with contact details on order #{order} could not be taken down where it was "
+                   "written: the other party may have read them. It is in the evidence and in /flagged."),
+                order=message.order_id), f"{message.order_id}:visible:{message.id}", with_card=False))
+            await uow.commit()
+
+    def _masked(self, text: str) -> tuple[str, bool]:
+        return mask_contacts(text) if self.settings.mask_contacts else (text, False)
 
     async def order(self, order_id: str) -> Order | None:
         async with self.uow(read_only=True) as uow:
@@ -331,6 +388,14 @@ class Service:
         if order is None:
             return ChatDecision(False, Text.of(NO_ORDER))
         return may_send(order, viewer, self.clock.now(), self.settings)
+
+
+def _flagged(order_id: str, role: Role, masked: str, message_id: int, edited: bool) -> Notice:
+    """The moderators hear of every message that hid contact details (the key is no chat key: never relayed)."""
+    text = (N_("⚑ The {role} of order #{order} edited a message to hide contact details in it (masked): {text}")
+            if edited else N_("⚑ The {role} of order #{order} wrote contact details (masked): {text}"))
+    return Notice(order_id, Role.MODERATOR, Text.of(text, role=Text.of(labels.ROLE[role]), order=order_id,
+                                                    text=masked), f"{order_id}:flag:{message_id}", with_card=False)
 
 
 def _may_confirm(checkout: Checkout | None, moderator: Viewer) -> Refusal | None:

@@ -79,7 +79,7 @@ identities = Table(
     # found to be a moderator by the last live check of this identity (the platform's config, the marketplace
     # server's roles): who hears "every moderator" notices. Never a permission: every act is checked again,
     # and so is every moderator notice before it is sent
-    Column("moderator", Boolean, nullable=False, default=False),
+    Column("moderator", Boolean, nullable=False, default=False, server_default=false()),
     PrimaryKeyConstraint("platform", "external_id"),
 )
 
@@ -244,9 +244,19 @@ chat_messages = Table(
     Column("sender_id", Id, ForeignKey("accounts.id"), nullable=False),
     Column("role", String(16), nullable=False),
     Column("platform", String(16), nullable=False),
-    Column("text", Text, nullable=False),
+    Column("text", Text, nullable=False),  # as the other parties read it: masked
     Column("flagged", Boolean, nullable=False),
     Column("at", Time, nullable=False),
+    # what was written, when masking changed it: for the evidence bundle only (moderators), never relayed
+    Column("original", Text, nullable=True),
+    # the platform's reference of the message as written (a Discord message id, "<chat>:<message>" on
+    # Telegram): an edit of it finds the message it changes
+    Column("source", String(100), nullable=True),
+    # an edit: the message it changes (whose `at` is when it was first written); kept beside it, never over it
+    Column("edit_of", BigInteger, ForeignKey("chat_messages.id"), nullable=True),
+    # flagged, and its unmasked copy could not be taken down where it was written (the moderators were told)
+    Column("left_visible", Boolean, nullable=False, default=False, server_default=false()),
+    Index("ix_chat_messages_source", "platform", "source"),
 )
 
 attachments = Table(
@@ -256,7 +266,7 @@ attachments = Table(
     Column("message_id", BigInteger, ForeignKey("chat_messages.id"), nullable=True, index=True),
     Column("order_id", Id, ForeignKey("orders.id"), nullable=False, index=True),
     Column("platform", String(16), nullable=False),
-    Column("file_ref", String(300), nullable=False),
+    Column("file_ref", Text, nullable=False),  # any platform's reference, however long (Telegram's are not cut)
     Column("name", String(300), nullable=False),
     Column("mime", String(100), nullable=False),
     Column("size", BigInteger, nullable=True),

@@ -69,6 +69,13 @@ class _Desk:
         except Exception:  # noqa: BLE001 — one message must not stop the others
             log.exception("while handling message %s", message.id)
 
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        """An edit: raw, so that a message written before this process started is seen too."""
+        try:
+            await chat.on_edit(self, payload)
+        except Exception:  # noqa: BLE001 — one edit must not stop the others
+            log.exception("while handling the edit of message %s", payload.message_id)
+
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """A submitted modal: rebuilt here, since no process keeps one (bots.discord.modals)."""
         if interaction.type is not discord.InteractionType.modal_submit:

@@ -9,6 +9,7 @@ on whatever platform they are.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 
 import discord
@@ -21,9 +22,11 @@ from bots.discord.rooms import stamp
 from bots.routing import chattable_orders
 from core import labels
 from core.buttons import ButtonData
-from core.chat import may_send
+from core.chat import ChatMessage, may_send
 from core.events import Refusal
 from core.i18n import N_
+
+log = logging.getLogger(__name__)
 
 CONTENT = 2000
 ROUTE_CHOICES = 25  # Discord's limit for a select menu's options
@@ -54,7 +57,8 @@ async def in_room(client: discord.Client, message: discord.Message) -> None:
     if who is None:
         return
     async with rooms.lock(order_id):  # the relay must see this message as the room's before relaying it
-        result = await rt.service.say(order_id, who.viewer, message.content, PLATFORM, tuple(files_of(message)))
+        result = await rt.service.say(order_id, who.viewer, message.content, PLATFORM, tuple(files_of(message)),
+                                      source=str(message.id))
         if not isinstance(result, Refusal):
             await rooms.said_here(message.channel.id, order_id, result.id)
     if isinstance(result, Refusal):
@@ -65,14 +69,68 @@ async def in_room(client: discord.Client, message: discord.Message) -> None:
                                  f"{blocked_text(rt, who, order_id, result)}", CONTENT),
                             **({"view": view} if view else {}))
         return
-    if result.flagged:  # what the room saw unmasked is replaced by what the evidence keeps
-        try:
-            await message.delete()
-        except discord.HTTPException:
-            pass
-        await message.channel.send(clip(who.t(N_("{name} wrote (contact details hidden: sharing them is against "
-                                                 "the marketplace rules): {text}"),
-                                              name=who.account.display_name, text=result.text), CONTENT))
+    if result.flagged:
+        await take_down(rt, message, result, who.t(N_(
+            "{name} wrote (contact details hidden: sharing them is against the marketplace rules): {text}"),
+            name=who.account.display_name, text=result.text))
+
+
+async def take_down(rt, message: discord.Message, kept: ChatMessage, masked: str) -> None:
+    """What the room saw unmasked is replaced by what the evidence keeps; if Discord refuses to delete it (the
+    bot's permissions changed), the moderators are told at once: the other party may have read it."""
+    try:
+        await message.delete()
+    except discord.HTTPException:
+        log.warning("order %s: flagged message %s could not be deleted", kept.order_id, kept.id)
+        await rt.service.left_visible(kept)
+    await message.channel.send(clip(masked, CONTENT))
+
+
+# --- edits ------------------------------------------------------------------------------------------
+
+async def on_edit(client: discord.Client, payload: discord.RawMessageUpdateEvent) -> None:
+    """A message edited in an order's room or in a DM to the bot: if it is one of the chat's, the edit is kept
+    beside it, masked, flagged, and relayed as an edit (core decides); in a room, an edit that hid contact
+    details is taken down like a message that did."""
+    message = payload.message
+    if "content" not in payload.data or message.author.bot or message.type not in (
+            discord.MessageType.default, discord.MessageType.reply):
+        return
+    if message.guild is not None and not isinstance(message.channel, discord.Thread):
+        return
+    rt = client.runtime
+    who = await person_of(rt, message.author, client=client)
+    if who is None:
+        return
+    if message.guild is None:
+        who = await as_writer(rt, who, lambda: person_of(rt, message.author, client=client, moderating=True))
+        edited = await rt.service.edit(PLATFORM, str(message.id), who.viewer, message.content)
+        if edited is not None:
+            kept, refusal = edited
+            await message.channel.send(**edit_answer(rt, who, kept, refusal))
+        return
+    order_id = await client.rooms.order_of(message.channel.id)
+    if order_id is None:
+        return
+    async with client.rooms.lock(order_id):  # like a new message: the room has seen it, the relay must know
+        edited = await rt.service.edit(PLATFORM, str(message.id), who.viewer, message.content)
+        if edited is not None:
+            await client.rooms.said_here(message.channel.id, order_id, edited[0].id)
+    if edited is not None and edited[0].flagged:
+        await take_down(rt, message, edited[0], who.t(N_(
+            "{name} edited a message (contact details hidden: sharing them is against the marketplace rules): "
+            "{text}"), name=who.account.display_name, text=edited[0].text))
+
+
+def edit_answer(rt, who: Person, kept: ChatMessage, refusal: Refusal | None) -> dict:
+    """What the person who edited a chat message by DM is told: relayed, or why not."""
+    if refusal is not None:
+        return {"content": clip(who.t(N_("Your edit is kept with the order but was not relayed: {reason}"),
+                                      reason=refusal.reason.render(who.lang)), CONTENT)}
+    note = who.t(N_("Edit sent to order #{order}."), order=kept.order_id)
+    if kept.flagged:
+        note += " " + who.t(N_("Contact details were hidden: sharing them is against the marketplace rules."))
+    return {"content": note}
 
 
 # --- by DM ------------------------------------------------------------------------------------------
@@ -105,7 +163,8 @@ async def in_dm(client: discord.Client, message: discord.Message) -> None:
         if len(candidates) > 1:
             async with rt.store.unit_of_work() as uow:
                 await uow.conversations.start_dialog(PLATFORM, str(who.user_id),
-                                                     {"kind": "route", "text": message.content, "files": files})
+                                                     {"kind": "route", "text": message.content, "files": files,
+                                                      "source": str(message.id)})
                 await uow.commit()
             select = discord.ui.Select(custom_id="x:route", placeholder=who.t(N_("Which order is this message about?")),
                                        options=[discord.SelectOption(label=clip(f"#{o.id} {o.title}", 100), value=o.id)
@@ -115,7 +174,7 @@ async def in_dm(client: discord.Client, message: discord.Message) -> None:
             await message.channel.send(who.t(N_("Which order is this message about?")), view=view)
             return
         order_id = candidates[0].id
-    await message.channel.send(**await say(rt, who, order_id, message.content, files))
+    await message.channel.send(**await say(rt, who, order_id, message.content, files, str(message.id)))
 
 
 async def route(interaction: discord.Interaction, order_id: str) -> None:
@@ -134,12 +193,13 @@ async def route(interaction: discord.Interaction, order_id: str) -> None:
         await interaction.response.edit_message(content=who.t(N_("Nothing to answer here any more.")), view=None)
         return
     await interaction.response.edit_message(content=who.t(N_("Order #{order}:"), order=order_id), view=None)
-    await interaction.followup.send(**await say(rt, who, order_id, dialog["text"], dialog["files"]))
+    await interaction.followup.send(**await say(rt, who, order_id, dialog["text"], dialog["files"],
+                                                dialog.get("source")))
 
 
-async def say(rt, who: Person, order_id: str, text: str, files: list[str]) -> dict:
+async def say(rt, who: Person, order_id: str, text: str, files: list[str], source: str | None = None) -> dict:
     """Sends through core; what to answer the person (a message's content and buttons)."""
-    result = await rt.service.say(order_id, who.viewer, text, PLATFORM, tuple(files))
+    result = await rt.service.say(order_id, who.viewer, text, PLATFORM, tuple(files), source=source)
     if isinstance(result, Refusal):
         view = unblock_view(result, who)
         return {"content": clip(blocked_text(rt, who, order_id, result), CONTENT), **({"view": view} if view else {})}

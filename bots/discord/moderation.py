@@ -1,4 +1,5 @@
-"""Moderators on Discord: /disputes, /evidence, /suspend, /unsuspend, /audit, and confirming manual payments.
+"""Moderators on Discord: /disputes, /evidence, /suspend, /unsuspend, /audit, /flagged, and confirming manual
+payments.
 Answers are private; the evidence bundle comes as a file.
 
 Who moderates is checked live at every act (bots.discord.context: the marketplace server's roles, or listed
@@ -178,6 +179,25 @@ async def show_audit(interaction: discord.Interaction, lines: int) -> None:
     await orders.tell(interaction, text)
 
 
+# --- /flagged -----------------------------------------------------------------------------------------
+
+@app_commands.command(name=localized(N_("flagged")),
+                      description=localized(N_("Chat messages that hid contact details, newest first")))
+@app_commands.rename(lines=localized(N_("lines")))
+@app_commands.describe(lines=localized(N_("How many messages to show")))
+async def flagged_command(interaction: discord.Interaction,
+                          lines: app_commands.Range[int, 1, moderation.AUDIT_MAX] = moderation.AUDIT_DEFAULT) -> None:
+    await orders.guarded(interaction, show_flagged(interaction, lines))
+
+
+async def show_flagged(interaction: discord.Interaction, lines: int) -> None:
+    who = await moderator(interaction)
+    if who is None:
+        return
+    rt = runtime(interaction)
+    await orders.tell(interaction, await moderation.flagged_text(rt.store, lines, who.lang, zone(who.account.timezone)))
+
+
 # --- manual payments ----------------------------------------------------------------------------------
 
 async def confirm_payment(interaction: discord.Interaction, verb: str, checkout_id: str) -> None:
@@ -207,4 +227,4 @@ async def confirm_payment(interaction: discord.Interaction, verb: str, checkout_
 
 
 COMMANDS = tuple(for_moderators(command) for command in (
-    disputes_command, evidence_command, suspend_command, unsuspend_command, audit_command))
+    disputes_command, evidence_command, suspend_command, unsuspend_command, audit_command, flagged_command))

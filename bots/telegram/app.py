@@ -70,8 +70,9 @@ def build_application(runtime: Runtime, token: str, base_url: str | None = None,
     moderation.register(app)
     offers.register(app)
     payments.register(app)
-    app.add_handler(MessageHandler((filters.TEXT & ~filters.COMMAND) | filters.Document.ALL | filters.PHOTO,
-                                   chat.on_message))
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE, chat.on_edit))
+    written = (filters.TEXT & ~filters.COMMAND) | filters.Document.ALL | filters.PHOTO
+    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & written, chat.on_message))
     app.add_handler(CallbackQueryHandler(_stale_button))
     app.add_error_handler(_on_error)
     return app

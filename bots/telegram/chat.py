@@ -7,7 +7,7 @@ that reopen the chat.
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
 from bots.render import zone
@@ -52,7 +52,7 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             await message.reply_text(who.t(N_("You have no order to write about. Your orders: /orders")))
             return
         if len(candidates) > 1:
-            await dialogs.save(rt, who, {"kind": "route", "text": text, "files": files})
+            await dialogs.save(rt, who, {"kind": "route", "text": text, "files": files, "source": source_of(message)})
             buttons = [[InlineKeyboardButton(f"#{o.id} {o.title}"[:60], callback_data=f"x:to:{o.id}")]
                        for o in candidates[:10]]
             buttons.append([InlineKeyboardButton(who.t(N_("Cancel")), callback_data="x:cancel")])
@@ -60,13 +60,42 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
                                      reply_markup=InlineKeyboardMarkup(buttons))
             return
         order_id = candidates[0].id
-    await say(update, context, who, order_id, text, files)
+    await say(update, context, who, order_id, text, files, source_of(message))
+
+
+def source_of(message: Message) -> str:
+    """A Telegram message as a chat message's source: its ids count within their chat."""
+    return f"{message.chat_id}:{message.message_id}"
+
+
+async def on_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A message edited in the private chat: if it was sent to an order's chat, the edit is kept beside it,
+    masked, flagged, and relayed as an edit (core decides); any other edit changes nothing, and says so."""
+    who = await person(update, context)
+    message = update.edited_message
+    if who is None or message is None:
+        return
+    rt = runtime(context)
+    edited = await rt.service.edit(PLATFORM, source_of(message), who.viewer, message.text or message.caption or "")
+    if edited is None:
+        await context.bot.send_message(who.chat_id, who.t(N_(
+            "Edits are not taken into account here: send the new text as a new message.")))
+        return
+    kept, refusal = edited
+    if refusal is not None:
+        await context.bot.send_message(who.chat_id, who.t(N_(
+            "Your edit is kept with the order but was not relayed: {reason}"), reason=refusal.reason.render(who.lang)))
+        return
+    note = who.t(N_("Edit sent to order #{order}."), order=kept.order_id)
+    if kept.flagged:
+        note += " " + who.t(N_("Contact details were hidden: sharing them is against the marketplace rules."))
+    await context.bot.send_message(who.chat_id, note)
 
 
 async def say(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, order_id: str, text: str,
-              files: list[str]) -> None:
+              files: list[str], source: str | None = None) -> None:
     rt = runtime(context)
-    result = await rt.service.say(order_id, who.viewer, text, PLATFORM, tuple(files))
+    result = await rt.service.say(order_id, who.viewer, text, PLATFORM, tuple(files), source=source)
     if isinstance(result, Refusal):
         await context.bot.send_message(who.chat_id, blocked_text(rt, who, order_id, result),
                                        reply_markup=unblock_buttons(result, who, order_id))
@@ -113,4 +142,4 @@ async def on_route(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await dialogs.save(rt, who, None)
     order_id = query.data.removeprefix("x:to:")
     await query.edit_message_text(who.t(N_("Order #{order}:"), order=order_id))
-    await say(update, context, who, order_id, dialog["text"], dialog["files"])
+    await say(update, context, who, order_id, dialog["text"], dialog["files"], dialog.get("source"))

@@ -1,4 +1,4 @@
-"""Moderators on Telegram: /disputes, /evidence, /suspend, /unsuspend and /audit.
+"""Moderators on Telegram: /disputes, /evidence, /suspend, /unsuspend, /audit and /flagged.
 
 Deciding a dispute is not here: the order card's moderator buttons (core's actions) and their
 dialogs do that, exactly as for buyers and sellers. This module finds the disputes and the facts.
@@ -29,6 +29,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("suspend", suspend))
     app.add_handler(CommandHandler("unsuspend", unsuspend))
     app.add_handler(CommandHandler("audit", show_audit))
+    app.add_handler(CommandHandler("flagged", show_flagged))
     app.add_handler(CallbackQueryHandler(show_disputes, pattern=r"^x:disputes:"))
     app.add_handler(CallbackQueryHandler(send_evidence, pattern=r"^x:evidence:"))
 
@@ -156,4 +157,19 @@ async def show_audit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     rt = runtime(context)
     text = await moderation.audit_text(rt.store, limit, who.lang, zone(who.account.timezone))
+    await send_text(context.bot, who.chat_id, text)
+
+
+async def show_flagged(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/flagged [N]: the last N chat messages that hid contact details, newest first, and why."""
+    who = await moderator(update, context)
+    if who is None:
+        return
+    limit = moderation.audit_limit(context.args or [])
+    if limit is None:
+        await context.bot.send_message(who.chat_id, who.t(N_("Usage: /flagged [number of messages, up to {limit}]"),
+                                                          limit=moderation.AUDIT_MAX))
+        return
+    rt = runtime(context)
+    text = await moderation.flagged_text(rt.store, limit, who.lang, zone(who.account.timezone))
     await send_text(context.bot, who.chat_id, text)

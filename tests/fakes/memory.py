@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 from core.discussion import CustomOffer, Discussion
@@ -115,8 +115,18 @@ class MemoryUnitOfWork:
         self.work.checkouts[checkout.id] = checkout
 
     async def add_message(self, message) -> int:
-        self.work.messages.append(message)
+        self.work.messages.append(replace(message, id=len(self.work.messages) + 1))
         return len(self.work.messages)
+
+    async def message_from(self, platform: str, source: str):
+        return next((m for m in self.work.messages
+                     if (m.platform, m.source, m.edit_of) == (platform, source, None)), None)
+
+    async def latest_version(self, message_id: int):
+        return next((m for m in reversed(self.work.messages) if message_id in (m.id, m.edit_of)), None)
+
+    async def mark_left_visible(self, message_id: int) -> None:
+        self.work.messages[message_id - 1] = replace(self.work.messages[message_id - 1], left_visible=True)
 
     async def notify(self, notice: Notice) -> None:
         self.work.outbox.append(notice)
