@@ -21,8 +21,8 @@ from core.settings import Settings
 from storage.locations import SQLITE_EXAMPLE, beside, url_problem
 
 __all__ = [
-    "CONFIG_ENV", "DATABASE_URL_ENV", "Config", "ConfigError", "DiscordConfig", "HttpConfig", "LoggingConfig",
-    "RelayConfig", "SchedulerConfig", "TelegramConfig", "format_duration", "load_config", "parse_duration",
+    "CONFIG_ENV", "DATABASE_URL_ENV", "Config", "ConfigError", "DiscordConfig", "HttpConfig", "LimitsConfig",
+    "LoggingConfig", "RelayConfig", "SchedulerConfig", "TelegramConfig", "format_duration", "load_config", "parse_duration",
 ]
 
 CONFIG_ENV = "COMPTOIR_CONFIG"
@@ -95,6 +95,14 @@ class LoggingConfig:
 
 
 @dataclass(frozen=True)
+class LimitsConfig:
+    """What one person may do in a while, so that nobody can flood the bot, the other party or the database."""
+
+    link_codes: int = 3  # /link codes one person may hold at once
+    link_code_lifetime: timedelta = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
 class Config:
     database_url: str = "sqlite+aiosqlite:///comptoir.sqlite3"
     settings: Settings = field(default_factory=Settings)
@@ -106,6 +114,7 @@ class Config:
     relay: RelayConfig = field(default_factory=RelayConfig)
     http: HttpConfig = field(default_factory=HttpConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
 
 
 # --- durations: "48h", "7d", "30m", "90s", "2d 12h" -------------------------------------------
@@ -405,6 +414,18 @@ def _http(table: _Table) -> HttpConfig:
     return config
 
 
+def _limits(table: _Table) -> LimitsConfig:
+    d = LimitsConfig()
+    config = LimitsConfig(
+        link_codes=table.get("link_codes", _integer(1, 100), d.link_codes),
+        link_code_lifetime=table.get("link_code_lifetime", parse_duration, d.link_code_lifetime),
+    )
+    table.done()
+    if config.link_code_lifetime > timedelta(days=1):
+        raise ConfigError("limits.link_code_lifetime: at most 1d (a code that lives long is a code that leaks)")
+    return config
+
+
 def _logging(table: _Table) -> LoggingConfig:
     d = LoggingConfig()
     config = LoggingConfig(
@@ -460,6 +481,7 @@ def load_config(path: str | Path | None = None, environ: Mapping[str, str] | Non
         relay=_relay(root.table("relay")),
         http=_http(root.table("http")),
         logging=_logging(root.table("logging")),
+        limits=_limits(root.table("limits")),
     )
     root.done()
     return config

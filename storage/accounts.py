@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.events import Refusal
+from core.linking import LinkCode, code_wait, link_refusal
 from core.ports import new_id
-from storage.tables import accounts, audit_log, identities, link_codes
-
-LINK_CODE_LIFETIME = timedelta(minutes=15)
+from storage.tables import accounts, audit_log, checkouts, discussions, identities, link_codes, offers, orders
 
 
 @dataclass(frozen=True)
@@ -126,23 +126,58 @@ class Accounts:
             actor_id=moderator_id, action="suspend" if suspended else "unsuspend", subject=f"account:{account_id}",
             reason=reason, at=self.clock.now(), as_whom=as_whom))
 
-    async def new_link_code(self, account_id: str) -> str:
-        """A one-time code that attaches another platform's identity to this account."""
+    async def new_link_code(self, account_id: str, platform: str, lifetime: timedelta,
+                            most: int) -> str | datetime:
+        """A one-time code that joins another platform's identity to this account, once its owner confirms there;
+        or, when this person already holds `most` live codes, the moment they may ask again. Expired codes are
+        purged on the way (everyone's)."""
+        now = self.clock.now()
+        await self.conn.execute(delete(link_codes).where(link_codes.c.expires_at <= now))
+        live = (await self.conn.execute(select(link_codes.c.expires_at)
+                                        .where(link_codes.c.account_id == account_id))).scalars().all()
+        wait = code_wait(most, list(live))
+        if wait is not None:
+            return wait
         code = "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(8))
         await self.conn.execute(link_codes.insert().values(
-            code=code, account_id=account_id, expires_at=self.clock.now() + LINK_CODE_LIFETIME))
+            code=code, account_id=account_id, platform=platform, expires_at=now + lifetime))
         return code
 
+    async def link_code(self, code: str) -> LinkCode | None:
+        """A live code: the account it joins (named) and where it was made; None if unknown or expired."""
+        row = (await self.conn.execute(
+            select(link_codes, accounts.c.display_name).join(accounts, accounts.c.id == link_codes.c.account_id)
+            .where(link_codes.c.code == code.strip().upper()[:16], link_codes.c.expires_at > self.clock.now()))).first()
+        return LinkCode(row.code, row.account_id, row.display_name, row.platform, row.expires_at) if row else None
+
+    async def has_history(self, account_id: str) -> bool:
+        """Whether this account has orders, offers, checkouts or discussions of its own."""
+        for table, columns in ((orders, (orders.c.buyer_id, orders.c.seller_id)), (offers, (offers.c.seller_id,)),
+                               (checkouts, (checkouts.c.buyer_id,)),
+                               (discussions, (discussions.c.buyer_id, discussions.c.seller_id))):
+            found = await self.conn.scalar(select(table.c.id).where(or_(*(c == account_id for c in columns))).limit(1))
+            if found is not None:
+                return True
+        return False
+
     async def link(self, code: str, platform: str, external_id: str, *, chat_id: str | None = None,
-                   username: str | None = None) -> Account | None:
-        """Moves this identity onto the code's account. None if the code is unknown or expired."""
-        row = (await self.conn.execute(select(link_codes).where(link_codes.c.code == code.strip().upper()))).first()
-        if row is None or row.expires_at <= self.clock.now():
-            return None
-        await self.conn.execute(delete(link_codes).where(link_codes.c.code == row.code))
-        await self.conn.execute(delete(identities).where(
-            identities.c.platform == platform, identities.c.external_id == str(external_id)))
-        await self.conn.execute(identities.insert().values(
-            platform=platform, external_id=str(external_id), account_id=row.account_id, chat_id=chat_id,
-            username=username))
-        return await self.get(row.account_id)
+                   username: str | None = None) -> Account | Refusal:
+        """Joins this identity to the code's account (the person confirmed it), consuming the code; or core's
+        refusal (core.linking), and nothing changes."""
+        found = await self.link_code(code)
+        current = await self.by_identity(platform, external_id)
+        history = current is not None and await self.has_history(current.id)
+        refusal = link_refusal(found, platform, current.id if current else "", history)
+        if refusal is not None:
+            return refusal
+        await self.conn.execute(delete(link_codes).where(link_codes.c.code == found.code))
+        if current is None:
+            await self.conn.execute(identities.insert().values(
+                platform=platform, external_id=str(external_id), account_id=found.account, chat_id=chat_id,
+                username=username))
+        else:
+            changes = {k: v for k, v in (("chat_id", chat_id), ("username", username)) if v is not None}
+            await self.conn.execute(update(identities).where(
+                identities.c.platform == platform, identities.c.external_id == str(external_id))
+                .values(account_id=found.account, **changes))
+        return await self.get(found.account)

@@ -87,7 +87,8 @@ link_codes = Table(
     "link_codes",
     metadata,
     Column("code", String(16), primary_key=True),
-    Column("account_id", Id, ForeignKey("accounts.id"), nullable=False),
+    Column("account_id", Id, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("platform", String(16), nullable=False),  # where it was made: it works only on another
     Column("expires_at", Time, nullable=False),
 )
 

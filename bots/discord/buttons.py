@@ -210,8 +210,25 @@ class CustomOfferButton(discord.ui.DynamicItem[discord.ui.Button], template=r"c:
         await orders.guarded(interaction, shop.begin(interaction, custom_offer_id=self.custom))
 
 
+class LinkButton(discord.ui.DynamicItem[discord.ui.Button], template=r"l:(?P<verb>ok|no):(?P<code>[A-Z0-9]{1,16})"):
+    """[Join …] / [Cancel] under /link CODE's question, which names the account the code joins."""
+
+    def __init__(self, button: discord.ui.Button, verb: str = "no", code: str = "") -> None:
+        super().__init__(button)
+        self.verb, self.code = verb, code
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item, match, /) -> LinkButton:
+        return cls(item, match["verb"], match["code"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        from bots.discord import commands, orders
+
+        await orders.guarded(interaction, commands.confirm_link(interaction, self.verb, self.code))
+
+
 PERSISTENT = (OrderButton, OrdersPage, CardLink, BriefButton, MoreButton, PaymentButton, EvidenceButton,
-              DisputesPage, RouteSelect, DiscussionButton, CustomOfferButton)
+              DisputesPage, RouteSelect, DiscussionButton, CustomOfferButton, LinkButton)
 
 #: core's notice buttons that mean something on Discord, and the item that answers them
 CHOICES = (PaymentButton, CardLink, DiscussionButton, CustomOfferButton)

@@ -12,7 +12,10 @@ import discord
 from discord import app_commands
 from discord.app_commands import Choice, locale_str
 
+from bots import linking
 from bots.discord import orders
+from bots.discord.buttons import LinkButton
+from bots.discord.cards import clip
 from bots.discord.context import PLATFORM, person, runtime
 from bots.routing import FILTERS
 from core.i18n import LANGUAGES, N_
@@ -53,27 +56,36 @@ async def link_command(interaction: discord.Interaction, code: app_commands.Rang
 
 
 async def link(interaction: discord.Interaction, code: str | None) -> None:
-    """/link gives a one-time code; /link CODE attaches this Discord account to the code's account."""
+    """/link gives a one-time code; /link CODE asks to confirm joining the account it names (bots.linking)."""
     who = await person(interaction)
     if who is None:
         return
     rt = runtime(interaction)
-    async with rt.store.unit_of_work() as uow:
-        if code is None:
-            made = await uow.accounts.new_link_code(who.account.id)
-        else:
-            linked = await uow.accounts.link(code, PLATFORM, str(who.user_id), chat_id=str(who.user_id),
-                                             username=interaction.user.name)
-        await uow.commit()
     if code is None:
-        await orders.tell(interaction, who.t(
-            N_("Your code: {code}\nOn Telegram, send /link {code} within 15 minutes to use the same account there."),
-            code=made))
-    elif linked is None:
-        await orders.tell(interaction, who.t(N_("This code is unknown or expired. Ask for a new one with /link.")))
+        await orders.tell(interaction, await linking.new_code(rt, who, PLATFORM))
+        return
+    text, found = await linking.question(rt, who, PLATFORM, code)
+    if found is None:
+        await orders.tell(interaction, text)
+        return
+    view = discord.ui.View(timeout=None)
+    view.add_item(LinkButton(discord.ui.Button(label=clip(linking.join_label(who, found), 80),
+                                               style=discord.ButtonStyle.danger, custom_id=f"l:ok:{found.code}")))
+    view.add_item(LinkButton(discord.ui.Button(label=who.t(N_("Cancel")), custom_id=f"l:no:{found.code}")))
+    await interaction.response.send_message(text, view=view, ephemeral=True)
+
+
+async def confirm_link(interaction: discord.Interaction, verb: str, code: str) -> None:
+    """[Join …] or [Cancel] under the question: the join, checked by core again, and the question answered."""
+    who = await person(interaction)
+    if who is None:
+        return
+    if verb == "ok":
+        text = await linking.join(runtime(interaction), who, PLATFORM, code, chat_id=str(who.user_id),
+                                  username=interaction.user.name)
     else:
-        await orders.tell(interaction, who.t(N_("Linked: this Discord account is now {name}'s account."),
-                                             name=linked.display_name or linked.id))
+        text = who.t(N_("Cancelled: nothing was changed."))
+    await interaction.response.edit_message(content=text, view=None)
 
 
 @app_commands.command(name=localized(N_("language")), description=localized(N_("Language")))

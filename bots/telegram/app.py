@@ -61,6 +61,7 @@ def build_application(runtime: Runtime, token: str, base_url: str | None = None,
     app.add_handler(CommandHandler("orders", orders.show_orders))
     app.add_handler(CallbackQueryHandler(orders.on_order_button, pattern=r"^o:"))
     app.add_handler(CallbackQueryHandler(start.set_language, pattern=r"^x:lang:"))
+    app.add_handler(CallbackQueryHandler(start.confirm_link, pattern=r"^x:link:"))
     app.add_handler(CallbackQueryHandler(orders.show_orders, pattern=r"^x:orders:"))
     app.add_handler(CallbackQueryHandler(orders.show_card, pattern=r"^x:card:"))
     app.add_handler(CallbackQueryHandler(orders.show_more, pattern=r"^x:more:"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bots import parsing
+from bots import linking, parsing
 from bots.telegram import dialogs
 from bots.telegram.context import PLATFORM, person, runtime
 from bots.telegram.orders import show_card
@@ -105,33 +105,42 @@ async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/link gives a one-time code; /link CODE attaches this Telegram account to the code's account."""
+    """/link gives a one-time code; /link CODE asks to confirm joining the account it names (bots.linking)."""
     who = await person(update, context)
     if who is None:
         return
     if context.args:
         await link_with(update, context, context.args[0])
         return
-    rt = runtime(context)
-    async with rt.store.unit_of_work() as uow:
-        code = await uow.accounts.new_link_code(who.account.id)
-        await uow.commit()
-    await context.bot.send_message(who.chat_id, who.t(
-        N_("Your code: {code}\nOn Discord, use /link {code} within 15 minutes to use the same account there."),
-        code=code))
+    await context.bot.send_message(who.chat_id, await linking.new_code(runtime(context), who, PLATFORM))
 
 
 async def link_with(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
+    """A code typed, or opened by a /start link_<code> link: only the question, naming the account it joins."""
     who = await person(update, context)
-    rt = runtime(context)
-    async with rt.store.unit_of_work() as uow:
-        linked = await uow.accounts.link(code[:16], PLATFORM, str(who.user_id), chat_id=str(who.chat_id))
-        await uow.commit()
-    if linked is None:
-        await context.bot.send_message(who.chat_id, who.t(N_("This code is unknown or expired. Ask for a new one with /link.")))
+    text, found = await linking.question(runtime(context), who, PLATFORM, code[:16])
+    markup = None
+    if found is not None:
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton(linking.join_label(who, found)[:64],
+                                                             callback_data=f"x:link:{found.code}")],
+                                       [InlineKeyboardButton(who.t(N_("Cancel")), callback_data="x:link:no")]])
+    await context.bot.send_message(who.chat_id, text, reply_markup=markup)
+
+
+async def confirm_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """[Join …] or [Cancel] under the question: the join, checked by core again, and the question answered."""
+    query = update.callback_query
+    who = await person(update, context)
+    if who is None:
         return
-    await context.bot.send_message(who.chat_id, who.t(N_("Linked: this Telegram account is now {name}'s account."),
-                                                      name=linked.display_name or linked.id))
+    code = query.data.removeprefix("x:link:")
+    if code == "no":
+        text = who.t(N_("Cancelled: nothing was changed."))
+    else:
+        text = await linking.join(runtime(context), who, PLATFORM, code, chat_id=str(who.chat_id),
+                                  username=update.effective_user.username)
+    await query.answer()
+    await query.edit_message_text(text)
 
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -157,6 +157,10 @@ async def test_one_process_serves_telegram_and_discord_together_and_stops_on_sig
                 on_telegram.send("/start")
                 await telegram_fake.wait_for(lambda: telegram_fake.last_message(100), timeout=30)
                 on_telegram.send(f"/link {code}")
+                [asked] = await telegram_fake.wait_for(  # a code only asks, naming the account it joins
+                    lambda: [m for m in telegram_fake.sent_to(100) if "“Ana”, made on Discord" in m["text"]],
+                    timeout=30)
+                on_telegram.press(asked, f"x:link:{code}")
                 linked = await telegram_fake.wait_for(
                     lambda: [m for m in telegram_fake.sent_to(100) if m["text"].startswith("Linked")], timeout=30)
                 assert linked[0]["text"] == "Linked: this Telegram account is now Ana's account."

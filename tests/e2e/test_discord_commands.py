@@ -1,5 +1,7 @@
 """Slash commands on Discord, end to end: /orders, /order, /link, /language, /timezone, in French too."""
 
+from datetime import timedelta
+
 import discord
 
 from core.i18n import translate
@@ -69,16 +71,21 @@ async def test_a_card_opened_in_a_dm_becomes_the_orders_only_card_with_buttons_t
         assert labels(world.now(first, ana.user.dm_channel)) == []
 
 
-async def test_link_shares_one_account_between_telegram_and_discord(tmp_path):
+async def test_link_shares_one_account_between_telegram_and_discord_once_confirmed(tmp_path):
     async with discord_world(tmp_path) as world:
         async with world.rt.store.unit_of_work() as uow:
             on_telegram = await uow.accounts.ensure("telegram", "100", name="Ana", chat_id="100")
-            code = await uow.accounts.new_link_code(on_telegram.id)
+            code = await uow.accounts.new_link_code(on_telegram.id, "telegram", timedelta(minutes=10), 3)
             await uow.commit()
         ana = world.member("ana")
-        linked = await ana.slash(world.channel, "link", code=code)
-        assert "Linked" in private_answer(linked)
-        assert (await world.account(ana)).id == on_telegram.id
+        asked = await ana.slash(world.channel, "link", code=code.lower())
+        assert "joins this Discord account to the account “Ana”, made on Telegram" in private_answer(asked)
+        assert labels(asked.response.message) == ["Join “Ana”", "Cancel"]
+        assert (await world.account(ana)).id != on_telegram.id  # asking joins nothing
+        linked = await ana.click(asked.response, label="Join “Ana”")
+        assert "Linked: this Discord account is now Ana's account." in world.now(
+            asked.response.message, world.channel, viewer=ana).content
+        assert linked.acknowledged and (await world.account(ana)).id == on_telegram.id
         again = await ana.slash(world.channel, "link", code=code)
         assert "unknown or expired" in private_answer(again)
         made = await ana.slash(world.channel, "link")

@@ -135,7 +135,7 @@ async def test_notifications_are_written_with_the_transition_for_every_identity_
         engine, service, clock):
     ids = await people(engine, clock)
     async with SqlUnitOfWork(engine, clock) as uow:  # the seller also uses Discord
-        code = await uow.accounts.new_link_code(ids["seller"])
+        code = await uow.accounts.new_link_code(ids["seller"], "telegram", timedelta(minutes=10), 3)
         await uow.accounts.link(code, "discord", "D200", chat_id="dm-200")
         await uow.commit()
     order_id = await placed(service, ids)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bots.config import (Config, ConfigError, DiscordConfig, HttpConfig, LoggingConfig, RelayConfig, SchedulerConfig,
-                         TelegramConfig, format_duration, load_config, parse_duration)
+from bots.config import (Config, ConfigError, DiscordConfig, HttpConfig, LimitsConfig, LoggingConfig, RelayConfig,
+                         SchedulerConfig, TelegramConfig, format_duration, load_config, parse_duration)
 from core.model import Deadline
 from core.settings import Settings
 
@@ -32,8 +32,9 @@ def test_the_example_file_loads_and_equals_the_defaults():
 
 def test_the_example_documents_every_setting_with_a_comment():
     lines = EXAMPLE.read_text().splitlines()
-    sections = {"settings", "telegram", "discord", "scheduler", "relay", "reminders", "http", "logging"}
-    kinds = (Config, Settings, TelegramConfig, DiscordConfig, SchedulerConfig, RelayConfig, HttpConfig, LoggingConfig)
+    sections = {"settings", "telegram", "discord", "scheduler", "relay", "reminders", "http", "logging", "limits"}
+    kinds = (Config, Settings, TelegramConfig, DiscordConfig, SchedulerConfig, RelayConfig, HttpConfig, LoggingConfig,
+             LimitsConfig)
     names = {f.name for kind in kinds for f in fields(kind)} - sections - {"token"}
     names |= {deadline.value for deadline in Settings().reminders}
     for name in names:
@@ -224,6 +225,10 @@ BAD = [
                                             "those roles are read"),
     ('[discord]\nmoderator_role_ids = ["Moderator"]', "discord.moderator_role_ids: must be an integer of at least 1"),
     ("[discord]\nguild_id = 0", "discord.guild_id: must be an integer of at least 1"),
+    # limits
+    ("[limits]\nlink_codes = 0", "limits.link_codes: must be an integer from 1 to 100"),
+    ('[limits]\nlink_code_lifetime = "2d"', "limits.link_code_lifetime: at most 1d (a code that lives long is a "
+                                             "code that leaks)"),
     ('[discord]\nmarketplace_channel_id = "123"', "discord.marketplace_channel_id: must be an integer of at least 1"),
     ('[discord]\nguild_id = "Marketplace"', "discord.guild_id: must be an integer of at least 1"),
     ("[discord]\nmoderator_role_ids = 5", "discord.moderator_role_ids: must be a list of role ids"),

@@ -12,6 +12,7 @@ name in a stranger's server may have set them.
 Chat messages keep what was written when masking changed it (for the evidence only), the platform's
 reference of the message (an edit finds it), the message an edit changes, and whether a flagged message's
 unmasked copy stayed visible. Attachments' references are text: Telegram's are not cut at 300 characters.
+Link codes say the platform they were made on (they work only on another one).
 """
 
 import sqlalchemy as sa
@@ -41,9 +42,16 @@ def upgrade() -> None:
         batch.create_index('ix_chat_messages_source', ['platform', 'source'], unique=False)
     with op.batch_alter_table('attachments') as batch:
         batch.alter_column('file_ref', existing_type=sa.String(length=300), type_=sa.Text(), existing_nullable=False)
+    op.execute(sa.text("DELETE FROM link_codes"))  # minutes-long codes that said nothing of where they were made
+    with op.batch_alter_table('link_codes') as batch:
+        batch.add_column(sa.Column('platform', sa.String(length=16), nullable=False))
+        batch.create_index(batch.f('ix_link_codes_account_id'), ['account_id'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('link_codes') as batch:
+        batch.drop_index(batch.f('ix_link_codes_account_id'))
+        batch.drop_column('platform')
     with op.batch_alter_table('attachments') as batch:
         batch.alter_column('file_ref', existing_type=sa.Text(), type_=sa.String(length=300), existing_nullable=False)
     with op.batch_alter_table('chat_messages') as batch:
