@@ -20,7 +20,7 @@ from telegram.ext import (
 )
 
 from bots.runtime import Runtime
-from bots.telegram import chat, moderation, offers, orders, payments, start
+from bots.telegram import chat, moderation, offers, orders, payments, privacy, start
 from bots.telegram.context import PLATFORM, authority, person
 from bots.telegram.notifier import TelegramNotifier
 from bots.telegram.pacing import Pacer
@@ -51,7 +51,8 @@ def build_application(runtime: Runtime, token: str, base_url: str | None = None,
     app.bot_data.setdefault("dialogs", {})
     runtime.relay.moderators[PLATFORM] = lambda user_id: _listed(runtime, user_id)
 
-    app.add_handler(TypeHandler(Update, _once), group=-1)
+    app.add_handler(TypeHandler(Update, _once), group=-2)
+    app.add_handler(TypeHandler(Update, privacy.private_only), group=-1)
     app.add_handler(CommandHandler("start", start.start))
     app.add_handler(CommandHandler("help", start.help_command))
     app.add_handler(CommandHandler("lang", start.choose_language))
