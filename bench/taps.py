@@ -117,14 +117,15 @@ async def run(args) -> dict:
     return figures
 
 
-async def start_bot(fake: FakeTelegram, url: str, work: Path) -> subprocess.Popen:
-    """`comptoir run` on the bench's database, long-polling the fake; back once it asked for updates."""
-    config = work / "taps.toml"
-    config.write_text(f'database_url = "{url}"\n[telegram]\nbase_url = "{fake.base_url}"\n')
+async def start_bot(fake: FakeTelegram, url: str, work: Path, name: str = "taps", more: str = "") -> subprocess.Popen:
+    """`comptoir run` on the bench's database, long-polling the fake; back once it asked for updates. `more`: more
+    of its config file (tables after [telegram]); its log is `<name>-bot.log` in the work directory."""
+    config = work / f"{name}.toml"
+    config.write_text(f'database_url = "{url}"\n[telegram]\nbase_url = "{fake.base_url}"\n{more}')
     env = {k: v for k, v in os.environ.items() if not k.startswith("COMPTOIR_")}
     env.update(COMPTOIR_TELEGRAM_TOKEN=fake.token, PYTHONPATH=str(ROOT))
     profile = ["-m", "cProfile", "-o", os.environ["BENCH_PROFILE"]] if os.environ.get("BENCH_PROFILE") else []
-    log = (work / "taps-bot.log").open("w")  # a file, not a pipe nobody reads while the bot runs: that one fills
+    log = (work / f"{name}-bot.log").open("w")  # a file, not a pipe nobody reads while the bot runs: that one fills
     bot = subprocess.Popen([sys.executable, *profile, "-m", "bots.cli", "run", "--config", str(config)], cwd=work,
                            env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
     try:
@@ -133,7 +134,7 @@ async def start_bot(fake: FakeTelegram, url: str, work: Path) -> subprocess.Pope
     except AssertionError:
         bot.kill()
     if bot.poll() is not None:
-        raise RuntimeError(f"the bot did not start:\n{(work / 'taps-bot.log').read_text()}")
+        raise RuntimeError(f"the bot did not start:\n{(work / f'{name}-bot.log').read_text()}")
     await asyncio.sleep(0.5)  # its first poll answered, it is waiting in the next one
     return bot
 

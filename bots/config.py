@@ -98,6 +98,10 @@ class LoggingConfig:
 class LimitsConfig:
     """What one person may do in a while, so that nobody can flood the bot, the other party or the database."""
 
+    messages: int = 20  # chat messages one person may send in `messages_window` (then one every window/messages)
+    messages_window: timedelta = timedelta(minutes=1)
+    presses: int = 60  # buttons pressed and commands sent
+    presses_window: timedelta = timedelta(minutes=1)
     link_codes: int = 3  # /link codes one person may hold at once
     link_code_lifetime: timedelta = timedelta(minutes=10)
 
@@ -417,10 +421,17 @@ def _http(table: _Table) -> HttpConfig:
 def _limits(table: _Table) -> LimitsConfig:
     d = LimitsConfig()
     config = LimitsConfig(
+        messages=table.get("messages", _integer(1, 100_000), d.messages),
+        messages_window=table.get("messages_window", parse_duration, d.messages_window),
+        presses=table.get("presses", _integer(1, 100_000), d.presses),
+        presses_window=table.get("presses_window", parse_duration, d.presses_window),
         link_codes=table.get("link_codes", _integer(1, 100), d.link_codes),
         link_code_lifetime=table.get("link_code_lifetime", parse_duration, d.link_code_lifetime),
     )
     table.done()
+    for name in ("messages_window", "presses_window"):
+        if getattr(config, name) > timedelta(days=1):
+            raise ConfigError(f"limits.{name}: at most 1d")
     if config.link_code_lifetime > timedelta(days=1):
         raise ConfigError("limits.link_code_lifetime: at most 1d (a code that lives long is a code that leaks)")
     return config

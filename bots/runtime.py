@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from bots.config import Config
 from bots.files import Files
+from bots.limits import Limits
 from bots.relay import Relay, RelayPolicy
 from bots.render import money
 from bots.scheduler import Timekeeper, start_scheduler
@@ -36,6 +37,12 @@ class Runtime:
     extra_jobs: list[Callable[[], Awaitable[int]]] = field(default_factory=list)
     #: each running adapter's files, for the other platforms' notifiers to upload (bots.files)
     files: Files = field(default_factory=Files)
+    #: how much each person may send and press, counted across this process's adapters (bots.limits)
+    limits: Limits | None = None
+
+    def __post_init__(self) -> None:
+        if self.limits is None:
+            self.limits = Limits(self.clock)
 
 
 def build(config: Config, clock: Clock | None = None, notifiers: dict[str, Notifier] | None = None) -> Runtime:

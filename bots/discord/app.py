@@ -19,6 +19,7 @@ from bots.discord.notifier import DiscordNotifier
 from bots.discord.rooms import Rooms
 from bots.discord.translator import CatalogTranslator
 from bots.runtime import Runtime
+from bots.turns import Turns
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +52,11 @@ class _Desk:
     runtime: Runtime
     tree: app_commands.CommandTree
     rooms: Rooms
+    turns: Turns
 
     def _set_up_desk(self, runtime: Runtime, sync_commands: bool) -> None:
         self.runtime = runtime
+        self.turns = Turns()
         runtime.relay.moderators[PLATFORM] = lambda user_id: still_moderator(self, user_id)
         self.sync_commands = sync_commands
         self.rooms = Rooms(self, runtime)
@@ -63,16 +66,18 @@ class _Desk:
             self.tree.add_command(command)
 
     async def on_message(self, message: discord.Message) -> None:
-        """Chat: in an order's room, or to the bot by DM (bots.discord.chat)."""
+        """Chat: in an order's room, or to the bot by DM (bots.discord.chat); each person's messages in turn."""
         try:
-            await chat.on_message(self, message)
+            async with self.turns.turn(message.author.id):
+                await chat.on_message(self, message)
         except Exception:  # noqa: BLE001 — one message must not stop the others
             log.exception("while handling message %s", message.id)
 
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         """An edit: raw, so that a message written before this process started is seen too."""
         try:
-            await chat.on_edit(self, payload)
+            async with self.turns.turn(payload.message.author.id):
+                await chat.on_edit(self, payload)
         except Exception:  # noqa: BLE001 — one edit must not stop the others
             log.exception("while handling the edit of message %s", payload.message_id)
 

@@ -19,12 +19,13 @@ from bots.discord.cards import clip
 from bots.discord.context import PLATFORM, Person, person, person_of, runtime
 from bots.discord.files import file_ref
 from bots.discord.rooms import stamp
+from bots.limits import MESSAGES, TOO_FAST, check
 from bots.routing import chattable_orders
 from core import labels
 from core.buttons import ButtonData
 from core.chat import ChatMessage, may_send
 from core.events import Refusal
-from core.i18n import N_
+from core.i18n import N_, translate
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +37,31 @@ async def on_message(client: discord.Client, message: discord.Message) -> None:
     if message.author.bot or message.type not in (discord.MessageType.default, discord.MessageType.reply):
         return
     if message.guild is None:
-        await in_dm(client, message)
+        if await within_limits(client, message):
+            await in_dm(client, message)
     elif isinstance(message.channel, discord.Thread):
         await in_room(client, message)
+
+
+async def within_limits(client: discord.Client, message: discord.Message) -> bool:
+    """Whether this person may send one more chat message now (bots.limits). One over the limit is refused before
+    any work is done for it; in a room it is taken down too (nobody reads what was not kept and masked). The
+    person hears of it once per wait, with how long to wait."""
+    verdict = check(client.runtime, MESSAGES, PLATFORM, message.author.id)
+    if verdict.allowed:
+        return True
+    if message.guild is not None:
+        try:
+            await message.delete()
+        except discord.HTTPException:
+            log.warning("a message over the limit could not be taken down from room %s", message.channel.id)
+    if verdict.tell:  # once per wait: a read for their language is no flood
+        async with client.runtime.store.unit_of_work(read_only=True) as uow:
+            account = await uow.accounts.by_identity(PLATFORM, str(message.author.id))
+        lang = account.language if account else client.runtime.config.default_language
+        await message.channel.send(clip(f"{message.author.mention} " + translate(TOO_FAST[MESSAGES], lang).format(
+            seconds=verdict.wait), CONTENT))
+    return False
 
 
 def files_of(message: discord.Message) -> list[str]:
@@ -52,6 +75,8 @@ async def in_room(client: discord.Client, message: discord.Message) -> None:
     order_id = await rooms.order_of(message.channel.id)
     if order_id is None:
         return  # a thread that is no order's room
+    if not await within_limits(client, message):
+        return
     rt = client.runtime
     who = await person_of(rt, message.author, client=client)  # in the marketplace's server: roles come with it
     if who is None:
@@ -98,6 +123,8 @@ async def on_edit(client: discord.Client, payload: discord.RawMessageUpdateEvent
         return
     if message.guild is not None and not isinstance(message.channel, discord.Thread):
         return
+    if message.guild is None and not await within_limits(client, message):
+        return
     rt = client.runtime
     who = await person_of(rt, message.author, client=client)
     if who is None:
@@ -110,7 +137,7 @@ async def on_edit(client: discord.Client, payload: discord.RawMessageUpdateEvent
             await message.channel.send(**edit_answer(rt, who, kept, refusal))
         return
     order_id = await client.rooms.order_of(message.channel.id)
-    if order_id is None:
+    if order_id is None or not await within_limits(client, message):
         return
     async with client.rooms.lock(order_id):  # like a new message: the room has seen it, the relay must know
         edited = await rt.service.edit(PLATFORM, str(message.id), who.viewer, message.content)

@@ -8,7 +8,7 @@ from collections.abc import Coroutine
 import discord
 
 from bots import moderation
-from bots.discord.admission import refuse_elsewhere
+from bots.discord.admission import refused
 from bots.discord.buttons import CardLink, OrdersPage
 from bots.discord.cards import card_embed, card_view, clip, remember_card, retire_cards
 from bots.discord.context import Person, as_moderator, person, runtime
@@ -55,7 +55,7 @@ async def guarded(interaction: discord.Interaction, work: Coroutine[object, obje
     """Runs a handler, if the interaction is served here (bots.discord.admission); an error is logged and the
     person told, privately, to try again."""
     try:
-        if await refuse_elsewhere(interaction):
+        if await refused(interaction):
             return
         await work
     except Exception as error:  # noqa: BLE001 — every interaction gets an answer

@@ -20,10 +20,11 @@ from telegram.ext import (
 )
 
 from bots.runtime import Runtime
-from bots.telegram import chat, moderation, offers, orders, payments, privacy, start
+from bots.telegram import chat, flood, moderation, offers, orders, payments, privacy, start
 from bots.telegram.context import PLATFORM, authority, person
 from bots.telegram.notifier import TelegramNotifier
 from bots.telegram.pacing import Pacer
+from bots.telegram.turns import TurnByTurn
 from core.i18n import LANGUAGES, N_, translate
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ COMMANDS = [
 
 def build_application(runtime: Runtime, token: str, base_url: str | None = None,
                       base_file_url: str | None = None, pacer: Pacer | None = None) -> Application:
-    builder = Application.builder().token(token).concurrent_updates(True).rate_limiter(pacer or Pacer())
+    builder = Application.builder().token(token).concurrent_updates(TurnByTurn()).rate_limiter(pacer or Pacer())
     if base_url:
         builder = builder.base_url(base_url)
     if base_file_url:
@@ -51,8 +52,10 @@ def build_application(runtime: Runtime, token: str, base_url: str | None = None,
     app.bot_data.setdefault("dialogs", {})
     runtime.relay.moderators[PLATFORM] = lambda user_id: _listed(runtime, user_id)
 
-    app.add_handler(TypeHandler(Update, _once), group=-2)
-    app.add_handler(TypeHandler(Update, privacy.private_only), group=-1)
+    # before the handlers, each in a group of its own: a duplicate delivery, a group chat, a flood stop here
+    app.add_handler(TypeHandler(Update, _once), group=-3)
+    app.add_handler(TypeHandler(Update, privacy.private_only), group=-2)
+    app.add_handler(TypeHandler(Update, flood.within_limits), group=-1)
     app.add_handler(CommandHandler("start", start.start))
     app.add_handler(CommandHandler("help", start.help_command))
     app.add_handler(CommandHandler("lang", start.choose_language))

@@ -8,6 +8,7 @@ for no retry (`NO_RETRY`) and hands the wait back to the relay, which keeps the 
 from __future__ import annotations
 
 import asyncio
+import bisect
 import time
 from collections import defaultdict
 from datetime import timedelta
@@ -33,7 +34,8 @@ class Pacer(BaseRateLimiter):
         self.gap = 1.0 / per_second
         self.chat_interval = chat_interval
         self.retries = retries
-        self.next_any = 0.0
+        #: the moments reserved for posts, in order: any two at least `gap` apart (the bot's overall pace)
+        self.reserved: list[float] = []
         self.next_chat: dict[str, float] = defaultdict(float)
         self.lock = asyncio.Lock()
 
@@ -46,13 +48,24 @@ class Pacer(BaseRateLimiter):
     async def wait(self, chat_id: str | None) -> None:
         async with self.lock:  # reserve a slot, then sleep outside the lock
             now = time.monotonic()
-            at = max(now, self.next_any, self.next_chat[chat_id] if chat_id else 0.0)
-            self.next_any = at + self.gap
+            at = self._free(max(now, self.next_chat[chat_id] if chat_id else 0.0), now)
+            bisect.insort(self.reserved, at)
             if chat_id:
                 self.next_chat[chat_id] = at + self.chat_interval
         delay = at - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
+
+    def _free(self, at: float, now: float) -> float:
+        """The first moment from `at` at least `gap` away from every reserved one. A chat's posts wait their turn in
+        that chat (a second apart) without holding a place in the bot's overall pace meanwhile: twenty replies
+        queued for one flooding chat leave the moments between them to everybody else."""
+        del self.reserved[:bisect.bisect_left(self.reserved, now - self.gap)]  # the past no longer constrains
+        for moment in self.reserved[bisect.bisect_left(self.reserved, at - self.gap):]:
+            if moment >= at + self.gap:
+                break
+            at = max(at, moment + self.gap)
+        return at
 
     async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):
         if endpoint in POSTS:

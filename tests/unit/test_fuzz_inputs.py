@@ -330,7 +330,7 @@ KNOWN = {
     "relay": ["poll_seconds", "batch", "max_attempts", "backoff_seconds", "max_backoff_seconds"],
     "http": ["enabled", "listen", "port"],
     "logging": ["format", "level"],
-    "limits": ["link_codes", "link_code_lifetime"],
+    "limits": ["messages", "messages_window", "presses", "presses_window", "link_codes", "link_code_lifetime"],
 }
 plausible = st.sampled_from([
     "48h", "7d", "2d 12h", "0s", "-1h", "99999999999999999999d", "36500d", "1h 1h", "48 h", "1w", "", " ",
