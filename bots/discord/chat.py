@@ -18,6 +18,7 @@ from bots.discord.buttons import OrderButton, RouteSelect
 from bots.discord.cards import clip
 from bots.discord.context import PLATFORM, Person, person, person_of, runtime
 from bots.discord.files import file_ref
+from bots.discord.markdown import plain
 from bots.discord.rooms import stamp
 from bots.limits import MESSAGES, TOO_FAST, check
 from bots.routing import chattable_orders
@@ -108,7 +109,7 @@ async def take_down(rt, message: discord.Message, kept: ChatMessage, masked: str
     except discord.HTTPException:
         log.warning("order %s: flagged message %s could not be deleted", kept.order_id, kept.id)
         await rt.service.left_visible(kept)
-    await message.channel.send(clip(masked, CONTENT))
+    await message.channel.send(clip(plain(masked), CONTENT), suppress_embeds=True)
 
 
 # --- edits ------------------------------------------------------------------------------------------

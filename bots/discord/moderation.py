@@ -24,6 +24,7 @@ from bots.discord.buttons import CardLink, DisputesPage, EvidenceButton
 from bots.discord.cards import clip
 from bots.discord.commands import localized
 from bots.discord.context import PLATFORM, Person, person, runtime
+from bots.discord.markdown import plain
 from bots.render import zone
 from core import sanctions
 from core.events import Refusal
@@ -74,7 +75,7 @@ async def queue_page(interaction: discord.Interaction, who: Person, page: int):
         view.add_item(DisputesPage(discord.ui.Button(label="◀", custom_id=f"x:disputes:{queue.page - 1}", row=4)))
     if queue.page + 1 < queue.pages:
         view.add_item(DisputesPage(discord.ui.Button(label="▶", custom_id=f"x:disputes:{queue.page + 1}", row=4)))
-    return clip(text, CONTENT), view
+    return clip(plain(text), CONTENT), view  # the reasons quoted are people's words: shown as words
 
 
 async def show_disputes(interaction: discord.Interaction) -> None:

@@ -21,6 +21,7 @@ from bots.discord.buttons import choice_items
 from bots.discord.cards import card_embed, card_view, remember_card, retire_cards
 from bots.discord.context import PLATFORM
 from bots.discord.files import CONTENT, MAX_FILES, PREFIX, UPLOAD_LIMIT, DiscordFiles, uploads
+from bots.discord.markdown import plain
 from bots.discord.rooms import RoomKeeper, Rooms
 from bots.files import Missing, name_of
 from bots.render import card_for, pack, quote_text
@@ -56,7 +57,8 @@ class DiscordNotifier:
         files, notes = uploads(found, message.language)
         lang = message.language
         # the notice, what it carries (whole: split over several messages when long), and the files' notes
-        chunks = pack([message.text.render(lang), *(quote_text(q, lang) for q in message.quotes), notes], CONTENT)
+        chunks = pack([plain(message.text.render(lang)), *(plain(quote_text(q, lang)) for q in message.quotes), notes],
+                      CONTENT)  # people's words as words (bots.discord.markdown)
         text = chunks[-1] if chunks else ""
         extra = {}
         view = None
@@ -75,8 +77,10 @@ class DiscordNotifier:
                     return in_room
             channel = await self.client.create_dm(discord.Object(int(message.chat_id)))
             for chunk in chunks[:-1]:  # a failure midway sends them all again: at least once, never cut
-                await channel.send(chunk)
-            sent = await channel.send(text, **({"files": files} if files else {}), **extra)
+                await channel.send(chunk, suppress_embeds=True)
+            # (a link's preview is suppressed; a card's own embed is not a preview: it stays)
+            sent = await channel.send(text, suppress_embeds=card is None, **({"files": files} if files else {}),
+                                      **extra)
         except discord.RateLimited as wait:
             raise RetryLater(after=wait.retry_after, reason=str(wait)) from wait
         except (discord.Forbidden, discord.NotFound) as gone:  # DMs closed, no shared server, unknown user

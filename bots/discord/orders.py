@@ -12,6 +12,7 @@ from bots.discord.admission import refused
 from bots.discord.buttons import CardLink, OrdersPage
 from bots.discord.cards import card_embed, card_view, clip, remember_card, retire_cards
 from bots.discord.context import Person, as_moderator, person, runtime
+from bots.discord.markdown import plain
 from bots.discord.modals import ActionModal, dispatch_submit, open_unkept, pressed_of
 from bots.discord.files import CONTENT, MAX_FILES, UPLOAD_LIMIT, uploads
 from bots.files import Missing, name_of
@@ -32,11 +33,13 @@ OOPS = N_("Something went wrong on our side. Please try again in a moment.")
 
 
 async def tell(interaction: discord.Interaction, text: str) -> None:
-    """A private answer to this interaction, whether or not it was answered already."""
+    """A private answer to this interaction, whether or not it was answered already: as text (it may quote what
+    someone wrote: a reason, a flagged message), links not previewed."""
+    text = clip(plain(text), 2000)
     if interaction.response.is_done():
-        await interaction.followup.send(clip(text, 2000), ephemeral=True)
+        await interaction.followup.send(text, ephemeral=True, suppress_embeds=True)
     else:
-        await interaction.response.send_message(clip(text, 2000), ephemeral=True)
+        await interaction.response.send_message(text, ephemeral=True, suppress_embeds=True)
 
 
 async def failed(interaction: discord.Interaction, error: BaseException) -> None:

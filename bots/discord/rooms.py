@@ -31,6 +31,7 @@ import discord
 
 from bots.discord.cards import clip
 from bots.discord.context import PLATFORM
+from bots.discord.markdown import plain
 from bots.render import pack
 from core.chat import may_send
 from core.i18n import N_, translate
@@ -173,7 +174,8 @@ class Rooms:
         for lang in dict.fromkeys(lang for _, lang in parties.values()):
             line = translate(N_("Order #{order} — {title}: this private room is for the buyer and the seller "
                                 "(and a moderator, in a dispute). Everything written here is kept with the "
-                                "order; contact details are masked."), lang).format(order=order.id, title=order.title)
+                                "order; contact details are masked."), lang).format(order=order.id,
+                                                                                     title=plain(order.title))
             if elsewhere:
                 line += " " + translate(N_("The other party is on another platform: what you write here is "
                                            "relayed to them, and their messages appear here."), lang)
@@ -235,8 +237,8 @@ class Rooms:
             thread = await self.thread(thread_id)
             chunks = pack([text], CONTENT) or [""]
             for chunk in chunks[:-1]:  # a long message in several, never cut
-                await thread.send(chunk)
-            sent = await thread.send(chunks[-1], **({"files": list(files)} if files else {}))
+                await thread.send(chunk, suppress_embeds=True)
+            sent = await thread.send(chunks[-1], suppress_embeds=True, **({"files": list(files)} if files else {}))
             await self._remember(thread_id, key, SAID_KIND, message.order_id)
             return str(sent.id)
 
