@@ -9,7 +9,7 @@ from typing import Protocol
 
 from core.chat import ChatMessage
 from core.checkout import Checkout, PaymentState
-from core.discussion import CustomOffer, Discussion
+from core.discussion import CustomOffer, CustomOfferState, Discussion
 from core.events import Choice, Event, Notice, Outcome, Quote
 from core.i18n import Text
 from core.model import Offer, Order, Role
@@ -65,7 +65,8 @@ class UnitOfWork(Protocol):
     async def save_all(self, changes: list[tuple[Order | None, Outcome, TimerPlan]]) -> None:
         """Many `save`s at once (a statement per table); any Conflict undoes the unit's work."""
 
-    async def save_custom_offer(self, custom: CustomOffer) -> None: ...
+    async def save_custom_offer(self, custom: CustomOffer, expected: CustomOfferState | None = None) -> None:
+        """Writes a custom offer; with `expected`, only if it is still in that state (else Conflict)."""
     async def save_offer(self, offer: Offer) -> None: ...
     async def offers_of(self, seller: str) -> list[Offer]: ...
     async def discussion(self, discussion_id: str) -> Discussion | None: ...

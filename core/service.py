@@ -102,9 +102,9 @@ class Service:
                 await uow.save_checkout(replace(settle, order_id=result.order.id), expected=PaymentState.AWAITING)
                 for notice in placed_notices(settle, result.order.id):
                     await uow.notify(notice)
-            if custom is not None:
+            if custom is not None:  # paid once: a second payment of it, at the same moment, is a Conflict
                 await uow.save_custom_offer(settle_custom_offer(custom, buyer, now, CustomOfferState.PAID,
-                                                                result.order.id))
+                                                                result.order.id), expected=CustomOfferState.SENT)
             await uow.commit()
             return result
 
@@ -184,12 +184,14 @@ class Service:
                                       files=checkout.files, payment_ref=f"{checkout.provider}:{provider_ref}",
                                       custom_offer_id=checkout.custom_offer_id,
                                       settle=checkout.settle(PaymentState.PAID, provider_ref))
-        except Conflict:  # the same payment, delivered twice at once: the other delivery placed it
+        except Conflict:  # the same payment delivered twice at once (the other placed it), or another payment won
             async with self.uow(read_only=True) as uow:
                 settled = await uow.checkout(checkout_id)
                 if settled.state is PaymentState.PAID and settled.provider_ref == provider_ref:
                     return await uow.order(settled.order_id)
-            result = Refusal(Refused.STAGE, Text.of(N_("This checkout was already paid or cancelled.")))
+                custom = await uow.custom_offer(checkout.custom_offer_id) if checkout.custom_offer_id else None
+            result = (custom and check_payable(custom, Viewer(checkout.buyer), self.clock.now())) or Refusal(
+                Refused.STAGE, Text.of(N_("This checkout was already paid or cancelled.")))
         if isinstance(result, Refusal):
             return await self._give_back(checkout, amount, currency, provider_ref, result)
         return result

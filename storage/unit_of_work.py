@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.chat import ChatMessage
 from core.checkout import Checkout, PaymentState
-from core.discussion import CustomOffer, Discussion
+from core.discussion import CustomOffer, CustomOfferState, Discussion
 from core.events import Event, Notice, Outcome
 from core.i18n import to_json
 from core.ledger import Ledger
@@ -168,9 +168,18 @@ class SqlUnitOfWork:
             "account_id": refund.buyer, "amount": refund.amount, "currency": refund.currency, "state": "pending",
             "attempts": 0, "created_at": now, "next_attempt_at": now} for refund in to_refund])
 
-    async def save_custom_offer(self, custom: CustomOffer) -> None:
+    async def save_custom_offer(self, custom: CustomOffer, expected: CustomOfferState | None = None) -> None:
+        """Writes a custom offer; with `expected`, only if it is still in that state (else Conflict): the one
+        payment that settles it wins, on PostgreSQL too, where two could otherwise read it unpaid at once."""
         self._writing()
-        await self._upsert(custom_offers, mapping.custom_offer_row(custom))
+        row = mapping.custom_offer_row(custom)
+        if expected is None:
+            await self._upsert(custom_offers, row)
+            return
+        done = await self.conn.execute(update(custom_offers).where(
+            custom_offers.c.id == custom.id, custom_offers.c.state == expected.value).values(**row))
+        if done.rowcount != 1:
+            raise Conflict(custom.id)
 
     async def _upsert(self, table, row: dict) -> None:
         """Inserts the row, or overwrites every column of the row with its primary key (one statement)."""

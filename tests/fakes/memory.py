@@ -102,7 +102,10 @@ class MemoryUnitOfWork:
                 self.work.timers[(order.id, timer.kind)] = timer.due
             self.work.outbox.extend(outcome.notices)
 
-    async def save_custom_offer(self, custom: CustomOffer) -> None:
+    async def save_custom_offer(self, custom: CustomOffer, expected=None) -> None:
+        current = self.store.custom_offers.get(custom.id)
+        if expected is not None and (current is None or current.state is not expected):
+            raise Conflict(custom.id)
         self.work.custom_offers[custom.id] = custom
 
     async def checkout(self, checkout_id: str):
