@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from bots.files import name_of
 from core import labels
 from core.chat import ChatMessage
 from core.events import Event
@@ -33,7 +34,7 @@ def stamp(at: datetime, zone: tzinfo, lang: str) -> str:
 
 def file_names(refs: Iterable[str]) -> str:
     """A file as people know it (its name) followed by the reference that retrieves it."""
-    return ", ".join(f"{ref.rsplit(':', 1)[-1]} ({ref})" for ref in refs)
+    return ", ".join(f"{name_of(ref)} ({ref})" for ref in refs)
 
 
 @dataclass(frozen=True)

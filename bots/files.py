@@ -9,17 +9,32 @@ or held by a platform this process does not run comes back as `Missing`, sent as
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from core.i18n import N_, translate
 
 MB = 1024 * 1024
+NAME_LIMIT = 120  # characters of a file's name (the platforms allow more; nobody reads more)
 
 
 def name_of(ref: str) -> str:
-    """A file as people know it: the name at the end of its reference."""
-    return ref.rsplit(":", 1)[-1]
+    """A file as people know it: the name at the end of its reference (made safe, for references kept before)."""
+    return safe_name(ref.rsplit(":", 1)[-1])
+
+
+def safe_name(name: str | None) -> str:
+    """A file name someone sent, as a name only: no folder ("../../evil.exe" is "evil.exe"), no control
+    characters, "_" for ":" (the separator of references), no leading dot (no hidden file), at most NAME_LIMIT
+    characters with the extension kept; "file" when nothing is left."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = "".join("_" if c == ":" else c for c in base if c.isprintable()).strip().lstrip(".").strip()
+    if len(base) > NAME_LIMIT:
+        stem, dot, extension = base.rpartition(".")
+        keep = extension if dot and len(extension) <= 10 else ""
+        base = base[:NAME_LIMIT - len(keep) - 1].rstrip() + (f".{keep}" if keep else "")
+    return base or "file"
 
 
 def prefix_of(ref: str) -> str:

@@ -340,7 +340,7 @@ class SqlUnitOfWork:
         if message.files:
             await self.conn.execute(attachments.insert(), [
                 {"message_id": message_id, "order_id": message.order_id, "platform": message.platform,
-                 "file_ref": ref, "name": ref.rsplit("/", 1)[-1][:300], "mime": "application/octet-stream"}
+                 "file_ref": ref, "name": ref.rsplit(":", 1)[-1][:300], "mime": "application/octet-stream"}
                 for ref in message.files])
         return message_id
 

@@ -1,9 +1,9 @@
 """Discord's files: the reference Comptoir keeps of an attachment, and the bytes behind it for other platforms.
 
 A reference carries what fetching needs without Discord's help: `dc:file:<id>:<size>:<url>:<name>` (the
-size decides before downloading; the URL is the signed one Discord gave, valid for about a day). A
-reference that would not fit storage's 300 characters keeps no URL (`dc:file:<id>:<name>`, the older
-form): that file travels by name.
+size decides before downloading; the URL is the signed one Discord gave, valid for about a day). Storage
+keeps references whole, however long (an older form without the URL, `dc:file:<id>:<name>`, travels by
+name). The name is the sender's, made safe (bots.files.safe_name).
 """
 
 from __future__ import annotations
@@ -13,11 +13,10 @@ import io
 import aiohttp
 import discord
 
-from bots.files import MB, Fetched, Missing, TooLarge, Unavailable
+from bots.files import MB, Fetched, Missing, TooLarge, Unavailable, safe_name
 from core.ports import RetryLater
 
 PREFIX = "dc"
-REF_LIMIT = 300  # storage keeps a chat attachment's reference in 300 characters
 UPLOAD_LIMIT = 10 * MB  # what a bot may upload to a DM or a server without boosts (discord.utils' default)
 CONTENT = 2000  # Discord's limit for a message's text
 MAX_FILES = 10  # Discord's limit for one message's attachments
@@ -25,9 +24,7 @@ MAX_FILES = 10  # Discord's limit for one message's attachments
 
 def file_ref(attachment: discord.Attachment) -> str:
     """A file as Comptoir keeps it: the platform, the kind, the platform's id, its size and URL, a name."""
-    name = attachment.filename.replace(":", "_")
-    ref = f"{PREFIX}:file:{attachment.id}:{attachment.size}:{attachment.url}:{name}"
-    return ref if len(ref) <= REF_LIMIT else f"{PREFIX}:file:{attachment.id}:{name}"[:REF_LIMIT]
+    return f"{PREFIX}:file:{attachment.id}:{attachment.size}:{attachment.url}:{safe_name(attachment.filename)}"
 
 
 def parse(ref: str) -> tuple[int, str, str] | None:

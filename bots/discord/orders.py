@@ -43,7 +43,7 @@ async def tell(interaction: discord.Interaction, text: str) -> None:
 
 
 async def failed(interaction: discord.Interaction, error: BaseException) -> None:
-    log.error("while handling %s", interaction.data, exc_info=error)
+    log.error("while handling %s", about(interaction), exc_info=error)
     try:
         lang = (await person(interaction)).lang
     except Exception:  # noqa: BLE001 — the database may be what failed
@@ -52,6 +52,14 @@ async def failed(interaction: discord.Interaction, error: BaseException) -> None
         await tell(interaction, translate(OOPS, lang))
     except discord.HTTPException:
         log.exception("could not tell the user about the error")
+
+
+def about(interaction: discord.Interaction) -> str:
+    """An interaction as the logs name it: its ids, its command or the custom id pressed (ids only), never what
+    was typed into it (a command's options, a modal's fields)."""
+    data = interaction.data or {}
+    what = data.get("custom_id") or (f"/{data['name']}" if data.get("name") else "")
+    return f"interaction {interaction.id} ({interaction.type.name} {what} by user {interaction.user.id})"
 
 
 async def guarded(interaction: discord.Interaction, work: Coroutine[object, object, None]) -> None:

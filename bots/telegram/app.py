@@ -113,7 +113,7 @@ async def _stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    log.error("while handling %r", update, exc_info=context.error)
+    log.error("while handling %s", about(update), exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         who = await person(update, context)
         lang = who.lang if who else "en"
@@ -122,6 +122,17 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
                 N_("Something went wrong on our side. Please try again in a moment."), lang))
         except Exception:  # noqa: BLE001 — the error handler must never raise
             log.exception("could not tell the user about the error")
+
+
+def about(update: object) -> str:
+    """An update as the logs name it: its ids and its kind, never what people wrote in it."""
+    if not isinstance(update, Update):
+        return type(update).__name__
+    kind = next((name for name in ("message", "edited_message", "callback_query", "pre_checkout_query",
+                                   "my_chat_member", "channel_post") if getattr(update, name, None)), "update")
+    user, chat = update.effective_user, update.effective_chat
+    return (f"update {update.update_id} ({kind}"
+            + (f" from user {user.id}" if user else "") + (f" in chat {chat.id}" if chat else "") + ")")
 
 
 def webhook_secret(token: str) -> str:

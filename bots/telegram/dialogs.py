@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bots.files import safe_name
 from bots.parsing import parse_amount, parse_days
 from bots.telegram.context import PLATFORM, Person
 from core.i18n import N_, translate
@@ -72,9 +73,8 @@ def prompt(dialog: dict, lang: str) -> tuple[str, InlineKeyboardMarkup]:
 
 def files_of(message: Message) -> list[str]:
     """File references as Comptoir keeps them: the platform, the kind, the platform's id, a name."""
-    if message.document:
-        name = (message.document.file_name or "file").replace(":", "_")
-        return [f"tg:doc:{message.document.file_id}:{name}"]
+    if message.document:  # the name is the sender's: made safe (bots.files.safe_name)
+        return [f"tg:doc:{message.document.file_id}:{safe_name(message.document.file_name)}"]
     if message.photo:
         return [f"tg:photo:{message.photo[-1].file_id}:photo.jpg"]
     return []
