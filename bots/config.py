@@ -44,6 +44,8 @@ class TelegramConfig:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     payment: Literal["stars", "manual"] = "manual"
+    #: how long a handled update is remembered, to answer Telegram's redeliveries once (then forgotten)
+    seen_updates_for: timedelta = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -328,6 +330,7 @@ def _telegram(table: _Table, environ: Mapping[str, str]) -> TelegramConfig:
         webhook_listen=table.get("webhook_listen", _text, d.webhook_listen),
         webhook_port=table.get("webhook_port", _integer(1, 65_535), d.webhook_port),
         payment=table.get("payment", _choice("stars", "manual"), d.payment),
+        seen_updates_for=table.get("seen_updates_for", parse_duration, d.seen_updates_for),
     )
     table.done()
     if config.mode == "webhook" and config.webhook_url is None:

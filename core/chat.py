@@ -69,6 +69,17 @@ def may_send(order: Order, viewer: Viewer, now: datetime, settings: Settings) ->
     return ChatDecision(False, Text.of(N_("This order is closed and its chat has ended.")), until)
 
 
+def check_message(text: str, files: tuple[str, ...], settings: Settings) -> Text | None:
+    """What is wrong with a chat message whatever order it is for (too long, empty), or None. Asked before
+    "which order?", so nobody picks an order for a message that cannot be sent anyway."""
+    if len(text) > settings.max_text:
+        return Text.of(N_("This text is too long ({length} characters; the limit is {limit})."),
+                       length=len(text), limit=settings.max_text)
+    if not text.strip() and not files:
+        return Text.of(N_("The message is empty."))
+    return None
+
+
 def chat_recipients(order: Order, sender: Role) -> tuple[Role, ...]:
     """Who hears a message: the other party, and in a dispute the moderator too."""
     roles = [Role.BUYER, Role.SELLER]

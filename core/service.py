@@ -9,7 +9,7 @@ from datetime import datetime
 from core import engine, timers
 from core.card import Brief, Card, brief_of, order_card
 from core import labels
-from core.chat import ChatDecision, ChatMessage, chat_recipients, mask_contacts, may_send
+from core.chat import ChatDecision, ChatMessage, chat_recipients, check_message, mask_contacts, may_send
 from core.checkout import (
     WATCHED, Checkout, PaymentState, awaiting_notices, check_payment, check_provider, placed_notices, quote,
     rejected_notices,
@@ -17,7 +17,7 @@ from core.checkout import (
 from core.discussion import CustomOfferState, check_payable, settle_custom_offer
 from core.events import Notice, Outcome, Refusal, Refused
 from core.i18n import N_, Text
-from core.model import SYSTEM, Action, Offer, Option, Order, Payload, Role, Viewer
+from core.model import SYSTEM, Action, Offer, Option, Order, Payload, Role, Stage, Viewer
 from core.ports import Clock, Conflict, UnitOfWorkFactory, new_id
 from core.refunds import AUTOMATIC, Refund
 from core.settings import Settings
@@ -47,6 +47,9 @@ class Service:
             order = await uow.order(order_id)
             if order is None:
                 return _missing(NO_ORDER)
+            if action is Action.COMPLETE and order.stage is Stage.COMPLETED and payload.positive is not None:
+                # the order completed on its own while the buyer wrote their review: the review is kept
+                action, version = Action.REVIEW, None
             result = engine.apply(order, action, viewer, now, self.settings, payload, version)
             if isinstance(result, Refusal):
                 return result
@@ -285,11 +288,9 @@ class Service:
                   files: tuple[str, ...] = ()) -> ChatMessage | Refusal:
         """A chat message to the order's other parties, if the chat policy lets this person write now."""
         now = self.clock.now()
-        if len(text) > self.settings.max_text:
-            return Refusal(Refused.INPUT, Text.of(N_("This text is too long ({length} characters; the limit is {limit})."),
-                                                  length=len(text), limit=self.settings.max_text))
-        if not text.strip() and not files:
-            return Refusal(Refused.INPUT, Text.of(N_("The message is empty.")))
+        problem = check_message(text, tuple(files), self.settings)
+        if problem is not None:
+            return Refusal(Refused.INPUT, problem)
         async with self.uow() as uow:
             order = await uow.order(order_id)
             if order is None:
@@ -309,6 +310,11 @@ class Service:
                                         files=tuple(files)))
             await uow.commit()
             return replace(message, id=message_id)
+
+    async def names(self, account_ids) -> dict[str, str]:
+        """People's display names, for texts that tell several orders or people apart."""
+        async with self.uow(read_only=True) as uow:
+            return await uow.names(account_ids)
 
     async def order(self, order_id: str) -> Order | None:
         async with self.uow(read_only=True) as uow:

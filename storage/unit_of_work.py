@@ -138,6 +138,9 @@ class SqlUnitOfWork:
     async def seller_suspended(self, account: str) -> bool:
         return bool(await self.conn.scalar(_SUSPENDED, {"account": account}))
 
+    async def names(self, account_ids) -> dict[str, str]:
+        return await self.accounts.names(account_ids)
+
     async def events(self, order_id: str) -> list[Event]:
         rows = await self.conn.execute(
             select(order_events).where(order_events.c.order_id == order_id).order_by(order_events.c.version))

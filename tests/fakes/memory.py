@@ -81,6 +81,9 @@ class MemoryUnitOfWork:
     async def events(self, order_id: str) -> list[Event]:
         return [e for e in self.work.events if e.order_id == order_id]
 
+    async def names(self, account_ids) -> dict[str, str]:
+        return {account: account.capitalize() for account in account_ids}  # the fake's people are named by id
+
     async def save(self, before: Order | None, outcome: Outcome, plan: TimerPlan) -> None:
         await self.save_all([(before, outcome, plan)])
 
