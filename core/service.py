@@ -11,7 +11,7 @@ from core.card import Brief, Card, brief_of, order_card
 from core import labels
 from core.chat import ChatDecision, ChatMessage, chat_recipients, check_message, mask_contacts, may_send
 from core.checkout import (
-    WATCHED, Checkout, PaymentState, awaiting_notices, check_payment, check_provider, placed_notices, quote,
+    WATCHED, Checkout, PaymentState, Price, awaiting_notices, check_payment, check_provider, placed_notices, quote,
     rejected_notices,
 )
 from core.discussion import CustomOfferState, check_payable, settle_custom_offer
@@ -22,6 +22,7 @@ from core.ports import Clock, Conflict, UnitOfWorkFactory, new_id
 from core.refunds import AUTOMATIC, Refund
 from core.settings import Settings
 from core.timers import Timer
+from core.vouchers import draw
 
 
 NO_ORDER = N_("This order does not exist.")
@@ -94,12 +95,20 @@ class Service:
             chosen = _options(offer.options, options)
             if chosen is None:
                 return Refusal(Refused.INPUT, Text.of(N_("One of the chosen options is not part of this offer.")))
+            credit = settle.credit if settle is not None else 0
             result = engine.place_order(
                 self.ids(), offer, buyer, now, self.settings, paid=paid, options=chosen, tip=tip, brief=brief,
                 files=files, payment_ref=payment_ref, seller_suspended=await uow.seller_suspended(offer.seller),
+                credit=credit,
             )
             if isinstance(result, Refusal):
                 return result
+            if settle is not None and settle.draws:
+                try:  # vouchers are used once: a checkout paid meanwhile with the same voucher took it
+                    await uow.draw_vouchers(settle.draws)
+                except Conflict:
+                    return Refusal(Refused.CONDITION, Text.of(
+                        N_("Your voucher was used by another order meanwhile: please order again.")))
             await uow.save(None, result, timers.plan(None, result.order, now, self.settings))
             if settle is not None:  # the checkout and its order are saved together, or neither
                 await uow.save_checkout(replace(settle, order_id=result.order.id), expected=PaymentState.AWAITING)
@@ -113,8 +122,9 @@ class Service:
 
     async def checkout(self, buyer: Viewer, provider: str, *, offer_id: str | None = None,
                        custom_offer_id: str | None = None, options: tuple[str, ...] = (), tip: int = 0,
-                       brief: str = "", files: tuple[str, ...] = ()) -> Checkout | Refusal:
-        """The buyer's choice, checked now as the order would be, waiting for its payment."""
+                       brief: str = "", files: tuple[str, ...] = ()) -> Checkout | Outcome | Order | Refusal:
+        """The buyer's choice, checked now as the order would be, waiting for its payment; the buyer's vouchers
+        pay what they can (the order is placed at once when they pay it all)."""
         now = self.clock.now()
         async with self.uow() as uow:
             offer = await self._orderable(uow, buyer, now, offer_id, custom_offer_id)
@@ -123,9 +133,11 @@ class Service:
             chosen = _options(offer.options, options)
             if chosen is None:
                 return Refusal(Refused.INPUT, Text.of(N_("One of the chosen options is not part of this offer.")))
-            amount = quote(offer, tuple(options), tip)
-            trial = engine.place_order("trial", offer, buyer, now, self.settings, paid=amount, options=chosen, tip=tip,
-                                       brief=brief, files=files,
+            total = quote(offer, tuple(options), tip)
+            draws = draw(await uow.vouchers_of(buyer.account), total, offer.currency, now)
+            credit = sum(amount for _, amount in draws)
+            trial = engine.place_order("trial", offer, buyer, now, self.settings, paid=total - credit, options=chosen,
+                                       tip=tip, brief=brief, files=files, credit=credit,
                                        seller_suspended=await uow.seller_suspended(offer.seller))
             if isinstance(trial, Refusal):
                 return trial
@@ -133,12 +145,22 @@ class Service:
             if refusal is not None:
                 return refusal
             checkout = Checkout(self.ids(), buyer.account, offer.seller, offer_id, custom_offer_id, tuple(options), tip,
-                                brief, tuple(files), amount, offer.currency, provider, now)
+                                brief, tuple(files), total - credit, offer.currency, provider, now, credit=credit,
+                                draws=draws)
             await uow.save_checkout(checkout)
             for notice in awaiting_notices(checkout, offer.title):
                 await uow.notify(notice)
             await uow.commit()
-            return checkout
+        if checkout.amount == 0:  # the buyer's vouchers pay it all: nothing to wait for
+            return await self.pay(checkout.id, 0, checkout.currency, f"voucher:{checkout.id}")
+        return checkout
+
+    async def price(self, buyer: Viewer, offer: Offer, options: tuple[str, ...], tip: int) -> Price:
+        """What this choice would cost this buyer now, their vouchers taken off (shown before they confirm)."""
+        total = quote(offer, tuple(options), tip) or 0
+        async with self.uow(read_only=True) as uow:
+            draws = draw(await uow.vouchers_of(buyer.account), total, offer.currency, self.clock.now())
+        return Price(total, sum(amount for _, amount in draws))
 
     async def _orderable(self, uow, buyer: Viewer, now: datetime, offer_id: str | None,
                          custom_offer_id: str | None) -> Offer | Refusal:
@@ -163,7 +185,7 @@ class Service:
                 refusal = offer if isinstance(offer, Refusal) else None
                 if refusal is None and (not offer.active or await uow.seller_suspended(offer.seller)):
                     refusal = Refusal(Refused.OFFER, Text.of(N_("This offer is paused or no longer exists.")))
-                if refusal is None and quote(offer, checkout.options, checkout.tip) != checkout.amount:
+                if refusal is None and quote(offer, checkout.options, checkout.tip) != checkout.amount + checkout.credit:
                     refusal = Refusal(Refused.OFFER, Text.of(
                         N_("The seller changed this offer since you chose: please order it again.")))
             return refusal

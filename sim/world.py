@@ -310,6 +310,11 @@ class Simulation:
                                           brief=brief)
         if isinstance(checkout, Refusal):
             fail(f"a valid checkout was refused: {checkout.reason.render('en')}")
+        if isinstance(checkout, Outcome):  # the buyer's vouchers (from an expired order) paid it all
+            if checkout.order.credit != checkout.order.total:
+                fail(f"order {checkout.order.id} was placed at checkout without its vouchers paying it all")
+            self.note("paid by vouchers", checkout.order.id, buyer, offer.id)
+            return
         self.checkouts.append(checkout)
         self.note("checkout", checkout.id, buyer, offer.id, checkout.amount)
         before = await self.count_orders()

@@ -20,6 +20,7 @@ from core.model import Offer, Order, Role, Stage
 from core.ports import Conflict
 from core.refunds import Refund, refunds_of
 from core.timers import Timer, TimerPlan
+from core.vouchers import Voucher
 from storage import mapping
 from storage.accounts import Accounts
 from storage.audit import Audit
@@ -43,6 +44,7 @@ from storage.tables import (
     reviews,
     settlements,
     timers,
+    vouchers,
 )
 
 
@@ -138,6 +140,22 @@ class SqlUnitOfWork:
     async def seller_suspended(self, account: str) -> bool:
         return bool(await self.conn.scalar(_SUSPENDED, {"account": account}))
 
+    async def vouchers_of(self, account: str) -> list[Voucher]:
+        rows = await self.conn.execute(select(vouchers).where(vouchers.c.account_id == account,
+                                                              vouchers.c.amount > 0).order_by(vouchers.c.expires_at))
+        return [mapping.voucher_from(r) for r in rows]
+
+    async def draw_vouchers(self, draws: tuple[tuple[str, int], ...]) -> None:
+        """Takes these amounts off these vouchers, each only if it still holds that much (else Conflict: another
+        order used it meanwhile)."""
+        self._writing()
+        for voucher_id, amount in draws:
+            done = await self.conn.execute(update(vouchers).where(vouchers.c.id == voucher_id,
+                                                                  vouchers.c.amount >= amount)
+                                           .values(amount=vouchers.c.amount - amount))
+            if done.rowcount != 1:
+                raise Conflict(f"voucher {voucher_id} no longer holds {amount}")
+
     async def names(self, account_ids) -> dict[str, str]:
         return await self.accounts.names(account_ids)
 
@@ -206,6 +224,7 @@ class SqlUnitOfWork:
         of one order follow each other in the list, each from the version the previous one made."""
         self._writing()
         updates, events, entries, resolutions, cancelled, scheduled, notices, to_refund = [], [], [], [], [], [], [], []
+        issued = []
         for before, outcome, plan in changes:
             order = outcome.order
             row = mapping.order_row(order)
@@ -226,6 +245,7 @@ class SqlUnitOfWork:
                 await self.conn.execute(delete(reviews).where(reviews.c.order_id == order.id))
                 await self.conn.execute(reviews.insert().values(**mapping.review_row(order)))
             events += [mapping.event_row(e) for e in outcome.events]
+            issued += [mapping.voucher_row(v) for v in outcome.vouchers]
             entries += [{"tx_id": tx.id, "order_id": tx.order_id, "kind": tx.kind, "account": account,
                          "amount": amount, "at": tx.at} for tx in outcome.moves for account, amount in tx.postings]
             resolutions += [{"order_id": tx.order_id, "tx_id": tx.id, "kind": tx.kind, "at": tx.at}
@@ -245,6 +265,8 @@ class SqlUnitOfWork:
                 raise Conflict(run[0]["where_id"] if len(run) == 1 else "one order of the batch")
         if events:
             await self.conn.execute(_INSERT_EVENTS, events)
+        if issued:
+            await self.conn.execute(vouchers.insert(), issued)
         if entries:
             await self.conn.execute(_INSERT_LEDGER, entries)
         if resolutions:

@@ -26,8 +26,8 @@ from bots.discord.context import PLATFORM, Person, person, runtime
 from bots.discord.files import file_ref
 from bots.discord.modals import LABEL_LIMIT, MAX_FILES, TEXT_LIMIT, dispatch_submit, open_unkept
 from bots.parsing import whole_number
-from core.checkout import quote, tip_choices
-from core.events import Refusal
+from core.checkout import Checkout, quote, tip_choices
+from core.events import Outcome, Refusal
 from core.i18n import N_, Money
 from core.model import Offer
 from core.ports import new_id
@@ -102,6 +102,7 @@ class Draft:
     offer: Offer
     who: Person
     tip_cap: int
+    credit: int = 0  # what the buyer's vouchers take off (core's Price)
 
     def money(self, amount: int) -> str:
         return Money(amount, self.offer.currency).render(self.who.lang)
@@ -127,7 +128,12 @@ class Draft:
             brief = clip(self.dialog["text"], 300)
             lines += [t(N_("Brief: {brief}"), brief=brief or t(N_("(empty: you can write it after paying, but the seller cannot accept your order before it is written)"))),
                       t(N_("Files: {count}"), count=len(self.dialog["files"]))]
-        lines.append(t(N_("Total to pay: {total}"), total=self.money(quote(offer, self.options, self.tip))))
+        total = quote(offer, self.options, self.tip)
+        credit = min(self.credit, total)
+        if credit:
+            lines += [t(N_("Total: {total}"), total=self.money(total)),
+                      t(N_("Your vouchers: −{credit}"), credit=self.money(credit))]
+        lines.append(t(N_("Total to pay: {total}"), total=self.money(total - credit)))
         if step == "choose":
             lines += ["", t(N_("Choose your options and a tip, then write your brief."))]
         else:
@@ -157,8 +163,9 @@ class Draft:
                          for p, a in self.tips().items()])))
             button(t(N_("Write the brief")), "brief", discord.ButtonStyle.primary)
         else:
-            total = self.money(quote(self.offer, self.options, self.tip))
-            button(t(N_("Confirm order ({total})"), total=total), "confirm", discord.ButtonStyle.success)
+            due = quote(self.offer, self.options, self.tip) - self.credit
+            label = t(N_("Confirm order ({total})"), total=self.money(due)) if due > 0 else t(N_("Place the order"))
+            button(label, "confirm", discord.ButtonStyle.success)
             button(t(N_("Back")), "back")
         button(t(N_("Cancel")), "cancel", discord.ButtonStyle.danger)
         return view
@@ -180,7 +187,8 @@ async def begin(interaction: discord.Interaction, offer_id: str | None = None,
     dialog = {"kind": "checkout", "flow": new_id(), "offer": offer_id, "custom": custom_offer_id, "step": "choose",
               "options": [], "percent": 0, "text": "", "files": []}
     await _store(rt, who, dialog)
-    draft = Draft(dialog, found, who, rt.config.settings.tip_cap_percent)
+    price = await rt.service.price(who.viewer, found, (), 0)
+    draft = Draft(dialog, found, who, rt.config.settings.tip_cap_percent, price.credit)
     await interaction.response.send_message(embed=draft.embed(), view=draft.view(), ephemeral=True)
 
 
@@ -223,6 +231,8 @@ async def step(interaction: discord.Interaction, verb: str, flow: str, values: t
     else:  # back
         dialog["step"] = "choose"
     await _store(rt, who, dialog)
+    price = await rt.service.price(who.viewer, offer, draft.options, draft.tip)
+    draft = Draft(dialog, offer, who, rt.config.settings.tip_cap_percent, price.credit)
     await interaction.response.edit_message(content=None, embed=draft.embed(), view=draft.view())
 
 
@@ -238,6 +248,11 @@ async def confirm(interaction: discord.Interaction, draft: Draft) -> None:
                                                 view=draft.view())
         return
     await _store(rt, who, None)
+    if not isinstance(checkout, Checkout):  # the buyer's vouchers paid it all: the order is placed
+        order = checkout.order if isinstance(checkout, Outcome) else checkout
+        await interaction.response.edit_message(content=who.t(
+            N_("Your vouchers paid for it: order #{order} is placed."), order=order.id), embed=None, view=None)
+        return
     total = Money(checkout.amount, checkout.currency).render(who.lang)
     await interaction.response.edit_message(content=who.t(
         N_("Your order will be placed as soon as a moderator confirms your payment of {total}. "
