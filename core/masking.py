@@ -427,7 +427,7 @@ def _skip(lex: _Lexemes, i: int, step: int, kinds: str) -> int:
 
 def _local_part(lex: _Lexemes, j: int, spaced: bool) -> tuple[int, bool] | None:
     """The first lexeme of the e-mail's local part ending at j, and whether it looks like a handle
-    (a digit, a sign or a spelled dot in it) rather than an ordinary word. ``spaced``: the at sign stood
+    (a digit, a sign or a spelled dot in it) rather than an ordinary word. ``spaced``: a literal at sign stood
     between spaces, and so may the dots ("b e n . p r i v a t e @ g m a i l . c o m")."""
     K, T = lex.kinds, lex.texts
     if j < 0 or K[j] not in ATOM:
@@ -439,7 +439,8 @@ def _local_part(lex: _Lexemes, j: int, spaced: bool) -> tuple[int, bool] | None:
             first, handle_like = p - 1, True
             continue
         q = _skip(lex, p, -1, " _-")
-        if 0 <= q and (K[q] == "D" or (spaced and K[q] == "." and q != p)):  # "ben dot private", "ben (dot) private"
+        # "ben dot private", "ben (dot) private", and with a spaced at sign "b e n . p r i v a t e"
+        if 0 <= q and (K[q] == "D" or (spaced and K[q] == "." and q != p and q > 0 and K[q - 1] == " ")):
             r = _skip(lex, q - 1, -1, " _-")
             if 0 <= r and K[r] in ATOM:
                 first, handle_like = r, True
@@ -493,7 +494,7 @@ def _emails(lex: _Lexemes, spans: list) -> set[int]:
         literal = T[a] == "@"
         gaps = " " if literal else " _-"
         before = a - 2 if a > 0 and K[a - 1] in gaps else a - 1
-        local = _local_part(lex, before, before != a - 1)
+        local = _local_part(lex, before, literal and before != a - 1)
         if local is None:
             continue
         after = a + 2 if a + 1 < n and K[a + 1] in gaps else a + 1

@@ -164,6 +164,8 @@ def test_the_mask_covers_the_original_characters_not_the_normalized_copy():
 def test_the_text_around_a_contact_stays_readable():
     assert mask("Thanks! Write to ana.b@example.org, or call 06 12 34 56 78 after 18:00.").text == (
         f"Thanks! Write to {MASK}, or call {MASK} after 18:00.")
+    assert mask("Blue, please. ben dot private at gmail dot com").text == f"Blue, please. {MASK}"
+    assert mask("Merci. Mon mail: ana chez orange point fr.").text == f"Merci. Mon mail: {MASK}."
 
 
 def test_kinds_tell_moderators_what_was_found_each_once():
