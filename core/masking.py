@@ -43,8 +43,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
-from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, chain, count, repeat
 
 MASK = "[…]"
 
@@ -100,7 +99,7 @@ def _merged(spans: list[tuple[int, int, Kind]]) -> list[tuple[int, int, Kind]]:
     """Overlapping spans of one kind as one ("a@b@c" is found twice, from each at sign)."""
     out: list[tuple[int, int, Kind]] = []
     last: dict[Kind, int] = {}  # the index in out of each kind's latest span
-    for s, e, kind in sorted(spans, key=lambda span: (span[0], span[1])):
+    for s, e, kind in sorted(spans):
         k = last.get(kind)
         if k is not None and s < out[k][1]:
             out[k] = (out[k][0], max(e, out[k][1]), kind)
@@ -139,10 +138,8 @@ _FILLERS = "\u115f\u1160\u3164\uffa0\u2800\u180e"
 # ASCII folds to itself but for upper case and spacing controls (same length: the offsets stay the same)
 _ASCII = str.maketrans({**{chr(c): " " for c in range(32) if c != 10}, "\x7f": " ",
                         **{chr(c): chr(c + 32) for c in range(65, 91)}})
-_ASCII_RUNS = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]")
 
 
-@lru_cache(maxsize=8192)
 def _fold(ch: str) -> str:
     """One non-ASCII character as the detectors read it (possibly several characters, possibly none)."""
     if ch in _FILLERS:
@@ -193,25 +190,33 @@ class _Normalized:
         return self.starts[start], self.ends[end - 1]
 
 
+class _Folding(dict):
+    """The folding of every character met so far, by code point, for str.translate (which calls __missing__)."""
+
+    LIMIT = 50_000  # characters of other scripts remembered; beyond, the memory is started again
+
+    def __missing__(self, code: int) -> str:
+        if len(self) > self.LIMIT:
+            self.clear()
+            self.update(_ASCII_FOLDING)
+        folded = self[code] = _fold(chr(code))
+        return folded
+
+
+_ASCII_FOLDING = {c: _ASCII.get(c, chr(c)) for c in range(128)}
+_FOLDING = _Folding(_ASCII_FOLDING)
+
+
 def _normalize(text: str) -> _Normalized:
     if text.isascii():
         return _Normalized(text.translate(_ASCII), None, None)
-    pieces: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for m in _ASCII_RUNS.finditer(text):
-        s, e = m.span()
-        if e - s > 1 or text[s].isascii():
-            pieces.append(m.group().translate(_ASCII))
-            starts.extend(range(s, e))
-            ends.extend(range(s + 1, e + 1))
-            continue
-        folded = _fold(text[s])
-        if folded:
-            pieces.append(folded)
-            starts.extend([s] * len(folded))
-            ends.extend([e] * len(folded))
-    return _Normalized("".join(pieces), starts, ends)
+    folded = text.translate(_FOLDING)
+    lengths = {c: len(_FOLDING[ord(c)]) for c in set(text)}
+    if len(folded) == len(text) and set(lengths.values()) == {1}:  # one character each: the same offsets
+        return _Normalized(folded, None, None)
+    # each original offset, repeated as many times as its character folded into (none for a dropped one)
+    starts = list(chain.from_iterable(map(repeat, count(), map(lengths.__getitem__, text))))
+    return _Normalized(folded, starts, [k + 1 for k in starts])
 
 
 # 2. tokens and lexemes ---------------------------------------------------------------------------------------------
@@ -358,7 +363,7 @@ STRUCTURE, LABEL = 1, 2
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 _MONTH = r"(?:0?[1-9]|1[0-2])"
 # not glued to another digit group by a sign ("06/12/34/56/78" is no date); a space is fine ("2026-03-02 12:30")
-_ALONE_BEFORE = r"(?=[0-9a-f])(?<![\w+])(?<!\d[-/.:])"
+_ALONE_BEFORE = r"(?=\d|[0-9a-f]{8}-)(?<![\w+])(?<!\d[-/.:])"
 _ALONE_AFTER = r"(?![\w])(?![-/.:]\d)"
 _STRUCTURES = re.compile(
     _ALONE_BEFORE + r"(?:"
@@ -429,19 +434,20 @@ def _local_part(lex: _Lexemes, j: int, spaced: bool) -> tuple[int, bool] | None:
     """The first lexeme of the e-mail's local part ending at j, and whether it looks like a handle
     (a digit, a sign or a spelled dot in it) rather than an ordinary word. ``spaced``: a literal at sign stood
     between spaces, and so may the dots ("b e n . p r i v a t e @ g m a i l . c o m")."""
-    K, T = lex.kinds, lex.texts
+    K, T, starts = lex.kinds, lex.texts, lex.starts
     if j < 0 or K[j] not in ATOM:
         return None
     first, handle_like, end = j, not T[j].isalpha(), lex.ends[j]
-    while first > 0 and end - lex.starts[first] < _MAX_LOCAL:
+    while first > 0 and end - starts[first] < _MAX_LOCAL:
         p = first - 1
-        if K[p] in "._+-" and p > 0 and K[p - 1] in ATOM:  # ana.b, ana_b, ana-b, ana+tag
-            first, handle_like = p - 1, True
-            continue
-        q = _skip(lex, p, -1, " _-")
+        if K[p] in "._+-":
+            if p > 0 and K[p - 1] in ATOM:  # ana.b, ana_b, ana-b, ana+tag
+                first, handle_like = p - 1, True
+                continue
+        q = p - 1 if K[p] in " _-" else p
         # "ben dot private", "ben (dot) private", and with a spaced at sign "b e n . p r i v a t e"
         if 0 <= q and (K[q] == "D" or (spaced and K[q] == "." and q != p and q > 0 and K[q - 1] == " ")):
-            r = _skip(lex, q - 1, -1, " _-")
+            r = q - 2 if q > 1 and K[q - 1] in " _-" else q - 1
             if 0 <= r and K[r] in ATOM:
                 first, handle_like = r, True
                 continue
@@ -458,20 +464,21 @@ def _domains(lex: _Lexemes, k: int) -> list[tuple[int, str, str, bool, bool]]:
         return []
     first_label, label, last, spelled, loose = T[k], T[k], k, False, False
     out = [(k, first_label, "", False, False)]  # one label: no top-level domain
-    start = lex.starts[k]
+    start, ends = lex.starts[k], lex.ends
     dots = 0
-    while last + 1 < n and lex.ends[last] - start < _MAX_DOMAIN:
+    while last + 2 < n and ends[last] - start < _MAX_DOMAIN:
         j = last + 1
-        if K[j] == "-" and j + 1 < n and K[j + 1] in ATOM:  # my-studio
+        if K[j] == "-" and K[j + 1] in ATOM:  # my-studio
             label += "-" + T[j + 1]
             last = j + 1
         else:
-            d = _skip(lex, j, 1, " _-")
+            d = j + 1 if K[j] in " _-" else j
             if not (d < n and (K[d] == "D" or (K[d] == "." and K[j] in ". "))):  # .com, " .com", _dot_
                 break
             after = d + 1
             gap = after < n and K[after] == " "
-            after = _skip(lex, after, 1, " _-" if K[d] == "D" else " ")
+            if after < n and K[after] in (" _-" if K[d] == "D" else " "):
+                after += 1
             if not (after < n and K[after] in ATOM):
                 break
             label = T[after]
