@@ -492,6 +492,10 @@ def _domains(lex: _Lexemes, k: int) -> list[tuple[int, str, str, bool, bool]]:
     return out
 
 
+_LOCAL_GOES_ON = "._+- D"  # before a local part's first lexeme: a joiner, a (spaced) spelled dot
+_DOMAIN_GOES_ON = "._- D"  # after a domain's first label: a hyphen, a dot (spaced, spelled)
+
+
 def _emails(lex: _Lexemes, spans: list) -> set[int]:
     """Finds the e-mails; returns the at signs that were part of one."""
     K, T, n = lex.kinds, lex.texts, len(lex)
@@ -499,6 +503,13 @@ def _emails(lex: _Lexemes, spans: list) -> set[int]:
     for a in [a for a, kind in enumerate(K) if kind in "@A"]:
         kind = K[a]
         literal = T[a] == "@"
+        if literal and 0 < a < n - 1 and K[a - 1] in ATOM and K[a + 1] in ATOM \
+                and (a + 2 >= n or K[a + 2] not in _DOMAIN_GOES_ON) and (a < 2 or K[a - 2] not in _LOCAL_GOES_ON):
+            # "ana@studio" with nothing around that could extend it: what the walk below would decide, at once
+            if T[a + 1] in PROVIDERS or (K[a - 1] != "n" and not T[a + 1].isdigit()):
+                spans.append((lex.starts[a - 1], lex.ends[a + 1], Kind.EMAIL))
+                found.add(a)
+            continue
         gaps = " " if literal else " _-"
         before = a - 2 if a > 0 and K[a - 1] in gaps else a - 1
         local = _local_part(lex, before, literal and before != a - 1)
