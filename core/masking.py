@@ -278,26 +278,25 @@ def _tokens(norm: str) -> tuple[list[str], list[str], list[int], list[int], dict
     starts, ends = offsets[:-1], offsets[1:]
     if "S" not in kind.values():
         return kinds, texts, starts, ends, kind
-    out_k, out_t, out_s, out_e = [], [], [], []
+    columns, out = (kinds, texts, starts, ends), ([], [], [], [])
     done = 0
     for i in [i for i, k in enumerate(kinds) if k == "S"]:
-        out_k += kinds[done:i]
-        out_t += texts[done:i]
-        out_s += starts[done:i]
-        out_e += ends[done:i]
-        done = i + 1
+        _copy(out, columns, done, i)
         word = texts[i][::2]  # "g m a i l" is the word "gmail"
-        out_k.append("w")
-        out_t.append(word)
-        out_s.append(starts[i])
-        out_e.append(ends[i])
-    out_k += kinds[done:]
-    out_t += texts[done:]
-    out_s += starts[done:]
-    out_e += ends[done:]
-    for t, k in zip(out_t, out_k):  # the words read from spaced letters
-        kind.setdefault(t, k)
-    return out_k, out_t, out_s, out_e, kind
+        _copy(out, ("w", word, starts[i], ends[i]))
+        kind.setdefault(word, "w")
+        done = i + 1
+    _copy(out, columns, done, len(texts))
+    return *out, kind
+
+
+def _copy(out: tuple[list, ...], columns: tuple, start: int | None = None, stop: int | None = None) -> None:
+    """Appends to each list of ``out`` its column's items start:stop (or, without them, the one item given)."""
+    for into, column in zip(out, columns):
+        if start is None:
+            into.append(column)
+        else:
+            into += column[start:stop]
 
 
 _SPELLED = frozenset(_OPEN_CLOSE) | STRONG_AT | WEAK_AT | DOT_WORDS
@@ -313,7 +312,7 @@ def _lex(norm: str) -> _Lexemes:
             brackets.append(i)
         elif kinds[i] == "w":
             kinds[i] = "@" if t in STRONG_AT else "A" if t in WEAK_AT else "D"
-    lex = _Lexemes([], [], [], [], vocabulary)
+    columns, out = (kinds, texts, starts, ends), ([], [], [], [])
     done = 0
     for i in brackets:  # "(at)", "[ at ]", "(.)", "{dot}" become one lexeme
         if i < done:
@@ -328,22 +327,13 @@ def _lex(norm: str) -> _Lexemes:
         close = j + 1 + (j + 1 < n and kinds[j + 1] == " ")
         if as_kind is None or close >= n or texts[close] != _OPEN_CLOSE[texts[i]]:
             continue
-        lex.kinds += kinds[done:i]
-        lex.texts += texts[done:i]
-        lex.starts += starts[done:i]
-        lex.ends += ends[done:i]
-        lex.kinds.append(as_kind)
-        lex.texts.append("".join(texts[i:close + 1]))
-        lex.starts.append(starts[i])
-        lex.ends.append(ends[close])
+        _copy(out, columns, done, i)
+        _copy(out, (as_kind, "".join(texts[i:close + 1]), starts[i], ends[close]))
         done = close + 1
     if done == 0:
         return _Lexemes(kinds, texts, starts, ends, vocabulary)
-    lex.kinds += kinds[done:]
-    lex.texts += texts[done:]
-    lex.starts += starts[done:]
-    lex.ends += ends[done:]
-    return lex
+    _copy(out, columns, done, n)
+    return _Lexemes(*out, vocabulary)
 
 
 ATOM = "wnc"
