@@ -823,6 +823,9 @@ def _phones(lex: _Lexemes, guards: bytearray, spans: list) -> None:
             nxt.separator = "".join(T[j:k])
             run.append(nxt)
             j = nxt.last + 1
+        done = j
+        if sum(len(item.digits) for item in run) < 8:  # too short to be a phone number, however it is cut
+            continue
         for piece in _phone_pieces(lex, run, plus):
             first, last = piece[0].first, piece[-1].last
             if piece[0] is run[0] and plus:
@@ -830,7 +833,6 @@ def _phones(lex: _Lexemes, guards: bytearray, spans: list) -> None:
             if first > 0 and K[first - 1] == "(" and any(K[x] == ")" for x in range(first, last + 1)):
                 first -= 1
             spans.append((lex.starts[first], lex.ends[last], Kind.PHONE))
-        done = j
 
 
 def _split(items: list[_Item], cut) -> list[list[_Item]]:
