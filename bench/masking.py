@@ -104,7 +104,8 @@ def run(args) -> dict:
             figures["adversarial"].setdefault(name, {})[str(size)] = measure(_grow(unit, size), repeat)
         say(f"adversarial {size}")
     largest = str(max(sizes))
-    worst = max(figures["adversarial"], key=lambda name: figures["adversarial"][name][largest]["max_ms"])
+    # the slowest by CPU time: the wall-clock tail of a run moves with what else the machine does
+    worst = max(figures["adversarial"], key=lambda name: figures["adversarial"][name][largest]["cpu_p50_ms"])
     figures["worst_adversarial"] = {"text": worst, **figures["adversarial"][worst][largest]}
     # linear time: the cost per 1,000 characters should stay flat from the smallest size to the largest
     smallest = str(min(sizes))
@@ -125,13 +126,16 @@ def run(args) -> dict:
         slowest = max(old, key=old.get)
         figures["old_expression"] = {"size": int(largest), "ms": old, "slowest": {"text": slowest, "ms": old[slowest]}}
     largest_max = max([figures["innocent"][largest]["max_ms"], figures["contacts"][largest]["max_ms"],
-                       figures["worst_adversarial"]["max_ms"]])
+                       *(figures["adversarial"][name][largest]["max_ms"] for name in ADVERSARIAL)])
     figures["targets"] = {
         "chars": int(largest), "target_ms": TARGET_MS,
         "innocent_p99_met": figures["innocent"][largest]["p99_ms"] <= TARGET_MS,
         "adversarial_p99_met": all(figures["adversarial"][name][largest]["p99_ms"] <= TARGET_MS
                                    for name in ADVERSARIAL),
         "every_call_met": largest_max <= TARGET_MS,
+        # the masker's own cost, whatever the machine's load: every text's median CPU time
+        "cpu_p50_met": all(figures[name][largest]["cpu_p50_ms"] <= TARGET_MS for name in ("innocent", "contacts"))
+        and figures["worst_adversarial"]["cpu_p50_ms"] <= TARGET_MS,
     }
     return figures
 
