@@ -2,15 +2,15 @@
 
 How it reads a text, in four passes, each a single walk over the text or over its tokens:
 
-1. **Normalize** (``_normalize``): every character is folded on its own (NFKD compatibility form, accents and
-   other combining marks dropped, lower case, Cyrillic and Greek look-alikes read as Latin letters, any script's
+1. **Normalize** (``_normalize``): every character is folded on its own (compatibility decomposition, NFKD:
+   what NFKC does, full-width ＠ to @, ① to 1, with accents and other combining marks then dropped, lower case, Cyrillic and Greek look-alikes read as Latin letters, any script's
    digits read as 0-9, dashes and dot-like signs unified, zero-width and other invisible characters removed),
    keeping for each folded character the span of the original character it came from, so that what is masked is
    the original text, never the folded copy.
 2. **Tokenize** the folded text (runs of letters/digits, runs of spaces, single signs), join spaced or dotted
    single letters ("g m a i l", "g.m.a.i.l"), and read the spelled forms: "at", "arobase", "(at)", "[at]",
-   "chez" as an at sign, "dot", "point", "(dot)", "[.]" as a dot, number words (English and French, 0-99:
-   "zero six douze trente-quatre soixante-dix-huit") as digits.
+   "chez" as an at sign, "dot", "point", "(dot)", "[.]" as a dot; the phone pass reads number words (English
+   and French, 0-99: "zero six douze trente-quatre soixante-dix-huit") as digits.
 3. **Protect** what looks like a number but is not a phone: dates, times, IPv4 addresses, UUIDs, and the
    references that follow a label ("invoice", "facture n°", "order #", "ISBN"...); prices and quantities are
    recognised by their shape and unit, ISBN-13s by their check digit.
@@ -66,8 +66,10 @@ class Finding:
 
 @dataclass(frozen=True)
 class Masked:
-    text: str  # the original with every finding replaced by MASK
-    findings: tuple[Finding, ...]  # in order of position; they may overlap (an e-mail is also an @)
+    """What mask() returns: the text to show, and what was hidden in it."""
+
+    text: str  # the original with every finding replaced by MASK (overlapping or touching ones by one MASK)
+    findings: tuple[Finding, ...]  # in order of position; they may overlap (a link can hold a phone number)
 
     @property
     def hidden(self) -> bool:
