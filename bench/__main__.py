@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-NAMES = ("transitions", "deadlines", "relay", "taps", "memory")
+NAMES = ("transitions", "deadlines", "relay", "taps", "memory", "masking")
 
 
 def main(argv: list[str] | None = None) -> int:

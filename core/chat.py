@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from core.i18n import N_, Text
+from core.masking import MASK, mask  # noqa: F401 -- MASK stays importable from here
 from core.model import Action, Deadline, Order, Role, Stage, Viewer
 from core.settings import Settings
 
@@ -88,19 +88,7 @@ def chat_recipients(order: Order, sender: Role) -> tuple[Role, ...]:
     return tuple(r for r in roles if r is not sender)
 
 
-_CONTACTS = re.compile(
-    r"""
-    [\w.+-]+@[\w-]+\.[\w.-]+                           # e-mail
-    | (?:\+|00)?\d[\d\s().-]{7,}\d                     # phone number
-    | (?:https?://)?(?:t\.me|telegram\.me|wa\.me|discord\.gg|discord(?:app)?\.com/users)/\S+
-    | (?<![\w@])@[A-Za-z][\w]{4,31}\b                  # messenger handle
-    """,
-    re.VERBOSE,
-)
-MASK = "[…]"
-
-
 def mask_contacts(text: str) -> tuple[str, bool]:
-    """Hides e-mails, phone numbers and messenger handles; says whether anything was hidden."""
-    masked, count = _CONTACTS.subn(MASK, text)
-    return masked, count > 0
+    """Hides e-mails, phone numbers, messenger handles and links (core.masking); says whether anything was hidden."""
+    masked = mask(text)
+    return masked.text, masked.hidden

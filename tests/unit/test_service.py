@@ -195,3 +195,21 @@ async def test_a_rejected_manual_payment_cannot_be_paid_later(world):
     checkout = await service.checkout(BUYER, "manual", offer_id="logo", brief="Fox")
     await service.reject_payment(checkout.id)
     assert (await service.pay(checkout.id, 10_000, "EUR", "mod")).code is Refused.STAGE
+
+
+async def test_a_disguised_contact_in_the_chat_is_masked_flagged_and_relayed_masked(world):
+    store, _, service = world
+    await service.place("logo", BUYER, paid=10_000, brief="A fox")
+    said = await service.say("O1", BUYER, "Blue, please. ben dot private at gmail dot com, or zéro six douze "
+                             "trente-quatre cinquante-six soixante-dix-huit", "telegram")
+    assert said.text == "Blue, please. […], or […]" and said.flagged
+    assert store.messages[-1].text == said.text
+    relayed = [n for n in store.outbox if n.key.startswith("O1:chat:")]
+    assert [dict(n.text.params)["text"] for n in relayed] == [said.text]
+
+
+async def test_an_ordinary_chat_message_with_a_date_and_an_invoice_number_is_relayed_as_written(world):
+    store, _, service = world
+    await service.place("logo", BUYER, paid=10_000, brief="A fox")
+    said = await service.say("O1", BUYER, "Meeting at 2026-03-02 12:30, invoice 2026-00123", "telegram")
+    assert said.text == "Meeting at 2026-03-02 12:30, invoice 2026-00123" and not said.flagged
