@@ -81,7 +81,8 @@ async def press(interaction: discord.Interaction, data: str) -> None:
         order, who.viewer, rt.clock.now(), rt.config.settings)
     if needs is not Needs.NOTHING and possible:
         await open_unkept(interaction, ActionModal(who.user_id, pressed, needs, who.lang, order.currency,
-                                                   rt.config.settings.max_text))
+                                                   rt.config.settings.max_text,
+                                                   current=order.brief if needs is Needs.BRIEF else ""))
         return
     if not interaction.response.is_done():
         await interaction.response.defer()

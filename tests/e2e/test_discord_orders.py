@@ -1,6 +1,13 @@
 """Orders on Discord, end to end: the real discord.py client against simcord's simulated Discord."""
 
+from dataclasses import replace
+
+import pytest
+
+from bots.discord.modals import LONG_BRIEF, MAIN, TEXT_LIMIT
+from core.i18n import translate
 from core.model import Stage
+from core.table import Needs
 from tests.e2e.discord_world import discord_world, embed_text, labels, more
 
 
@@ -144,3 +151,40 @@ async def test_an_amount_that_is_not_a_number_is_answered_privately_and_changes_
         answer = await ben.user.submit_modal(form, {"amount": "a lot", "text": "Only half of it"})
         assert "not an amount" in private_answer(answer)
         assert (await world.rt.service.order(order_id)).proposal is None
+
+
+def field(shown, custom_id: str) -> tuple[dict, dict]:
+    """A modal's field as Discord received it: (its label, the input)."""
+    return next((row, row["component"]) for row in shown.modal["components"]
+                if row["component"].get("custom_id") == custom_id)
+
+
+async def test_the_buyer_edits_the_brief_in_a_form_that_holds_the_brief_as_it_stands(tmp_path):
+    async with discord_world(tmp_path) as world:
+        ana, ben = await met(world, "ana", "ben")
+        await world.offer(ana)
+        order_id = await world.paid_order(ben, brief="A fox for my bakery")
+        form = await ben.user.click(world.last_dm(ben, f"#{order_id}"), label="Edit the brief")
+        label, text = field(form, "text")
+        assert text["value"] == "A fox for my bakery" and label["description"] == MAIN[Needs.BRIEF][1]
+        await ben.user.submit_modal(form, {"text": "A fox for my bakery, in orange"})
+        assert (await world.rt.service.order(order_id)).brief == "A fox for my bakery, in orange"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+async def test_a_brief_longer_than_the_form_is_not_cut_the_form_says_so_and_keeps_it(tmp_path, lang):
+    async with discord_world(tmp_path) as world:
+        settings = replace(world.rt.config.settings, max_text=4096)  # Telegram's limit: longer than Discord's field
+        world.rt.config, world.rt.service.settings = replace(world.rt.config, settings=settings), settings
+        ana, ben = await met(world, "ana", "ben")
+        await ben.slash(world.channel, "language", language=lang)
+        await world.offer(ana)
+        long = "A fox for my bakery. " * 195  # 4,095 characters: more than Discord's field holds
+        order_id = await world.paid_order(ben, brief=long)
+        form = await ben.user.click(world.last_dm(ben, f"#{order_id}"), label=translate("Edit the brief", lang))
+        label, text = field(form, "text")
+        assert "value" not in text and text["max_length"] == TEXT_LIMIT
+        assert label["description"] == translate(LONG_BRIEF, lang) and len(label["description"]) <= 100
+        await ben.user.submit_modal(form, {"files": [("sketch.png", b"png")]})
+        order = await world.rt.service.order(order_id)
+        assert order.brief == long.strip() and [ref.rsplit(":", 1)[-1] for ref in order.brief_files] == ["sketch.png"]
