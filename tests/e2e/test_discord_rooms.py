@@ -42,7 +42,7 @@ async def chat_of(world, order_id: str):
 async def delivered(world, ana, ben) -> str:
     await world.offer(ana)
     order_id = await world.paid_order(ben)
-    card = world.last_dm(ana, f"#{order_id}")
+    card = world.card(ana, order_id)
     await ana.user.click(card, label="Accept")
     form = await ana.user.click(world.now(card, ana.user.dm_channel), label="Deliver")
     await ana.user.submit_modal(form, {"text": "Here is your fox"})
@@ -89,14 +89,19 @@ async def test_the_room_is_locked_in_the_delivery_window_and_reopened_by_a_revis
         assert "Complete the order or request a revision" in notice.content  # the buyer's reason, from core
         assert "reopens if they request a revision" in notice.content  # the seller's
 
-        # Discord keeps members out of a locked room; whatever gets through is refused by core
-        await ben.send(room, "Wait, one more thing")
-        [refused] = said(room, "Not sent (order")
-        assert "Until: <t:" in refused.content
-        assert labels(refused) == ["Complete", "Request a revision"]
+        # Discord keeps members out of a locked room; whatever gets through is refused by core, and answered to
+        # the writer alone: the seller reads neither the message nor the buyer's buttons
+        written = await ben.send(room, "Wait, one more thing")
+        assert all(m.id != written.id for m in room.history()) and not said(room, "Not sent")
+        refused, card = world.dms(ben)[-2:]
+        assert refused.content.startswith(f"Not sent (order #{order_id}): The chat is closed while you review")
+        assert "\nUntil: <t:" in refused.content
+        assert refused.content.endswith("Your message, not sent:\nWait, one more thing") and not labels(refused)
+        assert card == world.card(ben, order_id) and labels(card)[:2] == ["Complete", "Request a revision"]
+        assert not [m for m in world.dms(ana) if "Wait, one more thing" in m.content]
         assert await chat_of(world, order_id) == []
 
-        form = await ben.user.click(world.last_dm(ben, "was delivered"), label="Request a revision")
+        form = await ben.user.click(card, label="Request a revision")
         await ben.user.submit_modal(form, {"text": "Make it orange"})
         await world.settle()
         assert (await world.rt.service.order(order_id)).stage is Stage.REVISION_REQUESTED
@@ -119,3 +124,8 @@ async def test_each_party_is_told_in_their_own_language_why_the_room_is_locked(t
         buyer, = [line for line in notice.content.splitlines() if line.startswith(f"<@{ben.id}>")]
         assert "Ce salon est verrouillé jusqu'au <t:" in buyer and "demandez une retouche" in buyer
         assert "This room is locked until <t:" in seller
+
+        await ben.send(room, "Encore une chose")  # whatever gets through: answered to him alone, in French
+        refused = world.dms(ben)[-2].content
+        assert refused.startswith("Non envoyé (commande #") and "\nJusqu'au : <t:" in refused
+        assert refused.endswith("Votre message, qui n'a pas été envoyé\u00a0:\nEncore une chose")
