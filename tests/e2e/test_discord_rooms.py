@@ -3,10 +3,14 @@ revision request; what is written there is the order's chat (kept, masked, relay
 
 import contextlib
 from dataclasses import replace
+from datetime import timedelta
 
 import discord
+import pytest
 
+from core.i18n import translate
 from core.model import Deadline, Stage
+from core.timers import CHAT_ENDED
 from tests.e2e.discord_world import discord_world, labels
 from tests.e2e.test_discord_orders import met
 
@@ -129,3 +133,71 @@ async def test_each_party_is_told_in_their_own_language_why_the_room_is_locked(t
         refused = world.dms(ben)[-2].content
         assert refused.startswith("Non envoyé (commande #") and "\nJusqu'au : <t:" in refused
         assert refused.endswith("Votre message, qui n'a pas été envoyé\u00a0:\nEncore une chose")
+
+
+async def test_each_delivery_is_posted_in_the_room_once_with_its_words_masked_and_its_files(tmp_path):
+    async with room_world(tmp_path) as world:
+        ana, ben = await met(world, "ana", "ben")
+        await world.offer(ana)
+        order_id = await world.paid_order(ben)
+        await ana.user.click(world.card(ana, order_id), label="Accept")
+        form = await ana.user.click(world.card(ana, order_id), label="Deliver")
+        await ana.user.submit_modal(form, {"text": "Your fox; questions to ana@example.com",
+                                           "files": [("fox.svg", b"<svg/>")]})
+        await world.settle()
+        room = room_of(world)
+        [posted] = said(room, "📦")
+        assert posted.content == f"📦 The seller delivered order #{order_id}:\n\nYour fox; questions to […]"
+        assert [(a.filename, await a.read()) for a in posted.attachments] == [("fox.svg", b"<svg/>")]
+        assert room.history()[-1].content.startswith(f"<@{ben.id}> 🔒")  # posted, then the room locks
+
+        form = await ben.user.click(world.card(ben, order_id), label="Request a revision")
+        await ben.user.submit_modal(form, {"text": "Make it orange"})
+        await world.settle()
+        form = await ana.user.click(world.card(ana, order_id), label="Accept the revision")
+        await world.settle()
+        form = await ana.user.click(world.card(ana, order_id), label="Deliver")
+        await ana.user.submit_modal(form, {"text": "Orange fox"})
+        await world.settle()
+        assert [m.content for m in said(room, "📦")] == [
+            posted.content, f"📦 The seller delivered order #{order_id} again (delivery 2):\n\nOrange fox"]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+async def test_the_room_locks_when_the_chat_after_closing_ends_and_nothing_names_a_past_date(tmp_path, lang):
+    async with room_world(tmp_path) as world:
+        ana, ben = await met(world, "ana", "ben")
+        await ben.slash(world.channel, "language", language=lang)
+        order_id = await delivered(world, ana, ben)
+        await ben.user.submit_modal(await ben.user.click(world.card(ben, order_id), label=translate("Complete", lang)),
+                                    {})
+        await world.settle()
+        room = room_of(world)
+        assert not (await thread(world, room)).locked
+        after = world.rt.config.settings.chat_after_closing
+        world.clock.advance(after - timedelta(minutes=1))
+        await world.settle()
+        assert not (await thread(world, room)).locked
+        await ben.send(room, "Thanks again!")  # the chat is still open
+        assert [m.text for m in await chat_of(world, order_id)] == ["Thanks again!"]
+
+        world.clock.advance(timedelta(minutes=1))
+        await world.settle()
+        assert (await thread(world, room)).locked
+        assert world.dms(ben)[-1].content == translate(CHAT_ENDED, lang).format(order=order_id)
+        assert world.dms(ana)[-1].content == CHAT_ENDED.format(order=order_id)
+        [notice] = said(room, "🔒")[-1:]
+        ended = "🔒 This room is locked. This order is closed and its chat has ended."
+        assert notice.content.splitlines() == (  # the same words once, to both: no "until" in the past
+            [f"<@{ben.id}> <@{ana.id}> {ended}"] if lang == "en" else
+            [f"<@{ben.id}> {translate('🔒 This room is locked.', lang)} "
+             f"{translate('This order is closed and its chat has ended.', lang)}", f"<@{ana.id}> {ended}"])
+
+        await ben.send(room, "One last thing")  # got through the lock: refused, and no "until" in the past
+        refused = world.dms(ben)[-1].content
+        assert refused.startswith(translate("Not sent (order #{order}): {reason}", lang).format(
+            order=order_id, reason=translate("This order is closed and its chat has ended.", lang)) + "\n\n")
+        assert "<t:" not in refused and refused.endswith("\nOne last thing")
+        world.clock.advance(timedelta(days=30))
+        await world.settle()
+        assert said(room, "🔒")[-1].id == notice.id  # told once
