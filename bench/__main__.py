@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-NAMES = ("transitions", "deadlines", "relay", "taps", "memory", "flood")
+NAMES = ("transitions", "deadlines", "relay", "taps", "memory", "masking", "flood")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,7 +22,8 @@ from storage.locations import SQLITE_EXAMPLE, beside, url_problem
 
 __all__ = [
     "CONFIG_ENV", "DATABASE_URL_ENV", "Config", "ConfigError", "DiscordConfig", "HttpConfig", "LimitsConfig",
-    "LoggingConfig", "RelayConfig", "SchedulerConfig", "TelegramConfig", "format_duration", "load_config", "parse_duration",
+    "LoggingConfig", "PaymentConfig", "RelayConfig", "SchedulerConfig", "TelegramConfig", "format_duration",
+    "load_config", "parse_duration",
 ]
 
 CONFIG_ENV = "COMPTOIR_CONFIG"
@@ -44,6 +45,8 @@ class TelegramConfig:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     payment: Literal["stars", "manual"] = "manual"
+    #: how long a handled update is remembered, to answer Telegram's redeliveries once (then forgotten)
+    seen_updates_for: timedelta = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,18 @@ class DiscordConfig:
     shard_count: int | None = None
     payment: Literal["manual"] = "manual"
     base_url: str | None = None  # a Discord REST API proxy (or a test's fake Discord), if any
+
+
+@dataclass(frozen=True)
+class PaymentConfig:
+    """Paying by hand (the "manual" payment, on either platform): what the buyer is told to do, by language."""
+
+    instructions: tuple[tuple[str, str], ...] = ()  # (language, text): ("en", "Transfer to IBAN …"), ("fr", "…")
+
+    def instructions_in(self, lang: str, default: str) -> str | None:
+        """The instructions in this language, else in the marketplace's, else in any there are; None without."""
+        written = dict(self.instructions)
+        return written.get(lang) or written.get(default) or next(iter(written.values()), None)
 
 
 @dataclass(frozen=True)
@@ -114,6 +129,7 @@ class Config:
     default_timezone: str = "UTC"
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     discord: DiscordConfig = field(default_factory=DiscordConfig)
+    payment: PaymentConfig = field(default_factory=PaymentConfig)
     scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
     relay: RelayConfig = field(default_factory=RelayConfig)
     http: HttpConfig = field(default_factory=HttpConfig)
@@ -343,6 +359,7 @@ def _telegram(table: _Table, environ: Mapping[str, str]) -> TelegramConfig:
         webhook_listen=table.get("webhook_listen", _text, d.webhook_listen),
         webhook_port=table.get("webhook_port", _integer(1, 65_535), d.webhook_port),
         payment=table.get("payment", _choice("stars", "manual"), d.payment),
+        seen_updates_for=table.get("seen_updates_for", parse_duration, d.seen_updates_for),
     )
     table.done()
     if config.mode == "webhook" and config.webhook_url is None:
@@ -378,6 +395,24 @@ def _discord(table: _Table, environ: Mapping[str, str]) -> DiscordConfig:
             raise ConfigError("discord.shard_count: required when discord.shard_ids is set")
         if any(shard >= config.shard_count for shard in config.shard_ids):
             raise ConfigError(f"discord.shard_ids: each must be below discord.shard_count ({config.shard_count})")
+    return config
+
+
+def _texts_by_language(value: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict) or not value:
+        raise ValueError('must be a text for each language, e.g. { en = "Bank transfer to …", fr = "Virement à …" }')
+    for lang, text in value.items():
+        if lang not in LANGUAGES:
+            raise ValueError(f"{_show(lang)} is not a language (use {' or '.join(LANGUAGES)})")
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"{lang} must be a non-empty text")
+    return tuple(sorted((lang, text.strip()) for lang, text in value.items()))
+
+
+def _payment(table: _Table) -> PaymentConfig:
+    d = PaymentConfig()
+    config = PaymentConfig(instructions=table.get("instructions", _texts_by_language, d.instructions))
+    table.done()
     return config
 
 
@@ -488,6 +523,7 @@ def load_config(path: str | Path | None = None, environ: Mapping[str, str] | Non
         settings=_settings(root),
         telegram=_telegram(root.table("telegram"), environ),
         discord=_discord(root.table("discord"), environ),
+        payment=_payment(root.table("payment")),
         scheduler=_scheduler(root.table("scheduler")),
         relay=_relay(root.table("relay")),
         http=_http(root.table("http")),

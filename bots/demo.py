@@ -93,9 +93,11 @@ class Demo:
             for number, person in enumerate(PEOPLE.values(), 1):
                 external = str((2000 if person.platform == "discord" else 1000) + number)
                 chat = f"dm-{external}" if person.platform == "discord" else external
-                self.people[person.key] = await uow.accounts.ensure(
+                account = await uow.accounts.ensure(
                     person.platform, external, name=person.name, chat_id=chat, language=self.lang,
-                    timezone=person.timezone, moderator=person.moderator)
+                    moderator=person.moderator)
+                await uow.accounts.set_preferences(account.id, timezone=person.timezone)  # each chose their zone
+                self.people[person.key] = await uow.accounts.get(account.id)
             for offer in OFFERS.values():
                 await uow.save_offer(replace(offer, seller=self.people[offer.seller].id))
             await uow.commit()

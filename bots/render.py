@@ -12,6 +12,7 @@ from core.card import Card, render_text
 from core.events import Quote, Refusal
 from core.i18n import N_, Money, minor_digits, translate
 from core.model import Offer, Role, Viewer
+from core.notices import BRIEF
 from core.ports import Outgoing
 
 
@@ -60,7 +61,9 @@ def notice_parts(message: Outgoing, card: Card | None, now: datetime) -> list[st
     lang = message.language
     parts = [message.text.render(lang)] + [quote_text(q, lang) for q in message.quotes]
     if card is not None:
-        parts.append(render_text(card, lang, zone(message.timezone), now, zone_note=not message.timezone_set))
+        quoted = any(q.label.msgid == BRIEF for q in message.quotes)  # the whole brief is right above
+        parts.append(render_text(card, lang, zone(message.timezone), now, zone_note=not message.timezone_set,
+                                 brief=not quoted))
     return parts
 
 

@@ -269,9 +269,11 @@ def zone_name(zone: tzinfo, now: datetime) -> str:
     return f"{name}, UTC{offset[:3]}:{offset[3:]}" if offset and name != "UTC" else "UTC"
 
 
-def render_text(card: Card, lang: str, zone: tzinfo, now: datetime, zone_note: bool = False) -> str:
+def render_text(card: Card, lang: str, zone: tzinfo, now: datetime, zone_note: bool = False,
+                brief: bool = True) -> str:
     """The card as plain text, for any chat that shows text and buttons. `zone_note`: the reader did not choose
-    their time zone, so the card says which one its times are in (and how to choose)."""
+    their time zone, so the card says which one its times are in (and how to choose). `brief`: the start of the
+    brief (left out under a notice that carries the whole of it)."""
     t = lambda msgid, **kw: translate(msgid, lang).format(**kw)  # noqa: E731
     lines = [t(N_("Order #{order} — {title}"), order=card.order_id, title=card.title)]
     lines.append(f"{progress_bar(card.step, card.stage)}  {card.step}/7 {translate(STEPS[card.step - 1], lang)}"
@@ -287,7 +289,7 @@ def render_text(card: Card, lang: str, zone: tzinfo, now: datetime, zone_note: b
                        amount=Money(card.payout, card.currency).render(lang)))
     for label, at in card.dates:
         lines.append(t(N_("{label}: {date}"), label=label.render(lang), date=when(at, now, zone, lang)))
-    if card.brief:
+    if card.brief and brief:
         lines.append(t(N_("Brief: “{excerpt}”"), excerpt=card.brief))
     for note in card.notes:
         lines.append(f"• {note.render(lang)}")

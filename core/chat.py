@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from core.i18n import N_, Text
+from core.masking import MASK, mask  # noqa: F401 -- MASK stays importable from here
 from core.model import Action, Deadline, Order, Role, Stage, Viewer
 from core.settings import Settings
 
@@ -71,11 +71,22 @@ def may_send(order: Order, viewer: Viewer, now: datetime, settings: Settings) ->
             Text.of(N_("The chat is closed while the buyer reviews your delivery. It reopens if they request a revision, or when the order is completed.")),
             until,
         )
-    # closed orders keep their chat open for a while
+    # closed orders keep their chat open for a while (an end already past is no "until": nothing reopens it)
     until = order.closed_at + settings.chat_after_closing
     if now < until:
         return ChatDecision(True, until=until)
-    return ChatDecision(False, Text.of(N_("This order is closed and its chat has ended.")), until)
+    return ChatDecision(False, Text.of(N_("This order is closed and its chat has ended.")))
+
+
+def check_message(text: str, files: tuple[str, ...], settings: Settings) -> Text | None:
+    """What is wrong with a chat message whatever order it is for (too long, empty), or None. Asked before
+    "which order?", so nobody picks an order for a message that cannot be sent anyway."""
+    if len(text) > settings.max_text:
+        return Text.of(N_("This text is too long ({length} characters; the limit is {limit})."),
+                       length=len(text), limit=settings.max_text)
+    if not text.strip() and not files:
+        return Text.of(N_("The message is empty."))
+    return None
 
 
 def chat_recipients(order: Order, sender: Role) -> tuple[Role, ...]:
@@ -86,19 +97,7 @@ def chat_recipients(order: Order, sender: Role) -> tuple[Role, ...]:
     return tuple(r for r in roles if r is not sender)
 
 
-_CONTACTS = re.compile(
-    r"""
-    [\w.+-]+@[\w-]+\.[\w.-]+                           # e-mail
-    | (?:\+|00)?\d[\d\s().-]{7,}\d                     # phone number
-    | (?:https?://)?(?:t\.me|telegram\.me|wa\.me|discord\.gg|discord(?:app)?\.com/users)/\S+
-    | (?<![\w@])@[A-Za-z][\w]{4,31}\b                  # messenger handle
-    """,
-    re.VERBOSE,
-)
-MASK = "[…]"
-
-
 def mask_contacts(text: str) -> tuple[str, bool]:
-    """Hides e-mails, phone numbers and messenger handles; says whether anything was hidden."""
-    masked, count = _CONTACTS.subn(MASK, text)
-    return masked, count > 0
+    """Hides e-mails, phone numbers, messenger handles and links (core.masking); says whether anything was hidden."""
+    masked = mask(text)
+    return masked.text, masked.hidden

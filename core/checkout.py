@@ -48,6 +48,8 @@ class Checkout:
     state: PaymentState = PaymentState.AWAITING
     provider_ref: str = ""  # the provider's charge id, used for refunds
     order_id: str | None = None
+    credit: int = 0  # what the buyer's vouchers pay; `amount` is what is left to pay
+    draws: tuple[tuple[str, int], ...] = ()  # (voucher id, amount taken from it)
 
     def settle(self, state: PaymentState, provider_ref: str = "", order_id: str | None = None) -> Checkout:
         return replace(self, state=state, provider_ref=provider_ref or self.provider_ref, order_id=order_id)
@@ -70,6 +72,18 @@ def check_payment(checkout: Checkout, amount: int, currency: str) -> Refusal | N
     return None
 
 
+@dataclass(frozen=True)
+class Price:
+    """What a choice costs, what the buyer's vouchers take off it, and what is left to pay."""
+
+    total: int
+    credit: int = 0
+
+    @property
+    def due(self) -> int:
+        return self.total - self.credit
+
+
 def quote(offer: Offer, options: tuple[str, ...], tip: int) -> int | None:
     """What the buyer pays for this choice (offer, options, tip); None if an option is not the offer's."""
     prices = {o.id: o.price for o in offer.options}
@@ -85,8 +99,8 @@ def tip_choices(price: int, cap_percent: int) -> tuple[tuple[int, int], ...]:
 
 def awaiting_notices(checkout: Checkout, title: str) -> tuple[Notice, ...]:
     """Who must act before a checkout can be paid: for a manual payment, a moderator who sees the money."""
-    if checkout.provider in WATCHED:
-        return ()
+    if checkout.provider in WATCHED or checkout.amount == 0:
+        return ()  # a checkout the buyer's vouchers pay in full needs nobody
     text = Text.of(N_("Payment to confirm: {amount} for “{title}”, reference {reference}. Confirm it only once "
                       "the money has arrived."),
                    amount=Money(checkout.amount, checkout.currency), title=title, reference=checkout.id)

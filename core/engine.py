@@ -30,6 +30,7 @@ from core.model import (
 from core.notices import notices_of
 from core.settings import Settings
 from core.table import DEADLINES_BY_STAGE, TABLE, Needs, Row
+from core.vouchers import Voucher, split_refund
 
 MAX_FILES = 20
 MAX_DAYS = 365
@@ -144,6 +145,7 @@ class Step:
         self.settings = settings
         self.payload = payload
         self.moves: list[ledger.Transaction] = []
+        self.vouchers: list[Voucher] = []
         self.data: dict[str, object] = {}
 
     # state
@@ -175,8 +177,20 @@ class Step:
         tx_id = f"{self.order.id}:{self.before.version + 1}:{kind}"
         self.moves.append(ledger.transfer(tx_id, self.order.id, kind, self.now, ledger.escrow(self.order.id), *legs))
 
+    def _refund(self, amount: int) -> tuple[tuple[str, int], ...]:
+        """The legs of a refund to the buyer: their money back to them, a voucher part back on a voucher."""
+        money, voucher = split_refund(self.order, amount)
+        if voucher:
+            self._voucher(voucher)
+        return (ledger.buyer(self.order.buyer), money), (ledger.EXPIRED, voucher)
+
+    def _voucher(self, amount: int) -> None:
+        order = self.order
+        self.vouchers.append(Voucher(f"{order.id}-{self.before.version + 1}", order.buyer, order.currency, amount,
+                                     amount, order.id, self.now, self.now + self.settings.voucher_validity))
+
     def refund_all(self) -> None:
-        self._move("refund", (ledger.buyer(self.order.buyer), self.order.held))
+        self._move("refund", *self._refund(self.order.held))
         self.set(resolution=Resolution.REFUNDED)
 
     def release(self, amount: int | None = None, kind: str = "release") -> None:
@@ -189,21 +203,24 @@ class Step:
         to_buyer = self.payload.amount
         to_seller = self.order.held - to_buyer
         fee = self.settings.commission(to_seller)
-        self._move("split", (ledger.buyer(self.order.buyer), to_buyer),
+        self._move("split", *self._refund(to_buyer),
                    (ledger.seller(self.order.seller), to_seller - fee), (ledger.COMMISSION, fee))
         self.set(resolution=Resolution.SPLIT, refunded=self.order.refunded + to_buyer)
         self.data["to_buyer"] = to_buyer
 
     def partial_refund(self) -> None:
         amount = self.order.proposal.amount
-        self._move("partial_refund", (ledger.buyer(self.order.buyer), amount))
+        self._move("partial_refund", *self._refund(amount))
         self.set(refunded=self.order.refunded + amount, proposal=None)
         self.data["amount"] = amount
 
     def expire(self) -> None:
-        self._move("expiry", (ledger.EXPIRED, self.order.held))
+        held = self.order.held
+        self._move("expiry", (ledger.EXPIRED, held))
         self.set(resolution=Resolution.EXPIRED)
         self.data["voucher"] = self.settings.expiry_voucher
+        if self.settings.expiry_voucher and held:
+            self._voucher(held)
 
     # work
     def deliver(self) -> None:
@@ -270,8 +287,8 @@ class Step:
         event = Event(self.order.id, self.order.version, self.row.action, self.role, self.actor, self.now,
                       self.before.stage, self.order.stage, tuple(sorted(self.data.items())))
         notices = notices_of(self.row.action, self.role, self.before, self.order, self.payload, tuple(self.moves),
-                             self.settings)
-        return Outcome(self.order, (event,), tuple(self.moves), notices)
+                             self.settings, tuple(self.vouchers))
+        return Outcome(self.order, (event,), tuple(self.moves), notices, tuple(self.vouchers))
 
     def _tidy(self) -> None:
         """Drops what cannot outlive the stage the order is now in."""
@@ -316,8 +333,10 @@ def place_order(
     files: tuple[str, ...] = (),
     payment_ref: str = "",
     seller_suspended: bool = False,
+    credit: int = 0,
 ) -> Outcome | Refusal:
-    """Creates an order from a paid checkout: funds go to escrow and the acceptance deadline starts."""
+    """Creates an order from a paid checkout: funds go to escrow and the acceptance deadline starts. `credit` is
+    what the buyer's vouchers pay (from the platform's account, where the money of expired orders went)."""
 
     def refuse(code: Refused, msgid: str, **params: object) -> Refusal:
         return Refusal(code, Text.of(msgid, **params))
@@ -335,7 +354,7 @@ def place_order(
     if len(brief) > settings.max_text:
         return refuse(Refused.INPUT, N_("This text is too long ({length} characters; the limit is {limit})."),
                       length=len(brief), limit=settings.max_text)
-    if paid != price + tip:
+    if paid + credit != price + tip or paid < 0 or credit < 0:
         return refuse(Refused.CONDITION, N_("The payment has not been confirmed for the full amount."))
     order = Order(
         id=order_id,
@@ -357,12 +376,15 @@ def place_order(
             (Deadline.EXPIRY, now + settings.expiry),
         ),
         payment_ref=payment_ref,
+        credit=credit,
     )
+    sources = ((ledger.WORLD, -paid), (ledger.EXPIRED, -credit))
     payment = ledger.Transaction(
         f"{order_id}:1:payment", order_id, "payment",
-        ((ledger.WORLD, -order.total), (ledger.escrow(order_id), order.total)), now,
+        (*((account, amount) for account, amount in sources if amount), (ledger.escrow(order_id), order.total)), now,
     )
+    data = (("options", [o.id for o in options]), ("price", price), ("seller", offer.seller), ("tip", tip))
     event = Event(order_id, 1, Action.PLACE_ORDER, Role.BUYER, buyer.account, now, None, Stage.PENDING,
-                  (("options", [o.id for o in options]), ("price", price), ("seller", offer.seller), ("tip", tip)))
+                  ((("credit", credit),) if credit else ()) + data)
     notices = notices_of(Action.PLACE_ORDER, Role.BUYER, order, order, Payload(), (payment,), settings)
     return Outcome(order, (event,), (payment,), notices)

@@ -10,6 +10,7 @@ from core.i18n import N_, Text, translate
 from core.labels import ACTION
 from core.ledger import Transaction
 from core.model import Action, Order, Role, Stage
+from core.vouchers import Voucher
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Outcome:
     events: tuple[Event, ...]
     moves: tuple[Transaction, ...]
     notices: tuple[Notice, ...]
+    vouchers: tuple[Voucher, ...] = ()  # issued: for an expired order, for a voucher part refunded
 
 
 class Refused(str, Enum):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gettext
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -91,12 +92,24 @@ class Money:
         return f"{number} {self.currency}"
 
 
+@dataclass(frozen=True)
+class Day:
+    """A calendar day as the reader's language writes it (a voucher's last day, not an hour to be on time for)."""
+
+    at: datetime
+
+    def render(self, lang: str) -> str:
+        return self.at.strftime("%d/%m/%Y" if language(lang) == "fr" else "%Y-%m-%d")
+
+
 def to_json(value: object) -> object:
     """A Text (with nested Text and Money) as plain JSON data, for the outbox."""
     if isinstance(value, Text):
         return {"t": value.msgid, "p": {k: to_json(v) for k, v in value.params}}
     if isinstance(value, Money):
         return {"m": [value.amount, value.currency]}
+    if isinstance(value, Day):
+        return {"d": value.at.isoformat()}
     return value
 
 
@@ -105,4 +118,6 @@ def from_json(data: object) -> object:
         return Text(data["t"], tuple(sorted((k, from_json(v)) for k, v in data["p"].items())))
     if isinstance(data, dict) and "m" in data:
         return Money(*data["m"])
+    if isinstance(data, dict) and "d" in data:
+        return Day(datetime.fromisoformat(data["d"]))
     return data

@@ -193,6 +193,7 @@ class Order:
     deliveries: tuple[Delivery, ...] = ()
     proposal: Proposal | None = None
     refunded: int = 0  # partial refunds already paid back to the buyer
+    credit: int = 0  # the part of the total paid with vouchers (core.vouchers)
     dispute: Dispute | None = None
     accepted_at: datetime | None = None
     closed_at: datetime | None = None

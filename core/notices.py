@@ -13,6 +13,7 @@ from core.events import Notice, Quote
 from core.i18n import N_, Money, Text
 from core.model import Action, Order, Payload, Role, Stage
 from core.settings import Settings
+from core.vouchers import Voucher, offered
 
 B, S, M = Role.BUYER, Role.SELLER, Role.MODERATOR
 
@@ -175,6 +176,7 @@ REQUEST = N_("The buyer's request")
 REFUSAL = N_("The seller's answer")
 POSITIVE, NEGATIVE = N_("positive"), N_("negative")
 PAYOUT_AFTER_COMMISSION = N_("{net} ({gross} less the platform's commission of {fee})")
+REFUND_WITH_VOUCHER = N_("{money}, and {voucher} back on a voucher")
 ROLE_NAME = {B: N_("buyer"), S: N_("seller")}
 
 
@@ -189,8 +191,9 @@ def recipients(action: Action, actor: Role, after: Order) -> tuple[Role, ...]:
 
 def notices_of(action: Action, actor: Role, before: Order, after: Order, payload: Payload,
                moves: tuple[ledger.Transaction, ...], settings: Settings,
-               voucher: Text | None = None) -> tuple[Notice, ...]:
+               vouchers: tuple[Voucher, ...] = ()) -> tuple[Notice, ...]:
     """The notices an applied action sends: one per reader, in their words, with what it carried."""
+    voucher = offered(vouchers[0]) if action is Action.EXPIRE and vouchers else None
     told = list(recipients(action, actor, after))
     if action is Action.PLACE_ORDER:
         told = [Role.SELLER] + ([Role.BUYER] if not _has_brief(after) else [])
@@ -241,12 +244,15 @@ def _amount(action: Action, before: Order, after: Order) -> int:
 
 
 def _money(order: Order, moves: tuple[ledger.Transaction, ...]) -> dict[str, object]:
-    """What this action moved, for the words that name it: refunded to the buyer, paid to the seller."""
-    refund = paid = fee = 0
+    """What this action moved, for the words that name it: refunded to the buyer (a voucher part back on a
+    voucher), paid to the seller."""
+    refund = on_voucher = paid = fee = 0
     for tx in moves:
         for account, amount in tx.postings:
             if account == ledger.buyer(order.buyer):
                 refund += amount
+            elif account == ledger.EXPIRED and tx.kind != "expiry":
+                on_voucher += amount
             elif account == ledger.seller(order.seller):
                 paid += amount
             elif account == ledger.COMMISSION:
@@ -255,7 +261,11 @@ def _money(order: Order, moves: tuple[ledger.Transaction, ...]) -> dict[str, obj
     if fee:
         payout = Text.of(PAYOUT_AFTER_COMMISSION, net=Money(paid, order.currency),
                          gross=Money(paid + fee, order.currency), fee=Money(fee, order.currency))
-    return {"refund": Money(refund, order.currency), "payout": payout}
+    refunded: object = Money(refund, order.currency)
+    if on_voucher:
+        refunded = Text.of(REFUND_WITH_VOUCHER, money=Money(refund, order.currency),
+                           voucher=Money(on_voucher, order.currency))
+    return {"refund": refunded, "payout": payout}
 
 
 def _verdict(order: Order) -> Text | None:

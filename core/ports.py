@@ -15,6 +15,7 @@ from core.i18n import Text
 from core.model import Offer, Order, Role
 from core.refunds import Refund
 from core.timers import Timer, TimerPlan
+from core.vouchers import Voucher
 
 
 class Clock(Protocol):
@@ -57,6 +58,12 @@ class UnitOfWork(Protocol):
     async def custom_offer(self, custom_offer_id: str) -> CustomOffer | None: ...
     async def seller_suspended(self, account: str) -> bool: ...
     async def events(self, order_id: str) -> list[Event]: ...
+    async def names(self, account_ids) -> dict[str, str]:
+        """People's display names by account id."""
+    async def vouchers_of(self, account: str) -> list[Voucher]:
+        """This person's vouchers with something left on them, the first to expire first."""
+    async def draw_vouchers(self, draws: tuple[tuple[str, int], ...]) -> None:
+        """Takes (voucher id, amount) off vouchers that still hold it, else raises Conflict."""
 
     async def save(self, before: Order | None, outcome: Outcome, plan: TimerPlan) -> None:
         """Writes the new order (only if it is still at `before.version`, else raises Conflict), its

@@ -46,7 +46,7 @@ def refunds_of(outcome: Outcome) -> tuple[tuple[Refund, ...], tuple[Notice, ...]
         back = sum(amount for account, amount in tx.postings if account == ledger.buyer(order.buyer))
         if back <= 0:
             continue
-        if back == order.total:
+        if back == order.total - order.credit:  # the whole payment (what vouchers paid comes back as a voucher)
             refunds.append(Refund(provider, ref, order.buyer, back, order.currency, order.id))
         else:
             notices.append(Notice(order.id, Role.MODERATOR, Text.of(

@@ -9,19 +9,20 @@ from datetime import datetime
 from core import engine, timers
 from core.card import Brief, Card, brief_of, order_card
 from core import labels
-from core.chat import ChatDecision, ChatMessage, chat_recipients, mask_contacts, may_send
+from core.chat import ChatDecision, ChatMessage, chat_recipients, check_message, mask_contacts, may_send
 from core.checkout import (
-    WATCHED, Checkout, PaymentState, awaiting_notices, check_payment, check_provider, placed_notices, quote,
+    WATCHED, Checkout, PaymentState, Price, awaiting_notices, check_payment, check_provider, placed_notices, quote,
     rejected_notices,
 )
 from core.discussion import CustomOfferState, check_payable, settle_custom_offer
 from core.events import Notice, Outcome, Refusal, Refused
 from core.i18n import N_, Text
-from core.model import SYSTEM, Action, Offer, Option, Order, Payload, Role, Viewer
+from core.model import SYSTEM, Action, Offer, Option, Order, Payload, Role, Stage, Viewer
 from core.ports import Clock, Conflict, UnitOfWorkFactory, new_id
 from core.refunds import AUTOMATIC, Refund
 from core.settings import Settings
 from core.timers import Timer
+from core.vouchers import draw
 
 
 NO_ORDER = N_("This order does not exist.")
@@ -47,6 +48,9 @@ class Service:
             order = await uow.order(order_id)
             if order is None:
                 return _missing(NO_ORDER)
+            if action is Action.COMPLETE and order.stage is Stage.COMPLETED and payload.positive is not None:
+                # the order completed on its own while the buyer wrote their review: the review is kept
+                action, version = Action.REVIEW, None
             result = engine.apply(order, action, viewer, now, self.settings, payload, version)
             if isinstance(result, Refusal):
                 return result
@@ -91,12 +95,20 @@ class Service:
             chosen = _options(offer.options, options)
             if chosen is None:
                 return Refusal(Refused.INPUT, Text.of(N_("One of the chosen options is not part of this offer.")))
+            credit = settle.credit if settle is not None else 0
             result = engine.place_order(
                 self.ids(), offer, buyer, now, self.settings, paid=paid, options=chosen, tip=tip, brief=brief,
                 files=files, payment_ref=payment_ref, seller_suspended=await uow.seller_suspended(offer.seller),
+                credit=credit,
             )
             if isinstance(result, Refusal):
                 return result
+            if settle is not None and settle.draws:
+                try:  # vouchers are used once: a checkout paid meanwhile with the same voucher took it
+                    await uow.draw_vouchers(settle.draws)
+                except Conflict:
+                    return Refusal(Refused.CONDITION, Text.of(
+                        N_("Your voucher was used by another order meanwhile: please order again.")))
             await uow.save(None, result, timers.plan(None, result.order, now, self.settings))
             if settle is not None:  # the checkout and its order are saved together, or neither
                 await uow.save_checkout(replace(settle, order_id=result.order.id), expected=PaymentState.AWAITING)
@@ -110,8 +122,9 @@ class Service:
 
     async def checkout(self, buyer: Viewer, provider: str, *, offer_id: str | None = None,
                        custom_offer_id: str | None = None, options: tuple[str, ...] = (), tip: int = 0,
-                       brief: str = "", files: tuple[str, ...] = ()) -> Checkout | Refusal:
-        """The buyer's choice, checked now as the order would be, waiting for its payment."""
+                       brief: str = "", files: tuple[str, ...] = ()) -> Checkout | Outcome | Order | Refusal:
+        """The buyer's choice, checked now as the order would be, waiting for its payment; the buyer's vouchers
+        pay what they can (the order is placed at once when they pay it all)."""
         now = self.clock.now()
         async with self.uow() as uow:
             offer = await self._orderable(uow, buyer, now, offer_id, custom_offer_id)
@@ -120,9 +133,11 @@ class Service:
             chosen = _options(offer.options, options)
             if chosen is None:
                 return Refusal(Refused.INPUT, Text.of(N_("One of the chosen options is not part of this offer.")))
-            amount = quote(offer, tuple(options), tip)
-            trial = engine.place_order("trial", offer, buyer, now, self.settings, paid=amount, options=chosen, tip=tip,
-                                       brief=brief, files=files,
+            total = quote(offer, tuple(options), tip)
+            draws = draw(await uow.vouchers_of(buyer.account), total, offer.currency, now)
+            credit = sum(amount for _, amount in draws)
+            trial = engine.place_order("trial", offer, buyer, now, self.settings, paid=total - credit, options=chosen,
+                                       tip=tip, brief=brief, files=files, credit=credit,
                                        seller_suspended=await uow.seller_suspended(offer.seller))
             if isinstance(trial, Refusal):
                 return trial
@@ -130,12 +145,22 @@ class Service:
             if refusal is not None:
                 return refusal
             checkout = Checkout(self.ids(), buyer.account, offer.seller, offer_id, custom_offer_id, tuple(options), tip,
-                                brief, tuple(files), amount, offer.currency, provider, now)
+                                brief, tuple(files), total - credit, offer.currency, provider, now, credit=credit,
+                                draws=draws)
             await uow.save_checkout(checkout)
             for notice in awaiting_notices(checkout, offer.title):
                 await uow.notify(notice)
             await uow.commit()
-            return checkout
+        if checkout.amount == 0:  # the buyer's vouchers pay it all: nothing to wait for
+            return await self.pay(checkout.id, 0, checkout.currency, f"voucher:{checkout.id}")
+        return checkout
+
+    async def price(self, buyer: Viewer, offer: Offer, options: tuple[str, ...], tip: int) -> Price:
+        """What this choice would cost this buyer now, their vouchers taken off (shown before they confirm)."""
+        total = quote(offer, tuple(options), tip) or 0
+        async with self.uow(read_only=True) as uow:
+            draws = draw(await uow.vouchers_of(buyer.account), total, offer.currency, self.clock.now())
+        return Price(total, sum(amount for _, amount in draws))
 
     async def _orderable(self, uow, buyer: Viewer, now: datetime, offer_id: str | None,
                          custom_offer_id: str | None) -> Offer | Refusal:
@@ -160,7 +185,7 @@ class Service:
                 refusal = offer if isinstance(offer, Refusal) else None
                 if refusal is None and (not offer.active or await uow.seller_suspended(offer.seller)):
                     refusal = Refusal(Refused.OFFER, Text.of(N_("This offer is paused or no longer exists.")))
-                if refusal is None and quote(offer, checkout.options, checkout.tip) != checkout.amount:
+                if refusal is None and quote(offer, checkout.options, checkout.tip) != checkout.amount + checkout.credit:
                     refusal = Refusal(Refused.OFFER, Text.of(
                         N_("The seller changed this offer since you chose: please order it again.")))
             return refusal
@@ -237,15 +262,16 @@ class Service:
             await uow.commit()
             return checkout
 
-    async def fire(self, order_id: str, timer: Timer) -> Outcome | Notice | None:
-        """A due timer: the system acts, or the party who must act is reminded. Dropped if no longer relevant."""
+    async def fire(self, order_id: str, timer: Timer) -> Outcome | tuple[Notice, ...] | None:
+        """A due timer: the system acts, or people are told (the party who must act reminded, both parties that
+        their closed order's chat ended). Dropped if no longer relevant."""
         try:
             (result,) = await self.fire_all([(order_id, timer)])
         except Conflict:
             return None  # a person acted first; the timer is re-planned by their action
         return result
 
-    async def fire_all(self, due: list[tuple[str, Timer]]) -> list[Outcome | Notice | None]:
+    async def fire_all(self, due: list[tuple[str, Timer]]) -> list[Outcome | tuple[Notice, ...] | None]:
         """Due timers in one transaction, each applied to the order as the ones before it left it (a deadline's
         outcome, a reminder, or nothing when no longer relevant): the orders read (and locked) in one query, then
         written in a statement per table. A Conflict or any failure undoes them all: the caller then
@@ -253,7 +279,7 @@ class Service:
         now = self.clock.now()
         async with self.uow() as uow:
             current = await uow.orders(list(dict.fromkeys(order_id for order_id, _ in due)))
-            results: list[Outcome | Notice | None] = []
+            results: list[Outcome | tuple[Notice, ...] | None] = []
             changes, notices = [], []
             for order_id, timer in due:  # in order: a second timer of one order sees what the first did
                 order = current.get(order_id)
@@ -261,8 +287,8 @@ class Service:
                 if isinstance(result, Outcome):
                     changes.append((order, result, timers.plan(order, result.order, now, self.settings)))
                     current[order_id] = result.order
-                elif isinstance(result, Notice):
-                    notices.append(result)
+                elif result is not None:
+                    notices += result
                 results.append(result)
             await uow.save_all(changes)
             await uow.notify_all(notices)
@@ -270,16 +296,21 @@ class Service:
             await uow.commit()
             return results
 
-    def _due(self, order: Order, timer: Timer, now: datetime) -> Outcome | Notice | None:
-        """What a due timer does to this order now: a deadline's outcome, a reminder, or nothing."""
+    def _due(self, order: Order, timer: Timer, now: datetime) -> Outcome | tuple[Notice, ...] | None:
+        """What a due timer does to this order now: a deadline's outcome, a reminder, the end of its chat told to
+        both parties, or nothing."""
         if not timers.still_relevant(order, timer, self.settings):
             return None
+        if timer.ends_chat:
+            return tuple(Notice(order.id, role, Text.of(timers.CHAT_ENDED, order=order.id),
+                                f"{order.id}:{timer.kind}:{role.value}", with_card=False)
+                         for role in (Role.BUYER, Role.SELLER))
         if timer.is_reminder:
             reminded = timers.reminder(order, timer, now, self.settings)
             if reminded is None:
                 return None
             role, text = reminded
-            return Notice(order.id, role, text, f"{order.id}:{order.version}:{timer.kind}")
+            return (Notice(order.id, role, text, f"{order.id}:{order.version}:{timer.kind}"),)
         outcome = engine.apply(order, timer.action, SYSTEM, max(now, timer.due), self.settings)
         return outcome if isinstance(outcome, Outcome) else None
 
@@ -289,11 +320,9 @@ class Service:
         the platform's reference of the message as written, which its edits will name. One that hid contact
         details is flagged to the moderators at once; the evidence keeps what was written."""
         now = self.clock.now()
-        if len(text) > self.settings.max_text:
-            return Refusal(Refused.INPUT, Text.of(N_("This text is too long ({length} characters; the limit is {limit})."),
-                                                  length=len(text), limit=self.settings.max_text))
-        if not text.strip() and not files:
-            return Refusal(Refused.INPUT, Text.of(N_("The message is empty.")))
+        problem = check_message(text, tuple(files), self.settings)
+        if problem is not None:
+            return Refusal(Refused.INPUT, problem)
         async with self.uow() as uow:
             order = await uow.order(order_id)
             if order is None:
@@ -368,6 +397,11 @@ class Service:
 
     def _masked(self, text: str) -> tuple[str, bool]:
         return mask_contacts(text) if self.settings.mask_contacts else (text, False)
+
+    async def names(self, account_ids) -> dict[str, str]:
+        """People's display names, for texts that tell several orders or people apart."""
+        async with self.uow(read_only=True) as uow:
+            return await uow.names(account_ids)
 
     async def order(self, order_id: str) -> Order | None:
         async with self.uow(read_only=True) as uow:

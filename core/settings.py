@@ -33,6 +33,7 @@ class Settings:
     custom_offer: timedelta = 7 * D
     review_period: timedelta = 180 * D  # "6 months"
     expiry: timedelta = 150 * D  # "5 months" after payment
+    voucher_validity: timedelta = 365 * D  # how long the voucher offered for an expired order can be used
     #: a "day" of delivery time; tests and the demo shrink it
     day: timedelta = D
     tip_cap_percent: int = 20

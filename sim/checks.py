@@ -8,11 +8,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from core import timers as core_timers
-from core.ledger import Ledger, escrow
+from core.ledger import EXPIRED, Ledger, escrow
 from core.model import ACTION_DEADLINE, Deadline, Stage
 from core.table import DEADLINES_BY_STAGE
 from storage import mapping
-from storage.tables import ledger_entries, order_events, orders, outbox, reviews, settlements, timers
+from storage.tables import ledger_entries, order_events, orders, outbox, reviews, settlements, timers, vouchers
 
 
 class SimFailure(AssertionError):
@@ -48,6 +48,7 @@ async def everything(engine, settings, now: datetime) -> dict:
         timer_rows = (await conn.execute(select(timers.c.order_id, timers.c.kind, timers.c.due_at))).all()
         events = (await conn.execute(select(order_events).order_by(order_events.c.order_id,
                                                                    order_events.c.version))).all()
+        on_vouchers = await conn.scalar(select(func.coalesce(func.sum(vouchers.c.amount), 0)))
 
     # money: every transaction balances, all of it sums to zero, nothing but the world below zero
     by_tx: defaultdict[str, int] = defaultdict(int)
@@ -66,6 +67,9 @@ async def everything(engine, settings, now: datetime) -> dict:
     for account, balance in balances.items():
         if account != "world" and balance < 0:
             fail(f"account {account} is below zero ({balance})")
+    # vouchers: every cent the platform kept from expired orders is owed back on a voucher, no more, no less
+    if settings.expiry_voucher and balances[EXPIRED] != on_vouchers:
+        fail(f"the platform holds {balances[EXPIRED]} from expired orders but vouchers hold {on_vouchers}")
 
     # escrow: settled exactly once per closed order, never for an open one
     settled_by = Counter(s.order_id for s in settled)
@@ -91,15 +95,15 @@ async def everything(engine, settings, now: datetime) -> dict:
         if not kinds <= DEADLINES_BY_STAGE[order.stage]:
             fail(f"order {order_id} is {order.stage.value} but holds {sorted(k.value for k in kinds)} deadlines")
         rows = by_order.get(order_id, {})
-        deadlines = {kind: due for kind, due in rows.items() if "@" not in kind}
+        deadlines = {kind: due for kind, due in rows.items() if "@" not in kind and kind != core_timers.CHAT_END}
         wanted = {kind.value: due for kind, due in order.deadlines}
         if deadlines != wanted:
             fail(f"order {order_id} ({order.stage.value}) holds deadlines {_show(wanted)} "
                  f"but its timer rows are {_show(deadlines)}")
         planned = core_timers.timers(order, settings)
         for kind, due in rows.items():
-            if "@" in kind and planned.get(kind) != due:
-                fail(f"order {order_id} has a stray reminder {kind} at {due.isoformat()}")
+            if kind not in deadlines and planned.get(kind) != due:
+                fail(f"order {order_id} has a stray timer {kind} at {due.isoformat()}")
 
     # the event log: one event per version, and every system action consumed a deadline that was due
     history: defaultdict[str, list] = defaultdict(list)

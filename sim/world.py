@@ -311,6 +311,11 @@ class Simulation:
                                           brief=brief)
         if isinstance(checkout, Refusal):
             fail(f"a valid checkout was refused: {checkout.reason.render('en')}")
+        if isinstance(checkout, Outcome):  # the buyer's vouchers (from an expired order) paid it all
+            if checkout.order.credit != checkout.order.total:
+                fail(f"order {checkout.order.id} was placed at checkout without its vouchers paying it all")
+            self.note("paid by vouchers", checkout.order.id, buyer, offer.id)
+            return
         self.checkouts.append(checkout)
         self.note("checkout", checkout.id, buyer, offer.id, checkout.amount)
         before = await self.count_orders()
@@ -645,9 +650,9 @@ class Simulation:
         before = await self.rt.service.order(order_id)
         queued = await self.count_outbox()
         again = await self.rt.service.fire(order_id, timer)
-        # a reminder fired again may say so (its notice is keyed by the order's version and the reminder, so
-        # the outbox takes it once); a deadline fired again must do nothing
-        if isinstance(again, Outcome) or (again is not None and not timer.is_reminder):
+        # a reminder or a chat's end fired again may say so (its notices are keyed by the order and the timer, so
+        # the outbox takes them once); a deadline fired again must do nothing
+        if isinstance(again, Outcome) or (again is not None and timer.action is not None):
             fail(f"timer {kind} of order {order_id} fired twice did something twice: {again!r}")
         if await self.count_outbox() != queued:
             fail(f"timer {kind} of order {order_id} fired twice queued its notification twice")

@@ -8,6 +8,7 @@ from core.checkout import Checkout, PaymentState
 from core.discussion import CustomOffer, CustomOfferState, Discussion
 from core.events import Event
 from core.model import Action, Deadline, Delivery, Dispute, Offer, Option, Order, Proposal, Resolution, Review, Role, Stage
+from core.vouchers import Voucher
 
 
 def _time(value: str | None) -> datetime | None:
@@ -26,6 +27,7 @@ def order_row(order: Order) -> dict:
         "price": order.price,
         "tip": order.tip,
         "refunded": order.refunded,
+        "credit": order.credit,
         "currency": order.currency,
         "delivery_days": order.delivery_days,
         "revision_days": order.revision_days,
@@ -115,6 +117,7 @@ def order_from(row, review=None) -> Order:
         deliveries=tuple(Delivery(d["message"], tuple(d["files"]), _time(d["at"]), d["on_time"]) for d in row.deliveries),
         proposal=Proposal(p["amount"], p["reason"], _time(p["at"])) if p else None,
         refunded=row.refunded,
+        credit=row.credit,
         dispute=_dispute(row.dispute),
         accepted_at=row.accepted_at,
         closed_at=row.closed_at,
@@ -157,13 +160,24 @@ def checkout_row(c: Checkout) -> dict:
             "custom_offer_id": c.custom_offer_id, "options": list(c.options), "tip": c.tip, "brief": c.brief,
             "files": list(c.files), "amount": c.amount, "currency": c.currency, "provider": c.provider,
             "created_at": c.created_at, "state": c.state.value, "provider_ref": c.provider_ref,
-            "order_id": c.order_id}
+            "order_id": c.order_id, "credit": c.credit, "draws": [list(d) for d in c.draws] or None}
 
 
 def checkout_from(row) -> Checkout:
     return Checkout(row.id, row.buyer_id, row.seller_id, row.offer_id, row.custom_offer_id, tuple(row.options),
                     row.tip, row.brief, tuple(row.files), row.amount, row.currency, row.provider, row.created_at,
-                    PaymentState(row.state), row.provider_ref, row.order_id)
+                    PaymentState(row.state), row.provider_ref, row.order_id, row.credit,
+                    tuple((voucher, amount) for voucher, amount in row.draws or ()))
+
+
+def voucher_row(v: Voucher) -> dict:
+    return {"id": v.id, "account_id": v.account, "currency": v.currency, "amount": v.amount, "issued": v.issued,
+            "order_id": v.order_id, "issued_at": v.issued_at, "expires_at": v.expires_at}
+
+
+def voucher_from(row) -> Voucher:
+    return Voucher(row.id, row.account_id, row.currency, row.amount, row.issued, row.order_id, row.issued_at,
+                   row.expires_at)
 
 
 def custom_offer_row(c: CustomOffer) -> dict:

@@ -168,6 +168,9 @@ checkouts = Table(
     Column("state", String(16), nullable=False, index=True),
     Column("provider_ref", String(200), nullable=False),
     Column("order_id", Id, nullable=True),
+    # what vouchers pay of it (the amount above is what is left to pay), and from which: [[voucher id, amount], ...]
+    Column("credit", BigInteger, nullable=False, default=0, server_default="0"),
+    Column("draws", JSON, nullable=True),
 )
 
 orders = Table(
@@ -183,6 +186,7 @@ orders = Table(
     Column("price", BigInteger, nullable=False),
     Column("tip", BigInteger, nullable=False),
     Column("refunded", BigInteger, nullable=False),
+    Column("credit", BigInteger, nullable=False, default=0, server_default="0"),  # paid with vouchers
     Column("currency", String(8), nullable=False),
     Column("delivery_days", Integer, nullable=False),
     Column("revision_days", Integer, nullable=False),
@@ -333,6 +337,20 @@ outbox = Table(
     Column("failed_at", Time, nullable=True),
     Column("last_error", Text, nullable=True),
     Index("ix_outbox_pending", "sent_at", "failed_at", "next_attempt_at"),
+)
+
+# what the buyers of expired orders are offered instead (core.vouchers): used up at checkout, oldest first
+vouchers = Table(
+    "vouchers",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("account_id", Id, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("currency", String(8), nullable=False),
+    Column("amount", BigInteger, nullable=False),  # left on it
+    Column("issued", BigInteger, nullable=False),
+    Column("order_id", Id, nullable=False),
+    Column("issued_at", Time, nullable=False),
+    Column("expires_at", Time, nullable=False),
 )
 
 # payments to give back through their provider, queued in the transaction that refunded them and

@@ -20,6 +20,7 @@ from core.model import Offer, Order, Role, Stage
 from core.ports import Conflict
 from core.refunds import Refund, refunds_of
 from core.timers import Timer, TimerPlan
+from core.vouchers import Voucher
 from storage import mapping
 from storage.accounts import Accounts
 from storage.audit import Audit
@@ -43,6 +44,7 @@ from storage.tables import (
     reviews,
     settlements,
     timers,
+    vouchers,
 )
 
 
@@ -138,6 +140,25 @@ class SqlUnitOfWork:
     async def seller_suspended(self, account: str) -> bool:
         return bool(await self.conn.scalar(_SUSPENDED, {"account": account}))
 
+    async def vouchers_of(self, account: str) -> list[Voucher]:
+        rows = await self.conn.execute(select(vouchers).where(vouchers.c.account_id == account,
+                                                              vouchers.c.amount > 0).order_by(vouchers.c.expires_at))
+        return [mapping.voucher_from(r) for r in rows]
+
+    async def draw_vouchers(self, draws: tuple[tuple[str, int], ...]) -> None:
+        """Takes these amounts off these vouchers, each only if it still holds that much (else Conflict: another
+        order used it meanwhile)."""
+        self._writing()
+        for voucher_id, amount in draws:
+            done = await self.conn.execute(update(vouchers).where(vouchers.c.id == voucher_id,
+                                                                  vouchers.c.amount >= amount)
+                                           .values(amount=vouchers.c.amount - amount))
+            if done.rowcount != 1:
+                raise Conflict(f"voucher {voucher_id} no longer holds {amount}")
+
+    async def names(self, account_ids) -> dict[str, str]:
+        return await self.accounts.names(account_ids)
+
     async def events(self, order_id: str) -> list[Event]:
         rows = await self.conn.execute(
             select(order_events).where(order_events.c.order_id == order_id).order_by(order_events.c.version))
@@ -212,6 +233,7 @@ class SqlUnitOfWork:
         of one order follow each other in the list, each from the version the previous one made."""
         self._writing()
         updates, events, entries, resolutions, cancelled, scheduled, notices, to_refund = [], [], [], [], [], [], [], []
+        issued = []
         for before, outcome, plan in changes:
             order = outcome.order
             row = mapping.order_row(order)
@@ -232,6 +254,7 @@ class SqlUnitOfWork:
                 await self.conn.execute(delete(reviews).where(reviews.c.order_id == order.id))
                 await self.conn.execute(reviews.insert().values(**mapping.review_row(order)))
             events += [mapping.event_row(e) for e in outcome.events]
+            issued += [mapping.voucher_row(v) for v in outcome.vouchers]
             entries += [{"tx_id": tx.id, "order_id": tx.order_id, "kind": tx.kind, "account": account,
                          "amount": amount, "at": tx.at} for tx in outcome.moves for account, amount in tx.postings]
             resolutions += [{"order_id": tx.order_id, "tx_id": tx.id, "kind": tx.kind, "at": tx.at}
@@ -251,6 +274,8 @@ class SqlUnitOfWork:
                 raise Conflict(run[0]["where_id"] if len(run) == 1 else "one order of the batch")
         if events:
             await self.conn.execute(_INSERT_EVENTS, events)
+        if issued:
+            await self.conn.execute(vouchers.insert(), issued)
         if entries:
             await self.conn.execute(_INSERT_LEDGER, entries)
         if resolutions:
@@ -395,11 +420,11 @@ class SqlUnitOfWork:
     # reading across orders
 
     async def orders_of(self, account: str, stages=None, limit: int = 10, offset: int = 0) -> list[Order]:
-        query = select(orders).where((orders.c.buyer_id == account) | (orders.c.seller_id == account))
+        query = _WITH_REVIEW.where((orders.c.buyer_id == account) | (orders.c.seller_id == account))
         if stages:
             query = query.where(orders.c.stage.in_([s.value for s in stages]))
         rows = await self.conn.execute(query.order_by(orders.c.paid_at.desc(), orders.c.id).limit(limit).offset(offset))
-        return [mapping.order_from(r) for r in rows]
+        return [_order_with_review(r) for r in rows]
 
     async def count_orders_of(self, account: str, stages=None) -> int:
         query = select(func.count()).select_from(orders).where(
@@ -411,9 +436,9 @@ class SqlUnitOfWork:
     async def orders_in(self, stages, limit: int = 10, offset: int = 0) -> list[Order]:
         """Orders in these stages, longest waiting first: by when each entered the stage it is in now
         (for a dispute, when it was opened or frozen; taking it does not reset its place in the queue)."""
-        query = select(orders).where(orders.c.stage.in_([s.value for s in stages]))
+        query = _WITH_REVIEW.where(orders.c.stage.in_([s.value for s in stages]))
         rows = await self.conn.execute(query.order_by(_entered_stage.asc(), orders.c.id).limit(limit).offset(offset))
-        return [mapping.order_from(r) for r in rows]
+        return [_order_with_review(r) for r in rows]
 
     async def count_orders_in(self, stages) -> int:
         return await self.conn.scalar(select(func.count()).select_from(orders).where(
@@ -421,10 +446,10 @@ class SqlUnitOfWork:
 
     async def disputes_taken_by(self, moderator: str, limit: int = 50) -> list[Order]:
         """The disputes this moderator took: the orders whose chat they are part of."""
-        rows = await self.conn.execute(select(orders).where(
+        rows = await self.conn.execute(_WITH_REVIEW.where(
             orders.c.stage == Stage.DISPUTED.value, orders.c.dispute["moderator"].as_string() == moderator)
             .order_by(orders.c.id).limit(limit))
-        return [mapping.order_from(r) for r in rows]
+        return [_order_with_review(r) for r in rows]
 
     async def balances(self) -> dict[str, int]:
         rows = await self.conn.execute(

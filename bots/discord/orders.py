@@ -10,7 +10,7 @@ import discord
 from bots import moderation
 from bots.discord.admission import refused
 from bots.discord.buttons import CardLink, OrdersPage
-from bots.discord.cards import card_embed, card_view, clip, remember_card, retire_cards
+from bots.discord.cards import card_embed, card_view, clip, refresh_card, remember_card, retire_cards
 from bots.discord.context import Person, as_moderator, person, runtime
 from bots.discord.markdown import plain
 from bots.discord.modals import ActionModal, dispatch_submit, open_unkept, pressed_of
@@ -100,7 +100,8 @@ async def press(interaction: discord.Interaction, data: str) -> None:
         order, who.viewer, rt.clock.now(), rt.config.settings)
     if needs is not Needs.NOTHING and possible:
         await open_unkept(interaction, ActionModal(who.user_id, pressed, needs, who.lang, order.currency,
-                                                   rt.config.settings.max_text))
+                                                   rt.config.settings.max_text,
+                                                   current=order.brief if needs is Needs.BRIEF else ""))
         return
     if not interaction.response.is_done():
         await interaction.response.defer()
@@ -163,28 +164,48 @@ async def submit(interaction: discord.Interaction, modal: ActionModal) -> None:
 
 
 async def answer(interaction: discord.Interaction, who: Person, order_id: str, result: Outcome | Refusal) -> None:
-    """Done: the pressed card becomes the new card. Refused: the reason, privately, and nothing changes."""
+    """Done or refused (core's reason then comes privately), the pressed card is drawn again whole from the order
+    as it is now. In a DM it is the person's one card of the order; a card pressed elsewhere (in a server) brings
+    their DM card up to date too. A moderator's decision is recorded with as whom it was made."""
     await moderation.record(runtime(interaction).store, who, result)
     if isinstance(result, Refusal):
         await tell(interaction, result.render(who.lang))
-        return
-    card = await runtime(interaction).service.card(order_id, who.viewer)
+    rt = runtime(interaction)
+    card = await rt.service.card(order_id, who.viewer)
     if isinstance(card, Refusal):
         return
-    await interaction.edit_original_response(embed=card_embed(card, who.lang), view=card_view(card, who.lang))
+    await interaction.edit_original_response(content=None, embed=card_embed(card, who.lang),
+                                             view=card_view(card, who.lang))
+    user_id = str(who.user_id)
+    if interaction.guild is None and interaction.message is not None:
+        await remember_card(rt, user_id, interaction.message.id, order_id, who.account.id)
+        await retire_cards(interaction.client, rt, order_id, user_id, keep=interaction.message.id)
+    elif not isinstance(result, Refusal):
+        await refresh_card(interaction.client, rt, card, who.lang, user_id)
 
 
 async def show_more(interaction: discord.Interaction, order_id: str) -> None:
-    """[More…]: the pressed card again, with its rarely needed buttons too."""
+    """[More…]: the pressed card again, as the order is now, with its rarely needed buttons too."""
     await interaction.response.defer()
     who = await person(interaction)
     if who is None:
         return
+    who = await viewing(interaction, who, order_id)
     card = await runtime(interaction).service.card(order_id, who.viewer)
     if isinstance(card, Refusal):
         await tell(interaction, card.render(who.lang))
         return
-    await interaction.edit_original_response(view=card_view(card, who.lang, expanded=True))
+    await interaction.edit_original_response(embed=card_embed(card, who.lang),
+                                             view=card_view(card, who.lang, expanded=True))
+
+
+async def viewing(interaction: discord.Interaction, who: Person, order_id: str) -> Person:
+    """The person as they may see this order: a party as they are; anyone else as a moderator if they are one,
+    checked live (a request to Discord from a DM or another server), else as they are (core then refuses)."""
+    order = await runtime(interaction).service.order(order_id)
+    if order is not None and order.role_of(who.viewer) is None:
+        return await as_moderator(interaction, who)
+    return who
 
 
 async def show_brief(interaction: discord.Interaction, order_id: str) -> None:
@@ -194,6 +215,7 @@ async def show_brief(interaction: discord.Interaction, order_id: str) -> None:
     if who is None:
         return
     rt = runtime(interaction)
+    who = await viewing(interaction, who, order_id)
     brief = await rt.service.brief(order_id, who.viewer)
     if isinstance(brief, Refusal):
         await tell(interaction, brief.render(who.lang))
@@ -202,24 +224,25 @@ async def show_brief(interaction: discord.Interaction, order_id: str) -> None:
     found += [Missing(name_of(ref)) for ref in brief.files[MAX_FILES:]]
     files, notes = uploads(found, who.lang)
     heading = who.t(N_("The brief of order #{order} “{title}”:"), order=brief.order_id, title=brief.title)
-    chunks = pack([heading + "\n" + (brief.text or who.t(N_("(no text: only files)"))), notes], CONTENT)
+    said = plain(heading + "\n" + (brief.text or who.t(N_("(no text: only files)"))))  # the buyer's words, as words
+    chunks = pack([said, notes], CONTENT)
     for chunk in chunks[:-1]:
-        await interaction.followup.send(chunk, ephemeral=True)
-    await interaction.followup.send(chunks[-1], ephemeral=True, **({"files": files} if files else {}))
+        await interaction.followup.send(chunk, ephemeral=True, suppress_embeds=True)
+    await interaction.followup.send(chunks[-1], ephemeral=True, suppress_embeds=True,
+                                    **({"files": files} if files else {}))
 
 
 # --- /order and the entries of /orders -------------------------------------------------------------
 
 async def show_card(interaction: discord.Interaction, order_id: str) -> None:
-    """An order's card, freshly drawn: private in a server; in a DM, the order's newest card."""
+    """An order's card, freshly drawn: private in a server; in a DM, the order's one card there (the previous
+    one goes)."""
     who = await person(interaction)
     if who is None:
         return
     rt = runtime(interaction)
     order_id = order_id.strip().lstrip("#")
-    order = await rt.service.order(order_id)
-    if order is not None and order.role_of(who.viewer) is None:  # no party: a moderator's card, if they are one
-        who = await as_moderator(interaction, who)
+    who = await viewing(interaction, who, order_id)
     card = await rt.service.card(order_id, who.viewer)
     if isinstance(card, Refusal):
         await tell(interaction, card.render(who.lang))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeDefault, Update
@@ -19,7 +20,7 @@ from telegram.ext import (
     filters,
 )
 
-from bots.runtime import Runtime
+from bots.runtime import Runtime, adapters
 from bots.telegram import chat, flood, moderation, offers, orders, payments, privacy, start
 from bots.telegram.context import PLATFORM, authority, person
 from bots.telegram.notifier import TelegramNotifier
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 
 COMMANDS = [
     ("orders", N_("Your orders and what to do next")),
+    ("order", N_("One order's card, by its number")),
     ("offers", N_("Your offers")),
     ("lang", N_("Language")),
     ("timezone", N_("Your time zone")),
@@ -60,9 +62,11 @@ def build_application(runtime: Runtime, token: str, base_url: str | None = None,
     app.add_handler(CommandHandler("help", start.help_command))
     app.add_handler(CommandHandler("lang", start.choose_language))
     app.add_handler(CommandHandler("timezone", start.timezone))
-    app.add_handler(CommandHandler("link", start.link))
+    if "discord" in adapters(runtime.config):  # linking needs a second platform; else /link is an unknown command
+        app.add_handler(CommandHandler("link", start.link))
     app.add_handler(CommandHandler("cancel", start.cancel))
     app.add_handler(CommandHandler("orders", orders.show_orders))
+    app.add_handler(CommandHandler("order", orders.order_command))
     app.add_handler(CallbackQueryHandler(orders.on_order_button, pattern=r"^o:"))
     app.add_handler(CallbackQueryHandler(start.set_language, pattern=r"^x:lang:"))
     app.add_handler(CallbackQueryHandler(start.confirm_link, pattern=r"^x:link:"))
@@ -76,6 +80,9 @@ def build_application(runtime: Runtime, token: str, base_url: str | None = None,
     offers.register(app)
     payments.register(app)
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE, chat.on_edit))
+    # after every command we know: anything else starting with "/" in a private chat is answered, not ignored
+    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND & filters.ChatType.PRIVATE,
+                                   start.unknown_command))
     written = (filters.TEXT & ~filters.COMMAND) | filters.Document.ALL | filters.PHOTO
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & written, chat.on_message))
     app.add_handler(CallbackQueryHandler(_stale_button))
@@ -91,16 +98,52 @@ async def _once(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Telegram may deliver an update twice; the second delivery stops here."""
     rt = context.application.bot_data["runtime"]
     async with rt.store.unit_of_work() as uow:
-        first = await uow.conversations.first_sight(PLATFORM, str(update.update_id))
+        first = await uow.conversations.first_sight(PLATFORM, update_key(update))
         await uow.commit()
     if not first:
         raise ApplicationHandlerStop
 
 
+def update_key(update: Update) -> str:
+    """What makes an update the same one delivered again: its message, press or payment question, which a new
+    Bot API server numbering its updates from the start again cannot take for an old one."""
+    if update.callback_query is not None:
+        return f"press:{update.callback_query.id}"
+    if update.pre_checkout_query is not None:
+        return f"pay:{update.pre_checkout_query.id}"
+    message, chat = update.effective_message, update.effective_chat
+    if message is not None and chat is not None:
+        edited = message.edit_date.timestamp() if message.edit_date else 0
+        return f"msg:{chat.id}:{message.message_id}:{int(edited)}"
+    return f"update:{update.update_id}"
+
+
+class ForgetSeenUpdates:
+    """A poll: handled updates are remembered for `telegram.seen_updates_for`, then forgotten (hourly)."""
+
+    EVERY = timedelta(hours=1)
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.last: datetime | None = None
+
+    async def __call__(self) -> int:
+        now = self.runtime.clock.now()
+        if self.last is not None and now - self.last < self.EVERY:
+            return 0
+        self.last = now
+        async with self.runtime.store.unit_of_work() as uow:
+            await uow.conversations.forget_updates_before(now - self.runtime.config.telegram.seen_updates_for)
+            await uow.commit()
+        return 1
+
+
 async def register_commands(app: Application) -> None:
     """The command menu, in each language (Telegram shows the one matching the user's app)."""
+    on_discord = "discord" in adapters(app.bot_data["runtime"].config)
     for lang in LANGUAGES:
-        commands = [BotCommand(name, translate(description, lang)) for name, description in COMMANDS]
+        commands = [BotCommand(name, translate(description, lang)) for name, description in COMMANDS
+                    if name != "link" or on_discord]
         await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(),
                                       language_code=None if lang == "en" else lang)
 
@@ -153,6 +196,7 @@ async def start_telegram(runtime: Runtime) -> Application:
                             file_url(config.base_url) if config.base_url else None)
     runtime.relay.notifiers[PLATFORM] = TelegramNotifier(app.bot, runtime)
     runtime.extra_jobs.append(payments.StarsRefunder(app.bot, runtime).drain)
+    runtime.extra_jobs.append(ForgetSeenUpdates(runtime))
     await app.initialize()
     try:
         await register_commands(app)

@@ -18,9 +18,10 @@ from bots.telegram.orders import on_dialog_message
 from core import labels
 from core.buttons import ButtonData
 from core.card import when
-from core.chat import may_send
+from core.chat import check_message, may_send
 from core.events import Refusal
 from core.i18n import N_
+from core.model import Order
 
 
 
@@ -41,6 +42,10 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     message = update.effective_message
     text = message.text or message.caption or ""
     files = dialogs.files_of(message)
+    problem = check_message(text, tuple(files), rt.config.settings)
+    if problem is not None:  # said before "which order?": it could not be sent to any
+        await message.reply_text(problem.render(who.lang))
+        return
     order_id = None
     if message.reply_to_message is not None:
         async with rt.store.unit_of_work() as uow:
@@ -53,7 +58,8 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             return
         if len(candidates) > 1:
             await dialogs.save(rt, who, {"kind": "route", "text": text, "files": files, "source": source_of(message)})
-            buttons = [[InlineKeyboardButton(f"#{o.id} {o.title}"[:60], callback_data=f"x:to:{o.id}")]
+            names = await rt.service.names({party for o in candidates for party in (o.buyer, o.seller)})
+            buttons = [[InlineKeyboardButton(picker_label(o, who, names), callback_data=f"x:to:{o.id}")]
                        for o in candidates[:10]]
             buttons.append([InlineKeyboardButton(who.t(N_("Cancel")), callback_data="x:cancel")])
             await message.reply_text(who.t(N_("Which order is this message about?")),
@@ -90,6 +96,14 @@ async def on_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if kept.flagged:
         note += " " + who.t(N_("Contact details were hidden: sharing them is against the marketplace rules."))
     await context.bot.send_message(who.chat_id, note)
+
+
+def picker_label(order: Order, who: Person, names: dict[str, str]) -> str:
+    """An order as its party tells it from the others: its number and title, with whom, since when."""
+    other = order.seller if order.buyer == who.account.id else order.buyer
+    day = order.paid_at.astimezone(zone(who.account.timezone)).strftime("%d/%m" if who.lang == "fr" else "%m-%d")
+    return who.t(N_("#{order} {title} · {name} · {date}"), order=order.id, title=order.title[:30],
+                 name=names.get(other, "?")[:20], date=day)
 
 
 async def say(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, order_id: str, text: str,

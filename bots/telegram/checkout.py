@@ -11,11 +11,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice, U
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
-from bots.telegram.messages import send_text
+from bots.manual_payment import how_to_pay
+from bots.telegram.cards import send_card
 from bots.telegram.context import Person, person, runtime
 from bots.telegram.dialogs import PROMPT, current, files_of, save
-from core.checkout import Checkout, quote, tip_choices
-from core.events import Refusal
+from bots.telegram.messages import send_text
+from core.checkout import Checkout, Price, quote, tip_choices
+from core.events import Outcome, Refusal
 from core.i18n import N_, Money
 from core.model import Offer
 from core.table import Needs
@@ -106,11 +108,14 @@ async def _offer(context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict) 
 
 
 async def _prompt(context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict, offer: Offer) -> None:
-    text, markup = prompt(dialog, offer, who, runtime(context).config.settings.tip_cap_percent)
+    rt = runtime(context)
+    price = await rt.service.price(who.viewer, offer, tuple(dialog["options"]), dialog["tip"])
+    text, markup = prompt(dialog, offer, who, rt.config.settings.tip_cap_percent, price)
     await send_text(context.bot, who.chat_id, text, markup)
 
 
-def prompt(dialog: dict, offer: Offer, who: Person, tip_cap: int) -> tuple[str, InlineKeyboardMarkup]:
+def prompt(dialog: dict, offer: Offer, who: Person, tip_cap: int,
+           price: Price | None = None) -> tuple[str, InlineKeyboardMarkup]:
     step, chosen = dialog["step"], tuple(dialog["options"])
     money = lambda amount: Money(amount, offer.currency).render(who.lang)  # noqa: E731
 
@@ -132,15 +137,17 @@ def prompt(dialog: dict, offer: Offer, who: Person, tip_cap: int) -> tuple[str, 
         text = who.t(PROMPT[Needs.BRIEF])
         rows.append(button(who.t(N_("Done")), "done"))
     else:
-        text = summary(dialog, offer, who)
-        rows.append(button(who.t(N_("Pay {total}"), total=money(quote(offer, chosen, dialog["tip"]))), "pay"))
+        price = price or Price(quote(offer, chosen, dialog["tip"]))
+        text = summary(dialog, offer, who, price)
+        label = who.t(N_("Pay {total}"), total=money(price.due)) if price.due else who.t(N_("Place the order"))
+        rows.append(button(label, "pay"))
     back = [InlineKeyboardButton(who.t(N_("Back")), callback_data=f"b:back:{step}")] if step != STEPS[0] and (
         offer.options or step != "tip") else []
     rows.append(back + [InlineKeyboardButton(who.t(N_("Cancel")), callback_data="b:cancel:")])
     return text, InlineKeyboardMarkup(rows)
 
 
-def summary(dialog: dict, offer: Offer, who: Person) -> str:
+def summary(dialog: dict, offer: Offer, who: Person, price: Price) -> str:
     money = lambda amount: Money(amount, offer.currency).render(who.lang)  # noqa: E731
     names = [o.title for o in offer.options if o.id in dialog["options"]]
     brief = dialog["text"] if len(dialog["text"]) <= 300 else dialog["text"][:299] + "…"
@@ -148,8 +155,11 @@ def summary(dialog: dict, offer: Offer, who: Person) -> str:
              who.t(N_("Options: {options}"), options=", ".join(names) or who.t(N_("none"))),
              who.t(N_("Tip: {tip}"), tip=money(dialog["tip"])),
              who.t(N_("Brief: {brief}"), brief=brief or who.t(N_("(empty: you can write it after paying, but the seller cannot accept your order before it is written)"))),
-             who.t(N_("Files: {count}"), count=len(dialog["files"])),
-             who.t(N_("Total to pay: {total}"), total=money(quote(offer, tuple(dialog["options"]), dialog["tip"])))]
+             who.t(N_("Files: {count}"), count=len(dialog["files"]))]
+    if price.credit:
+        lines += [who.t(N_("Total: {total}"), total=money(price.total)),
+                  who.t(N_("Your vouchers: −{credit}"), credit=money(price.credit))]
+    lines.append(who.t(N_("Total to pay: {total}"), total=money(price.due)))
     return "\n".join(lines)
 
 
@@ -184,13 +194,17 @@ async def _pay(context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict, of
         await context.bot.send_message(who.chat_id, checkout.render(who.lang))
         return
     await save(rt, who, None)
+    if not isinstance(checkout, Checkout):  # the buyer's vouchers paid it all: the order is placed
+        order = checkout.order if isinstance(checkout, Outcome) else checkout
+        card = await rt.service.card(order.id, who.viewer)
+        if not isinstance(card, Refusal):
+            await send_card(context.bot, rt, who, card, who.t(N_("Your vouchers paid for it: your order is placed.")))
+        return
     total = Money(checkout.amount, checkout.currency).render(who.lang)
     if provider == "stars":
         await _invoice(context, who, checkout, offer.title, total)
     else:
-        await context.bot.send_message(who.chat_id, who.t(
-            N_("Your order will be placed as soon as a moderator confirms your payment of {total}. "
-               "Mention the reference {reference} with your payment."), total=total, reference=checkout.id))
+        await context.bot.send_message(who.chat_id, how_to_pay(rt.config, checkout, offer.title, who.lang))
 
 
 async def _invoice(context: ContextTypes.DEFAULT_TYPE, who: Person, checkout: Checkout, title: str,

@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bots.render import offer_text, open_on_discord
+from bots.runtime import adapters
 from bots.telegram import discussions, offer_steps
 from bots.telegram.messages import send_text, show_text
 from bots.telegram.context import Person, person, runtime
@@ -102,7 +103,7 @@ async def _manage(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Perso
         link = deep_link(context.bot.username, f"offer_{offer.id}")
         await context.bot.send_message(who.chat_id, who.t(
             N_("Share this link: whoever opens it sees your offer “{title}” and can order it.\n{link}"),
-            title=offer.title, link=link) + "\n" + open_on_discord(offer, who.lang))
+            title=offer.title, link=link) + discord_hint(context, offer, who))
     else:
         await show_own_offer(update, context, who, offer)
 
@@ -158,7 +159,12 @@ async def _publish(context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict
     link = deep_link(context.bot.username, f"offer_{offer.id}")
     await context.bot.send_message(who.chat_id, who.t(
         N_("Published: “{title}”. Buyers order it through this link:\n{link}\nManage your offers with /offers."),
-        title=offer.title, link=link) + "\n" + open_on_discord(offer, who.lang))
+        title=offer.title, link=link) + discord_hint(context, offer, who))
+
+
+def discord_hint(context: ContextTypes.DEFAULT_TYPE, offer: Offer, who: Person) -> str:
+    """How Discord's members open the offer, when this marketplace also runs there."""
+    return "\n" + open_on_discord(offer, who.lang) if "discord" in adapters(runtime(context).config) else ""
 
 
 # --- buyers -------------------------------------------------------------------------------------

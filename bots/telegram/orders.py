@@ -187,6 +187,18 @@ async def show_orders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await context.bot.send_message(who.chat_id, text, reply_markup=markup)
 
 
+async def order_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/order <number>: that order's card (as /orders shows it), or how to ask for one."""
+    who = await person(update, context)
+    if who is None:
+        return
+    if len(context.args or []) != 1:
+        await context.bot.send_message(who.chat_id, who.t(
+            N_("Usage: /order <number>, for example /order 5ZE48TKF. Your orders are listed by /orders.")))
+        return
+    await show_card(update, context, context.args[0].strip().lstrip("#")[:20])
+
+
 async def show_card(update: Update, context: ContextTypes.DEFAULT_TYPE, order_id: str | None = None) -> None:
     """An order's card, freshly drawn (a /orders entry, an order deep link)."""
     who = await person(update, context)

@@ -7,6 +7,8 @@ from telegram.ext import ContextTypes
 
 from bots import linking, parsing
 from bots.telegram import dialogs
+from bots.people import Person
+from bots.runtime import adapters
 from bots.telegram.context import PLATFORM, person, runtime
 from bots.telegram.orders import show_card
 from core.i18n import LANGUAGES, N_
@@ -16,13 +18,21 @@ HELP = N_(
     "I am this marketplace's order desk. Sellers run their orders here; buyers order, pay and talk to the "
     "seller here.\n\n"
     "/orders — your orders and what to do next\n"
+    "/order <number> — one order's card\n"
     "/offers — your offers (sellers)\n"
     "/lang — language\n"
     "/timezone — your time zone, for deadlines\n"
-    "/link — use the same account on Discord\n"
+    "{link}"
     "/cancel — stop what you are typing\n\n"
     "Write a message here to talk to the other party of your order."
 )
+LINK_HELP = N_("/link — use the same account on Discord")
+
+
+def help_text(who: Person, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """What the bot does, naming /link only when this marketplace also runs on Discord."""
+    on_discord = "discord" in adapters(runtime(context).config)
+    return who.t(HELP, link=who.t(LINK_HELP) + "\n" if on_discord else "")
 
 
 def deep_link(bot_username: str, payload: str) -> str:
@@ -47,13 +57,13 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await offers(update, context, value)
             return
     await context.bot.send_message(who.chat_id, who.t(N_("Welcome, {name}!"), name=who.account.display_name)
-                                   + "\n\n" + who.t(HELP))
+                                   + "\n\n" + help_text(who, context))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     who = await person(update, context)
     if who:
-        await context.bot.send_message(who.chat_id, who.t(HELP))
+        await context.bot.send_message(who.chat_id, help_text(who, context))
 
 
 async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -149,3 +159,13 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     await dialogs.save(runtime(context), who, None)
     await context.bot.send_message(who.chat_id, who.t(N_("Cancelled: nothing was changed.")))
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command this bot does not have: said so, with what it does have."""
+    who = await person(update, context)
+    if who is None:
+        return
+    typed = (update.effective_message.text or "").split()[0][:40]
+    await context.bot.send_message(who.chat_id, who.t(N_("I don't know the command {command}."), command=typed)
+                                   + "\n\n" + help_text(who, context))

@@ -46,7 +46,8 @@ async def test_a_running_desk_serves_its_metrics_and_health_and_logs_json(tmp_pa
             ana, ben = fake.user("ana"), fake.user("ben")
             for person in (ana, ben):  # each one's account, from their first command
                 asked = await fake.slash(person, "orders")
-                await fake.wait_for(lambda asked=asked: fake.answers(asked))
+                # the listing itself, not the deferral before it: the account exists by then
+                await fake.wait_for(lambda asked=asked: any(a.get("embeds") for a in fake.answers(asked)))
             order_id = await place_order(tmp_path / "comptoir.sqlite3", seller=ana, buyer=ben)
             await fake.wait_for(lambda: [m for m in fake.dms(ana) if mentions(m, f"#{order_id}")])
 

@@ -67,7 +67,7 @@ async def test_a_reply_to_a_relayed_message_goes_to_that_order_when_there_are_se
         second, _ = await accepted_order(world, ana)
         ben.send("Which one is this?")
         question = await world.wait_reply(BEN, "Which order is this message about?")
-        ben.press(question, world.button(question, f"#{first} Logo"))
+        ben.press(question, world.button(question, f"#{first} Logo · Ana · 03-02"))
         await world.wait_reply(BEN, f"Sent to order #{first}")
         await world.settle()
         relayed = await world.wait_reply(ANA, "Which one is this?")

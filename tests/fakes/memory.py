@@ -12,6 +12,7 @@ from core.ledger import Ledger
 from core.model import Offer, Order
 from core.ports import Conflict, ManualClock
 from core.timers import Timer, TimerPlan
+from core.vouchers import Voucher
 
 
 @dataclass
@@ -28,6 +29,7 @@ class Store:
     checkouts: dict = field(default_factory=dict)
     discussions: dict[str, Discussion] = field(default_factory=dict)
     refunds: dict[str, object] = field(default_factory=dict)  # by provider_ref, like the database's unique key
+    vouchers: dict[str, Voucher] = field(default_factory=dict)
 
 
 class MemoryUnitOfWork:
@@ -81,6 +83,20 @@ class MemoryUnitOfWork:
     async def events(self, order_id: str) -> list[Event]:
         return [e for e in self.work.events if e.order_id == order_id]
 
+    async def vouchers_of(self, account: str) -> list[Voucher]:
+        return sorted((v for v in self.work.vouchers.values() if v.account == account and v.amount > 0),
+                      key=lambda v: v.expires_at)
+
+    async def draw_vouchers(self, draws) -> None:
+        for voucher_id, amount in draws:
+            current = self.store.vouchers.get(voucher_id)  # what is committed: another unit may have drawn it
+            if current is None or current.amount < amount:
+                raise Conflict(voucher_id)
+            self.work.vouchers[voucher_id] = replace(current, amount=current.amount - amount)
+
+    async def names(self, account_ids) -> dict[str, str]:
+        return {account: account.capitalize() for account in account_ids}  # the fake's people are named by id
+
     async def save(self, before: Order | None, outcome: Outcome, plan: TimerPlan) -> None:
         await self.save_all([(before, outcome, plan)])
 
@@ -101,6 +117,7 @@ class MemoryUnitOfWork:
             for timer in plan.schedule:
                 self.work.timers[(order.id, timer.kind)] = timer.due
             self.work.outbox.extend(outcome.notices)
+            self.work.vouchers.update({v.id: v for v in outcome.vouchers})
 
     async def save_custom_offer(self, custom: CustomOffer, expected=None) -> None:
         current = self.store.custom_offers.get(custom.id)

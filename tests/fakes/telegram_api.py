@@ -999,6 +999,12 @@ class FakeTelegram:
         with self._lock:
             self._duplicate += n
 
+    def number_updates_from(self, update_id: int) -> None:
+        """The next update gets this id and the following ones count on from it: what a new Bot API server
+        (a local one started afresh, say) does, whatever ids the bot has handled before."""
+        with self._lock:
+            self._next_update_id = update_id
+
     def queue_update(self, update: dict) -> int:
         """Queue a raw update (any type); update_id is assigned. Returns the update_id."""
         with self._lock:

@@ -90,7 +90,9 @@ def _telegram_routes():
 
     from bots.telegram.app import build_application
 
-    app = build_application(SimpleNamespace(relay=SimpleNamespace(moderators={})), "123456:TEST-TOKEN")
+    from bots.config import Config
+
+    app = build_application(SimpleNamespace(config=Config(), relay=SimpleNamespace(moderators={})), "123456:TEST-TOKEN")
     routes = []
     for group in sorted(app.handlers):
         for handler in app.handlers[group]:

@@ -1,7 +1,7 @@
 """trust and safety: moderators by identity, audited as whom; chat edits and unmasked originals as evidence
 
 Revision ID: 0003
-Revises: 0002
+Revises: 0005
 Create Date: 2026-12-03 10:00:00
 
 A moderator was a flag on the account, set from a role's *name* in whatever server the person wrote from.
@@ -20,7 +20,7 @@ from alembic import op
 
 
 revision = '0003'
-down_revision = '0002'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
