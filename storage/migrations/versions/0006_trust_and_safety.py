@@ -1,6 +1,6 @@
 """trust and safety: moderators by identity, audited as whom; chat edits and unmasked originals as evidence
 
-Revision ID: 0003
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-03 10:00:00
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = '0003'
+revision = '0006'
 down_revision = '0005'
 branch_labels = None
 depends_on = None
