@@ -25,9 +25,9 @@ from core.buttons import BadButton, ButtonData
 from core.card import NEEDS
 from core.chat import may_send
 from core.checkout import Checkout
-from core.engine import MAX_DAYS, MAX_FILES, allowed_actions
+from core.engine import MAX_FILES, allowed_actions, days_limit
 from core.events import Outcome, Refusal, Refused
-from core.model import Action, Offer, Option, Order, Payload, Stage, Viewer
+from core.model import ACTION_DEADLINE, Action, Offer, Option, Order, Payload, Stage, Viewer
 from core.ports import ManualClock
 from core.settings import Settings
 from core.table import Needs
@@ -40,9 +40,8 @@ from storage.tables import accounts, identities, order_events, orders, outbox, t
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=30)
-PERSON_ACTIONS = [a for a in Action if a not in (
-    Action.PLACE_ORDER, Action.ACCEPTANCE_TIMEOUT, Action.DELIVERY_OVERDUE, Action.CANCELLATION_ANSWER_OVERDUE,
-    Action.REVIEW_WINDOW_CLOSE, Action.REVISION_ANSWER_OVERDUE, Action.REVISION_CHOICE_TIMEOUT, Action.EXPIRE)]
+#: what people press: every action but placing an order and those the clock takes (one per deadline)
+PERSON_ACTIONS = [a for a in Action if a is not Action.PLACE_ORDER and a not in ACTION_DEADLINE]
 ENDINGS = frozenset({Action.CANCEL, Action.DECLINE, Action.CANCEL_LATE, Action.ACCEPT_CANCELLATION,
                      Action.REQUEST_CANCELLATION, Action.OPEN_DISPUTE, Action.REPORT_DELIVERY, Action.FREEZE})
 ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -427,7 +426,7 @@ class Simulation:
                 return None
             return Payload(text=text, amount=rng.randint(1, order.held - 1))
         if needs is Needs.DAYS:
-            return Payload(text=text, days=rng.randint(1, 30))
+            return Payload(text=text, days=rng.randint(1, min(30, days_limit(action, self.settings))))
         if needs is Needs.REVIEW:
             return Payload(text=rng.choice(("", "Great")), positive=rng.random() < 0.8)
         if needs is Needs.OPTIONAL_REVIEW:
@@ -448,7 +447,7 @@ class Simulation:
         if needs is Needs.AMOUNT:
             options += [Payload(text="ok", amount=a) for a in (0, -5, order.held, order.held + 1, None)]
         if needs is Needs.DAYS:
-            options += [Payload(text="ok", days=d) for d in (0, -1, MAX_DAYS + 1, None)]
+            options += [Payload(text="ok", days=d) for d in (0, -1, days_limit(action, self.settings) + 1, None)]
         if needs is Needs.REVIEW:
             options.append(Payload(text="fine", positive=None))
         return rng.choice(options)
