@@ -23,7 +23,7 @@ from bots.discord.context import PLATFORM
 from bots.discord.files import CONTENT, MAX_FILES, PREFIX, UPLOAD_LIMIT, DiscordFiles, uploads
 from bots.discord.rooms import RoomKeeper, Rooms
 from bots.files import Missing, name_of
-from bots.render import card_for, pack, quote_text
+from bots.render import card_for, pack, quote_text, zone
 from core.ports import Outgoing, RetryLater, Undeliverable
 
 
@@ -56,7 +56,8 @@ class DiscordNotifier:
         files, notes = uploads(found, message.language)
         lang = message.language
         # the notice, what it carries (whole: split over several messages when long), and the files' notes
-        chunks = pack([message.text.render(lang), *(quote_text(q, lang) for q in message.quotes), notes], CONTENT)
+        said = message.text.render(lang, zone(message.timezone))  # a new deadline, in the reader's zone
+        chunks = pack([said, *(quote_text(q, lang) for q in message.quotes), notes], CONTENT)
         text = chunks[-1] if chunks else ""
         extra = {}
         view = None
