@@ -82,6 +82,11 @@ class Figures:
     #: crashes that struck while a message was in the window: accepted by the platform, its row not yet marked sent
     crashes_in_window: int = 0
     undeliverable: int = 0
+    #: the sellers' extension requests, and how each ended: accepted, declined, lapsed (the rest closed otherwise)
+    extensions: int = 0
+    extensions_accepted: int = 0
+    extensions_declined: int = 0
+    extensions_lapsed: int = 0
     answers: dict = field(default_factory=dict)
     digest: str = ""
 
@@ -690,6 +695,12 @@ class Simulation:
         async with engine().connect() as conn:
             self.figures.timers_fired = await conn.scalar(
                 select(func.count()).select_from(order_events).where(order_events.c.role == "system"))
+            done = dict((await conn.execute(select(order_events.c.action, func.count()).group_by(
+                order_events.c.action))).all())
+        self.figures.extensions = done.get(Action.REQUEST_EXTENSION.value, 0)
+        self.figures.extensions_accepted = done.get(Action.ACCEPT_EXTENSION.value, 0)
+        self.figures.extensions_declined = done.get(Action.DECLINE_EXTENSION.value, 0)
+        self.figures.extensions_lapsed = done.get(Action.EXTENSION_ANSWER_OVERDUE.value, 0)
         self.figures.orders = found["orders"]
         self.figures.notifications = sent["notifications"]
         self.figures.resent_after_crash = sent["duplicates"]
