@@ -322,7 +322,7 @@ class Step:
         order = self.order
         keep = DEADLINES_BY_STAGE[order.stage]
         changes: dict[str, object] = {"deadlines": tuple((k, d) for k, d in order.deadlines if k in keep)}
-        frozen = order.stage is Stage.DISPUTED and order.dispute is not None and order.dispute.frozen
+        frozen = order.frozen
         if order.stage is not Stage.IN_PROGRESS and not frozen:
             changes.update(late=False, cancellation_reason=None, cancellation_answer_overdue=False, proposal=None,
                            extension=None)

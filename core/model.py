@@ -236,6 +236,11 @@ class Order:
             flags.add(Flag.CANCELLATION_REQUESTED)
         return frozenset(flags)
 
+    @property
+    def frozen(self) -> bool:
+        """Held by a moderator's freeze: its clocks paused and what waited kept, for the unfreeze."""
+        return self.stage is Stage.DISPUTED and self.dispute is not None and self.dispute.frozen
+
     def deadline(self, kind: Deadline) -> datetime | None:
         return dict(self.deadlines).get(kind)
 

@@ -25,7 +25,7 @@ class SellerStats:
     orders: int
     deliveries: int
     on_time_rate: float | None  # deliveries made before their deadline (extended or not)
-    extended: int  # of which made on time only thanks to more time the buyer gave: "on time, extended"
+    extended: int  # of which within a deadline the buyer extended: "on time, extended", never late
     late: int  # deliveries made after their deadline
     completion_rate: float | None  # closed orders the seller brought to completion
     median_time_to_accept: timedelta | None

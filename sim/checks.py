@@ -101,10 +101,9 @@ async def everything(engine, settings, now: datetime) -> dict:
             fail(f"order {order_id} ({order.stage.value}) holds deadlines {_show(wanted)} "
                  f"but its timer rows are {_show(deadlines)}")
         # an extension request waits only in progress (or frozen), with the buyer's answer clock running (or paused)
-        frozen = order.stage is Stage.DISPUTED and order.dispute is not None and order.dispute.frozen
-        if order.extension is not None and order.stage is not Stage.IN_PROGRESS and not frozen:
+        if order.extension is not None and order.stage is not Stage.IN_PROGRESS and not order.frozen:
             fail(f"order {order_id} is {order.stage.value} with an extension request waiting")
-        if (Deadline.EXTENSION_ANSWER in kinds) != (order.extension is not None and not frozen):
+        if (Deadline.EXTENSION_ANSWER in kinds) != (order.extension is not None and not order.frozen):
             fail(f"order {order_id} runs {sorted(k.value for k in kinds)} with extension {order.extension}")
         planned = core_timers.timers(order, settings)
         for kind, due in rows.items():

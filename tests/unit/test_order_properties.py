@@ -506,10 +506,9 @@ class OrdersUnderRandomUse(RuleBasedStateMachine):
             if order.extension is None:
                 assert not answering, f"{order_id} runs an extension answer clock with no request waiting"
                 continue
-            frozen = order.stage is Stage.DISPUTED and order.dispute is not None and order.dispute.frozen
-            assert order.stage is Stage.IN_PROGRESS or frozen, (order_id, order.stage)
+            assert order.stage is Stage.IN_PROGRESS or order.frozen, (order_id, order.stage)
             assert 1 <= order.extension.days <= self.settings.max_extension_days, (order_id, order.extension)
-            assert answering or frozen, f"{order_id} has a request waiting without its answer clock"
+            assert answering or order.frozen, f"{order_id} has a request waiting without its answer clock"
 
 
 OrdersUnderRandomUse.TestCase.settings = settings
