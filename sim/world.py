@@ -517,7 +517,21 @@ class Simulation:
         payload = self.valid_payload(order, action) or Payload()
         self.note("forbidden", order.id, viewer.account, action.value)
         result = await self.rt.service.act(order.id, action, viewer, payload, rng.choice((None, order.version)))
+        if self.kept_as_review(order, action, viewer, payload):
+            self.reviewed(order, result, f"a late {action.value} by {viewer.account}")
+            return
         await self.refused_changes_nothing(order, result, f"forbidden {action.value} by {viewer.account}")
+
+    def kept_as_review(self, order: Order, action: Action, viewer: Viewer, payload: Payload) -> bool:
+        """Whether the service keeps this press as a review (core.service.Service.act): a buyer's [Complete] with a
+        review, pressed on a card drawn before the order completed on its own, whatever version the card had."""
+        return (action is Action.COMPLETE and order.stage is Stage.COMPLETED and payload.positive is not None
+                and Action.REVIEW in allowed_actions(order, viewer, self.clock.now(), self.settings))
+
+    def reviewed(self, order: Order, result, what: str) -> None:
+        if not isinstance(result, Outcome) or [e.action for e in result.events] != [Action.REVIEW]:
+            fail(f"{what} on order {order.id}, completed meanwhile, was not kept as its review: {result!r}")
+        self.figures.acts += 1
 
     async def do_bad_input(self) -> None:
         order = await self.load()
@@ -546,8 +560,11 @@ class Simulation:
         viewer = self.rng.choice(self.viewers(order))
         self.figures.stale += 1
         self.note("stale", pressed.encode(), viewer.account)
-        result = await self.rt.service.act(order.id, pressed.action, viewer,
-                                           self.valid_payload(order, pressed.action) or Payload(), pressed.version)
+        payload = self.valid_payload(order, pressed.action) or Payload()
+        result = await self.rt.service.act(order.id, pressed.action, viewer, payload, pressed.version)
+        if self.kept_as_review(order, pressed.action, viewer, payload):
+            self.reviewed(order, result, f"a stale button {pressed.encode()}")
+            return
         await self.refused_changes_nothing(order, result, f"a stale button {pressed.encode()}")
 
     async def do_forged(self) -> None:
