@@ -22,7 +22,8 @@ from storage.locations import SQLITE_EXAMPLE, beside, url_problem
 
 __all__ = [
     "CONFIG_ENV", "DATABASE_URL_ENV", "Config", "ConfigError", "DiscordConfig", "HttpConfig", "LoggingConfig",
-    "RelayConfig", "SchedulerConfig", "TelegramConfig", "format_duration", "load_config", "parse_duration",
+    "PaymentConfig", "RelayConfig", "SchedulerConfig", "TelegramConfig", "format_duration", "load_config",
+    "parse_duration",
 ]
 
 CONFIG_ENV = "COMPTOIR_CONFIG"
@@ -64,6 +65,18 @@ class DiscordConfig:
 
 
 @dataclass(frozen=True)
+class PaymentConfig:
+    """Paying by hand (the "manual" payment, on either platform): what the buyer is told to do, by language."""
+
+    instructions: tuple[tuple[str, str], ...] = ()  # (language, text): ("en", "Transfer to IBAN …"), ("fr", "…")
+
+    def instructions_in(self, lang: str, default: str) -> str | None:
+        """The instructions in this language, else in the marketplace's, else in any there are; None without."""
+        written = dict(self.instructions)
+        return written.get(lang) or written.get(default) or next(iter(written.values()), None)
+
+
+@dataclass(frozen=True)
 class SchedulerConfig:
     poll_seconds: float = 1.0
     batch: int = 100
@@ -102,6 +115,7 @@ class Config:
     default_timezone: str = "UTC"
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     discord: DiscordConfig = field(default_factory=DiscordConfig)
+    payment: PaymentConfig = field(default_factory=PaymentConfig)
     scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
     relay: RelayConfig = field(default_factory=RelayConfig)
     http: HttpConfig = field(default_factory=HttpConfig)
@@ -365,6 +379,24 @@ def _discord(table: _Table, environ: Mapping[str, str]) -> DiscordConfig:
     return config
 
 
+def _texts_by_language(value: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict) or not value:
+        raise ValueError('must be a text for each language, e.g. { en = "Bank transfer to …", fr = "Virement à …" }')
+    for lang, text in value.items():
+        if lang not in LANGUAGES:
+            raise ValueError(f"{_show(lang)} is not a language (use {' or '.join(LANGUAGES)})")
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"{lang} must be a non-empty text")
+    return tuple(sorted((lang, text.strip()) for lang, text in value.items()))
+
+
+def _payment(table: _Table) -> PaymentConfig:
+    d = PaymentConfig()
+    config = PaymentConfig(instructions=table.get("instructions", _texts_by_language, d.instructions))
+    table.done()
+    return config
+
+
 def _scheduler(table: _Table) -> SchedulerConfig:
     d = SchedulerConfig()
     config = SchedulerConfig(
@@ -453,6 +485,7 @@ def load_config(path: str | Path | None = None, environ: Mapping[str, str] | Non
         settings=_settings(root),
         telegram=_telegram(root.table("telegram"), environ),
         discord=_discord(root.table("discord"), environ),
+        payment=_payment(root.table("payment")),
         scheduler=_scheduler(root.table("scheduler")),
         relay=_relay(root.table("relay")),
         http=_http(root.table("http")),

@@ -22,11 +22,13 @@ class Finding:
     ok: bool
     what: str  # the thing checked: "database", "telegram token"...
     detail: str  # what was found
-    fix: str = ""  # for a ✗: what to do
+    fix: str = ""  # for a ✗ or a ⚠: what to do
+    warning: bool = False  # ⚠: it works, but people get less than they should; not counted as a problem
 
     def lines(self) -> list[str]:
-        out = [f"{'✓' if self.ok else '✗'} {self.what}: {self.detail}"]
-        if not self.ok and self.fix:
+        mark = "⚠" if self.warning else "✓" if self.ok else "✗"
+        out = [f"{mark} {self.what}: {self.detail}"]
+        if (not self.ok or self.warning) and self.fix:
             out.append(f"    fix: {self.fix}")
         return out
 
@@ -63,7 +65,8 @@ async def check(path: str | None = None, environ: Mapping[str, str] | None = Non
         found, discord_moderators = await _discord(config)
         findings += found
     findings.append(_moderation(config, discord_moderators))
-    return [Finding(f.ok, f.what, redacted(f.detail, config), redacted(f.fix, config)) for f in findings]
+    findings += _payment_instructions(config)
+    return [Finding(f.ok, f.what, redacted(f.detail, config), redacted(f.fix, config), f.warning) for f in findings]
 
 
 async def main(path: str | None = None) -> int:
@@ -262,3 +265,15 @@ def _moderation(config: Config, discord_moderators: bool | None) -> Finding:
                        'it), or the moderators\' role to discord.moderator_role_ids, or use telegram.payment = "stars"')
     return Finding(False, "moderators", "there is no moderator: nobody can decide a dispute",
                    "add your Telegram user id to telegram.moderators (docs/setup-telegram.md)")
+
+
+def _payment_instructions(config: Config) -> list[Finding]:
+    """Buyers who pay by hand are told how from the config; without instructions, only that a moderator will."""
+    if not (config.telegram.token and config.telegram.payment == "manual") and not config.discord.token:
+        return []  # nobody pays by hand
+    written = [lang for lang, _ in config.payment.instructions]
+    if written:
+        return [Finding(True, "payment instructions", f"shown to buyers who pay by hand, in {', '.join(written)}")]
+    return [Finding(True, "payment instructions", "none: buyers who pay by hand are only told that a moderator "
+                                                  "will tell them how to pay",
+                    'set [payment] instructions = { en = "…", fr = "…" } (config.example.toml)', warning=True)]

@@ -204,7 +204,8 @@ ROADS = (
     Road("revision-and-review",
          N_("Delivery closes the chat; a revision reopens it; the order is completed with a review"),
          N_("Options and a tip at checkout, contact details masked in the chat, the chat closed while the buyer "
-            "reviews a delivery, a revision, completion with a review and the seller's reply."),
+            "reviews a delivery, a revision, completion with a review and the seller's reply, the chat ending a "
+            "week later."),
          ("ana", "chloe", "mo"),
          (Orders("chloe", "logo", options=("source",), tip_percent=10, brief=N_("A logo for my cat café, green.")),
           ConfirmsPayment("mo"),
@@ -218,7 +219,8 @@ ROADS = (
           hours(24), Presses("ana", Action.DELIVER, N_("Bigger cat, darker green."), files=("logo-v2.svg",)),
           hours(4), Presses("chloe", Action.COMPLETE, N_("Lovely work!"), positive=True),
           Presses("ana", Action.REPLY_REVIEW, N_("Thank you, Chloé!")),
-          Looks("chloe"))),
+          Looks("chloe"),
+          hours(7 * 24))),
     Road("silence-completes",
          N_("Ben says nothing after the delivery: the order completes itself and Ana is paid"),
          N_("The review window's reminders to a silent buyer, then completion by itself and the seller paid."),

@@ -62,11 +62,11 @@ def may_send(order: Order, viewer: Viewer, now: datetime, settings: Settings) ->
             Text.of(N_("The chat is closed while the buyer reviews your delivery. It reopens if they request a revision, or when the order is completed.")),
             until,
         )
-    # closed orders keep their chat open for a while
+    # closed orders keep their chat open for a while (an end already past is no "until": nothing reopens it)
     until = order.closed_at + settings.chat_after_closing
     if now < until:
         return ChatDecision(True, until=until)
-    return ChatDecision(False, Text.of(N_("This order is closed and its chat has ended.")), until)
+    return ChatDecision(False, Text.of(N_("This order is closed and its chat has ended.")))
 
 
 def check_message(text: str, files: tuple[str, ...], settings: Settings) -> Text | None:

@@ -260,15 +260,16 @@ class Service:
             await uow.commit()
             return checkout
 
-    async def fire(self, order_id: str, timer: Timer) -> Outcome | Notice | None:
-        """A due timer: the system acts, or the party who must act is reminded. Dropped if no longer relevant."""
+    async def fire(self, order_id: str, timer: Timer) -> Outcome | tuple[Notice, ...] | None:
+        """A due timer: the system acts, or people are told (the party who must act reminded, both parties that
+        their closed order's chat ended). Dropped if no longer relevant."""
         try:
             (result,) = await self.fire_all([(order_id, timer)])
         except Conflict:
             return None  # a person acted first; the timer is re-planned by their action
         return result
 
-    async def fire_all(self, due: list[tuple[str, Timer]]) -> list[Outcome | Notice | None]:
+    async def fire_all(self, due: list[tuple[str, Timer]]) -> list[Outcome | tuple[Notice, ...] | None]:
         """Due timers in one transaction, each applied to the order as the ones before it left it (a deadline's
         outcome, a reminder, or nothing when no longer relevant): the orders read (and locked) in one query, then
         written in a statement per table. A Conflict or any failure undoes them all: the caller then
@@ -276,7 +277,7 @@ class Service:
         now = self.clock.now()
         async with self.uow() as uow:
             current = await uow.orders(list(dict.fromkeys(order_id for order_id, _ in due)))
-            results: list[Outcome | Notice | None] = []
+            results: list[Outcome | tuple[Notice, ...] | None] = []
             changes, notices = [], []
             for order_id, timer in due:  # in order: a second timer of one order sees what the first did
                 order = current.get(order_id)
@@ -284,8 +285,8 @@ class Service:
                 if isinstance(result, Outcome):
                     changes.append((order, result, timers.plan(order, result.order, now, self.settings)))
                     current[order_id] = result.order
-                elif isinstance(result, Notice):
-                    notices.append(result)
+                elif result is not None:
+                    notices += result
                 results.append(result)
             await uow.save_all(changes)
             await uow.notify_all(notices)
@@ -293,16 +294,21 @@ class Service:
             await uow.commit()
             return results
 
-    def _due(self, order: Order, timer: Timer, now: datetime) -> Outcome | Notice | None:
-        """What a due timer does to this order now: a deadline's outcome, a reminder, or nothing."""
+    def _due(self, order: Order, timer: Timer, now: datetime) -> Outcome | tuple[Notice, ...] | None:
+        """What a due timer does to this order now: a deadline's outcome, a reminder, the end of its chat told to
+        both parties, or nothing."""
         if not timers.still_relevant(order, timer, self.settings):
             return None
+        if timer.ends_chat:
+            return tuple(Notice(order.id, role, Text.of(timers.CHAT_ENDED, order=order.id),
+                                f"{order.id}:{timer.kind}:{role.value}", with_card=False)
+                         for role in (Role.BUYER, Role.SELLER))
         if timer.is_reminder:
             reminded = timers.reminder(order, timer, now, self.settings)
             if reminded is None:
                 return None
             role, text = reminded
-            return Notice(order.id, role, text, f"{order.id}:{order.version}:{timer.kind}")
+            return (Notice(order.id, role, text, f"{order.id}:{order.version}:{timer.kind}"),)
         outcome = engine.apply(order, timer.action, SYSTEM, max(now, timer.due), self.settings)
         return outcome if isinstance(outcome, Outcome) else None
 

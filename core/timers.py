@@ -35,11 +35,18 @@ REMINDER_TEXT = {
 }
 
 
+#: not a deadline, nothing to apply: when a closed order's chat ends (`chat_after_closing` after it closed), both
+#: parties are told (and the platforms close what they kept open for it, like a Discord order room)
+CHAT_END = "chat_end"
+CHAT_ENDED = N_("The chat of order #{order} has ended: messages about it are no longer passed on.")
+
+
 @dataclass(frozen=True)
 class Timer:
-    """A row to schedule: a deadline (the system acts) or a reminder (someone is told)."""
+    """A row to schedule: a deadline (the system acts), a reminder or the end of a closed order's chat (someone is
+    told)."""
 
-    kind: str  # "acceptance" for a deadline, "acceptance@86400" for its reminder 24 h before
+    kind: str  # "acceptance" for a deadline, "acceptance@86400" for its reminder 24 h before, or CHAT_END
     due: datetime
 
     @property
@@ -51,8 +58,12 @@ class Timer:
         return "@" in self.kind
 
     @property
+    def ends_chat(self) -> bool:
+        return self.kind == CHAT_END
+
+    @property
     def action(self) -> Action | None:
-        return None if self.is_reminder else DEADLINE_ACTION[self.deadline]
+        return None if self.is_reminder or self.ends_chat else DEADLINE_ACTION[self.deadline]
 
 
 def reminder_kind(deadline: Deadline, before: timedelta) -> str:
@@ -60,7 +71,8 @@ def reminder_kind(deadline: Deadline, before: timedelta) -> str:
 
 
 def timers(order: Order, settings: Settings) -> dict[str, datetime]:
-    """Every timer this order should have now: its running deadlines, and a reminder before each one.
+    """Every timer this order should have now: its running deadlines, and a reminder before each one; once closed,
+    the end of its chat.
 
     A reminder is kept only if it falls inside the deadline's own window (after it started).
     """
@@ -70,6 +82,8 @@ def timers(order: Order, settings: Settings) -> dict[str, datetime]:
         for before in settings.reminders.get(deadline, ()):
             if before > timedelta(0):
                 out[reminder_kind(deadline, before)] = due - before
+    if order.stage.is_terminal and order.closed_at is not None:
+        out[CHAT_END] = order.closed_at + settings.chat_after_closing
     return out
 
 

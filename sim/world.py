@@ -670,9 +670,9 @@ class Simulation:
         before = await self.rt.service.order(order_id)
         queued = await self.count_outbox()
         again = await self.rt.service.fire(order_id, timer)
-        # a reminder fired again may say so (its notice is keyed by the order's version and the reminder, so
-        # the outbox takes it once); a deadline fired again must do nothing
-        if isinstance(again, Outcome) or (again is not None and not timer.is_reminder):
+        # a reminder or a chat's end fired again may say so (its notices are keyed by the order and the timer, so
+        # the outbox takes them once); a deadline fired again must do nothing
+        if isinstance(again, Outcome) or (again is not None and timer.action is not None):
             fail(f"timer {kind} of order {order_id} fired twice did something twice: {again!r}")
         if await self.count_outbox() != queued:
             fail(f"timer {kind} of order {order_id} fired twice queued its notification twice")

@@ -383,11 +383,11 @@ class SqlUnitOfWork:
     # reading across orders
 
     async def orders_of(self, account: str, stages=None, limit: int = 10, offset: int = 0) -> list[Order]:
-        query = select(orders).where((orders.c.buyer_id == account) | (orders.c.seller_id == account))
+        query = _WITH_REVIEW.where((orders.c.buyer_id == account) | (orders.c.seller_id == account))
         if stages:
             query = query.where(orders.c.stage.in_([s.value for s in stages]))
         rows = await self.conn.execute(query.order_by(orders.c.paid_at.desc(), orders.c.id).limit(limit).offset(offset))
-        return [mapping.order_from(r) for r in rows]
+        return [_order_with_review(r) for r in rows]
 
     async def count_orders_of(self, account: str, stages=None) -> int:
         query = select(func.count()).select_from(orders).where(
@@ -399,9 +399,9 @@ class SqlUnitOfWork:
     async def orders_in(self, stages, limit: int = 10, offset: int = 0) -> list[Order]:
         """Orders in these stages, longest waiting first: by when each entered the stage it is in now
         (for a dispute, when it was opened or frozen; taking it does not reset its place in the queue)."""
-        query = select(orders).where(orders.c.stage.in_([s.value for s in stages]))
+        query = _WITH_REVIEW.where(orders.c.stage.in_([s.value for s in stages]))
         rows = await self.conn.execute(query.order_by(_entered_stage.asc(), orders.c.id).limit(limit).offset(offset))
-        return [mapping.order_from(r) for r in rows]
+        return [_order_with_review(r) for r in rows]
 
     async def count_orders_in(self, stages) -> int:
         return await self.conn.scalar(select(func.count()).select_from(orders).where(
@@ -409,10 +409,10 @@ class SqlUnitOfWork:
 
     async def disputes_taken_by(self, moderator: str, limit: int = 50) -> list[Order]:
         """The disputes this moderator took: the orders whose chat they are part of."""
-        rows = await self.conn.execute(select(orders).where(
+        rows = await self.conn.execute(_WITH_REVIEW.where(
             orders.c.stage == Stage.DISPUTED.value, orders.c.dispute["moderator"].as_string() == moderator)
             .order_by(orders.c.id).limit(limit))
-        return [mapping.order_from(r) for r in rows]
+        return [_order_with_review(r) for r in rows]
 
     async def balances(self) -> dict[str, int]:
         rows = await self.conn.execute(

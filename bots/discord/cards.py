@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 import discord
@@ -18,6 +19,8 @@ from core.model import Action, Stage
 EMBED_TEXT = 1024  # a field's value
 TITLE = 256
 LABEL = 80  # a button's label
+
+log = logging.getLogger(__name__)
 
 #: how a button looks (what it does is core's)
 STYLE = {
@@ -107,8 +110,38 @@ async def remember_card(rt: Runtime, user_id: str, message_id: int, order_id: st
         await uow.commit()
 
 
+async def send_card(client: discord.Client, rt: Runtime, channel: discord.abc.Messageable, card: Card, lang: str,
+                    user_id: str, account_id: str) -> discord.Message:
+    """The order's one card in this person's DMs, sent under what was just said to them: their other card of the
+    order goes (the card is a message of its own, so that nothing said above it is ever lost with it)."""
+    view = card_view(card, lang)
+    # silent: the words above it already rang the phone
+    sent = await channel.send(embed=card_embed(card, lang), silent=True, **({"view": view} if view else {}))
+    await remember_card(rt, user_id, sent.id, card.order_id, account_id)
+    await retire_cards(client, rt, card.order_id, user_id, keep=sent.id)
+    return sent
+
+
+async def refresh_card(client: discord.Client, rt: Runtime, card: Card, lang: str, user_id: str) -> None:
+    """This person's card of the order in their DMs, if they have one, drawn again as the order is now (they acted
+    somewhere else: a card opened in a server)."""
+    async with rt.store.unit_of_work() as uow:
+        cards = [message for chat, message, _ in await uow.conversations.cards(PLATFORM, card.order_id)
+                 if chat == user_id]
+    if not cards:
+        return
+    view = card_view(card, lang)
+    try:
+        channel = await client.create_dm(discord.Object(int(user_id)))
+        await channel.get_partial_message(int(cards[-1])).edit(embed=card_embed(card, lang), view=view)
+    except discord.HTTPException:  # deleted, DMs closed: the next notice brings a new card
+        log.info("the card of order %s for %s could not be drawn again", card.order_id, user_id, exc_info=True)
+
+
 async def retire_cards(client: discord.Client, rt: Runtime, order_id: str, user_id: str, keep: int) -> None:
-    """Older cards of an order in this person's DMs lose their buttons: only the newest is pressed."""
+    """Only one message of an order carries its card in a person's DMs, the newest: the others go. A card is a
+    message of its own and is deleted; one that also holds a notice's words or files (sent before cards were
+    messages of their own) keeps them, without the card."""
     async with rt.store.unit_of_work() as uow:
         cards = await uow.conversations.cards(PLATFORM, order_id)
     channel = None
@@ -117,9 +150,16 @@ async def retire_cards(client: discord.Client, rt: Runtime, order_id: str, user_
             continue
         try:
             channel = channel or await client.create_dm(discord.Object(int(chat)))
-            await channel.get_partial_message(int(message_id)).edit(view=None)
+            old = await channel.fetch_message(int(message_id))
+            if old.content or old.attachments:
+                await old.edit(embeds=[], view=None)
+            else:
+                await old.delete()
         except (discord.NotFound, discord.Forbidden):
             pass  # deleted, or DMs closed since: nothing left to retire
+        except discord.HTTPException:  # Discord failing for now: retired with the next card
+            log.warning("card %s of order %s could not be retired yet", message_id, order_id, exc_info=True)
+            continue
         async with rt.store.unit_of_work() as uow:
             await uow.conversations.retire(PLATFORM, chat, message_id)
             await uow.commit()

@@ -9,19 +9,22 @@ on whatever platform they are.
 
 from __future__ import annotations
 
+import logging
+
 import discord
 
-from bots.discord.buttons import OrderButton, RouteSelect
-from bots.discord.cards import clip
+from bots.discord.buttons import RouteSelect
+from bots.discord.cards import clip, send_card
 from bots.discord.context import PLATFORM, Person, person, person_of, runtime
 from bots.discord.files import file_ref
 from bots.discord.rooms import stamp
+from bots.render import pack
 from bots.routing import chattable_orders
-from core import labels
-from core.buttons import ButtonData
 from core.chat import may_send
 from core.events import Refusal
 from core.i18n import N_
+
+log = logging.getLogger(__name__)
 
 CONTENT = 2000
 ROUTE_CHOICES = 25  # Discord's limit for a select menu's options
@@ -56,12 +59,18 @@ async def in_room(client: discord.Client, message: discord.Message) -> None:
         if not isinstance(result, Refusal):
             await rooms.said_here(message.channel.id, order_id, result.id)
     if isinstance(result, Refusal):
-        # Discord keeps people out of a locked room; this answers whatever still gets through
-        # (a moderator who is not the dispute's, a message sent as the room was locking)
-        view = unblock_view(result, who)
-        await message.reply(clip(f"{who.account.display_name or message.author.name} — "
-                                 f"{blocked_text(rt, who, order_id, result)}", CONTENT),
-                            **({"view": view} if view else {}))
+        # Discord keeps people out of a locked room; this answers whatever still gets through (a moderator who
+        # is not the dispute's, a message sent as the room was locking): to the writer alone, and the message
+        # leaves the room, since core did not let the others read it
+        try:
+            await refused(client, rt, who, order_id, result, written=message)
+        except discord.HTTPException:  # their DMs are closed: the message stays, rather than vanish unexplained
+            log.warning("could not tell %s why their message in order %s's room was refused", who.user_id, order_id)
+            return
+        try:
+            await message.delete()
+        except discord.HTTPException:
+            pass
         return
     if result.flagged:  # what the room saw unmasked is replaced by what the evidence keeps
         try:
@@ -104,7 +113,9 @@ async def in_dm(client: discord.Client, message: discord.Message) -> None:
             await message.channel.send(who.t(N_("Which order is this message about?")), view=view)
             return
         order_id = candidates[0].id
-    await message.channel.send(**await say(rt, who, order_id, message.content, files))
+    note = await say(client, rt, who, order_id, message.content, files)
+    if note:
+        await message.channel.send(note)
 
 
 async def route(interaction: discord.Interaction, order_id: str) -> None:
@@ -122,19 +133,38 @@ async def route(interaction: discord.Interaction, order_id: str) -> None:
         await interaction.response.edit_message(content=who.t(N_("Nothing to answer here any more.")), view=None)
         return
     await interaction.response.edit_message(content=who.t(N_("Order #{order}:"), order=order_id), view=None)
-    await interaction.followup.send(**await say(rt, who, order_id, dialog["text"], dialog["files"]))
+    note = await say(interaction.client, rt, who, order_id, dialog["text"], dialog["files"])
+    if note:
+        await interaction.followup.send(note)
 
 
-async def say(rt, who: Person, order_id: str, text: str, files: list[str]) -> dict:
-    """Sends through core; what to answer the person (a message's content and buttons)."""
+async def say(client: discord.Client, rt, who: Person, order_id: str, text: str, files: list[str]) -> str | None:
+    """Sends through core: what to answer the person, or None when core refused it (they were told why)."""
     result = await rt.service.say(order_id, who.viewer, text, PLATFORM, tuple(files))
     if isinstance(result, Refusal):
-        view = unblock_view(result, who)
-        return {"content": clip(blocked_text(rt, who, order_id, result), CONTENT), **({"view": view} if view else {})}
+        await refused(client, rt, who, order_id, result)
+        return None
     note = who.t(N_("Sent to order #{order}."), order=order_id)
     if result.flagged:
         note += " " + who.t(N_("Contact details were hidden: sharing them is against the marketplace rules."))
-    return {"content": note}
+    return note
+
+
+async def refused(client: discord.Client, rt, who: Person, order_id: str, refusal: Refusal,
+                  written: discord.Message | None = None) -> None:
+    """A message core did not send is answered to its writer alone, by DM: why, until when, what they wrote (when
+    it was taken out of a room), then — when a button reopens the chat — the order's card, which has it."""
+    parts = [blocked_text(rt, who, order_id, refusal)]
+    if written is not None:
+        lines = ([written.content] if written.content else []) + [f"📎 {a.filename}" for a in written.attachments]
+        parts.append("\n".join([who.t(N_("Your message, not sent:")), *lines]))
+    channel = await client.create_dm(discord.Object(who.user_id))
+    for chunk in pack(parts, CONTENT):
+        await channel.send(chunk)
+    if refusal.order is not None and refusal.allowed:
+        card = await rt.service.card(order_id, who.viewer)
+        if not isinstance(card, Refusal):
+            await send_card(client, rt, channel, card, who.lang, str(who.user_id), who.account.id)
 
 
 def blocked_text(rt, who: Person, order_id: str, refusal: Refusal) -> str:
@@ -145,15 +175,3 @@ def blocked_text(rt, who: Person, order_id: str, refusal: Refusal) -> str:
         if decision.until and not decision.allowed:
             text += "\n" + who.t(N_("Until: {date}"), date=stamp(decision.until))
     return text
-
-
-def unblock_view(refusal: Refusal, who: Person) -> discord.ui.View | None:
-    """The buttons that reopen the chat (complete, request a revision), straight on the refusal."""
-    order = refusal.order
-    if order is None or not refusal.allowed:
-        return None
-    view = discord.ui.View(timeout=None)
-    for action in refusal.allowed:
-        view.add_item(OrderButton(discord.ui.Button(label=clip(who.t(labels.ACTION[action]), 80),
-                                                    custom_id=ButtonData(order.id, action, order.version).encode())))
-    return view

@@ -48,6 +48,8 @@ ACTION_MAIN = {
 }
 #: the days field of an action whose days are not a new delivery time
 ACTION_DAYS = {Action.REQUEST_EXTENSION: N_("How many more days do you need?")}
+#: the description of the brief's field when the brief is longer than the field: it cannot be shown there
+LONG_BRIEF = N_("Longer than this field: leave it empty to keep it, or write the whole new brief.")
 REQUIRED_TEXT = frozenset({Needs.REASON, Needs.TEXT, Needs.AMOUNT, Needs.DAYS})
 PARAGRAPH = frozenset({Needs.BRIEF, Needs.DELIVERY, Needs.TEXT, Needs.REASON, Needs.OPTIONAL_REASON})
 WITH_FILES = frozenset({Needs.BRIEF, Needs.DELIVERY})
@@ -81,10 +83,12 @@ async def dispatch_submit(modal: discord.ui.Modal, interaction: discord.Interact
 
 
 class ActionModal(discord.ui.Modal):
-    """The form of one action on one order, for one person (their id keeps two people's forms apart)."""
+    """The form of one action on one order, for one person (their id keeps two people's forms apart).
+    `current` is what the text stands at now (the brief being edited): the field opens with it, or, when it is
+    longer than the field, opens empty and says so (a prefilled field would cut it)."""
 
     def __init__(self, user_id: int, pressed: ButtonData, needs: Needs, lang: str, currency: str,
-                 max_text: int) -> None:
+                 max_text: int, current: str = "") -> None:
         title = clip(f"{action_label(pressed.action, lang)} · #{pressed.order_id}", LABEL_LIMIT)
         super().__init__(title=title, custom_id=modal_id(user_id, pressed), timeout=30 * 60)
         self.pressed, self.needs, self.currency = pressed, needs, currency
@@ -107,8 +111,11 @@ class ActionModal(discord.ui.Modal):
             label = N_("Leave a review with it?") if optional else N_("Your review")
             self.add_item(discord.ui.Label(text=t(label), component=self.verdict))
         label, description = ACTION_MAIN.get(pressed.action, MAIN[needs])
+        room = min(max_text, TEXT_LIMIT)
+        if len(current) > room:
+            description, current = LONG_BRIEF, ""
         self.text = discord.ui.TextInput(
-            custom_id="text", required=needs in REQUIRED_TEXT, max_length=min(max_text, TEXT_LIMIT),
+            custom_id="text", required=needs in REQUIRED_TEXT, max_length=room, default=current or None,
             style=discord.TextStyle.paragraph if needs in PARAGRAPH else discord.TextStyle.short)
         self.add_item(discord.ui.Label(text=clip(t(label), LABEL_LIMIT), description=t(description),
                                        component=self.text))

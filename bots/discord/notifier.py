@@ -1,4 +1,9 @@
-"""Sending outbox notifications by DM on Discord, with the order's card and its buttons attached.
+"""Sending outbox notifications by DM on Discord: the notice's words, then the order's card under them.
+
+A notice is words (what happened, what it carries, its files); the order's card — its state and buttons —
+is a message of its own, sent under each notice that has one, and the person's previous card of that order
+is deleted (bots.discord.cards): their DMs hold one card per order, under the latest notice about it and
+always current, and every notice keeps its words whatever is pressed later.
 
 `Outgoing.chat_id` is the person's Discord user id (see bots.discord.context); the DM channel is
 opened from it. discord.py waits out short rate limits itself; a longer one (over the client's
@@ -7,7 +12,8 @@ row waits and nothing is dropped. Closed DMs (403) and unknown users (404) are U
 
 A chat message goes to the order's room when the person is in one (bots.discord.rooms), posted
 there once for everyone in it; otherwise by DM. A notice's own buttons (core's `Choice`s) are
-drawn when Discord has a persistent item for them (confirming a manual payment, an order's card).
+drawn on the notice's words when Discord has a persistent item for them (confirming a manual payment, an
+order's card).
 
 Files come as attachments, whichever platform they were sent from (bots.files): fetched before anything
 is sent, so a platform that is down makes the row wait; one too large for Discord is named, with why.
@@ -18,7 +24,7 @@ from __future__ import annotations
 import discord
 
 from bots.discord.buttons import choice_items
-from bots.discord.cards import card_embed, card_view, remember_card, retire_cards
+from bots.discord.cards import send_card
 from bots.discord.context import PLATFORM
 from bots.discord.files import CONTENT, MAX_FILES, PREFIX, UPLOAD_LIMIT, DiscordFiles, uploads
 from bots.discord.rooms import RoomKeeper, Rooms
@@ -58,17 +64,10 @@ class DiscordNotifier:
         # the notice, what it carries (whole: split over several messages when long), and the files' notes
         said = message.text.render(lang, zone(message.timezone))  # a new deadline, in the reader's zone
         chunks = pack([said, *(quote_text(q, lang) for q in message.quotes), notes], CONTENT)
-        text = chunks[-1] if chunks else ""
-        extra = {}
         view = None
-        if card is not None:
-            extra["embed"] = card_embed(card, message.language)
-            view = card_view(card, message.language)
-        for item in choice_items(message.buttons, message.language):
+        for item in choice_items(message.buttons, lang):
             view = view or discord.ui.View(timeout=None)
             view.add_item(item)
-        if view is not None:
-            extra["view"] = view
         try:
             if card is None and not message.buttons:
                 in_room = await self.rooms.relay(message, "\n\n".join(chunks), files)
@@ -77,7 +76,10 @@ class DiscordNotifier:
             channel = await self.client.create_dm(discord.Object(int(message.chat_id)))
             for chunk in chunks[:-1]:  # a failure midway sends them all again: at least once, never cut
                 await channel.send(chunk)
-            sent = await channel.send(text, **({"files": files} if files else {}), **extra)
+            sent = await channel.send(chunks[-1], **({"files": files} if files else {}),
+                                      **({"view": view} if view else {}))
+            if card is not None:  # under the notice, the order's one card in these DMs: the previous one goes
+                await send_card(self.client, rt, channel, card, lang, message.chat_id, message.account_id)
         except discord.RateLimited as wait:
             raise RetryLater(after=wait.retry_after, reason=str(wait)) from wait
         except (discord.Forbidden, discord.NotFound) as gone:  # DMs closed, no shared server, unknown user
@@ -88,7 +90,4 @@ class DiscordNotifier:
             if error.status >= 500:
                 raise RetryLater(reason=str(error)) from error
             raise
-        if card is not None:
-            await remember_card(rt, message.chat_id, sent.id, card.order_id, message.account_id)
-            await retire_cards(self.client, rt, card.order_id, message.chat_id, keep=sent.id)
         return str(sent.id)

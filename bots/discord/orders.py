@@ -8,7 +8,7 @@ from collections.abc import Awaitable
 import discord
 
 from bots.discord.buttons import CardLink, OrdersPage
-from bots.discord.cards import card_embed, card_view, clip, remember_card, retire_cards
+from bots.discord.cards import card_embed, card_view, clip, refresh_card, remember_card, retire_cards
 from bots.discord.context import Person, person, runtime
 from bots.discord.modals import ActionModal, dispatch_submit, open_unkept, pressed_of
 from bots.discord.files import CONTENT, MAX_FILES, UPLOAD_LIMIT, uploads
@@ -81,7 +81,8 @@ async def press(interaction: discord.Interaction, data: str) -> None:
         order, who.viewer, rt.clock.now(), rt.config.settings)
     if needs is not Needs.NOTHING and possible:
         await open_unkept(interaction, ActionModal(who.user_id, pressed, needs, who.lang, order.currency,
-                                                   rt.config.settings.max_text))
+                                                   rt.config.settings.max_text,
+                                                   current=order.brief if needs is Needs.BRIEF else ""))
         return
     if not interaction.response.is_done():
         await interaction.response.defer()
@@ -135,18 +136,27 @@ async def submit(interaction: discord.Interaction, modal: ActionModal) -> None:
 
 
 async def answer(interaction: discord.Interaction, who: Person, order_id: str, result: Outcome | Refusal) -> None:
-    """Done: the pressed card becomes the new card. Refused: the reason, privately, and nothing changes."""
+    """Done or refused (core's reason then comes privately), the pressed card is drawn again whole from the order
+    as it is now. In a DM it is the person's one card of the order; a card pressed elsewhere (in a server) brings
+    their DM card up to date too."""
     if isinstance(result, Refusal):
         await tell(interaction, result.render(who.lang))
-        return
-    card = await runtime(interaction).service.card(order_id, who.viewer)
+    rt = runtime(interaction)
+    card = await rt.service.card(order_id, who.viewer)
     if isinstance(card, Refusal):
         return
-    await interaction.edit_original_response(embed=card_embed(card, who.lang), view=card_view(card, who.lang))
+    await interaction.edit_original_response(content=None, embed=card_embed(card, who.lang),
+                                             view=card_view(card, who.lang))
+    user_id = str(who.user_id)
+    if interaction.guild is None and interaction.message is not None:
+        await remember_card(rt, user_id, interaction.message.id, order_id, who.account.id)
+        await retire_cards(interaction.client, rt, order_id, user_id, keep=interaction.message.id)
+    elif not isinstance(result, Refusal):
+        await refresh_card(interaction.client, rt, card, who.lang, user_id)
 
 
 async def show_more(interaction: discord.Interaction, order_id: str) -> None:
-    """[More…]: the pressed card again, with its rarely needed buttons too."""
+    """[More…]: the pressed card again, as the order is now, with its rarely needed buttons too."""
     await interaction.response.defer()
     who = await person(interaction)
     if who is None:
@@ -155,7 +165,8 @@ async def show_more(interaction: discord.Interaction, order_id: str) -> None:
     if isinstance(card, Refusal):
         await tell(interaction, card.render(who.lang))
         return
-    await interaction.edit_original_response(view=card_view(card, who.lang, expanded=True))
+    await interaction.edit_original_response(embed=card_embed(card, who.lang),
+                                             view=card_view(card, who.lang, expanded=True))
 
 
 async def show_brief(interaction: discord.Interaction, order_id: str) -> None:
@@ -182,7 +193,8 @@ async def show_brief(interaction: discord.Interaction, order_id: str) -> None:
 # --- /order and the entries of /orders -------------------------------------------------------------
 
 async def show_card(interaction: discord.Interaction, order_id: str) -> None:
-    """An order's card, freshly drawn: private in a server; in a DM, the order's newest card."""
+    """An order's card, freshly drawn: private in a server; in a DM, the order's one card there (the previous
+    one goes)."""
     who = await person(interaction)
     if who is None:
         return

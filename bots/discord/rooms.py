@@ -5,7 +5,10 @@ When: the room opens the first time a notice of an order that has a party on Dis
 Who: the buyer's and seller's Discord identities, and the moderator who takes a dispute. Not
 invitable: nobody else can be added by a member. Locked while core's chat policy lets neither party
 write (the delivery window, a chat ended after closing), with a notice per party saying why and until
-when; unlocked when the policy opens the chat again (a revision request, completion).
+when; unlocked when the policy opens the chat again (a revision request, completion). The end of the chat
+after closing is a moment of its own (core's CHAT_END timer tells both parties): its notice brings the room
+in step, locked for good. Each delivery's words and files are posted there too, once: both parties read
+the delivery where they talk.
 
 Every decision is core's (`core.chat.may_send`); this module only mirrors it on Discord. The relay
 tells `RoomKeeper` of every delivered notice, so a room follows its order whichever platform the
@@ -13,8 +16,9 @@ notice went to (a buyer on Telegram is told their order was delivered: the room 
 
 Rooms are kept in `platform_messages`: (discord, <thread id>, "room", kind "room") names the room,
 "member:<account>" rows the people added, "chat:<message id>" rows the chat messages already
-visible in the room (written there, or posted once for everyone in it). A lock per order keeps this
-process from opening a room twice or posting a message twice. Between processes (shards sharing one
+visible in the room (written there, or posted once for everyone in it), "delivery:<number>" rows the
+deliveries posted. A lock per order keeps this process from opening a room twice or posting a message
+twice. Between processes (shards sharing one
 database, each running a relay) the database decides who opens a room: the first to claim it
 (`Conversations.claim`, a row keyed by the order); the others wait for that room and use it. A claim
 left unfinished by a process that died is taken over after CLAIM_LEASE.
@@ -31,15 +35,20 @@ import discord
 
 from bots.discord.cards import clip
 from bots.discord.context import PLATFORM
+from bots.discord.files import MAX_FILES, UPLOAD_LIMIT, uploads
+from bots.files import Missing, name_of
 from bots.render import pack
 from core.chat import may_send
 from core.i18n import N_, translate
 from core.model import Order, Stage, Viewer
+from core.notices import shown
 from core.ports import Outgoing
 
 log = logging.getLogger(__name__)
 
 ROOM, ROOM_KIND, MEMBER_KIND, SAID_KIND = "room", "room", "room-member", "said"
+DELIVERED = N_("📦 The seller delivered order #{order}:")
+DELIVERED_AGAIN = N_("📦 The seller delivered order #{order} again (delivery {number}):")
 CONTENT = 2000
 WEEK = 10080  # minutes: the longest auto-archive Discord offers
 CHAT_KEY = re.compile(r"^[^:]+:chat:(?P<id>[0-9]+):")  # core's key for a chat message's notices
@@ -128,6 +137,10 @@ class Rooms:
                 people.update(await self._on_discord((dispute.moderator,)))
             for account_id, (user_id, _) in people.items():
                 await self._add(thread, order.id, account_id, user_id)
+            try:
+                await self._post_deliveries(thread, order, parties)
+            except Exception:  # noqa: BLE001 — a file's platform down: posted with a later notice; the lock goes on
+                log.warning("order %s: a delivery could not be posted in its room yet", order.id, exc_info=True)
             await self._set_lock(thread, order, parties)
 
     async def _room(self, order: Order, parties: dict[str, tuple[int, str]]) -> discord.Thread | None:
@@ -188,6 +201,27 @@ class Rooms:
         await thread.add_user(discord.Object(user_id))
         await self._remember(thread.id, key, MEMBER_KIND, order_id, account_id)
 
+    async def _post_deliveries(self, thread: discord.Thread, order: Order, parties: dict[str, tuple[int, str]]) -> None:
+        """Each delivery's words (masked as the chat is) and files in the room too, once: both parties read it
+        where they talk, whichever platform the seller delivered from."""
+        rt = self.runtime
+        langs = dict.fromkeys(lang for _, lang in parties.values())
+        for number, delivery in enumerate(order.deliveries, 1):
+            key = f"delivery:{number}"
+            if await self._remembered(thread.id, key):
+                continue
+            found = [await rt.files.fetch(ref, UPLOAD_LIMIT) for ref in delivery.files[:MAX_FILES]]
+            found += [Missing(name_of(ref)) for ref in delivery.files[MAX_FILES:]]
+            files, _ = uploads(found, next(iter(langs)))  # its notes are written below, in every party's language
+            heading = DELIVERED if number == 1 else DELIVERED_AGAIN
+            lines = [translate(heading, lang).format(order=order.id, number=number) for lang in langs]
+            notes = [missing.note(lang) for lang in langs for missing in found if isinstance(missing, Missing)]
+            chunks = pack(["\n".join(lines), shown(delivery.message, rt.config.settings), "\n".join(notes)], CONTENT)
+            for chunk in chunks[:-1]:  # a long message in several, never cut
+                await thread.send(chunk)
+            await thread.send(chunks[-1], **({"files": files} if files else {}))
+            await self._remember(thread.id, key, SAID_KIND, order.id)
+
     async def _set_lock(self, thread: discord.Thread, order: Order, parties: dict[str, tuple[int, str]]) -> None:
         """Locked exactly when core lets neither party write; the change is said in the room."""
         rt = self.runtime
@@ -199,13 +233,13 @@ class Rooms:
         if locked == was:
             return
         if locked:
-            lines = []
+            told: dict[str, list[str]] = {}  # what each is told, and to whom: the same words once, to both
             for account, (user_id, lang) in parties.items():
                 decision = decisions[account]
                 head = (translate(N_("🔒 This room is locked until {until}."), lang).format(until=stamp(decision.until))
                         if decision.until else translate(N_("🔒 This room is locked."), lang))
-                lines.append(f"<@{user_id}> {head} {decision.reason.render(lang)}")
-            await thread.send(clip("\n".join(lines), CONTENT))
+                told.setdefault(f"{head} {decision.reason.render(lang)}", []).append(f"<@{user_id}>")
+            await thread.send(clip("\n".join(f"{' '.join(who)} {text}" for text, who in told.items()), CONTENT))
             await thread.edit(locked=True)
         else:
             await thread.edit(locked=False, archived=False)

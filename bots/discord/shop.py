@@ -8,7 +8,8 @@ stored dialog (an older checkout's controls say so and change nothing) and the o
 may have been paused since). Core checks the whole choice when [Confirm order] is pressed
 (Service.checkout), then again when the payment is confirmed. Discord has no payments for bots: the
 configured provider is `manual`, and a moderator confirms the money arrived (core's notice, with the
-PaymentButton of bots.discord.buttons).
+PaymentButton of bots.discord.buttons). The buyer is told how to pay (bots.manual_payment) in the answer to
+[Confirm order] and, so that the reference is not lost with an ephemeral message, in their DMs.
 
 A person has one checkout at a time, kept apart from their other dialog (a DM waiting for its order,
 bots.discord.chat): writing to the bot in the middle of a checkout does not end it.
@@ -25,6 +26,7 @@ from bots.discord.cards import clip
 from bots.discord.context import PLATFORM, Person, person, runtime
 from bots.discord.files import file_ref
 from bots.discord.modals import LABEL_LIMIT, MAX_FILES, TEXT_LIMIT, dispatch_submit, open_unkept
+from bots.manual_payment import how_to_pay
 from bots.parsing import whole_number
 from core.checkout import Checkout, quote, tip_choices
 from core.events import Outcome, Refusal
@@ -35,6 +37,9 @@ from core.ports import new_id
 FORM_TIMEOUT = 30 * 60
 BRIEF_PREFIX = "b:form:"
 STALE = N_("Nothing to answer here any more.")
+#: what the summary says of paying by hand: shown how when confirming, or told by a moderator
+PAY_AS_SHOWN = N_("You pay by hand: once you confirm, you are shown how, and a moderator confirms the payment.")
+PAY_AS_TOLD = N_("You pay by hand: once you confirm, a moderator will tell you how, then confirm the payment.")
 CHECKOUT_ID = r"(?P<flow>[A-Za-z0-9]{1,12})"
 #: what may be pressed (or submitted: "write" is the brief's modal) at each step
 STEP_VERBS = {"choose": frozenset({"opt", "tip", "brief", "write", "cancel"}),
@@ -102,6 +107,7 @@ class Draft:
     offer: Offer
     who: Person
     tip_cap: int
+    instructed: bool  # the marketplace says how to pay by hand (config's [payment] instructions)
     credit: int = 0  # what the buyer's vouchers take off (core's Price)
 
     def money(self, amount: int) -> str:
@@ -137,7 +143,7 @@ class Draft:
         if step == "choose":
             lines += ["", t(N_("Choose your options and a tip, then write your brief."))]
         else:
-            lines += ["", t(N_("The payment is confirmed by a moderator: you will be told how to pay."))]
+            lines += ["", t(PAY_AS_SHOWN if self.instructed else PAY_AS_TOLD)]
         return discord.Embed(title=clip(t(N_("Your order: “{title}”"), title=offer.title), 256),
                              description=clip("\n".join(lines), 4096))
 
@@ -188,7 +194,8 @@ async def begin(interaction: discord.Interaction, offer_id: str | None = None,
               "options": [], "percent": 0, "text": "", "files": []}
     await _store(rt, who, dialog)
     price = await rt.service.price(who.viewer, found, (), 0)
-    draft = Draft(dialog, found, who, rt.config.settings.tip_cap_percent, price.credit)
+    draft = Draft(dialog, found, who, rt.config.settings.tip_cap_percent, bool(rt.config.payment.instructions),
+                  price.credit)
     await interaction.response.send_message(embed=draft.embed(), view=draft.view(), ephemeral=True)
 
 
@@ -214,7 +221,7 @@ async def step(interaction: discord.Interaction, verb: str, flow: str, values: t
         await _store(rt, who, None)
         await interaction.response.edit_message(content=clip(offer.render(who.lang), 2000), embed=None, view=None)
         return
-    draft = Draft(dialog, offer, who, rt.config.settings.tip_cap_percent)
+    draft = Draft(dialog, offer, who, rt.config.settings.tip_cap_percent, bool(rt.config.payment.instructions))
     if verb == "brief":
         await open_unkept(interaction, BriefModal(who, flow, dialog["text"], rt.config.settings.max_text))
         return
@@ -232,7 +239,8 @@ async def step(interaction: discord.Interaction, verb: str, flow: str, values: t
         dialog["step"] = "choose"
     await _store(rt, who, dialog)
     price = await rt.service.price(who.viewer, offer, draft.options, draft.tip)
-    draft = Draft(dialog, offer, who, rt.config.settings.tip_cap_percent, price.credit)
+    draft = Draft(dialog, offer, who, rt.config.settings.tip_cap_percent, bool(rt.config.payment.instructions),
+                  price.credit)
     await interaction.response.edit_message(content=None, embed=draft.embed(), view=draft.view())
 
 
@@ -253,11 +261,12 @@ async def confirm(interaction: discord.Interaction, draft: Draft) -> None:
         await interaction.response.edit_message(content=who.t(
             N_("Your vouchers paid for it: order #{order} is placed."), order=order.id), embed=None, view=None)
         return
-    total = Money(checkout.amount, checkout.currency).render(who.lang)
-    await interaction.response.edit_message(content=who.t(
-        N_("Your order will be placed as soon as a moderator confirms your payment of {total}. "
-           "Mention the reference {reference} with your payment."), total=total, reference=checkout.id),
-        embed=None, view=None)
+    told = how_to_pay(rt.config, checkout, draft.offer.title, who.lang)
+    await interaction.response.edit_message(content=clip(told, 2000), embed=None, view=None)
+    try:  # the reference and how to pay, in a message that lasts (an ephemeral one is gone with the app)
+        await interaction.user.send(clip(told, 2000))
+    except discord.HTTPException:  # DMs closed: the answer above said it all
+        pass
 
 
 async def reopen(interaction: discord.Interaction, custom_id: str) -> None:

@@ -11,6 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice, U
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
+from bots.manual_payment import how_to_pay
 from bots.telegram.cards import send_card
 from bots.telegram.context import Person, person, runtime
 from bots.telegram.dialogs import PROMPT, current, files_of, save
@@ -203,9 +204,7 @@ async def _pay(context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict, of
     if provider == "stars":
         await _invoice(context, who, checkout, offer.title, total)
     else:
-        await context.bot.send_message(who.chat_id, who.t(
-            N_("Your order will be placed as soon as a moderator confirms your payment of {total}. "
-               "Mention the reference {reference} with your payment."), total=total, reference=checkout.id))
+        await context.bot.send_message(who.chat_id, how_to_pay(rt.config, checkout, offer.title, who.lang))
 
 
 async def _invoice(context: ContextTypes.DEFAULT_TYPE, who: Person, checkout: Checkout, title: str,

@@ -84,6 +84,11 @@ class World:
         raise AssertionError(f"no DM to {member.name} containing {containing!r}: "
                              f"{[m.content for m in self.dms(member)]}")
 
+    def card(self, member: simcord.MemberActor, order_id: str) -> discord.Message:
+        """The order's card in this person's DMs: the one message there with its embed and buttons."""
+        [card] = [m for m in self.dms(member) if any(f"#{order_id}" in (e.title or "") for e in m.embeds)]
+        return card
+
     def now(self, message, where: simcord.ChannelHandle, viewer=None) -> discord.Message:
         """The message as Discord holds it now (after the bot edited it)."""
         return next(m for m in where.history(viewer=viewer) if m.id == message.id)

@@ -13,7 +13,8 @@ from pathlib import Path
 from bots.config import Config
 from bots.runtime import build
 from bots.telegram.app import webhook_secret
-from core.model import Offer, Viewer
+from core.events import Refusal
+from core.model import Action, Offer, Payload, Viewer
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -106,6 +107,18 @@ async def place_order(database: Path, seller: dict, buyer: dict) -> str:
         await runtime.store.close()
 
 
+async def edit_brief(database: Path, buyer: dict, order_id: str, brief: str) -> None:
+    """The buyer rewrites the brief, through the service on the running process's database."""
+    runtime = build(Config(database_url=f"sqlite+aiosqlite:///{database}"))
+    try:
+        async with runtime.store.unit_of_work() as uow:
+            ben = await uow.accounts.by_identity("discord", buyer["id"])
+        edited = await runtime.service.act(order_id, Action.EDIT_BRIEF, Viewer(ben.id), Payload(text=brief))
+        assert not isinstance(edited, Refusal), edited
+    finally:
+        await runtime.store.close()
+
+
 def mentions(message: dict, text: str) -> bool:
     return text in message["content"] + "".join(embed.get("title", "") for embed in message["embeds"])
 
@@ -127,8 +140,16 @@ async def test_comptoir_run_serves_discord_on_the_default_database_and_stops_cle
             assert said["content"] == "C'est fait : je vous parlerai en Français."
 
             order_id = await place_order(tmp_path / "comptoir.sqlite3", seller=ana, buyer=ben)
-            card = await fake.wait_for(lambda: [m for m in fake.dms(ana) if mentions(m, f"#{order_id}")])
-            assert any(button["label"] == "Accept" for row in card[-1]["components"] for button in row["components"])
+            def accept(message: dict) -> bool:
+                return any(button["label"] == "Accept" for row in message["components"] for button in row["components"])
+
+            [card] = await fake.wait_for(lambda: [m for m in fake.dms(ana) if accept(m)])  # under the notice's words
+            assert mentions(card, f"#{order_id}") and mentions(fake.dms(ana)[-2], f"New order #{order_id}")
+            await edit_brief(tmp_path / "comptoir.sqlite3", ben, order_id, "A fox, in orange")
+            [news] = await fake.wait_for(lambda: [m for m in fake.dms(ana) if "updated the brief" in m["content"]])
+            [newer] = await fake.wait_for(lambda: [m for m in fake.dms(ana) if accept(m) and m["id"] != card["id"]])
+            await fake.wait_for(lambda: card not in fake.dms(ana))  # deleted once the newer one is sent
+            assert fake.dms(ana)[-2:] == [news, newer]  # one card, the newest
             [room] = await fake.wait_for(lambda: fake.threads)  # the order's private room, in #orders
             assert room["parent_id"] == fake.channel["id"] and room["name"].startswith(f"#{order_id}")
             await fake.wait_for(lambda: {ana["id"], ben["id"]} <= set(fake.thread_members[room["id"]]))

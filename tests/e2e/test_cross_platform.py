@@ -49,7 +49,7 @@ async def test_a_buyer_on_telegram_and_a_seller_on_discord_complete_an_order_tog
         await tg.wait_reply(BEN, f"Your payment was confirmed: order #{order_id} is placed.")
 
         # the seller's room: her alone on Discord, the buyer's words relayed from Telegram
-        card = dc.last_dm(ana, f"#{order_id}")
+        card = dc.card(ana, order_id)
         room = room_of(dc)
         assert {m.id for m in await (await thread(dc, room)).fetch_members()} >= {ana.id}
         assert said(room, "The other party is on another platform")
@@ -70,8 +70,10 @@ async def test_a_buyer_on_telegram_and_a_seller_on_discord_complete_an_order_tog
         assert (await thread(dc, room)).locked
         blocked = await say(tg, ben, "Can I still ask something?", "Not sent")
         assert "Until:" in blocked["text"] and tg.buttons(blocked) == ["Complete", "Request a revision"]
-        await ana.send(room, "Did you get it?")
-        assert said(room, "Not sent (order")
+        written = await ana.send(room, "Did you get it?")
+        assert not said(room, "Not sent (order") and all(m.id != written.id for m in room.history())
+        refused = dc.last_dm(ana, "Not sent (order")  # to her alone, with her words: nothing is lost
+        assert refused.content.endswith("Your message, not sent:\nDid you get it?")
         assert [m.text for m in await chat_of(dc, order_id)] == ["Hello from Telegram!",
                                                                  "Hi Ben, the fox is on its way"]
 
@@ -84,7 +86,7 @@ async def test_a_buyer_on_telegram_and_a_seller_on_discord_complete_an_order_tog
         assert order.stage is Stage.COMPLETED and order.review.positive and order.review.comment == "Lovely fox!"
         assert not (await thread(dc, room)).locked
         assert said(room, "This room is open again.")
-        assert dc.last_dm(ana, f"#{order_id}")
+        assert dc.card(ana, order_id)
 
 
 async def test_a_buyer_on_telegram_asks_a_seller_on_discord_and_pays_the_custom_offer_she_sends(tmp_path):
@@ -124,7 +126,7 @@ async def test_a_buyer_on_telegram_asks_a_seller_on_discord_and_pays_the_custom_
         paid = await tg.wait_reply(BEN, "Your payment was confirmed")
         order = await world.rt.service.order(paid["text"].split("#")[1].split(" ")[0])
         assert (order.title, order.price, order.delivery_days, order.brief) == ("Fox logo", 14_000, 5, "An orange fox")
-        assert "New order" in dc.last_dm(ana, f"#{order.id}").content
+        assert f"New order #{order.id}" in dc.last_dm(ana, "New order").content
 
 
 async def test_a_buyer_on_discord_opens_a_telegram_sellers_offer_by_its_id_orders_it_and_they_complete_it(tmp_path):
@@ -172,7 +174,7 @@ async def test_a_buyer_on_discord_opens_a_telegram_sellers_offer_by_its_id_order
         assert [(a.filename, await a.read()) for a in delivered.attachments] == [("fox.svg", b"<svg>fox</svg>")]
 
         # Ben completes on Discord; Ana is told on Telegram
-        form = await ben.user.click(delivered, label="Complete")
+        form = await ben.user.click(dc.card(ben, order_id), label="Complete")
         await ben.user.submit_modal(form, {})
         await world.settle()
         assert (await world.rt.service.order(order_id)).stage is Stage.COMPLETED

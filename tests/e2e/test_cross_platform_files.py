@@ -24,7 +24,7 @@ async def accepted_order(world):
     placed = await world.rt.service.pay(checkout.id, checkout.amount, checkout.currency, f"test-{checkout.id}")
     order_id = placed.order.id
     await world.settle()
-    await ana.user.click(world.discord.last_dm(ana, f"#{order_id}"), label="Accept")
+    await ana.user.click(world.discord.card(ana, order_id), label="Accept")
     await world.settle()
     return order_id, ben, ana, room_of(world.discord)
 
@@ -57,7 +57,7 @@ async def test_a_document_from_telegram_reaches_the_discord_room_and_a_discord_d
         await world.telegram.wait_reply(BEN, "A first idea")
         assert ("idea.svg", b"<svg>idea</svg>") in documents_to(world, BEN)
 
-        card = world.discord.last_dm(ana, f"#{order_id}")
+        card = world.discord.card(ana, order_id)
         form = await ana.user.click(card, label="Deliver")
         await ana.user.submit_modal(form, {"text": "Here is your fox", "files": [("fox.svg", b"<svg>fox</svg>")]})
         await world.settle()

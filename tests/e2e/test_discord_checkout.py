@@ -1,9 +1,17 @@
 """The checkout on Discord is stored, not held in memory: it goes on after the bot restarts, and only the
-buyer's current checkout can be pressed."""
+buyer's current checkout can be pressed; paid by hand, the buyer is told how in a message that lasts."""
+
+from dataclasses import replace
 
 import discord
+import pytest
+from sqlalchemy import select
 
-from bots.discord.shop import CheckoutControl
+from bots.config import PaymentConfig
+from bots.discord.shop import PAY_AS_SHOWN, PAY_AS_TOLD, CheckoutControl
+from bots.manual_payment import HOW_TO_PAY
+from core.i18n import Money, translate
+from storage.tables import checkouts
 from tests.e2e.discord_world import control, discord_world, embed_text
 from tests.e2e.test_discord_moderation import private_message
 from tests.e2e.test_discord_offers import labels
@@ -84,3 +92,40 @@ async def test_an_older_checkout_a_forged_one_and_a_cancelled_one_change_nothing
         assert not [m for m in world.dms(ana) if "Payment to confirm" in m.content]
         async with world.rt.store.unit_of_work() as uow:
             assert await uow.conversations.dialog("discord", f"{ben.id}:checkout") is None
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+async def test_a_manual_payment_tells_the_buyer_how_to_pay_in_a_message_that_lasts(tmp_path, lang):
+    async with discord_world(tmp_path) as world:
+        world.rt.config = replace(world.rt.config, payment=PaymentConfig(
+            (("en", "Bank transfer to IBAN FR76 1234."), ("fr", "Virement sur l'IBAN FR76 1234."))))
+        ana, ben = await met(world, "ana", "ben")
+        await ben.slash(world.channel, "language", language=lang)
+        flow = await order_now(world, ben, await shared(world, ana))
+        form = await ben.click(flow, label=translate("Write the brief", lang))
+        await ben.submit_modal(form, {"text": "A fox for my bakery"})
+        summary = world.now(flow, world.channel, viewer=ben)
+        assert translate(PAY_AS_SHOWN, lang) in embed_text(summary)  # what the next step keeps
+        [confirm] = [label for label in labels(summary) if label.startswith(translate("Confirm order ({total})",
+                                                                                      lang).split("(")[0])]
+        await ben.click(summary, label=confirm)
+        async with world.rt.store.engine.connect() as conn:
+            reference = await conn.scalar(select(checkouts.c.id))
+        instructions = "Bank transfer to IBAN FR76 1234." if lang == "en" else "Virement sur l'IBAN FR76 1234."
+        told = translate(HOW_TO_PAY, lang).format(total=Money(12_000, "EUR").render(lang), title="Logo",
+                                                  instructions=instructions, reference=reference)
+        assert world.now(flow, world.channel, viewer=ben).content == told  # the answer, which a phone may lose
+        assert world.dms(ben)[-1].content == told  # and the message that lasts
+
+
+async def test_without_instructions_the_buyer_is_told_plainly_that_a_moderator_will_say_how_to_pay(tmp_path):
+    async with discord_world(tmp_path) as world:
+        ana, ben = await met(world, "ana", "ben")
+        flow = await order_now(world, ben, await shared(world, ana))
+        await ben.submit_modal(await ben.click(flow, label="Write the brief"), {"text": "A fox"})
+        summary = world.now(flow, world.channel, viewer=ben)
+        assert PAY_AS_TOLD in embed_text(summary) and "you will be told" not in embed_text(summary)
+        await ben.click(summary, label="Confirm order (€120.00)")
+        told = world.dms(ben)[-1].content
+        assert told.startswith("Your order will be placed as soon as a moderator confirms your payment of €120.00 "
+                               "for “Logo”. A moderator will tell you how to pay: mention the reference ")

@@ -34,6 +34,26 @@ async def test_orders_lists_a_persons_orders_privately_a_page_at_a_time_with_fil
         assert "Nothing here." in closed.embeds[0].description
 
 
+async def test_the_closed_filter_shows_a_reviewed_order_as_reviewed_not_waiting_for_a_review(tmp_path):
+    async with discord_world(tmp_path) as world:
+        ana, ben = await met(world, "ana", "ben")
+        await world.offer(ana)
+        order_id = await world.paid_order(ben)
+        for who, label in ((ana, "Accept"), (ana, "Deliver"), (ben, "Complete")):
+            await world.settle()
+            pressed = await who.user.click(world.card(who, order_id), label=label)
+            if pressed.modal is not None:
+                await who.user.submit_modal(pressed, {"text": "Here is your fox"} if who is ana else
+                                            {"verdict": ["good"], "text": "Lovely fox"})
+        assert (await world.rt.service.order(order_id)).review.positive
+
+        page = (await ben.slash(world.channel, "orders")).response
+        await ben.click(page, label="Closed")
+        closed = world.now(page, world.channel, viewer=ben).embeds[0]
+        assert closed.title == "Your orders — Closed (1)"
+        assert f"**#{order_id}** — Logo\n→ Completed. Thank you!" in closed.description
+
+
 async def test_order_completes_the_persons_order_numbers_and_shows_the_card_with_their_buttons(tmp_path):
     async with discord_world(tmp_path) as world:
         ana, ben, eve = await met(world, "ana", "ben", "eve")
@@ -62,11 +82,13 @@ async def test_a_card_opened_in_a_dm_becomes_the_orders_only_card_with_buttons_t
         ana, ben = await met(world, "ana", "ben")
         await world.offer(ana)
         order_id = await world.paid_order(ben)
-        first = world.last_dm(ana, f"#{order_id}")
+        first = world.card(ana, order_id)
         fresh = await ana.user.slash("order", number=order_id)
         assert not fresh.ephemeral
         assert labels(fresh.response.message) == ["Accept", "Decline", "Show the brief"]
-        assert labels(world.now(first, ana.user.dm_channel)) == []
+        assert world.card(ana, order_id).id == fresh.response.message.id  # the earlier card went
+        assert first.id not in [m.id for m in world.dms(ana)]
+        assert "New order" in world.dms(ana)[-2].content  # the notice above it keeps its words
 
 
 async def test_link_shares_one_account_between_telegram_and_discord(tmp_path):
@@ -131,6 +153,6 @@ async def test_a_french_speaking_seller_gets_the_card_and_its_buttons_in_french(
         assert "Français" in private_answer(said)
         await world.offer(ana)
         order_id = await world.paid_order(ben)
-        card = world.last_dm(ana, f"#{order_id}")
+        card = world.card(ana, order_id)
         assert labels(card) == ["Accepter", "Refuser", "Voir le cahier des charges"]
         assert "Commande" in embed_text(card)

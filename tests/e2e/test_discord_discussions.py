@@ -161,7 +161,7 @@ async def test_a_custom_offer_is_paid_once_at_its_own_price_and_terms(tmp_path):
         assert order.stage is Stage.PENDING and order.brief == "An orange fox"
         assert (order.title, order.price, order.tip, order.delivery_days) == (
             "Fox logo + business card", 14_000, 1_400, 5)
-        assert "New order" in world.last_dm(ana, f"#{order_id}").content
+        assert f"New order #{order_id}" in world.last_dm(ana, "New order").content
 
         again = await ben.user.click(custom, label="Pay")
         assert private_answer(again) == ("This custom offer can no longer be paid (it was paid, declined or "

@@ -19,14 +19,14 @@ def fields(form) -> list[str]:
     return [component.get("label") for component in form.modal["components"]]
 
 
-async def test_an_english_seller_asks_for_three_more_days_and_a_french_buyer_accepts_on_the_notice(tmp_path):
+async def test_an_english_seller_asks_for_three_more_days_and_a_french_buyer_accepts_on_the_card(tmp_path):
     async with discord_world(tmp_path) as world:
         ana, ben = await met(world, "ana", "ben")
         await speaks(world, ben, "fr", "Europe/Paris")
-        order_id, card = await accepted(world, ana, ben)
+        order_id, _ = await accepted(world, ana, ben)
         due = (await world.rt.service.order(order_id)).deadline(Deadline.DELIVERY)
 
-        card = await more(world, ana, card)
+        card = await more(world, ana, world.card(ana, order_id))
         form = await ana.user.click(card, label="Ask for more time")
         assert form.modal["title"] == f"Ask for more time · #{order_id}"
         assert fields(form) == ["How many more days do you need?", "Reason"]
@@ -34,9 +34,10 @@ async def test_an_english_seller_asks_for_three_more_days_and_a_french_buyer_acc
         assert private_answer(refused).startswith("You can ask for 1 to 14 more days.")
         assert (await world.rt.service.order(order_id)).extension is None
 
+        card = await more(world, ana, world.card(ana, order_id))
         form = await ana.user.click(card, label="Ask for more time")
         await ana.user.submit_modal(form, {"days": "3", "text": "The fox needs more fur."})
-        card = world.now(card, ana.user.dm_channel)
+        card = world.card(ana, order_id)
         assert "Extension requested: 3 days (“The fox needs more fur.”)" in embed_text(card)
         assert "Ask for more time" not in labels(await more(world, ana, card))  # one request at a time
 
@@ -46,12 +47,13 @@ async def test_an_english_seller_asks_for_three_more_days_and_a_french_buyer_acc
         assert ("le vendeur demande un délai supplémentaire de 3 jours pour livrer\u00a0; la livraison serait alors "
                 "attendue le 08/03/2026 09:00. Acceptez ou refusez avant le 04/03/2026 09:00") in told.content
         assert "The fox needs more fur." in told.content
-        assert labels(told)[:2] == ["Accepter le délai", "Refuser le délai"]
-        pressed = await ben.user.click(told, label="Accepter le délai")
+        card = world.card(ben, order_id)
+        assert labels(card)[:2] == ["Accepter le délai", "Refuser le délai"]
+        pressed = await ben.user.click(card, label="Accepter le délai")
         assert pressed.acknowledged
         order = await world.rt.service.order(order_id)
         assert order.extension is None and order.deadline(Deadline.DELIVERY) == due + timedelta(days=3)
-        assert "Accepter le délai" not in labels(world.now(told, ben.user.dm_channel))
+        assert "Accepter le délai" not in labels(world.card(ben, order_id))
 
         await world.settle()
         yes = world.last_dm(ana, "accepted your extension")
@@ -66,21 +68,20 @@ async def test_a_french_seller_is_told_in_french_what_to_type_and_reads_an_engli
         await speaks(world, ana, "fr")
         await world.offer(ana)
         order_id = await world.paid_order(ben)
-        card = world.last_dm(ana, f"#{order_id}")
-        await ana.user.click(card, label="Accepter")
-        await ana.user.click(world.now(card, ana.user.dm_channel), label="Plus…")  # the rare actions, one tap further
+        await ana.user.click(world.card(ana, order_id), label="Accepter")
+        await ana.user.click(world.card(ana, order_id), label="Plus…")  # the rare actions, one tap further
         await world.env.settle()
-        card = world.now(card, ana.user.dm_channel, viewer=ana)
-        form = await ana.user.click(card, label="Demander un délai")
+        form = await ana.user.click(world.card(ana, order_id), label="Demander un délai")
         assert fields(form) == ["Combien de jours de plus\u202f?", "Motif"]
         typo = await ana.user.submit_modal(form, {"days": "3,5", "text": "La licence de la police tarde."})
         assert private_answer(typo) == "Écrivez un nombre entier de jours, comme 3."
-        form = await ana.user.click(card, label="Demander un délai")
+        assert (await world.rt.service.order(order_id)).extension is None
+        form = await ana.user.click(world.card(ana, order_id), label="Demander un délai")  # the card stays open
         await ana.user.submit_modal(form, {"days": "1", "text": "La licence de la police tarde."})
         await world.settle()
 
-        told = world.last_dm(ben, "asks for an extension of 1 day")
-        form = await ben.user.click(told, label="Decline the extension")
+        assert world.last_dm(ben, "asks for an extension of 1 day")
+        form = await ben.user.click(world.card(ben, order_id), label="Decline the extension")
         await ben.user.submit_modal(form, {"text": "The fair is on Friday."})
         assert (await world.rt.service.order(order_id)).extension is None
         await world.settle()

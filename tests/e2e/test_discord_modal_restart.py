@@ -28,7 +28,7 @@ async def test_a_delivery_modal_opened_before_a_restart_is_applied_once_after_it
         assert "5/7" in embed_text(world.now(card, ana.user.dm_channel))
         await world.settle()
         assert len([m for m in world.dms(ben) if "was delivered" in m.content]) == 1
-        assert labels(world.last_dm(ben, "was delivered"))[:2] == ["Complete", "Request a revision"]
+        assert labels(world.card(ben, order_id))[:2] == ["Complete", "Request a revision"]
 
 
 async def test_a_revision_modal_opened_before_a_restart_is_refused_after_it_if_the_order_moved(tmp_path):
@@ -37,7 +37,7 @@ async def test_a_revision_modal_opened_before_a_restart_is_refused_after_it_if_t
         order_id, card = await accepted(world, ana, ben)
         await ana.user.submit_modal(await ana.user.click(card, label="Deliver"), {"text": "Here is your fox"})
         await world.settle()
-        delivered = world.last_dm(ben, "was delivered")
+        delivered = world.card(ben, order_id)
         revision = await ben.user.click(delivered, label="Request a revision")
         assert revision.modal is not None
         await world.restart()
@@ -57,7 +57,7 @@ async def test_a_modal_submitted_without_a_restart_is_handled_once(tmp_path):
     async with discord_world(tmp_path) as world:
         ana, ben = await met(world, "ana", "ben")
         order_id, _ = await accepted(world, ana, ben)
-        card = await more(world, ben, world.last_dm(ben, "accepted your order"))
+        card = await more(world, ben, world.card(ben, order_id))
         version = (await world.rt.service.order(order_id)).version
         form = await ben.user.click(card, label="Propose a partial refund")
 

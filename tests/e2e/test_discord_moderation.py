@@ -9,7 +9,7 @@ from tests.e2e.test_discord_rooms import room_of, room_world, thread
 
 async def disputed(world, ana, ben) -> str:
     order_id, _ = await accepted(world, ana, ben)
-    card = await more(world, ben, world.last_dm(ben, "accepted your order"))
+    card = await more(world, ben, world.card(ben, order_id))
     form = await ben.user.click(card, label="Open a dispute")
     await ben.user.submit_modal(form, {"text": "The seller stopped answering"})
     await world.settle()

@@ -60,7 +60,7 @@ async def test_a_sharded_bot_serves_a_server_on_its_second_shard(tmp_path):
         ana, ben = await met(world, "ana", "ben")
         await world.offer(ana)
         order_id = await world.paid_order(ben)
-        card = world.last_dm(ana, f"#{order_id}")
+        card = world.card(ana, order_id)
         await ana.user.click(card, label="Accept")
         assert "Deliver" in labels(world.now(card, ana.user.dm_channel))
 

@@ -77,8 +77,8 @@ async def test_a_seller_creates_and_shares_an_offer_and_a_buyer_orders_it_and_a_
         assert order.stage is Stage.PENDING
         assert (order.price, order.tip, order.delivery_days) == (15_000, 1_500, 4)
         assert order.brief == "A fox for my bakery"
-        card = world.last_dm(ana, f"#{order_id}")
-        assert "New order" in card.content and labels(card) == ["Accept", "Decline", "Show the brief"]
+        assert f"New order #{order_id}" in world.last_dm(ana, "New order").content
+        assert labels(world.card(ana, order_id)) == ["Accept", "Decline", "Show the brief"]
 
 
 def labels(message) -> list[str]:

@@ -24,7 +24,10 @@ async def desk(tmp_path: Path, config: str, migrated: bool = True) -> Path:
     return path
 
 
-def telegram_desk(fake: FakeTelegram, extra: str = "[telegram]\nmoderators = [100]\n") -> str:
+INSTRUCTIONS = '[payment]\ninstructions = { en = "Bank transfer to FR76 1234.", fr = "Virement sur FR76 1234." }\n'
+
+
+def telegram_desk(fake: FakeTelegram, extra: str = "[telegram]\nmoderators = [100]\n" + INSTRUCTIONS) -> str:
     return extra.replace("[telegram]\n", f'[telegram]\nbase_url = "{fake.base_url}"\n') if "[telegram]" in extra \
         else f'[telegram]\nbase_url = "{fake.base_url}"\n' + extra
 
@@ -33,7 +36,8 @@ def discord_desk(fake: FakeDiscord, **keys) -> str:
     values = {"base_url": f'"{fake.base_url}"', "guild_id": fake.guild["id"],
               "moderator_role_ids": f"[{fake.moderator_role['id']}]", "marketplace_channel_id": fake.channel["id"],
               **keys}
-    return "[discord]\n" + "".join(f"{key} = {value}\n" for key, value in values.items() if value is not None)
+    return INSTRUCTIONS + "[discord]\n" + "".join(f"{key} = {value}\n" for key, value in values.items()
+                                                  if value is not None)
 
 
 def verdicts(findings) -> dict[str, bool]:
@@ -57,6 +61,7 @@ async def test_a_telegram_desk_set_up_as_the_guide_says_is_all_ticks_and_exit_st
     assert "✓ telegram token: @comptoir_test_bot" in done.stdout
     assert "✓ database schema: at the newest migration" in done.stdout
     assert "✓ moderators: 1 on Telegram: they confirm payments made by hand and decide disputes" in done.stdout
+    assert "✓ payment instructions: shown to buyers who pay by hand, in en, fr" in done.stdout
     assert lines[-1] == "Everything holds: `comptoir run` can start." and fake.token not in done.stdout
 
 
@@ -70,6 +75,25 @@ async def test_a_discord_desk_set_up_as_the_guide_says_is_all_ticks(tmp_path):
     assert said["discord server"] == f"Marketplace ({fake.guild['id']})"
     assert said["discord moderators"] == "the role “Moderator”"
     assert said["discord permissions"] == "the bot has every permission it needs in #orders"
+
+
+async def test_no_payment_instructions_for_buyers_who_pay_by_hand_is_a_warning_with_its_fix_not_a_problem(tmp_path):
+    async with FakeTelegram() as fake:
+        path = await desk(tmp_path, telegram_desk(fake, "[telegram]\nmoderators = [100]\n"))
+        environ = {**{k: v for k, v in os.environ.items() if not k.startswith("COMPTOIR_")},
+                   "COMPTOIR_TELEGRAM_TOKEN": fake.token, "PYTHONPATH": str(ROOT)}
+        done = subprocess.run([sys.executable, "-m", "bots.cli", "check", "--config", str(path)], env=environ,
+                              capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert ("⚠ payment instructions: none: buyers who pay by hand are only told that a moderator will tell them "
+            'how to pay\n    fix: set [payment] instructions = { en = "…", fr = "…" } (config.example.toml)'
+            in done.stdout)
+    assert done.stdout.strip().splitlines()[-1] == "Everything holds: `comptoir run` can start."
+    with FakeDiscord() as fake:  # on Discord every buyer pays by hand
+        config = discord_desk(fake).replace(INSTRUCTIONS, "")
+        findings = await check(await desk(tmp_path, config), {"COMPTOIR_DISCORD_TOKEN": fake.token})
+    [warned] = [f for f in findings if f.warning]
+    assert warned.what == "payment instructions" and warned.ok
 
 
 async def test_a_wrong_telegram_token_and_no_moderator_for_manual_payments_are_each_a_cross_with_its_fix(tmp_path):

@@ -1,9 +1,18 @@
 """Paying on Telegram, end to end: Stars from the offer link to the review, Stars refunded on cancellation,
 manual payments confirmed by a moderator, and a payment Telegram delivers twice."""
 
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import select
+
+from bots.config import PaymentConfig
+from bots.manual_payment import HOW_TO_PAY
 from core import ledger
+from core.i18n import Money, translate
 from core.model import Stage
 from bots.telegram.payments import StarsRefunder
+from storage.tables import checkouts
 from tests.e2e.telegram_shop import LOGO_STARS, is_invoice, say, started, tap, then, text_of
 from tests.e2e.telegram_world import LOGO, MODERATOR_ID, telegram_world
 
@@ -121,6 +130,7 @@ async def test_a_moderator_confirms_a_manual_payment_and_nobody_else_can(tmp_pat
         got = await say(world, ben, "A fox", "Got it")
         summary = await tap(world, ben, got, "Done", "Total to pay: €120.00")
         waiting = await tap(world, ben, summary, "Pay €120.00", "as soon as a moderator confirms")
+        assert "for “Logo”. A moderator will tell you how to pay: mention the reference" in text_of(waiting)
         assert await orders_of(world, BEN) == []
 
         await world.settle()
@@ -160,3 +170,27 @@ async def test_the_same_successful_payment_delivered_twice_places_one_order(tmp_
         assert len(await orders_of(world, BEN)) == 1 and len(world.fake.payments) == 1
         await world.settle()
         assert len([m for m in world.fake.sent_to(ANA) if "New order #" in text_of(m)]) == 1
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+async def test_a_manual_payment_tells_the_buyer_how_to_pay_in_their_language_with_the_amount_and_reference(
+        tmp_path, lang):
+    async with telegram_world(tmp_path) as world:
+        world.rt.config = replace(world.rt.config, payment=PaymentConfig(
+            (("en", "Bank transfer to IBAN FR76 1234."), ("fr", "Virement sur l'IBAN FR76 1234."))))
+        ben, ana = await started(world, (BEN, "Ben", lang), (ANA, "Ana", "en"))
+        await world.offer(ANA, LOGO)
+        t = lambda msgid: translate(msgid, lang)  # noqa: E731
+        page = await say(world, ben, "/start offer_logo", "A vector logo")
+        step = await tap(world, ben, page, t("Order now"), match=lambda m: t("Next") in world.buttons(m))
+        step = await tap(world, ben, step, t("Next"), match=lambda m: t("No tip") in world.buttons(m))
+        await tap(world, ben, step, t("No tip"), match=lambda m: t("Done") in world.buttons(m))
+        got = await say(world, ben, "A fox", "")
+        summary = await tap(world, ben, got, t("Done"), match=lambda m: len(world.buttons(m)) == 3)
+        [pay] = [label for label in world.buttons(summary) if label.startswith(t("Pay {total}").split("{")[0])]
+        told = text_of(await tap(world, ben, summary, pay, "FR76 1234"))
+        async with world.rt.store.engine.connect() as conn:
+            reference = await conn.scalar(select(checkouts.c.id))
+        instructions = "Bank transfer to IBAN FR76 1234." if lang == "en" else "Virement sur l'IBAN FR76 1234."
+        assert told == translate(HOW_TO_PAY, lang).format(total=Money(12_000, "EUR").render(lang), title="Logo",
+                                                         instructions=instructions, reference=reference)

@@ -394,7 +394,9 @@ class FakeDiscord:
             ("GET", "/channels/{channel_id}", self._get_channel),
             ("PATCH", "/channels/{channel_id}", self._edit_channel),
             ("POST", "/channels/{channel_id}/messages", self._send_message),
+            ("GET", "/channels/{channel_id}/messages/{message_id}", self._get_message),
             ("PATCH", "/channels/{channel_id}/messages/{message_id}", self._edit_message),
+            ("DELETE", "/channels/{channel_id}/messages/{message_id}", self._delete_message),
             ("POST", "/channels/{channel_id}/threads", self._open_thread),
             ("PUT", "/channels/{channel_id}/thread-members/{user_id}", self._add_thread_member),
             ("GET", "/channels/{channel_id}/thread-members", self._list_thread_members),
@@ -543,11 +545,21 @@ class FakeDiscord:
         channel = self._get_channel(request)
         return self._post(channel["id"], await _body(request))
 
-    async def _edit_message(self, request: web.Request) -> dict:
+    def _message_of(self, request: web.Request) -> dict:
         message = self._find_message(request.match_info["message_id"])
         if message is None or message["channel_id"] != request.match_info["channel_id"]:
             raise LookupError("message")
-        return self._edit(message, await _body(request))
+        return message
+
+    async def _get_message(self, request: web.Request) -> dict:
+        return self._message_of(request)
+
+    async def _edit_message(self, request: web.Request) -> dict:
+        return self._edit(self._message_of(request), await _body(request))
+
+    async def _delete_message(self, request: web.Request) -> None:
+        message = self._message_of(request)
+        self._messages[message["channel_id"]].remove(message)
 
     async def _open_thread(self, request: web.Request) -> dict:
         parent, body = self._get_channel(request), await _body(request)

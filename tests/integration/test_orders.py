@@ -145,7 +145,10 @@ async def test_deadlines_that_passed_while_the_bot_was_down_fire_on_the_first_po
     fired = await Timekeeper(TimerQueue(engine), service).drain()
     order = await service.order(order_id)
     assert order.stage is Stage.CANCELLED and fired == 3
-    assert await count(engine, select(func.count()).select_from(timers)) == 0
+    async with engine.connect() as conn:  # what is left: the end of the closed order's chat, days ahead
+        left = (await conn.execute(select(timers.c.kind, timers.c.due_at))).all()
+    assert [(kind, due.replace(tzinfo=None)) for kind, due in left] == [
+        ("chat_end", (order.closed_at + service.settings.chat_after_closing).replace(tzinfo=None))]
     # the reminders came due before the deadline, but it is over now: none announces it
     reminders = await count(engine, select(func.count()).select_from(outbox).where(outbox.c.dedupe_key.like("%@%")))
     assert reminders == 0
@@ -206,3 +209,23 @@ async def test_an_identity_seen_again_unchanged_is_recognised_by_a_read_alone(en
         moved = await uow.accounts.unchanged("telegram", "100", chat_id="555")
         unknown = await uow.accounts.unchanged("telegram", "404")
     assert same.id == ids["buyer"] and moved is None and unknown is None
+
+
+async def test_every_listing_of_orders_carries_each_order_with_its_review(engine, service, clock):
+    ids = await people(engine, clock)
+    buyer, sell = Viewer(ids["buyer"]), Viewer(ids["seller"])
+    reviewed, silent = await placed(service, ids), await placed(service, ids)
+    for order_id in (reviewed, silent):
+        await service.act(order_id, Action.ACCEPT, sell)
+        await service.act(order_id, Action.DELIVER, sell, Payload(text="Here"))
+        await service.act(order_id, Action.COMPLETE, buyer)
+    await service.act(reviewed, Action.REVIEW, buyer, Payload(positive=True, text="Lovely"))
+    await service.act(reviewed, Action.REPLY_REVIEW, sell, Payload(text="Thanks"))
+    async with SqlUnitOfWork(engine, clock, read_only=True) as uow:
+        listings = {"orders_of": await uow.orders_of(ids["buyer"], (Stage.COMPLETED,)),
+                    "orders_in": await uow.orders_in((Stage.COMPLETED,))}
+        one_by_one = {order_id: await uow.order(order_id) for order_id in (reviewed, silent)}
+    for name, listed in listings.items():
+        assert {o.id: o for o in listed} == one_by_one, name  # the same orders as read one by one, reviews included
+    assert one_by_one[reviewed].review.comment == "Lovely" and one_by_one[reviewed].review.reply == "Thanks"
+    assert one_by_one[silent].review is None

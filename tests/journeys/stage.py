@@ -16,7 +16,7 @@ import simcord
 from telegram import Update
 from telegram.ext import TypeHandler
 
-from bots.config import Config, DiscordConfig, TelegramConfig
+from bots.config import Config, DiscordConfig, PaymentConfig, TelegramConfig
 from bots.discord.app import build_client
 from bots.discord.notifier import DiscordNotifier
 from bots.roads import PEOPLE, START, Person, Road
@@ -26,6 +26,9 @@ from storage.accounts import Account
 from tests.e2e import discord_world, telegram_world
 from tests.fakes.telegram_api import FakeTelegram, SimUser
 
+#: how the marketplace's buyers pay by hand, as config.example.toml and the guides set it
+INSTRUCTIONS = PaymentConfig((("en", "Bank transfer to IBAN FR76 1234 5678 9012 (Comptoir Market)."),
+                              ("fr", "Virement sur l'IBAN FR76 1234 5678 9012 (Comptoir Market).")))
 #: Telegram user ids of the people of bots.roads (a private chat's id is its user's)
 TELEGRAM_IDS = {key: 1001 + number for number, key in enumerate(PEOPLE)}
 LAST_GROUP = 99  # a handler group after every handler of the bot's
@@ -133,7 +136,7 @@ async def stage(road: Road, platforms: dict[str, str], lang: str, folder: Path):
         fake = await stack.enter_async_context(FakeTelegram()) if "telegram" in on else None
         moderators = tuple(TELEGRAM_IDS[key] for key, m in cast.items() if m.person.moderator)
         config = Config(
-            database_url=f"sqlite+aiosqlite:///{folder / 'comptoir.sqlite3'}",
+            database_url=f"sqlite+aiosqlite:///{folder / 'comptoir.sqlite3'}", payment=INSTRUCTIONS,
             telegram=TelegramConfig(token=fake.token, moderators=moderators, payment="manual") if fake else
             TelegramConfig(),
             discord=DiscordConfig(token="simulated") if "discord" in on else DiscordConfig())

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bots.config import (Config, ConfigError, DiscordConfig, HttpConfig, LoggingConfig, RelayConfig, SchedulerConfig,
-                         TelegramConfig, format_duration, load_config, parse_duration)
+from bots.config import (Config, ConfigError, DiscordConfig, HttpConfig, LoggingConfig, PaymentConfig, RelayConfig,
+                         SchedulerConfig, TelegramConfig, format_duration, load_config, parse_duration)
 from core.model import Deadline
 from core.settings import Settings
 
@@ -33,7 +33,8 @@ def test_the_example_file_loads_and_equals_the_defaults():
 def test_the_example_documents_every_setting_with_a_comment():
     lines = EXAMPLE.read_text().splitlines()
     sections = {"settings", "telegram", "discord", "scheduler", "relay", "reminders", "http", "logging"}
-    kinds = (Config, Settings, TelegramConfig, DiscordConfig, SchedulerConfig, RelayConfig, HttpConfig, LoggingConfig)
+    kinds = (Config, Settings, TelegramConfig, DiscordConfig, PaymentConfig, SchedulerConfig, RelayConfig, HttpConfig,
+             LoggingConfig)
     names = {f.name for kind in kinds for f in fields(kind)} - sections - {"token"}
     names |= {deadline.value for deadline in Settings().reminders}
     for name in names:
@@ -351,3 +352,27 @@ def test_the_process_environment_is_used_when_none_is_given(monkeypatch):
     monkeypatch.delenv("COMPTOIR_CONFIG", raising=False)
     monkeypatch.setenv("COMPTOIR_DATABASE_URL", "postgresql+asyncpg://u:p@h/db")
     assert load_config().database_url == "postgresql+asyncpg://u:p@h/db"
+
+
+def test_payment_instructions_are_read_by_language_and_given_in_the_readers_else_the_marketplaces(write):
+    path = write('default_language = "fr"\n[payment]\ninstructions = { en = "Bank transfer to FR76 1234.", '
+                 'fr = "Virement sur FR76 1234." }\n')
+    payment = load_config(path, environ={}).payment
+    assert payment.instructions == (("en", "Bank transfer to FR76 1234."), ("fr", "Virement sur FR76 1234."))
+    assert payment.instructions_in("en", "fr") == "Bank transfer to FR76 1234."
+    only_french = PaymentConfig((("fr", "Virement sur FR76 1234."),))
+    assert only_french.instructions_in("en", "fr") == only_french.instructions_in("en", "de") == "Virement sur FR76 1234."
+    assert PaymentConfig().instructions_in("en", "en") is None
+
+
+@pytest.mark.parametrize("value, error", [
+    ('"Bank transfer"', 'payment.instructions: must be a text for each language, e.g. { en = "Bank transfer to …", '
+                        'fr = "Virement à …" }'),
+    ("{}", "payment.instructions: must be a text for each language"),
+    ('{ de = "Überweisung" }', 'payment.instructions: "de" is not a language (use en or fr)'),
+    ('{ en = "  " }', "payment.instructions: en must be a non-empty text"),
+])
+def test_payment_instructions_that_cannot_be_shown_are_refused_naming_the_setting(write, value, error):
+    with pytest.raises(ConfigError) as refused:
+        load_config(write(f"[payment]\ninstructions = {value}\n"), environ={})
+    assert str(refused.value).startswith(error)

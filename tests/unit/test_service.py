@@ -87,12 +87,14 @@ async def test_reminders_fire_before_the_acceptance_deadline_and_the_deadline_ca
     store, clock, service = world
     await service.place("logo", BUYER, paid=10_000, brief="A fox")
     clock.advance(timedelta(hours=24))
-    [(kind, notice)] = await due_timers(store, service, clock)
+    [(kind, (notice,))] = await due_timers(store, service, clock)
     assert kind == "acceptance@86400" and notice.to.value == "seller"
     clock.advance(timedelta(hours=30))  # the bot was down past the 2 h reminder and the deadline
     fired = dict(await due_timers(store, service, clock))
     assert fired["acceptance"].order.stage is Stage.CANCELLED
-    assert store.orders["O1"].resolution.value == "refunded" and store.timers == {}
+    closed = store.orders["O1"]
+    assert closed.resolution.value == "refunded"
+    assert store.timers == {("O1", "chat_end"): closed.closed_at + Settings().chat_after_closing}  # only that left
 
 
 async def test_a_reminder_about_something_already_done_is_dropped(world):
@@ -113,7 +115,7 @@ async def test_a_silent_buyer_is_reminded_of_the_extension_request_then_it_lapse
     due = store.orders["O1"].deadline(Deadline.DELIVERY)
     await service.act("O1", Action.REQUEST_EXTENSION, SELLER, Payload(text="More fur", days=2))
     clock.advance(timedelta(hours=24))
-    [(kind, notice)] = await due_timers(store, service, clock)
+    [(kind, (notice,))] = await due_timers(store, service, clock)
     assert kind == "extension_answer@86400" and notice.to.value == "buyer"
     clock.advance(timedelta(hours=24))
     fired = dict(await due_timers(store, service, clock))
@@ -134,6 +136,32 @@ async def test_silence_after_delivery_completes_the_order_and_pays_the_seller(wo
     assert fired["review_window"].order.stage is Stage.COMPLETED
     assert store.ledger.balance(seller("ana")) == 10_000
     assert (await service.chat("O1", BUYER)).allowed is True
+
+
+async def test_the_chat_of_a_closed_order_ends_on_time_both_parties_are_told_once_and_it_names_no_past_date(world):
+    store, clock, service = world
+    await service.place("logo", BUYER, paid=10_000, brief="A fox")
+    await service.act("O1", Action.ACCEPT, SELLER)
+    await service.act("O1", Action.DELIVER, SELLER, Payload(text="Here"))
+    done = await service.act("O1", Action.COMPLETE, BUYER)
+    ends = done.order.closed_at + service.settings.chat_after_closing
+    assert store.timers == {("O1", "chat_end"): ends}
+    clock.advance(service.settings.chat_after_closing - timedelta(minutes=1))
+    assert await due_timers(store, service, clock) == [] and (await service.chat("O1", BUYER)).until == ends
+    told = len(store.outbox)
+
+    clock.advance(timedelta(minutes=1))
+    [(kind, notices)] = await due_timers(store, service, clock)
+    assert kind == "chat_end" and [n.to.value for n in notices] == ["buyer", "seller"]
+    assert [n.text.render("en") for n in notices] == ["The chat of order #O1 has ended: messages about it are no "
+                                                      "longer passed on."] * 2
+    assert not any(n.with_card for n in notices) and store.outbox[told:] == list(notices)
+    ended = await service.chat("O1", SELLER)
+    assert not ended.allowed and ended.until is None  # over: no "until" in the past to show
+    assert ended.reason.render("en") == "This order is closed and its chat has ended."
+
+    await service.act("O1", Action.REVIEW, BUYER, Payload(positive=True))  # the order moves on after the end:
+    assert store.timers == {}  # its chat ended once, it does not end again
 
 
 async def test_a_custom_offer_is_paid_once_within_its_validity(world):

@@ -1,0 +1,87 @@
+"""One live card per person and order on Discord: notices are words, the order's card a message of its own under
+the latest of them, always drawn as the order is now; what a notice said is never taken back."""
+
+import contextlib
+
+import discord
+
+from bots.discord.cards import card_embed, card_view, remember_card
+from core.model import Viewer
+from tests.e2e.discord_world import discord_world, embed_text, labels
+from tests.e2e.test_discord_orders import met
+
+
+@contextlib.asynccontextmanager
+async def discord_world_with_order(tmp_path):
+    """A marketplace on Discord with Ana's offer and Ben's paid order: (world, ana, ben, order id)."""
+    async with discord_world(tmp_path) as world:
+        ana, ben = await met(world, "ana", "ben")
+        await world.offer(ana)
+        order_id = await world.paid_order(ben)
+        yield world, ana, ben, order_id
+
+
+def with_card(world, member, order_id: str) -> list[discord.Message]:
+    """The messages of this person's DMs that show the order's card, or any button of it."""
+    return [m for m in world.dms(member)
+            if any(f"#{order_id}" in (e.title or "") for e in m.embeds)
+            or any((child.custom_id or "").startswith(f"o:{order_id}:") for row in m.components
+                   for child in getattr(row, "children", []))]
+
+
+async def current(world, member, order_id: str) -> str:
+    """The stage line of the card this person sees of the order now, as core draws it."""
+    card = await world.rt.service.card(order_id, Viewer((await world.account(member)).id))
+    return card_embed(card, "en").description
+
+
+async def test_each_person_has_one_card_per_order_under_the_latest_notice_always_current(tmp_path):
+    async with discord_world_with_order(tmp_path) as (world, ana, ben, order_id):
+        steps = [(ana, "Accept", None), (ana, "Deliver", {"text": "Here is your fox", "files": [("fox.svg", b"1")]}),
+                 (ben, "Request a revision", {"text": "Make it orange"}), (ana, "Accept the revision", None),
+                 (ana, "Deliver", {"text": "Orange fox", "files": [("fox-2.svg", b"2")]}),
+                 (ben, "Complete", {"verdict": ["good"], "text": "Lovely"})]
+        for who, label, typed in steps:
+            pressed = await who.user.click(world.card(who, order_id), label=label)
+            if typed is not None:
+                await who.user.submit_modal(pressed, typed)
+            await world.settle()
+            for member in (ana, ben):
+                [card] = with_card(world, member, order_id)  # one, with the embed and every button
+                assert not card.content and card.embeds[0].description == await current(world, member, order_id)
+                last_notice = [m for m in world.dms(member) if m.content][-1]
+                assert last_notice.id < card.id  # under the latest notice: the newest about the order
+
+        # nothing a notice said was taken back: every delivery's words and files are still in the buyer's DMs
+        delivered = [m for m in world.dms(ben) if "was delivered" in m.content]
+        assert [m.content.split("The seller's message:\n")[1] for m in delivered] == ["Here is your fox",
+                                                                                    "Orange fox"]
+        assert [[a.filename for a in m.attachments] for m in delivered] == [["fox.svg"], ["fox-2.svg"]]
+        assert "What to change:\nMake it orange" in world.last_dm(ana, "requests a revision").content
+
+
+async def test_a_card_pressed_in_a_server_brings_the_card_in_the_dms_up_to_date(tmp_path):
+    async with discord_world_with_order(tmp_path) as (world, ana, ben, order_id):
+        in_dms = world.card(ana, order_id)
+        shown = await ana.slash(world.channel, "order", number=order_id)
+        await ana.click(shown.response, label="Accept")
+        assert "4/7" in embed_text(world.now(shown.response, world.channel, viewer=ana))
+        now = world.now(in_dms, ana.user.dm_channel)
+        assert "4/7" in embed_text(now) and labels(now)[0] == "Deliver"
+        assert world.card(ana, order_id).id == in_dms.id
+
+
+async def test_a_card_sent_with_a_notices_words_before_this_version_keeps_its_words_when_a_new_card_comes(tmp_path):
+    async with discord_world_with_order(tmp_path) as (world, ana, ben, order_id):
+        for message in with_card(world, ben, order_id):  # as an older version left it: words and card together
+            await message.delete()
+        card = await world.rt.service.card(order_id, Viewer((await world.account(ben)).id))
+        dm = await world.client.create_dm(discord.Object(ben.id))
+        old = await dm.send("Your payment was confirmed.", embed=card_embed(card, "en"), view=card_view(card, "en"))
+        await remember_card(world.rt, str(ben.id), old.id, order_id, (await world.account(ben)).id)
+
+        await ana.user.click(world.card(ana, order_id), label="Accept")
+        await world.settle()
+        kept = world.now(old, ben.user.dm_channel)
+        assert kept.content == "Your payment was confirmed." and not kept.embeds and labels(kept) == []
+        assert labels(world.card(ben, order_id))[0] == "Request cancellation"
