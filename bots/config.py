@@ -320,6 +320,7 @@ def _settings(root: _Table) -> Settings:
     rules = root.table("rules")
     values["refused_cancellations_to_dispute"] = rules.get(
         "refused_cancellations_to_dispute", _integer(1), default.refused_cancellations_to_dispute)
+    values["max_extension_days"] = rules.get("max_extension_days", _integer(1, 365), default.max_extension_days)
     values["expiry_voucher"] = rules.get("expiry_voucher", _boolean, default.expiry_voucher)
     values["mask_contacts"] = rules.get("mask_contacts", _boolean, default.mask_contacts)
     values["max_text"] = rules.get("max_text", _integer(1, 4096), default.max_text)

@@ -201,9 +201,10 @@ class Demo:
         self.say(N_("Sum of every ledger account: {total} (double entry: always zero)"),
                  total=sum(balances.values()))
         stats = seller_stats(ana.id, events)
-        self.say(N_("Ana's statistics: {orders} orders, on-time deliveries {on_time}, completion rate {completion}, "
-                    "median time to accept {accept}"),
-                 orders=stats.orders, on_time=_percent(stats.on_time_rate), completion=_percent(stats.completion_rate),
+        self.say(N_("Ana's statistics: {orders} orders, on-time deliveries {on_time} ({extended} within an "
+                    "extended deadline, {late} late), completion rate {completion}, median time to accept {accept}"),
+                 orders=stats.orders, on_time=_percent(stats.on_time_rate), extended=stats.extended, late=stats.late,
+                 completion=_percent(stats.completion_rate),
                  accept=span(stats.median_time_to_accept, self.lang) if stats.median_time_to_accept else "—")
         assert held == 0 and sum(balances.values()) == 0 and escrow("none") not in balances
 

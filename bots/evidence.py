@@ -16,7 +16,7 @@ from core import labels
 from core.chat import ChatMessage
 from core.events import Event
 from core.i18n import N_, Money, translate
-from core.model import Order, Role, Stage
+from core.model import Action, Order, Role, Stage
 
 FLAG = "⚑"
 EDIT = "✎"
@@ -187,7 +187,13 @@ def _details(r: Reader, event: Event) -> list[str]:
                            amount=r.money(int(event.get("to_buyer")))))
     if event.get("amount") is not None:
         details.append(r.t(N_("Amount: {amount}"), amount=r.money(int(event.get("amount")))))
-    if event.get("days") is not None:
+    if event.action is Action.REQUEST_EXTENSION:
+        details.append(r.t(N_("More time asked: {days} days"), days=event.get("days")))
+    elif event.action is Action.ACCEPT_EXTENSION:
+        due = datetime.fromisoformat(str(event.get("delivery_due")))
+        details.append(r.t(N_("More time given: {days} days; delivery now due {date}"), days=event.get("days"),
+                           date=r.when(due)))
+    elif event.get("days") is not None:
         details.append(r.t(N_("New delivery time: {days} days"), days=event.get("days")))
     if event.get("files"):
         details.append(r.t(N_("Files: {files}"), files=file_names(event.get("files"))))

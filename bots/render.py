@@ -58,12 +58,11 @@ def quote_text(quote: Quote, lang: str) -> str:
 
 def notice_parts(message: Outgoing, card: Card | None, now: datetime) -> list[str]:
     """The notice, what it carries (whole), then the order's card as this person sees it now."""
-    lang = message.language
-    parts = [message.text.render(lang)] + [quote_text(q, lang) for q in message.quotes]
+    lang, where = message.language, zone(message.timezone)
+    parts = [message.text.render(lang, where)] + [quote_text(q, lang) for q in message.quotes]
     if card is not None:
         quoted = any(q.label.msgid == BRIEF for q in message.quotes)  # the whole brief is right above
-        parts.append(render_text(card, lang, zone(message.timezone), now, zone_note=not message.timezone_set,
-                                 brief=not quoted))
+        parts.append(render_text(card, lang, where, now, zone_note=not message.timezone_set, brief=not quoted))
     return parts
 
 

@@ -11,7 +11,7 @@ from core.engine import allowed_actions
 from core.events import Choice
 from core.i18n import N_, Money, Text, translate
 from core.model import Action, Deadline, Order, Role, Stage, Viewer
-from core.notices import shown
+from core.notices import days_text, shown
 from core.settings import Settings
 from core.table import TABLE, Needs
 
@@ -57,6 +57,11 @@ CANCELLATION = {
     Role.BUYER: N_("You asked to cancel; waiting for the seller's answer."),
     Role.SELLER: N_("The buyer asks to cancel: accept or refuse."),
 }
+#: a request for more time waits for the buyer's answer
+EXTENSION = {
+    Role.BUYER: N_("The seller asks for more time: accept or decline their extension request."),
+    Role.SELLER: N_("You asked for more time: keep working while the buyer answers."),
+}
 OVERDUE = N_("The seller did not answer in time: the buyer can open a dispute.")
 REVIEW_ME = N_("Completed. You can leave a review.")
 #: before the brief is written, the seller cannot accept: each side is told who must act
@@ -73,9 +78,10 @@ EXCERPT = 160  # characters of the brief on the card; the whole brief is one but
 #: needed (shown one tap further, behind "More…", when the card has other buttons)
 PRIMARY, NORMAL, MORE = "primary", "normal", "more"
 PRIMARY_ACTIONS = frozenset({Action.ACCEPT, Action.DELIVER, Action.COMPLETE, Action.ACCEPT_REVISION,
-                             Action.TAKE_DISPUTE, Action.REVIEW})
+                             Action.TAKE_DISPUTE, Action.REVIEW, Action.ACCEPT_EXTENSION})
+#: asking for more time is rare (behind "More…"), until the order is late: then it is what the seller needs
 RARE_ACTIONS = frozenset({Action.OPEN_DISPUTE, Action.REPORT_DELIVERY, Action.PROPOSE_PARTIAL_REFUND,
-                          Action.FREEZE})
+                          Action.FREEZE, Action.REQUEST_EXTENSION})
 
 
 @dataclass(frozen=True)
@@ -182,6 +188,8 @@ def _button(order: Order, action: Action) -> Button:
         label, rank = WRITE_BRIEF, PRIMARY
     elif action in PRIMARY_ACTIONS:
         rank = PRIMARY
+    elif action is Action.REQUEST_EXTENSION and order.late:
+        rank = NORMAL
     elif action in RARE_ACTIONS:
         rank = MORE
     return Button(Text.of(label), ButtonData(order.id, action, order.version).encode(), NEEDS[action], rank)
@@ -192,6 +200,8 @@ def _next(order: Order, role: Role | None) -> str:
         return NO_BRIEF[role]
     if order.stage is Stage.IN_PROGRESS and role in CANCELLATION and order.cancellation_reason is not None:
         return CANCELLATION[role]
+    if order.stage is Stage.IN_PROGRESS and role in EXTENSION and order.extension is not None:
+        return EXTENSION[role]
     if order.stage is Stage.IN_PROGRESS and role in LATE and order.late:
         return LATE[role]
     if order.stage is Stage.COMPLETED and role is Role.BUYER and order.review is None:
@@ -213,6 +223,9 @@ def _notes(order: Order, role: Role | None, settings: Settings) -> tuple[Text, .
         notes.append(Text.of(N_("Cancellation requested: “{reason}”"), reason=said(order.cancellation_reason)))
     if order.cancellation_answer_overdue or order.revision_answer_overdue:
         notes.append(Text.of(OVERDUE))
+    if order.extension is not None:
+        notes.append(Text.of(N_("Extension requested: {extra} (“{reason}”)"), extra=days_text(order.extension.days),
+                             reason=said(order.extension.reason)))
     if order.proposal is not None:
         notes.append(Text.of(N_("Partial refund proposed: {amount} (“{reason}”)"),
                              amount=Money(order.proposal.amount, order.currency), reason=said(order.proposal.reason)))

@@ -16,6 +16,7 @@ from core.model import (
     Deadline,
     Delivery,
     Dispute,
+    Extension,
     Offer,
     Option,
     Order,
@@ -34,6 +35,12 @@ from core.vouchers import Voucher, split_refund
 
 MAX_FILES = 20
 MAX_DAYS = 365
+
+
+def days_limit(action: Action, settings: Settings) -> int:
+    """The most days an action may give: an extension asks for at most the rules' limit; a moderator's resume sets
+    a new delivery time of up to MAX_DAYS."""
+    return settings.max_extension_days if action is Action.REQUEST_EXTENSION else MAX_DAYS
 
 
 def allowed_actions(order: Order, viewer: Viewer, now: datetime, settings: Settings) -> tuple[Action, ...]:
@@ -96,15 +103,16 @@ def apply(
     row = next((row for row in matching if row.admits(order, now, settings)), None)
     if row is None:
         return refuse(Refused.CONDITION, Text.of(matching[0].guard.refusal))
-    problem = _check(row.needs, payload, order, settings)
+    problem = _check(row, payload, order, settings)
     if problem is not None:
         return refuse(Refused.INPUT, problem)
     step = Step(order, row, viewer, role, now, settings, payload)
     return step.run()
 
 
-def _check(needs: Needs, payload: Payload, order: Order, settings: Settings) -> Text | None:
+def _check(row: Row, payload: Payload, order: Order, settings: Settings) -> Text | None:
     """Validates what came with an action; returns the message to show, or None if fine."""
+    needs = row.needs
     text = payload.text.strip()
     if len(payload.text) > settings.max_text:
         return Text.of(N_("This text is too long ({length} characters; the limit is {limit})."),
@@ -124,8 +132,11 @@ def _check(needs: Needs, payload: Payload, order: Order, settings: Settings) -> 
                            held=Money(order.held, order.currency))
     if needs is Needs.DAYS:
         days = payload.days
-        if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_DAYS:
-            return Text.of(N_("The new delivery time must be between 1 and {limit} days."), limit=MAX_DAYS)
+        limit = days_limit(row.action, settings)
+        if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= limit:
+            if row.action is Action.REQUEST_EXTENSION:
+                return Text.of(N_("You can ask for 1 to {limit} more days."), limit=limit)
+            return Text.of(N_("The new delivery time must be between 1 and {limit} days."), limit=limit)
     if needs is Needs.REVIEW and payload.positive is None:
         return Text.of(N_("Say whether your review is positive or negative."))
     return None
@@ -231,6 +242,21 @@ class Step:
         self.start(Deadline.REVIEW_WINDOW)
         self.data["on_time"] = on_time
 
+    def request_extension(self) -> None:
+        self.set(extension=Extension(self.payload.days, self.payload.text.strip(), self.now))
+        self.start(Deadline.EXTENSION_ANSWER)
+
+    def extend(self) -> None:
+        """The delivery deadline moves by the days asked: from where it was, or from now if it already passed (a
+        late order); the late flag clears."""
+        days = self.order.extension.days
+        due = self.order.deadline(Deadline.DELIVERY)
+        base = due if due is not None and due > self.now else self.now
+        self.set(extension=None, late=False)
+        self.stop(Deadline.EXTENSION_ANSWER)
+        self.start(Deadline.DELIVERY, base + days * self.settings.day)
+        self.data["days"] = days
+
     def propose(self) -> None:
         self.set(proposal=Proposal(self.payload.amount, self.payload.text.strip(), self.now))
         self.data["amount"] = self.payload.amount
@@ -265,7 +291,8 @@ class Step:
 
     def resume(self) -> None:
         self._restore(frozenset({Deadline.EXPIRY}))
-        self.set(dispute=None, cancellation_reason=None, cancellation_answer_overdue=False, proposal=None)
+        self.set(dispute=None, cancellation_reason=None, cancellation_answer_overdue=False, proposal=None,
+                 extension=None)
         self.start_delivery(self.payload.days)
 
     # the whole step
@@ -295,9 +322,10 @@ class Step:
         order = self.order
         keep = DEADLINES_BY_STAGE[order.stage]
         changes: dict[str, object] = {"deadlines": tuple((k, d) for k, d in order.deadlines if k in keep)}
-        frozen = order.stage is Stage.DISPUTED and order.dispute is not None and order.dispute.frozen
+        frozen = order.frozen
         if order.stage is not Stage.IN_PROGRESS and not frozen:
-            changes.update(late=False, cancellation_reason=None, cancellation_answer_overdue=False, proposal=None)
+            changes.update(late=False, cancellation_reason=None, cancellation_answer_overdue=False, proposal=None,
+                           extension=None)
         if order.stage is not Stage.REVISION_REQUESTED and not frozen:
             changes.update(revision_answer_overdue=False)
         if order.stage in TERMINAL and order.closed_at is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gettext
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,7 +39,8 @@ def translate(msgid: str, lang: str) -> str:
 class Text:
     """A message not yet translated: a msgid and its named parameters.
 
-    Parameters that can render themselves (Text, Money) are rendered in the same language.
+    Parameters that can render themselves (Text, Money, Day, Moment) are rendered in the same language, and a
+    Moment in the reader's time zone when the renderer knows it.
     """
 
     msgid: str
@@ -49,9 +50,15 @@ class Text:
     def of(cls, msgid: str, **params: object) -> Text:
         return cls(msgid, tuple(sorted(params.items())))
 
-    def render(self, lang: str) -> str:
-        values = {k: (v.render(lang) if hasattr(v, "render") else v) for k, v in self.params}
+    def render(self, lang: str, zone: tzinfo | None = None) -> str:
+        values = {k: _render(v, lang, zone) for k, v in self.params}
         return translate(self.msgid, lang).format(**values)
+
+
+def _render(value: object, lang: str, zone: tzinfo | None) -> object:
+    if isinstance(value, (Text, Moment)):
+        return value.render(lang, zone)
+    return value.render(lang) if hasattr(value, "render") else value
 
 
 #: currencies counted in whole units (Telegram Stars, yen, won): no cents
@@ -102,6 +109,19 @@ class Day:
         return self.at.strftime("%d/%m/%Y" if language(lang) == "fr" else "%Y-%m-%d")
 
 
+@dataclass(frozen=True)
+class Moment:
+    """A time to be on time for (a new deadline), to the minute: in the reader's time zone when the renderer knows
+    it, else in UTC, saying so."""
+
+    at: datetime
+
+    def render(self, lang: str, zone: tzinfo | None = None) -> str:
+        local = self.at.astimezone(zone or UTC)
+        stamp = local.strftime("%d/%m/%Y %H:%M" if language(lang) == "fr" else "%Y-%m-%d %H:%M")
+        return stamp if zone is not None else f"{stamp} UTC"
+
+
 def to_json(value: object) -> object:
     """A Text (with nested Text and Money) as plain JSON data, for the outbox."""
     if isinstance(value, Text):
@@ -110,6 +130,8 @@ def to_json(value: object) -> object:
         return {"m": [value.amount, value.currency]}
     if isinstance(value, Day):
         return {"d": value.at.isoformat()}
+    if isinstance(value, Moment):
+        return {"at": value.at.isoformat()}
     return value
 
 
@@ -120,4 +142,6 @@ def from_json(data: object) -> object:
         return Money(*data["m"])
     if isinstance(data, dict) and "d" in data:
         return Day(datetime.fromisoformat(data["d"]))
+    if isinstance(data, dict) and "at" in data:
+        return Moment(datetime.fromisoformat(data["at"]))
     return data

@@ -45,6 +45,9 @@ ACTION = {
     Action.ACCEPT_REVISION: N_("Accept the revision"),
     Action.REFUSE_REVISION: N_("Refuse the revision"),
     Action.REPLY_REVIEW: N_("Reply to the review"),
+    Action.REQUEST_EXTENSION: N_("Ask for more time"),
+    Action.ACCEPT_EXTENSION: N_("Accept the extension"),
+    Action.DECLINE_EXTENSION: N_("Decline the extension"),
     Action.OPEN_DISPUTE: N_("Open a dispute"),
     Action.TAKE_DISPUTE: N_("Take this dispute"),
     Action.REFUND_ALL: N_("Refund the buyer"),
@@ -59,6 +62,7 @@ ACTION = {
     Action.REVIEW_WINDOW_CLOSE: N_("review window closed"),
     Action.REVISION_ANSWER_OVERDUE: N_("revision answer deadline passed"),
     Action.REVISION_CHOICE_TIMEOUT: N_("revision choice period ended"),
+    Action.EXTENSION_ANSWER_OVERDUE: N_("extension answer deadline passed"),
     Action.EXPIRE: N_("expired after the maximum duration"),
     Action.PLACE_ORDER: N_("Place the order"),
 }
@@ -70,5 +74,6 @@ DEADLINE = {
     Deadline.REVIEW_WINDOW: N_("Closes and pays the seller"),
     Deadline.REVISION_ANSWER: N_("Answer to the revision due"),
     Deadline.REVISION_REFUSED_CHOICE: N_("Closes and pays the seller"),
+    Deadline.EXTENSION_ANSWER: N_("Answer to the extension due"),
     Deadline.EXPIRY: N_("Expires"),
 }

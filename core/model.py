@@ -52,6 +52,7 @@ class Deadline(str, Enum):
     REVIEW_WINDOW = "review_window"
     REVISION_ANSWER = "revision_answer"
     REVISION_REFUSED_CHOICE = "revision_refused_choice"
+    EXTENSION_ANSWER = "extension_answer"
     EXPIRY = "expiry"
 
 
@@ -68,6 +69,8 @@ class Action(str, Enum):
     REQUEST_REVISION = "request_revision"
     REPORT_DELIVERY = "report_delivery"
     REVIEW = "review"
+    ACCEPT_EXTENSION = "accept_extension"
+    DECLINE_EXTENSION = "decline_extension"
     # seller
     ACCEPT = "accept"
     DECLINE = "decline"
@@ -79,6 +82,7 @@ class Action(str, Enum):
     ACCEPT_REVISION = "accept_revision"
     REFUSE_REVISION = "refuse_revision"
     REPLY_REVIEW = "reply_review"
+    REQUEST_EXTENSION = "request_extension"
     # buyer or seller
     OPEN_DISPUTE = "open_dispute"
     # moderator
@@ -96,6 +100,7 @@ class Action(str, Enum):
     REVIEW_WINDOW_CLOSE = "review_window_close"
     REVISION_ANSWER_OVERDUE = "revision_answer_overdue"
     REVISION_CHOICE_TIMEOUT = "revision_choice_timeout"
+    EXTENSION_ANSWER_OVERDUE = "extension_answer_overdue"
     EXPIRE = "expire"
     # not an action on an order but its creation; listed so events and docs can name it
     PLACE_ORDER = "place_order"
@@ -109,6 +114,7 @@ DEADLINE_ACTION: dict[Deadline, Action] = {
     Deadline.REVIEW_WINDOW: Action.REVIEW_WINDOW_CLOSE,
     Deadline.REVISION_ANSWER: Action.REVISION_ANSWER_OVERDUE,
     Deadline.REVISION_REFUSED_CHOICE: Action.REVISION_CHOICE_TIMEOUT,
+    Deadline.EXTENSION_ANSWER: Action.EXTENSION_ANSWER_OVERDUE,
     Deadline.EXPIRY: Action.EXPIRE,
 }
 ACTION_DEADLINE = {action: deadline for deadline, action in DEADLINE_ACTION.items()}
@@ -145,6 +151,15 @@ class Proposal:
     """A buyer's partial-refund proposal waiting for the seller."""
 
     amount: int
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Extension:
+    """A seller's request for more delivery time, waiting for the buyer's answer."""
+
+    days: int
     reason: str
     at: datetime
 
@@ -192,6 +207,7 @@ class Order:
     revisions_used: int = 0
     deliveries: tuple[Delivery, ...] = ()
     proposal: Proposal | None = None
+    extension: Extension | None = None  # the seller's request for more time, while it waits
     refunded: int = 0  # partial refunds already paid back to the buyer
     credit: int = 0  # the part of the total paid with vouchers (core.vouchers)
     dispute: Dispute | None = None
@@ -219,6 +235,11 @@ class Order:
         if self.cancellation_reason is not None:
             flags.add(Flag.CANCELLATION_REQUESTED)
         return frozenset(flags)
+
+    @property
+    def frozen(self) -> bool:
+        """Held by a moderator's freeze: its clocks paused and what waited kept, for the unfreeze."""
+        return self.stage is Stage.DISPUTED and self.dispute is not None and self.dispute.frozen
 
     def deadline(self, kind: Deadline) -> datetime | None:
         return dict(self.deadlines).get(kind)

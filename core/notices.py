@@ -7,11 +7,13 @@ carries whole what the other person wrote with the action (the brief, the delive
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from core import ledger
 from core.chat import mask_contacts
 from core.events import Notice, Quote
-from core.i18n import N_, Money, Text
-from core.model import Action, Order, Payload, Role, Stage
+from core.i18n import N_, Moment, Money, Text
+from core.model import Action, Deadline, Order, Payload, Role, Stage
 from core.settings import Settings
 from core.vouchers import Voucher, offered
 
@@ -58,6 +60,19 @@ NEWS: dict[Action, dict[Role, str]] = {
     },
     Action.CANCEL_LATE: {S: N_("Order #{order} was cancelled by the buyer because it was late. They are refunded in "
                                "full ({refund}).")},
+    Action.REQUEST_EXTENSION: {
+        B: N_("Order #{order}: the seller asks for an extension of {extra} to deliver: the delivery deadline would "
+              "move to {due}. Accept or decline it before {answer}; without an answer, it is declined."),
+    },
+    Action.ACCEPT_EXTENSION: {S: N_("Order #{order}: the buyer accepted your extension of {extra}. The new "
+                                    "delivery deadline is {due}.")},
+    Action.DECLINE_EXTENSION: {S: N_("Order #{order}: the buyer declined your extension request. {deadline}")},
+    Action.EXTENSION_ANSWER_OVERDUE: {
+        B: N_("Order #{order}: you did not answer the seller's extension request in time, so it is declined. "
+              "{deadline}"),
+        S: N_("Order #{order}: the buyer did not answer your extension request in time, so it is declined. "
+              "{deadline}"),
+    },
     Action.DELIVER: {B: N_("Order #{order} was delivered. Check the delivery, then complete the order or request a "
                            "revision. The chat is closed until then.")},
     Action.PROPOSE_PARTIAL_REFUND: {S: N_("Order #{order}: the buyer proposes a partial refund of {amount}. Accept or "
@@ -160,6 +175,17 @@ AUTO_DISPUTE = {
     M: N_("Order #{order} is in dispute: the seller refused the buyer's second cancellation request before any "
           "delivery. Take it to mediate."),
 }
+#: a late order's seller asks for more time: counted from the buyer's yes, not from a deadline already gone
+EXTENSION_WHEN_LATE = N_("Order #{order} is late, and the seller asks for an extension of {extra} to deliver, "
+                         "counted from when you accept it. Accept or decline it before {answer}; without an answer, "
+                         "it is declined. You can also cancel the late order for a full refund.")
+#: where the delivery deadline stands after an extension request is declined (or lapses)
+DEADLINE_STAYS = N_("The delivery deadline stays {due}.")
+STILL_LATE = {
+    B: N_("The order is still late: you can cancel it for a full refund, or keep waiting."),
+    S: N_("The order is still late: deliver as soon as you can."),
+}
+ONE_DAY, DAYS = N_("1 day"), N_("{n} days")
 COMPLETED_WITH_REVIEW = N_("Order #{order} is completed: you are paid {payout}. The buyer left a {verdict} review.")
 EXPIRED_WITH_VOUCHER = N_("Order #{order} expired: it stayed unfinished too long, and the {amount} held went to the "
                           "platform. You are offered a voucher instead: {voucher}")
@@ -205,6 +231,7 @@ def notices_of(action: Action, actor: Role, before: Order, after: Order, payload
             continue
         params = dict(order=after.id, title=after.title, role=Text.of(ROLE_NAME.get(actor, ROLE_NAME[B])),
                       verdict=_verdict(after), days=payload.days, voucher=voucher,
+                      **_extension(to, before, after, settings),
                       amount=Money(payload.amount if payload.amount is not None else _amount(action, before, after),
                                    after.currency), **money)
         used = {name: value for name, value in params.items() if "{" + name + "}" in msgid}
@@ -223,6 +250,8 @@ def _msgid(action: Action, to: Role, before: Order, after: Order, voucher: Text 
         return TIMED_OUT_WITHOUT_BRIEF.get(to)
     if action is Action.REFUSE_CANCELLATION and after.stage is Stage.DISPUTED:
         return AUTO_DISPUTE.get(to)
+    if action is Action.REQUEST_EXTENSION and _late(before, after.extension.at):
+        return EXTENSION_WHEN_LATE
     if action is Action.COMPLETE and to is S and after.review is not None:
         return COMPLETED_WITH_REVIEW
     if action is Action.EXPIRE and to is B and voucher is not None:
@@ -232,6 +261,33 @@ def _msgid(action: Action, to: Role, before: Order, after: Order, voucher: Text 
 
 def _has_brief(order: Order) -> bool:
     return bool(order.brief.strip() or order.brief_files)
+
+
+def _late(order: Order, now: datetime) -> bool:
+    due = order.deadline(Deadline.DELIVERY)
+    return order.late or due is None or due <= now
+
+
+def days_text(days: int) -> Text:
+    """A number of days as people say it: "1 day", "3 days"."""
+    return Text.of(ONE_DAY) if days == 1 else Text.of(DAYS, n=days)
+
+
+def _extension(to: Role, before: Order, after: Order, settings: Settings) -> dict[str, object]:
+    """What the words about an extension request name: the days asked, the delivery deadline it would set (or did
+    set), when the buyer must answer, and where the deadline stands once it is declined."""
+    asked = after.extension or before.extension
+    if asked is None:
+        return {}
+    due, answer = after.deadline(Deadline.DELIVERY), after.deadline(Deadline.EXTENSION_ANSWER)
+    if after.extension is not None and due is not None:  # still asked: where the deadline would move
+        due += asked.days * settings.day
+    if due is None or after.late:
+        deadline = Text.of(STILL_LATE[to]) if to in STILL_LATE else None
+    else:
+        deadline = Text.of(DEADLINE_STAYS, due=Moment(due))
+    return {"extra": days_text(asked.days), "due": Moment(due) if due else None,
+            "answer": Moment(answer) if answer else None, "deadline": deadline}
 
 
 def _amount(action: Action, before: Order, after: Order) -> int:

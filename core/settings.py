@@ -19,6 +19,7 @@ def _default_reminders() -> dict[Deadline, tuple[timedelta, ...]]:
         Deadline.REVISION_ANSWER: (24 * H,),
         Deadline.REVIEW_WINDOW: (48 * H, 24 * H),
         Deadline.REVISION_REFUSED_CHOICE: (48 * H,),
+        Deadline.EXTENSION_ANSWER: (24 * H,),
     }
 
 
@@ -29,6 +30,7 @@ class Settings:
     revision_answer: timedelta = 48 * H
     review_window: timedelta = 7 * D
     revision_refused_choice: timedelta = 7 * D
+    extension_answer: timedelta = 48 * H  # the buyer's answer to the seller's request for more time
     chat_after_closing: timedelta = 7 * D
     custom_offer: timedelta = 7 * D
     review_period: timedelta = 180 * D  # "6 months"
@@ -39,6 +41,7 @@ class Settings:
     tip_cap_percent: int = 20
     commission_basis_points: int = 0  # 100 = 1 %
     refused_cancellations_to_dispute: int = 2
+    max_extension_days: int = 14  # the most days one extension request may ask for
     expiry_voucher: bool = True
     mask_contacts: bool = True
     max_text: int = 4000
@@ -52,6 +55,7 @@ class Settings:
             Deadline.REVISION_ANSWER: self.revision_answer,
             Deadline.REVIEW_WINDOW: self.review_window,
             Deadline.REVISION_REFUSED_CHOICE: self.revision_refused_choice,
+            Deadline.EXTENSION_ANSWER: self.extension_answer,
             Deadline.EXPIRY: self.expiry,
         }[kind]
 

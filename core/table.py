@@ -92,6 +92,16 @@ OPEN_PROPOSAL = Guard(
     lambda o, now, s: o.proposal is not None,
     N_("There is no partial refund proposal to answer."),
 )
+NO_OPEN_EXTENSION = Guard(
+    "no extension request waiting",
+    lambda o, now, s: o.extension is None,
+    N_("You already asked for more time: wait for the buyer's answer before asking again."),
+)
+OPEN_EXTENSION = Guard(
+    "an extension request is waiting",
+    lambda o, now, s: o.extension is not None,
+    N_("There is no request for more time to answer."),
+)
 REVISIONS_LEFT = Guard(
     "revisions left on the offer",
     lambda o, now, s: o.revisions_allowed is None or o.revisions_used < o.revisions_allowed,
@@ -183,6 +193,27 @@ def cancellation_overdue(step: Step) -> None:
 def mark_late(step: Step) -> None:
     """both told; the buyer gains "cancel (late)\""""
     step.set(late=True)
+
+
+def request_extension(step: Step) -> None:
+    """the buyer's answer deadline starts"""
+    step.request_extension()
+
+
+def extend(step: Step) -> None:
+    """the request is closed; the delivery deadline moves by its days (from now if it passed); late cleared"""
+    step.extend()
+
+
+def close_extension(step: Step) -> None:
+    """the request is closed; the delivery deadline stays"""
+    step.set(extension=None)
+    step.stop(Deadline.EXTENSION_ANSWER)
+
+
+def lapse_extension(step: Step) -> None:
+    """the request lapses (declined); both told"""
+    step.set(extension=None)
 
 
 def deliver(step: Step) -> None:
@@ -300,6 +331,10 @@ TABLE: tuple[Row, ...] = (
     Row(P, Action.DECLINE, by(S), Stage.CANCELLED, (refund_all,), needs=Needs.OPTIONAL_REASON),
     Row(P, Action.CANCEL, by(B), Stage.CANCELLED, (refund_all,), needs=Needs.OPTIONAL_REASON),
     Row(P, Action.ACCEPTANCE_TIMEOUT, by(SYS), Stage.CANCELLED, (refund_all,), due(Deadline.ACCEPTANCE)),
+    Row(W, Action.REQUEST_EXTENSION, by(S), None, (request_extension,), NO_OPEN_EXTENSION, needs=Needs.DAYS),
+    Row(W, Action.ACCEPT_EXTENSION, by(B), None, (extend,), OPEN_EXTENSION),
+    Row(W, Action.DECLINE_EXTENSION, by(B), None, (close_extension,), OPEN_EXTENSION, needs=Needs.OPTIONAL_REASON),
+    Row(W, Action.EXTENSION_ANSWER_OVERDUE, by(SYS), None, (lapse_extension,), due(Deadline.EXTENSION_ANSWER)),
     Row(W, Action.REQUEST_CANCELLATION, by(B), None, (request_cancellation,), NO_OPEN_REQUEST, needs=Needs.REASON),
     Row(W, Action.WITHDRAW_CANCELLATION, by(B), None, (close_request,), flags=CR),
     Row(W, Action.ACCEPT_CANCELLATION, by(S), Stage.CANCELLED, (close_request, refund_all), flags=CR),
@@ -359,7 +394,8 @@ TABLE: tuple[Row, ...] = (
 #: the deadlines that may run in each stage; anything else is dropped when an order moves
 DEADLINES_BY_STAGE: dict[Stage, frozenset[Deadline]] = {
     Stage.PENDING: frozenset({Deadline.ACCEPTANCE, Deadline.EXPIRY}),
-    Stage.IN_PROGRESS: frozenset({Deadline.DELIVERY, Deadline.CANCELLATION_ANSWER, Deadline.EXPIRY}),
+    Stage.IN_PROGRESS: frozenset({Deadline.DELIVERY, Deadline.CANCELLATION_ANSWER, Deadline.EXTENSION_ANSWER,
+                                  Deadline.EXPIRY}),
     Stage.DELIVERED: frozenset({Deadline.REVIEW_WINDOW, Deadline.EXPIRY}),
     Stage.REVISION_REQUESTED: frozenset({Deadline.REVISION_ANSWER, Deadline.EXPIRY}),
     Stage.REVISION_REFUSED: frozenset({Deadline.REVISION_REFUSED_CHOICE, Deadline.EXPIRY}),

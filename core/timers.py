@@ -17,6 +17,7 @@ REMINDED = {
     Deadline.REVISION_ANSWER: Role.SELLER,
     Deadline.REVIEW_WINDOW: Role.BUYER,
     Deadline.REVISION_REFUSED_CHOICE: Role.BUYER,
+    Deadline.EXTENSION_ANSWER: Role.BUYER,
 }
 
 #: before the brief is written the seller cannot accept: the acceptance reminders go to the buyer instead
@@ -30,6 +31,7 @@ REMINDER_TEXT = {
     Deadline.REVISION_ANSWER: N_("Reminder: the buyer of order #{order} asked for a revision; please accept or refuse it."),
     Deadline.REVIEW_WINDOW: N_("Reminder: order #{order} will close and pay the seller soon. Complete it or request a revision before then."),
     Deadline.REVISION_REFUSED_CHOICE: N_("Reminder: order #{order} will close and pay the seller soon. Complete it or open a dispute before then."),
+    Deadline.EXTENSION_ANSWER: N_("Reminder: the seller of order #{order} asked for more time; please accept or decline it, or it will be declined."),
 }
 
 

@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     total = {key: sum(f[key] for f in passed) for key in
              ("orders", "steps", "acts", "refused", "forged", "stale", "duplicates", "said", "chat_blocked",
               "crashes", "restarts", "timers_fired", "notifications", "resent_after_crash", "undeliverable",
-              "crashes_in_window")}
+              "crashes_in_window", "extensions", "extensions_accepted", "extensions_declined", "extensions_lapsed")}
     print(f"\n{len(passed)}/{len(results)} seeds passed in {elapsed:.1f}s: " +
           ", ".join(f"{value} {key.replace('_', ' ')}" for key, value in total.items()))
     if passed:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from core import timers as core_timers
 from core.ledger import EXPIRED, Ledger, escrow
-from core.model import ACTION_DEADLINE, Deadline, Stage
+from core.model import ACTION_DEADLINE, Action, Deadline, Stage
 from core.table import DEADLINES_BY_STAGE
 from storage import mapping
 from storage.tables import ledger_entries, order_events, orders, outbox, reviews, settlements, timers, vouchers
@@ -100,6 +100,11 @@ async def everything(engine, settings, now: datetime) -> dict:
         if deadlines != wanted:
             fail(f"order {order_id} ({order.stage.value}) holds deadlines {_show(wanted)} "
                  f"but its timer rows are {_show(deadlines)}")
+        # an extension request waits only in progress (or frozen), with the buyer's answer clock running (or paused)
+        if order.extension is not None and order.stage is not Stage.IN_PROGRESS and not order.frozen:
+            fail(f"order {order_id} is {order.stage.value} with an extension request waiting")
+        if (Deadline.EXTENSION_ANSWER in kinds) != (order.extension is not None and not order.frozen):
+            fail(f"order {order_id} runs {sorted(k.value for k in kinds)} with extension {order.extension}")
         planned = core_timers.timers(order, settings)
         for kind, due in rows.items():
             if kind not in deadlines and planned.get(kind) != due:
@@ -109,13 +114,14 @@ async def everything(engine, settings, now: datetime) -> dict:
     history: defaultdict[str, list] = defaultdict(list)
     for e in events:
         history[e.order_id].append(e)
-    system_actions = 0
+    system_actions = extensions = 0
     for order_id, order in all_orders.items():
         log = history.get(order_id, [])
         if [e.version for e in log] != list(range(1, order.version + 1)):
             fail(f"order {order_id} at version {order.version} has events for versions {[e.version for e in log]}")
         system_actions += _deadlines_applied_once(order_id, log)
-    return {"orders": len(all_orders), "system_actions": system_actions,
+        extensions += _extensions_kept(order_id, log, order, settings)
+    return {"orders": len(all_orders), "system_actions": system_actions, "extensions": extensions,
             "open": sum(1 for o in all_orders.values() if o.stage.is_open)}
 
 
@@ -147,8 +153,51 @@ def _deadlines_applied_once(order_id: str, log: list) -> int:
     return count
 
 
-def _action(value: str):
-    from core.model import Action
+def _extensions_kept(order_id: str, log: list, order, settings) -> int:
+    """Replays the log's extension requests, apart from the engine's own code: one waits at a time, and only while
+    the order is in progress or frozen (a dispute, a resume, a delivery or a closing ends it); each answer answers
+    the request that waits, an accepted one moving the delivery deadline by exactly its days from where it was, or
+    from the answer when that had passed; a delivery within the extended deadline is on time; and what the log
+    leaves waiting is what the order holds. Returns how many requests the log has."""
+    due: datetime | None = None  # the delivery deadline running, as the log set it
+    extended: datetime | None = None  # the same, when an accepted extension set it
+    waiting: int | None = None  # the days of the request waiting
+    frozen = False
+    asked = 0
+    for e in log:
+        data, action, at = e.data or {}, _action(e.action), _utc(e.at)
+        if action is Action.REQUEST_EXTENSION:
+            if waiting is not None:
+                fail(f"order {order_id} v{e.version}: a second extension request while one waits")
+            waiting, asked = data.get("days"), asked + 1
+        elif action in (Action.ACCEPT_EXTENSION, Action.DECLINE_EXTENSION, Action.EXTENSION_ANSWER_OVERDUE):
+            if waiting is None:
+                fail(f"order {order_id} v{e.version}: {e.action} with no extension request waiting")
+            if action is Action.ACCEPT_EXTENSION:
+                expected = (due if due is not None and due > at else at) + waiting * settings.day
+                moved = _utc(datetime.fromisoformat(data["delivery_due"]))
+                if data.get("days") != waiting or moved != expected:
+                    fail(f"order {order_id} v{e.version}: an extension of {waiting} days moved the delivery "
+                         f"deadline from {due} to {moved}, not {expected}")
+            waiting = None
+        elif action is Action.DELIVER and extended is not None and at <= extended and not data.get("on_time"):
+            fail(f"order {order_id} v{e.version}: delivered within its extended deadline {extended} but not on time")
+        after = Stage(e.after)
+        frozen = action is Action.FREEZE or (frozen and after is Stage.DISPUTED and e.before == Stage.DISPUTED.value)
+        if action is Action.RESUME or not (after is Stage.IN_PROGRESS or (after is Stage.DISPUTED and frozen)):
+            waiting = None
+        if after is not Stage.IN_PROGRESS or action is Action.DELIVERY_OVERDUE:
+            due = extended = None
+        if "delivery_due" in data:
+            due = _utc(datetime.fromisoformat(data["delivery_due"]))
+            extended = due if action is Action.ACCEPT_EXTENSION else None
+    held = order.extension.days if order.extension is not None else None
+    if held != waiting:
+        fail(f"order {order_id}: its log leaves an extension of {waiting} days waiting, the order holds {held}")
+    return asked
+
+
+def _action(value: str) -> Action:
     return Action(value)
 
 

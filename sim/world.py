@@ -25,9 +25,9 @@ from core.buttons import BadButton, ButtonData
 from core.card import NEEDS
 from core.chat import may_send
 from core.checkout import Checkout
-from core.engine import MAX_DAYS, MAX_FILES, allowed_actions
+from core.engine import MAX_FILES, allowed_actions, days_limit
 from core.events import Outcome, Refusal, Refused
-from core.model import Action, Offer, Option, Order, Payload, Stage, Viewer
+from core.model import ACTION_DEADLINE, Action, Offer, Option, Order, Payload, Stage, Viewer
 from core.ports import ManualClock
 from core.settings import Settings
 from core.table import Needs
@@ -40,9 +40,8 @@ from storage.tables import accounts, identities, order_events, orders, outbox, t
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=30)
-PERSON_ACTIONS = [a for a in Action if a not in (
-    Action.PLACE_ORDER, Action.ACCEPTANCE_TIMEOUT, Action.DELIVERY_OVERDUE, Action.CANCELLATION_ANSWER_OVERDUE,
-    Action.REVIEW_WINDOW_CLOSE, Action.REVISION_ANSWER_OVERDUE, Action.REVISION_CHOICE_TIMEOUT, Action.EXPIRE)]
+#: what people press: every action but placing an order and those the clock takes (one per deadline)
+PERSON_ACTIONS = [a for a in Action if a is not Action.PLACE_ORDER and a not in ACTION_DEADLINE]
 ENDINGS = frozenset({Action.CANCEL, Action.DECLINE, Action.CANCEL_LATE, Action.ACCEPT_CANCELLATION,
                      Action.REQUEST_CANCELLATION, Action.OPEN_DISPUTE, Action.REPORT_DELIVERY, Action.FREEZE})
 ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -83,6 +82,11 @@ class Figures:
     #: crashes that struck while a message was in the window: accepted by the platform, its row not yet marked sent
     crashes_in_window: int = 0
     undeliverable: int = 0
+    #: the sellers' extension requests, and how each ended: accepted, declined, lapsed (the rest closed otherwise)
+    extensions: int = 0
+    extensions_accepted: int = 0
+    extensions_declined: int = 0
+    extensions_lapsed: int = 0
     answers: dict = field(default_factory=dict)
     digest: str = ""
 
@@ -428,7 +432,7 @@ class Simulation:
                 return None
             return Payload(text=text, amount=rng.randint(1, order.held - 1))
         if needs is Needs.DAYS:
-            return Payload(text=text, days=rng.randint(1, 30))
+            return Payload(text=text, days=rng.randint(1, min(30, days_limit(action, self.settings))))
         if needs is Needs.REVIEW:
             return Payload(text=rng.choice(("", "Great")), positive=rng.random() < 0.8)
         if needs is Needs.OPTIONAL_REVIEW:
@@ -449,7 +453,7 @@ class Simulation:
         if needs is Needs.AMOUNT:
             options += [Payload(text="ok", amount=a) for a in (0, -5, order.held, order.held + 1, None)]
         if needs is Needs.DAYS:
-            options += [Payload(text="ok", days=d) for d in (0, -1, MAX_DAYS + 1, None)]
+            options += [Payload(text="ok", days=d) for d in (0, -1, days_limit(action, self.settings) + 1, None)]
         if needs is Needs.REVIEW:
             options.append(Payload(text="fine", positive=None))
         return rng.choice(options)
@@ -514,7 +518,21 @@ class Simulation:
         payload = self.valid_payload(order, action) or Payload()
         self.note("forbidden", order.id, viewer.account, action.value)
         result = await self.rt.service.act(order.id, action, viewer, payload, rng.choice((None, order.version)))
+        if self.kept_as_review(order, action, viewer, payload):
+            self.reviewed(order, result, f"a late {action.value} by {viewer.account}")
+            return
         await self.refused_changes_nothing(order, result, f"forbidden {action.value} by {viewer.account}")
+
+    def kept_as_review(self, order: Order, action: Action, viewer: Viewer, payload: Payload) -> bool:
+        """Whether the service keeps this press as a review (core.service.Service.act): a buyer's [Complete] with a
+        review, pressed on a card drawn before the order completed on its own, whatever version the card had."""
+        return (action is Action.COMPLETE and order.stage is Stage.COMPLETED and payload.positive is not None
+                and Action.REVIEW in allowed_actions(order, viewer, self.clock.now(), self.settings))
+
+    def reviewed(self, order: Order, result, what: str) -> None:
+        if not isinstance(result, Outcome) or [e.action for e in result.events] != [Action.REVIEW]:
+            fail(f"{what} on order {order.id}, completed meanwhile, was not kept as its review: {result!r}")
+        self.figures.acts += 1
 
     async def do_bad_input(self) -> None:
         order = await self.load()
@@ -543,8 +561,11 @@ class Simulation:
         viewer = self.rng.choice(self.viewers(order))
         self.figures.stale += 1
         self.note("stale", pressed.encode(), viewer.account)
-        result = await self.rt.service.act(order.id, pressed.action, viewer,
-                                           self.valid_payload(order, pressed.action) or Payload(), pressed.version)
+        payload = self.valid_payload(order, pressed.action) or Payload()
+        result = await self.rt.service.act(order.id, pressed.action, viewer, payload, pressed.version)
+        if self.kept_as_review(order, pressed.action, viewer, payload):
+            self.reviewed(order, result, f"a stale button {pressed.encode()}")
+            return
         await self.refused_changes_nothing(order, result, f"a stale button {pressed.encode()}")
 
     async def do_forged(self) -> None:
@@ -692,6 +713,12 @@ class Simulation:
         async with engine().connect() as conn:
             self.figures.timers_fired = await conn.scalar(
                 select(func.count()).select_from(order_events).where(order_events.c.role == "system"))
+            done = dict((await conn.execute(select(order_events.c.action, func.count()).group_by(
+                order_events.c.action))).all())
+        self.figures.extensions = done.get(Action.REQUEST_EXTENSION.value, 0)
+        self.figures.extensions_accepted = done.get(Action.ACCEPT_EXTENSION.value, 0)
+        self.figures.extensions_declined = done.get(Action.DECLINE_EXTENSION.value, 0)
+        self.figures.extensions_lapsed = done.get(Action.EXTENSION_ANSWER_OVERDUE.value, 0)
         self.figures.orders = found["orders"]
         self.figures.notifications = sent["notifications"]
         self.figures.resent_after_crash = sent["duplicates"]

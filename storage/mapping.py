@@ -7,7 +7,21 @@ from datetime import datetime, timedelta
 from core.checkout import Checkout, PaymentState
 from core.discussion import CustomOffer, CustomOfferState, Discussion
 from core.events import Event
-from core.model import Action, Deadline, Delivery, Dispute, Offer, Option, Order, Proposal, Resolution, Review, Role, Stage
+from core.model import (
+    Action,
+    Deadline,
+    Delivery,
+    Dispute,
+    Extension,
+    Offer,
+    Option,
+    Order,
+    Proposal,
+    Resolution,
+    Review,
+    Role,
+    Stage,
+)
 from core.vouchers import Voucher
 
 
@@ -50,6 +64,10 @@ def order_row(order: Order) -> dict:
             {"amount": order.proposal.amount, "reason": order.proposal.reason, "at": order.proposal.at.isoformat()}
             if order.proposal else None
         ),
+        "extension": (
+            {"days": order.extension.days, "reason": order.extension.reason, "at": order.extension.at.isoformat()}
+            if order.extension else None
+        ),
         "dispute": _dispute_json(order.dispute),
         "resolution": order.resolution.value if order.resolution else None,
         "payment_ref": order.payment_ref,
@@ -88,7 +106,7 @@ def review_row(order: Order) -> dict | None:
 
 
 def order_from(row, review=None) -> Order:
-    p = row.proposal
+    p, x = row.proposal, row.extension
     return Order(
         id=row.id,
         buyer=row.buyer_id,
@@ -116,6 +134,7 @@ def order_from(row, review=None) -> Order:
         revisions_used=row.revisions_used,
         deliveries=tuple(Delivery(d["message"], tuple(d["files"]), _time(d["at"]), d["on_time"]) for d in row.deliveries),
         proposal=Proposal(p["amount"], p["reason"], _time(p["at"])) if p else None,
+        extension=Extension(x["days"], x["reason"], _time(x["at"])) if x else None,
         refunded=row.refunded,
         credit=row.credit,
         dispute=_dispute(row.dispute),

@@ -204,6 +204,7 @@ orders = Table(
     Column("deadlines", JSON, nullable=False),
     Column("deliveries", JSON, nullable=False),
     Column("proposal", JSON, nullable=True),
+    Column("extension", JSON, nullable=True),  # the seller's request for more time, while it waits
     Column("dispute", JSON, nullable=True),
     Column("resolution", String(16), nullable=True),
     Column("payment_ref", String(200), nullable=False),

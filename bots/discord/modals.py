@@ -46,6 +46,8 @@ ACTION_MAIN = {
     Action.REQUEST_REVISION: (N_("What should change?"), N_("Describe it; the chat opens again.")),
     Action.REPLY_REVIEW: (N_("Your reply to the review"), N_("You can reply once.")),
 }
+#: the days field of an action whose days are not a new delivery time
+ACTION_DAYS = {Action.REQUEST_EXTENSION: N_("How many more days do you need?")}
 #: the description of the brief's field when the brief is longer than the field: it cannot be shown there
 LONG_BRIEF = N_("Longer than this field: leave it empty to keep it, or write the whole new brief.")
 REQUIRED_TEXT = frozenset({Needs.REASON, Needs.TEXT, Needs.AMOUNT, Needs.DAYS})
@@ -98,7 +100,8 @@ class ActionModal(discord.ui.Modal):
                                                      LABEL_LIMIT), component=self.amount))
         if needs is Needs.DAYS:
             self.days = discord.ui.TextInput(custom_id="days", max_length=4, placeholder="3")
-            self.add_item(discord.ui.Label(text=t(N_("Days until the new delivery deadline")), component=self.days))
+            label = ACTION_DAYS.get(pressed.action, N_("Days until the new delivery deadline"))
+            self.add_item(discord.ui.Label(text=clip(t(label), LABEL_LIMIT), component=self.days))
         if needs in (Needs.REVIEW, Needs.OPTIONAL_REVIEW):
             optional = needs is Needs.OPTIONAL_REVIEW
             self.verdict = discord.ui.Select(

@@ -30,7 +30,7 @@ from bots.discord.files import CONTENT, MAX_FILES, PREFIX, UPLOAD_LIMIT, Discord
 from bots.discord.markdown import plain
 from bots.discord.rooms import RoomKeeper, Rooms
 from bots.files import Missing, name_of
-from bots.render import card_for, pack, quote_text
+from bots.render import card_for, pack, quote_text, zone
 from core.ports import Outgoing, RetryLater, Undeliverable
 
 
@@ -63,7 +63,8 @@ class DiscordNotifier:
         files, notes = uploads(found, message.language)
         lang = message.language
         # the notice, what it carries (whole: split over several messages when long), and the files' notes
-        chunks = pack([plain(message.text.render(lang)), *(plain(quote_text(q, lang)) for q in message.quotes), notes],
+        said = message.text.render(lang, zone(message.timezone))  # a new deadline, in the reader's zone
+        chunks = pack([plain(said), *(plain(quote_text(q, lang)) for q in message.quotes), notes],
                       CONTENT)  # people's words as words (bots.discord.markdown)
         view = None
         for item in choice_items(message.buttons, lang):

@@ -32,6 +32,7 @@ PROMPT = {
 ACTION_PROMPT = {
     Action.REQUEST_REVISION: N_("What should change? Describe it in one message."),
     Action.REPLY_REVIEW: N_("Write your reply to the review (you can reply once)."),
+    Action.REQUEST_EXTENSION: N_("How many more days do you need to deliver?"),
 }
 COMMENT = N_("A few words about it (optional), or press Skip.")
 THEN_REASON = N_("And why? One message; both parties will read it.")

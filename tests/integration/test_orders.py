@@ -1,14 +1,14 @@
 """Orders through the service on a real database: saved whole, raced, timed, notified."""
 
 import asyncio
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 from sqlalchemy import func, select
 
 from bots.scheduler import Timekeeper
 from core.events import Outcome, Refusal, Refused
 from core.ledger import escrow, seller
-from core.model import SYSTEM, Action, Payload, Stage, Viewer
+from core.model import SYSTEM, Action, Deadline, Payload, Stage, Viewer
 from core.service import Service
 from storage.claims import TimerQueue
 from storage.tables import order_events, orders, outbox, settlements, timers
@@ -50,6 +50,35 @@ async def test_an_order_reads_back_exactly_as_the_engine_left_it(engine, service
     assert [e.version for e in events] == list(range(1, len(events) + 1))
     assert balances[escrow(order_id)] == 0 and balances[seller(ids["seller"])] == 7_000
     assert sum(balances.values()) == 0
+
+
+async def timer_rows(engine, order_id: str) -> dict:
+    async with engine.connect() as conn:
+        rows = await conn.execute(select(timers.c.kind, timers.c.due_at).where(timers.c.order_id == order_id))
+        return {kind: due.replace(tzinfo=due.tzinfo or timezone.utc) for kind, due in rows}
+
+
+async def test_an_extension_request_is_kept_through_a_freeze_and_its_answer_moves_the_delivery_timer(
+        engine, service, clock):
+    ids = await people(engine, clock)
+    order_id = await placed(service, ids)
+    buyer, sell, mod = Viewer(ids["buyer"]), Viewer(ids["seller"]), Viewer(ids["moderator"], moderator=True)
+    await service.act(order_id, Action.ACCEPT, sell)
+    asked = await service.act(order_id, Action.REQUEST_EXTENSION, sell, Payload(text="More fur", days=2))
+    assert await service.order(order_id) == asked.order
+    answer_due = asked.order.deadline(Deadline.EXTENSION_ANSWER)
+    assert (await timer_rows(engine, order_id))["extension_answer"] == answer_due
+    frozen = await service.act(order_id, Action.FREEZE, mod, Payload(text="Checking"))
+    assert await service.order(order_id) == frozen.order and frozen.order.extension == asked.order.extension
+    assert await timer_rows(engine, order_id) == {}
+    clock.advance(timedelta(days=1))
+    await service.act(order_id, Action.UNFREEZE, mod, Payload(text="Fine"))
+    assert (await timer_rows(engine, order_id))["extension_answer"] == answer_due + timedelta(days=1)
+    accepted = await service.act(order_id, Action.ACCEPT_EXTENSION, buyer)
+    rows = await timer_rows(engine, order_id)
+    assert await service.order(order_id) == accepted.order and accepted.order.extension is None
+    assert rows["delivery"] == accepted.order.deadline(Deadline.DELIVERY)
+    assert not [kind for kind in rows if kind.startswith("extension_answer")]
 
 
 async def test_a_refusal_writes_nothing(engine, service, clock):

@@ -30,6 +30,12 @@ def test_a_seed_keeps_every_promise(seed, tmp_path):
     assert figures.crashes > 0 and figures.refused > 0 and figures.notifications > 0
 
 
+def test_sellers_ask_for_more_time_and_buyers_accept_decline_or_let_it_lapse(tmp_path):
+    figures = run(4, tmp_path, orders=50, steps=500)
+    assert figures.extensions > 0
+    assert figures.extensions_accepted > 0 and figures.extensions_declined > 0 and figures.extensions_lapsed > 0
+
+
 def test_a_seed_replays_the_same_run(tmp_path):
     first = run(7, tmp_path / "a", orders=8, steps=80)
     second = run(7, tmp_path / "b", orders=8, steps=80)

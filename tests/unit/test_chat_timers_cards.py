@@ -14,7 +14,8 @@ from core.engine import apply, place_order
 from core.model import SYSTEM, Action, Offer, Payload, Stage, Viewer
 from core.settings import Settings
 from core.stats import seller_stats
-from core.timers import plan, timers
+from core.i18n import Moment, Text, from_json, to_json
+from core.timers import Timer, plan, reminder, timers
 
 S = Settings()
 T0 = datetime(2026, 2, 2, 8, 0, tzinfo=timezone.utc)
@@ -121,6 +122,27 @@ def test_reminders_already_in_the_past_are_not_scheduled_anew():
     assert "delivery@86400" not in {t.kind for t in change.schedule}  # due at T0, already past
 
 
+def test_the_buyer_is_reminded_to_answer_a_request_for_more_time_24_hours_before_it_lapses():
+    order, _ = run(placed().order, (Action.ACCEPT, SELLER),
+                   (Action.REQUEST_EXTENSION, SELLER, Payload(text="More fur", days=2)))
+    due = T0 + S.extension_answer
+    assert timers(order, S)["extension_answer@86400"] == due - timedelta(hours=24)
+    day_before = due - timedelta(hours=24)
+    role, text = reminder(order, Timer("extension_answer@86400", day_before), day_before, S)
+    assert role.value == "buyer" and "asked for more time" in text.render("en")
+    answered, _ = run(order, (Action.DECLINE_EXTENSION, BUYER))
+    assert "extension_answer@86400" not in timers(answered, S)
+    assert reminder(answered, Timer("extension_answer@86400", day_before), day_before, S) is None
+
+
+def test_a_moment_travels_through_the_outbox_and_reads_in_the_readers_zone():
+    text = Text.of("{at}", at=Moment(datetime(2026, 3, 6, 23, 30, tzinfo=timezone.utc)))
+    again = from_json(to_json(text))
+    assert again == text
+    assert again.render("en") == "2026-03-06 23:30 UTC"
+    assert again.render("fr", ZoneInfo("Europe/Paris")) == "07/03/2026 00:30"
+
+
 # cards
 
 def test_the_card_shows_the_progress_the_dates_and_exactly_the_allowed_buttons_in_french():
@@ -191,3 +213,32 @@ def test_seller_statistics_come_from_events():
     assert stats.median_time_to_accept == timedelta(hours=3)
     assert stats.positive_reviews == 1
     assert seller_stats("someone else", events).orders == 0
+
+
+def test_an_order_delivered_within_its_extended_deadline_is_on_time_extended_not_late():
+    def delivered_after(order_id, days_late, extension_days=None):
+        steps = [(Action.ACCEPT, SELLER, Payload(), T0)]
+        if extension_days:
+            steps += [(Action.REQUEST_EXTENSION, SELLER, Payload(text="More fur", days=extension_days), T0),
+                      (Action.ACCEPT_EXTENSION, BUYER, Payload(), T0)]
+        steps.append((Action.DELIVER, SELLER, Payload(text="x"), T0 + timedelta(days=3 + days_late)))
+        start = placed(order_id)
+        return [e for r in (start, *run(start.order, *steps)[1]) for e in r.events]
+
+    events = delivered_after("A", 0) + delivered_after("B", 2, extension_days=2) + delivered_after("C", 1)
+    stats = seller_stats("ana", events)
+    assert stats.deliveries == 3
+    assert stats.on_time_rate == 2 / 3  # the extended one was on time: its deadline was the extended one
+    assert (stats.extended, stats.late) == (1, 1)
+
+
+def test_an_extension_counts_only_for_the_delivery_it_extended():
+    order, outcomes = run(placed("A").order, (Action.ACCEPT, SELLER),
+                          (Action.REQUEST_EXTENSION, SELLER, Payload(text="More fur", days=1)),
+                          (Action.ACCEPT_EXTENSION, BUYER),
+                          (Action.DELIVER, SELLER, Payload(text="v1"), T0 + timedelta(days=4)),
+                          (Action.REQUEST_REVISION, BUYER, Payload(text="Smile"), T0 + timedelta(days=4)),
+                          (Action.ACCEPT_REVISION, SELLER, Payload(), T0 + timedelta(days=4)),
+                          (Action.DELIVER, SELLER, Payload(text="v2"), T0 + timedelta(days=5)))
+    stats = seller_stats("ana", [e for r in (placed("A"), *outcomes) for e in r.events])
+    assert (stats.deliveries, stats.on_time_rate, stats.extended, stats.late) == (2, 1.0, 1, 0)

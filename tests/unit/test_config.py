@@ -90,9 +90,11 @@ def test_durations_reminders_money_and_rules_reach_the_engine_settings(write):
 [durations]
 acceptance = "2d 12h"
 day = "30m"
+extension_answer = "24h"
 [reminders]
 acceptance = ["36h", "90s"]
 delivery = []
+extension_answer = ["6h"]
 [money]
 tip_cap_percent = 0
 commission_basis_points = 250
@@ -100,6 +102,7 @@ commission_basis_points = 250
 refused_cancellations_to_dispute = 3
 mask_contacts = false
 max_text = 4096
+max_extension_days = 7
 """)
     settings = load_config(path, environ={}).settings
     assert settings.acceptance == timedelta(days=2, hours=12)
@@ -110,6 +113,8 @@ max_text = 4096
     assert settings.reminders[Deadline.REVIEW_WINDOW] == (timedelta(hours=48), timedelta(hours=24))
     assert (settings.tip_cap_percent, settings.commission_basis_points) == (0, 250)
     assert (settings.refused_cancellations_to_dispute, settings.mask_contacts, settings.max_text) == (3, False, 4096)
+    assert (settings.extension_answer, settings.max_extension_days) == (timedelta(hours=24), 7)
+    assert settings.reminders[Deadline.EXTENSION_ANSWER] == (timedelta(hours=6),)
 
 
 def test_a_full_telegram_and_discord_setup_is_read_as_written(write):
@@ -163,6 +168,8 @@ BAD = [
     ('[reminders]\nacceptance = ["72h"]',
      "reminders.acceptance: each reminder must be shorter than durations.acceptance (2d)"),
     ("[reminders]\nexpiry = []", "unknown setting: reminders.expiry"),
+    ('[reminders]\nextension_answer = ["48h"]',
+     "reminders.extension_answer: each reminder must be shorter than durations.extension_answer (2d)"),
     # unknown names
     ('[durations]\nacceptence = "48h"', "unknown setting: durations.acceptence (did you mean durations.acceptance?)"),
     ('[telegramm]\nmode = "polling"', "unknown section: [telegramm] (did you mean [telegram]?)"),
@@ -180,6 +187,7 @@ BAD = [
     ("[rules]\nrefused_cancellations_to_dispute = 0",
      "rules.refused_cancellations_to_dispute: must be an integer of at least 1"),
     ("[rules]\nmax_text = 5000", "rules.max_text: must be an integer from 1 to 4096"),
+    ("[rules]\nmax_extension_days = 0", "rules.max_extension_days: must be an integer from 1 to 365"),
     ("[rules]\nmax_text = false", "rules.max_text: must be an integer from 1 to 4096"),
     ('[rules]\nmask_contacts = "yes"', "rules.mask_contacts: must be true or false"),
     ("[rules]\nexpiry_voucher = 1", "rules.expiry_voucher: must be true or false"),

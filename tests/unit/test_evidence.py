@@ -90,3 +90,16 @@ def test_an_empty_chat_and_a_missing_delivery_are_said_not_left_blank():
 
 def test_the_file_is_named_after_the_order():
     assert filename("A1") == "order-A1-evidence.txt"
+
+
+def test_the_timeline_tells_more_time_asked_and_given_apart_from_a_new_delivery_time():
+    story = ordered().accepted()
+    story.do(Action.REQUEST_EXTENSION, SELLER, Payload(text="The fox needs more fur.", days=3), after=HOUR)
+    story.do(Action.ACCEPT_EXTENSION, BUYER, after=HOUR)
+    story.do(Action.OPEN_DISPUTE, BUYER, Payload(text="Still nothing"), after=HOUR)
+    timeline = bundle(story).split("Timeline\n========\n")[1].split("\n\nBrief")[0].splitlines()
+    assert "    “The fox needs more fur.”" in timeline
+    assert "    More time asked: 3 days" in timeline
+    # accepted 11:00 UTC with 5 days to deliver, then 3 more: 2025-03-11 11:00 UTC is 12:00 in Paris
+    assert "    More time given: 3 days; delivery now due 2025-03-11 12:00" in timeline
+    assert not any("New delivery time" in line for line in timeline)

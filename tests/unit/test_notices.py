@@ -4,7 +4,7 @@ the action carried (the brief, the delivery's message, the reasons), whole and m
 from zoneinfo import ZoneInfo
 
 from core.card import MORE, PRIMARY, brief_of, order_card, render_text
-from core.model import Action, Payload, Role, Stage
+from core.model import SYSTEM, Action, Deadline, Payload, Role, Stage
 from core.settings import Settings
 from tests.unit.orders import BUYER, MODERATOR, SELLER, STRANGER, at_stage, ordered
 
@@ -168,3 +168,90 @@ def test_the_sellers_card_shows_their_payout_when_a_commission_applies():
     assert "Your payout: €90.00" in render_text(card, "en", ZoneInfo("UTC"), story.now)
     assert order_card(story.order, BUYER, story.now, story.settings).payout is None
 
+
+
+# extension requests
+
+def asked_for_more_time(story, days: int = 3, reason: str = "The fox needs more fur."):
+    return story.do(Action.REQUEST_EXTENSION, SELLER, Payload(text=reason, days=days))
+
+
+def test_the_buyer_reads_the_days_asked_the_deadline_they_would_give_when_to_answer_and_the_sellers_reason():
+    story = at_stage(Stage.IN_PROGRESS)  # accepted 2025-03-03 11:00 UTC, 5 days to deliver
+    text, quotes, _ = told(asked_for_more_time(story), Role.BUYER)
+    assert text == ("Order #A1: the seller asks for an extension of 3 days to deliver: the delivery deadline would "
+                    "move to 2025-03-11 11:00 UTC. Accept or decline it before 2025-03-05 11:00 UTC; without an "
+                    "answer, it is declined.")
+    assert quotes == ["Their reason: The fox needs more fur."]
+    assert [n.to for n in story.last.notices] == [Role.BUYER]
+
+
+def test_the_buyer_of_a_late_order_reads_that_an_extension_counts_from_their_yes_and_that_they_may_cancel():
+    story = at_stage(Stage.IN_PROGRESS)
+    story.do(Action.DELIVERY_OVERDUE, SYSTEM, at=story.order.deadline(Deadline.DELIVERY))
+    text, _, _ = told(asked_for_more_time(story, days=1), Role.BUYER)
+    assert "is late, and the seller asks for an extension of 1 day to deliver, counted from when you accept" in text
+    assert "cancel the late order for a full refund" in text
+
+
+def test_the_seller_reads_the_new_deadline_once_the_buyer_accepts():
+    story = at_stage(Stage.IN_PROGRESS)
+    asked_for_more_time(story)
+    text, quotes, _ = told(story.do(Action.ACCEPT_EXTENSION, BUYER), Role.SELLER)
+    assert text == ("Order #A1: the buyer accepted your extension of 3 days. The new delivery deadline is "
+                    "2025-03-11 11:00 UTC.")
+    assert quotes == []
+
+
+def test_the_seller_reads_the_buyers_reason_for_declining_and_where_the_deadline_stands():
+    story = at_stage(Stage.IN_PROGRESS)
+    asked_for_more_time(story)
+    text, quotes, _ = told(story.do(Action.DECLINE_EXTENSION, BUYER, Payload(text="The fair is on Saturday.")),
+                           Role.SELLER)
+    assert text == ("Order #A1: the buyer declined your extension request. The delivery deadline stays "
+                    "2025-03-08 11:00 UTC.")
+    assert quotes == ["Their reason: The fair is on Saturday."]
+
+
+def test_a_lapsed_extension_request_tells_each_side_it_is_declined_and_what_to_do_on_a_late_order():
+    story = at_stage(Stage.IN_PROGRESS)
+    story.do(Action.DELIVERY_OVERDUE, SYSTEM, at=story.order.deadline(Deadline.DELIVERY))
+    asked_for_more_time(story)
+    outcome = story.do(Action.EXTENSION_ANSWER_OVERDUE, SYSTEM, at=story.order.deadline(Deadline.EXTENSION_ANSWER))
+    buyer, _, _ = told(outcome, Role.BUYER)
+    seller, _, _ = told(outcome, Role.SELLER)
+    assert buyer.startswith("Order #A1: you did not answer the seller's extension request in time, so it is declined.")
+    assert buyer.endswith("The order is still late: you can cancel it for a full refund, or keep waiting.")
+    assert seller.endswith("so it is declined. The order is still late: deliver as soon as you can.")
+
+
+def test_the_new_deadline_is_written_in_the_readers_language_and_time_zone():
+    story = at_stage(Stage.IN_PROGRESS)
+    [notice] = asked_for_more_time(story).notices
+    text = notice.text.render("fr", ZoneInfo("Europe/Paris"))
+    assert "la livraison serait alors attendue le 11/03/2025 12:00" in text
+    assert "avant le 05/03/2025 12:00" in text and "UTC" not in text
+
+
+def test_the_buyers_card_puts_accepting_the_extension_first_and_shows_the_request_masked():
+    story = at_stage(Stage.IN_PROGRESS)
+    asked_for_more_time(story, reason="Call me on 06 12 34 56 78")
+    card = order_card(story.order, BUYER, story.now, story.settings)
+    assert [b.label.render("en") for b in card.main_buttons][:2] == ["Accept the extension", "Decline the extension"]
+    assert card.main_buttons[0].rank == PRIMARY
+    assert "Extension requested: 3 days (“Call me on […]”)" in [n.render("en") for n in card.notes]
+    assert card.next_step.render("en") == "The seller asks for more time: accept or decline their extension request."
+    text = render_text(card, "en", ZoneInfo("UTC"), story.now)
+    assert "Answer to the extension due: 2025-03-05 11:00, in 2 d" in text
+    seller = order_card(story.order, SELLER, story.now, story.settings)
+    assert seller.next_step.render("en") == "You asked for more time: keep working while the buyer answers."
+    assert "Ask for more time" not in [b.label.render("en") for b in seller.buttons]  # one request at a time
+
+
+def test_asking_for_more_time_waits_behind_more_until_the_order_is_late():
+    story = at_stage(Stage.IN_PROGRESS)
+    card = order_card(story.order, SELLER, story.now, story.settings)
+    assert "Ask for more time" in [b.label.render("en") for b in card.more_buttons]
+    story.do(Action.DELIVERY_OVERDUE, SYSTEM, at=story.order.deadline(Deadline.DELIVERY))
+    card = order_card(story.order, SELLER, story.now, story.settings)
+    assert [b.label.render("en") for b in card.main_buttons] == ["Deliver", "Ask for more time", "Cancel the order"]

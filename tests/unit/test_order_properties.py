@@ -19,7 +19,9 @@ After every step it checks the invariants of the order rules (docs/rules.md):
   offered, sent with a valid payload, is refused as stranger/role/stage/condition/version;
 * a refusal leaves the order as it was; a success adds exactly one version;
 * every deadline an order holds belongs to its stage (``DEADLINES_BY_STAGE``), and each open stage outside a
-  dispute runs its own clock and the expiry.
+  dispute runs its own clock and the expiry;
+* a seller's extension request waits only in progress (or through a freeze), for 1 to the rules' days, with the
+  buyer's answer clock running exactly while it waits.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, multiple, precondition, rule
 
 from core import ledger as money
-from core.engine import MAX_DAYS, allowed_actions, apply, due_actions, place_order
+from core.engine import MAX_DAYS, allowed_actions, apply, days_limit, due_actions, place_order
 from core.events import Outcome, Refusal, Refused
 from core.ledger import WORLD, Ledger, escrow
 from core.model import SYSTEM, Action, Deadline, Offer, Option, Order, Payload, Resolution, Stage, Viewer
@@ -269,7 +271,8 @@ class OrdersUnderRandomUse(RuleBasedStateMachine):
                 if Needs.AMOUNT in NEEDS[action]:  # the spec: 0 < amount < held funds
                     bad += [Payload("ok", amount=a) for a in (None, 0, -1, order.held, order.held + 1, True, False)]
                 if Needs.DAYS in NEEDS[action]:
-                    bad += [Payload("ok", days=d) for d in (None, 0, -1, MAX_DAYS + 1, True, False)]
+                    limit = days_limit(action, self.settings)
+                    bad += [Payload("ok", days=d) for d in (None, 0, -1, limit + 1, MAX_DAYS + 1, True, False)]
                 for payload in bad:
                     probe = apply(order, action, viewer, self.now, self.settings, payload, order.version)
                     assert isinstance(probe, Refusal) and probe.code is Refused.INPUT, (
@@ -322,7 +325,8 @@ class OrdersUnderRandomUse(RuleBasedStateMachine):
             if order.held < 2:
                 return  # no amount is both > 0 and < held
             amount = data.draw(st.sampled_from([1, order.held - 1, max(1, order.held // 2)]), label="amount")
-        chosen_days = data.draw(st.integers(1, MAX_DAYS), label="days") if Needs.DAYS in needs else None
+        chosen_days = (data.draw(st.integers(1, days_limit(action, self.settings)), label="days")
+                       if Needs.DAYS in needs else None)
         positive = data.draw(st.booleans() if Needs.REVIEW in needs else positives, label="positive")
         version = data.draw(st.sampled_from([None, order.version]), label="version")
         result = self.attempt(order_id, who, action, Payload(text, attached, amount, positive, chosen_days), version)
@@ -487,8 +491,24 @@ class OrdersUnderRandomUse(RuleBasedStateMachine):
                 expected.discard(Deadline.REVISION_ANSWER)  # it passed: the buyer may open a dispute
             if order.cancellation_reason is not None and not order.cancellation_answer_overdue:
                 expected.add(Deadline.CANCELLATION_ANSWER)
+            if order.extension is not None:
+                expected.add(Deadline.EXTENSION_ANSWER)
             missing = expected - {kind for kind, _ in order.deadlines}
             assert not missing, f"{order_id} is {order.stage.value} but runs no {sorted(k.value for k in missing)}"
+
+
+    @invariant()
+    def an_extension_request_waits_only_while_the_seller_works_and_never_beyond_the_limit(self):
+        """One request at a time, in progress (or kept through a moderator's freeze), for 1 to N days, with its
+        answer clock running exactly while it waits."""
+        for order_id, order in self.orders_by_id.items():
+            answering = order.deadline(Deadline.EXTENSION_ANSWER) is not None
+            if order.extension is None:
+                assert not answering, f"{order_id} runs an extension answer clock with no request waiting"
+                continue
+            assert order.stage is Stage.IN_PROGRESS or order.frozen, (order_id, order.stage)
+            assert 1 <= order.extension.days <= self.settings.max_extension_days, (order_id, order.extension)
+            assert answering or order.frozen, f"{order_id} has a request waiting without its answer clock"
 
 
 OrdersUnderRandomUse.TestCase.settings = settings

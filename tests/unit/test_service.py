@@ -7,7 +7,7 @@ import pytest
 from core.discussion import CustomOfferState, open_discussion, send_custom_offer
 from core.events import Outcome, Refusal, Refused
 from core.ledger import escrow, seller
-from core.model import SYSTEM, Action, Offer, Option, Payload, Stage, Viewer
+from core.model import SYSTEM, Action, Deadline, Offer, Option, Payload, Stage, Viewer
 from core.service import Service
 from core.settings import Settings
 from core.timers import Timer
@@ -106,6 +106,23 @@ async def test_a_reminder_about_something_already_done_is_dropped(world):
     outbox_before = len(store.outbox)
     assert await service.fire("O1", stale) is None
     assert len(store.outbox) == outbox_before
+
+
+async def test_a_silent_buyer_is_reminded_of_the_extension_request_then_it_lapses_and_both_are_told(world):
+    store, clock, service = world
+    await service.place("logo", BUYER, paid=10_000, brief="A fox")
+    await service.act("O1", Action.ACCEPT, SELLER)
+    due = store.orders["O1"].deadline(Deadline.DELIVERY)
+    await service.act("O1", Action.REQUEST_EXTENSION, SELLER, Payload(text="More fur", days=2))
+    clock.advance(timedelta(hours=24))
+    [(kind, (notice,))] = await due_timers(store, service, clock)
+    assert kind == "extension_answer@86400" and notice.to.value == "buyer"
+    clock.advance(timedelta(hours=24))
+    fired = dict(await due_timers(store, service, clock))
+    lapsed = fired["extension_answer"]
+    assert lapsed.order.extension is None and lapsed.order.deadline(Deadline.DELIVERY) == due
+    assert {n.to.value for n in lapsed.notices} == {"buyer", "seller"}
+    assert ("O1", "extension_answer") not in store.timers
 
 
 async def test_silence_after_delivery_completes_the_order_and_pays_the_seller(world):

@@ -330,6 +330,226 @@ def test_seller_delivers_and_the_seven_day_review_window_starts():
     assert told(outcome) == {Role.BUYER}
 
 
+# === in progress: extension requests (this product's addition) ==================================
+
+MORE_FUR = Payload(text="The fox needs more fur.", days=3)
+
+
+def extension_asked(story: Story, payload: Payload = MORE_FUR) -> Story:
+    story.do(Action.REQUEST_EXTENSION, SELLER, payload, after=HOUR)
+    return story
+
+
+def test_seller_asks_for_more_days_with_a_reason_and_the_buyer_has_48_hours_to_answer():
+    story = at_stage(Stage.IN_PROGRESS)
+    delivery_due = story.order.deadline(Deadline.DELIVERY)
+    outcome = story.do(Action.REQUEST_EXTENSION, SELLER, MORE_FUR, after=HOUR)
+
+    assert outcome.order.stage is Stage.IN_PROGRESS
+    assert outcome.order.extension is not None
+    assert (outcome.order.extension.days, outcome.order.extension.reason) == (3, "The fox needs more fur.")
+    assert outcome.order.deadline(Deadline.EXTENSION_ANSWER) == story.now + 48 * HOUR
+    assert outcome.order.deadline(Deadline.DELIVERY) == delivery_due  # nothing moves before the buyer says yes
+    assert outcome.events[0].get("days") == 3 and outcome.events[0].get("text") == "The fox needs more fur."
+    assert outcome.moves == ()
+    assert told(outcome) == {Role.BUYER}
+    assert story.can(BUYER)[:2] == (Action.ACCEPT_EXTENSION, Action.DECLINE_EXTENSION)
+    assert Action.REQUEST_EXTENSION not in story.can(SELLER)
+
+
+def test_buyer_accepts_an_extension_and_the_delivery_deadline_moves_by_its_days():
+    story = extension_asked(at_stage(Stage.IN_PROGRESS))
+    delivery_due = story.order.deadline(Deadline.DELIVERY)
+    outcome = story.do(Action.ACCEPT_EXTENSION, BUYER, after=HOUR)
+
+    assert outcome.order.stage is Stage.IN_PROGRESS
+    assert outcome.order.extension is None
+    assert outcome.order.deadline(Deadline.DELIVERY) == delivery_due + 3 * DAY
+    assert outcome.order.deadline(Deadline.EXTENSION_ANSWER) is None
+    assert outcome.events[0].get("days") == 3
+    assert money(story) == held(10_000)
+    assert told(outcome) == {Role.SELLER}
+
+
+def test_buyer_declines_an_extension_with_an_optional_reason_and_the_deadline_stays():
+    story = extension_asked(at_stage(Stage.IN_PROGRESS))
+    delivery_due = story.order.deadline(Deadline.DELIVERY)
+    outcome = story.do(Action.DECLINE_EXTENSION, BUYER, Payload(text="I need it for Friday."), after=HOUR)
+
+    assert outcome.order.extension is None
+    assert outcome.order.deadline(Deadline.DELIVERY) == delivery_due
+    assert outcome.order.deadline(Deadline.EXTENSION_ANSWER) is None
+    assert outcome.events[0].get("text") == "I need it for Friday."
+    assert told(outcome) == {Role.SELLER}
+    # declined, the seller may ask again (for fewer days, say): one request waits at a time, not one per order
+    extension_asked(story, Payload(text="Then two days?", days=2))
+    assert story.order.extension is not None and story.order.extension.days == 2
+
+
+def test_an_unanswered_extension_request_lapses_after_48_hours_as_declined_and_both_are_told():
+    story = extension_asked(at_stage(Stage.IN_PROGRESS))
+    delivery_due = story.order.deadline(Deadline.DELIVERY)
+    due = story.order.deadline(Deadline.EXTENSION_ANSWER)
+    outcome = story.do(Action.EXTENSION_ANSWER_OVERDUE, SYSTEM, at=due)
+
+    assert outcome.order.stage is Stage.IN_PROGRESS
+    assert outcome.order.extension is None
+    assert outcome.order.deadline(Deadline.EXTENSION_ANSWER) is None
+    assert outcome.order.deadline(Deadline.DELIVERY) == delivery_due
+    assert Action.ACCEPT_EXTENSION not in story.can(BUYER)
+    assert outcome.moves == ()
+    assert told(outcome) == {Role.BUYER, Role.SELLER}
+
+
+def test_a_late_order_can_still_be_extended_from_now_and_is_no_longer_late():
+    story = at_stage(Stage.IN_PROGRESS)
+    story.do(Action.DELIVERY_OVERDUE, SYSTEM, at=story.order.deadline(Deadline.DELIVERY))
+    extension_asked(story, Payload(text="Nearly there.", days=2))
+    assert Action.CANCEL_LATE in story.can(BUYER)  # the buyer may still prefer cancelling
+    outcome = story.do(Action.ACCEPT_EXTENSION, BUYER, after=5 * HOUR)
+
+    assert outcome.order.flags == frozenset()
+    assert outcome.order.deadline(Deadline.DELIVERY) == story.now + 2 * DAY
+    assert Action.CANCEL_LATE not in story.can(BUYER)
+
+
+def test_an_extension_accepted_after_the_deadline_passed_counts_from_the_answer():
+    story = extension_asked(at_stage(Stage.IN_PROGRESS))
+    passed = story.order.deadline(Deadline.DELIVERY) + HOUR  # before the clock marked it late
+    outcome = story.do(Action.ACCEPT_EXTENSION, BUYER, at=passed)
+
+    assert outcome.order.deadline(Deadline.DELIVERY) == passed + 3 * DAY
+    assert Action.DELIVERY_OVERDUE not in story.can(SYSTEM)
+
+
+def test_an_extension_is_counted_in_the_settings_day():
+    story = at_stage(Stage.IN_PROGRESS, settings=Settings(day=timedelta(minutes=1)))
+    story.do(Action.REQUEST_EXTENSION, SELLER, MORE_FUR)  # at once: the 5-minute delivery time has not passed
+    delivery_due = story.order.deadline(Deadline.DELIVERY)
+    outcome = story.do(Action.ACCEPT_EXTENSION, BUYER)
+
+    assert outcome.order.deadline(Deadline.DELIVERY) == delivery_due + 3 * timedelta(minutes=1)
+
+
+def test_only_one_extension_request_waits_at_a_time():
+    story = extension_asked(at_stage(Stage.IN_PROGRESS))
+    result = assert_refused(story.attempt(Action.REQUEST_EXTENSION, SELLER, MORE_FUR), Refused.CONDITION, story,
+                            SELLER)
+
+    assert "wait for the buyer's answer" in result.render("en")
+
+
+@pytest.mark.parametrize("payload", [Payload(text="Busy.", days=0), Payload(text="Busy.", days=15),
+                                     Payload(text="Busy.", days=None), Payload(text="Busy.", days=True),
+                                     Payload(text="  ", days=2)],
+                         ids=["zero", "over-the-limit", "no-days", "not-a-number", "no-reason"])
+def test_an_extension_asks_for_1_to_14_days_with_a_reason(payload):
+    story = at_stage(Stage.IN_PROGRESS)
+    result = assert_refused(story.attempt(Action.REQUEST_EXTENSION, SELLER, payload), Refused.INPUT, story, SELLER)
+
+    assert story.order.extension is None
+    if payload.text.strip():
+        assert result.render("en").startswith("You can ask for 1 to 14 more days.")
+
+
+def test_the_longest_extension_is_a_setting():
+    story = at_stage(Stage.IN_PROGRESS, settings=Settings(max_extension_days=30))
+    assert story.do(Action.REQUEST_EXTENSION, SELLER, Payload(text="A big job.", days=30)).order.extension.days == 30
+
+
+def test_only_the_seller_asks_for_more_time_and_only_the_buyer_answers():
+    story = at_stage(Stage.IN_PROGRESS)
+    assert_refused(story.attempt(Action.REQUEST_EXTENSION, BUYER, MORE_FUR), Refused.ROLE, story, BUYER)
+    extension_asked(story)
+    assert_refused(story.attempt(Action.ACCEPT_EXTENSION, SELLER), Refused.ROLE, story, SELLER)
+    assert_refused(story.attempt(Action.DECLINE_EXTENSION, SELLER), Refused.ROLE, story, SELLER)
+
+
+def test_answering_when_no_extension_request_waits_is_refused_and_says_so():
+    story = at_stage(Stage.IN_PROGRESS)
+    result = assert_refused(story.attempt(Action.ACCEPT_EXTENSION, BUYER), Refused.CONDITION, story, BUYER)
+
+    assert "no request for more time" in result.render("en")
+
+
+@pytest.mark.parametrize("stage", [Stage.PENDING, Stage.DELIVERED, Stage.REVISION_REQUESTED, Stage.COMPLETED],
+                         ids=lambda s: s.value)
+def test_more_time_is_asked_only_while_the_order_is_in_progress(stage):
+    story = at_stage(stage)
+    assert_refused(story.attempt(Action.REQUEST_EXTENSION, SELLER, MORE_FUR), Refused.STAGE, story, SELLER)
+
+
+def test_a_delivery_closes_a_waiting_extension_request():
+    story = extension_asked(at_stage(Stage.IN_PROGRESS))
+    outcome = story.do(Action.DELIVER, SELLER, Payload(text="Done after all."), after=HOUR)
+
+    assert outcome.order.extension is None
+    assert outcome.order.deadline(Deadline.EXTENSION_ANSWER) is None
+    assert outcome.order.deliveries[-1].on_time is True
+    story.do(Action.REQUEST_REVISION, BUYER, Payload(text="Smile."))
+    story.do(Action.ACCEPT_REVISION, SELLER)
+    assert story.order.extension is None and Action.ACCEPT_EXTENSION not in story.can(BUYER)
+
+
+def _cancelled_late(story: Story) -> None:
+    story.do(Action.DELIVERY_OVERDUE, SYSTEM, at=story.order.deadline(Deadline.DELIVERY))
+    story.do(Action.CANCEL_LATE, BUYER)
+
+
+@pytest.mark.parametrize("cancel", [
+    lambda story: story.do(Action.CANCEL, SELLER),
+    lambda story: story.cancellation_requested().do(Action.ACCEPT_CANCELLATION, SELLER),
+    _cancelled_late,
+], ids=["by-the-seller", "cancellation-accepted", "late"])
+def test_a_cancellation_closes_a_waiting_extension_request(cancel):
+    story = extension_asked(at_stage(Stage.IN_PROGRESS), Payload(text="A week, please.", days=7))
+    cancel(story)
+
+    assert story.order.stage is Stage.CANCELLED
+    assert story.order.extension is None and story.order.deadlines == ()
+    assert money(story) == refunded(10_000)
+
+
+@pytest.mark.parametrize("party", [BUYER, SELLER], ids=["buyer", "seller"])
+def test_a_dispute_closes_a_waiting_extension_request_the_moderator_decides_the_time_instead(party):
+    story = extension_asked(at_stage(Stage.IN_PROGRESS))
+    outcome = story.do(Action.OPEN_DISPUTE, party, Payload(text="We cannot agree."), after=HOUR)
+
+    assert outcome.order.extension is None
+    outcome = story.do(Action.RESUME, MODERATOR, Payload(text="Four more days.", days=4), after=HOUR)
+    assert outcome.order.extension is None
+    assert outcome.order.deadline(Deadline.EXTENSION_ANSWER) is None
+    assert outcome.order.deadline(Deadline.DELIVERY) == story.now + 4 * DAY
+
+
+def test_a_freeze_keeps_a_waiting_extension_request_and_pauses_its_answer_clock():
+    story = extension_asked(at_stage(Stage.IN_PROGRESS))
+    answer_left = story.order.deadline(Deadline.EXTENSION_ANSWER) - (story.now + HOUR)
+    story.frozen()
+    assert story.order.extension is not None and story.order.deadlines == ()
+    assert Action.ACCEPT_EXTENSION not in story.can(BUYER)  # frozen: nobody answers, nothing lapses
+    outcome = story.do(Action.UNFREEZE, MODERATOR, Payload(text="Checked."), after=5 * DAY)
+
+    assert outcome.order.extension is not None
+    assert outcome.order.deadline(Deadline.EXTENSION_ANSWER) == story.now + answer_left
+    assert story.do(Action.ACCEPT_EXTENSION, BUYER).order.extension is None
+
+
+def test_resuming_a_frozen_order_drops_its_waiting_extension_request():
+    story = extension_asked(at_stage(Stage.IN_PROGRESS)).frozen()
+    outcome = story.do(Action.RESUME, MODERATOR, Payload(text="Two days, no more.", days=2), after=HOUR)
+
+    assert outcome.order.extension is None
+    assert outcome.order.deadline(Deadline.EXTENSION_ANSWER) is None
+
+
+def test_an_order_expiring_with_a_waiting_extension_request_drops_it():
+    story = extension_asked(at_stage(Stage.IN_PROGRESS))
+    outcome = story.do(Action.EXPIRE, SYSTEM, at=T0 + Settings().expiry)
+
+    assert outcome.order.stage is Stage.EXPIRED and outcome.order.extension is None
+
+
 # === in progress: partial refunds ===============================================================
 
 
@@ -974,6 +1194,8 @@ TIMERS: list[tuple[str, Callable[[], Story], Action, Deadline]] = [
      Deadline.REVISION_ANSWER),
     ("revision-choice", lambda: at_stage(Stage.REVISION_REFUSED), Action.REVISION_CHOICE_TIMEOUT,
      Deadline.REVISION_REFUSED_CHOICE),
+    ("extension-answer", lambda: extension_asked(at_stage(Stage.IN_PROGRESS)), Action.EXTENSION_ANSWER_OVERDUE,
+     Deadline.EXTENSION_ANSWER),
     ("expiry", lambda: at_stage(Stage.IN_PROGRESS), Action.EXPIRE, Deadline.EXPIRY),
 ]
 
@@ -1015,6 +1237,10 @@ ROW_TESTS = {
     _row_key(Action.DECLINE, P, Stage.CANCELLED): test_seller_declines_a_pending_order_and_the_buyer_is_refunded_in_full_tip_included,
     _row_key(Action.CANCEL, P, Stage.CANCELLED): test_buyer_cancels_a_pending_order_at_once_without_consent_and_is_refunded_in_full,
     _row_key(Action.ACCEPTANCE_TIMEOUT, P, Stage.CANCELLED): test_unaccepted_order_is_cancelled_and_refunded_after_48_hours,
+    _row_key(Action.REQUEST_EXTENSION, W, None): test_seller_asks_for_more_days_with_a_reason_and_the_buyer_has_48_hours_to_answer,
+    _row_key(Action.ACCEPT_EXTENSION, W, None): test_buyer_accepts_an_extension_and_the_delivery_deadline_moves_by_its_days,
+    _row_key(Action.DECLINE_EXTENSION, W, None): test_buyer_declines_an_extension_with_an_optional_reason_and_the_deadline_stays,
+    _row_key(Action.EXTENSION_ANSWER_OVERDUE, W, None): test_an_unanswered_extension_request_lapses_after_48_hours_as_declined_and_both_are_told,
     _row_key(Action.REQUEST_CANCELLATION, W, None): test_buyer_requests_cancellation_and_the_seller_has_48_hours_to_answer,
     _row_key(Action.WITHDRAW_CANCELLATION, W, None): test_buyer_withdraws_a_cancellation_request_and_the_order_goes_on,
     _row_key(Action.ACCEPT_CANCELLATION, W, Stage.CANCELLED): test_seller_accepts_a_cancellation_request_and_the_buyer_is_refunded_in_full,
