@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from core.chat import mask_contacts
 from core.discussion import (
     CustomOffer, Discussion, check_payable, check_seller, open_discussion, send_custom_offer,
 )
@@ -13,6 +12,7 @@ from core.engine import may_order
 from core.events import Choice, Notice, Refusal, Refused
 from core.i18n import N_, Money, Text
 from core.model import Offer, Role, Viewer
+from core.notices import shown
 from core.offers import Shown, check_offer, may_change, shown_to
 from core.ports import Clock, UnitOfWorkFactory, new_id
 from core.settings import Settings
@@ -35,11 +35,14 @@ class Storefront:
 
     async def publish(self, seller: Viewer, offer: Offer) -> Offer | Refusal:
         """A new offer (no id yet), or a new version of one of the seller's (orders already placed keep what
-        they bought; a paused offer stays paused)."""
+        they bought; a paused offer stays paused). Its words are kept masked: every visitor reads them, and an
+        order's title and options are copied from them."""
         refusal = check_offer(offer)
         if refusal is not None:
             return refusal
-        offer = offer if offer.id else replace(offer, id=self.ids())
+        offer = replace(offer, id=offer.id or self.ids(), title=shown(offer.title, self.settings),
+                        description=shown(offer.description, self.settings),
+                        options=tuple(replace(o, title=shown(o.title, self.settings)) for o in offer.options))
         async with self.uow() as uow:
             current = await uow.offer(offer.id)
             if current is not None and (refusal := may_change(current, seller)):
@@ -158,24 +161,23 @@ class Storefront:
             return Refusal(Refused.INPUT, Text.of(
                 N_("This text is too long ({length} characters; the limit is {limit})."),
                 length=len(text), limit=self.settings.max_text))
-        if self.settings.mask_contacts:
-            text, _ = mask_contacts(text)
-        await uow.notify(_relayed(discussion, offer, sender, text, self.ids()))
+        await uow.notify(_relayed(discussion, offer, sender, shown(text, self.settings), self.ids()))
         await uow.commit()
         return discussion
 
     async def send_custom_offer(self, discussion_id: str, seller: Viewer, *, title: str, description: str,
                                 price: int, delivery_days: int) -> CustomOffer | Refusal:
-        """A price and delivery time made for this buyer, payable once within its validity."""
+        """A price and delivery time made for this buyer, payable once within its validity (its words masked:
+        the buyer reads them, and the order placed from it is named by its title)."""
         now = self.clock.now()
         async with self.uow() as uow:
             discussion = await uow.discussion(discussion_id)
             if discussion is None:
                 return Refusal(Refused.STRANGER, Text.of(N_("This discussion is not yours.")))
             offer = await uow.offer(discussion.offer_id)
-            custom = send_custom_offer(self.ids(), discussion, seller, now, self.settings, title=title,
-                                       description=description, price=price, currency=offer.currency,
-                                       delivery_days=delivery_days)
+            custom = send_custom_offer(self.ids(), discussion, seller, now, self.settings,
+                                       title=shown(title, self.settings), description=shown(description, self.settings),
+                                       price=price, currency=offer.currency, delivery_days=delivery_days)
             if isinstance(custom, Refusal):
                 return custom
             await uow.save_custom_offer(custom)
