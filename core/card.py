@@ -42,6 +42,8 @@ NEXT = {
     (Stage.REVISION_REFUSED, Role.SELLER): N_("Waiting for the buyer's decision."),
     (Stage.DISPUTED, Role.MODERATOR): N_("Read the evidence, then decide: refund, pay, split or resume."),
     (Stage.COMPLETED, Role.BUYER): N_("Completed. Thank you!"),
+    (Stage.COMPLETED, Role.SELLER): N_("Completed: you were paid."),
+    (Stage.CANCELLED, Role.BUYER): N_("Cancelled: you were refunded in full."),
 }
 NEXT_BY_STAGE = {
     Stage.DISPUTED: N_("A moderator is handling this order; deadlines are paused."),
