@@ -3,6 +3,7 @@
 import ast
 import functools
 import graphlib
+import re
 import sys
 from pathlib import Path
 
@@ -208,3 +209,28 @@ def test_adapters_import_neither_storage_nor_sqlalchemy_besides_the_listed_modul
     assert offending - ADAPTERS_STILL_IMPORTING_STORAGE == set(), "an adapter imports storage or SQLAlchemy"
     assert ADAPTERS_STILL_IMPORTING_STORAGE - offending == set(), \
         "no longer imports storage or SQLAlchemy: take it off ADAPTERS_STILL_IMPORTING_STORAGE"
+
+
+def test_every_hop_the_architecture_page_names_exists_in_the_code():
+    """docs/architecture.md walks a press and a deadline as `file.py:function` hops: when the code moves, the
+    walks must move with it."""
+    named = set(re.findall(r"`([\w/]+\.py):([\w.]+)", (ROOT / "docs" / "architecture.md").read_text()))
+    assert len(named) > 30
+    missing = []
+    for file, name in sorted(named):
+        path = ROOT / file
+        if not path.exists():
+            missing.append(f"{file}:{name}")
+            continue
+        scope: list[ast.stmt] = ast.parse(path.read_text(), str(path)).body
+        for part in name.split("."):
+            found = next((node for node in scope if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef
+                                                                | ast.ClassDef) and node.name == part
+                          or isinstance(node, ast.Assign | ast.AnnAssign) and part in
+                          {t.id for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                           if isinstance(t, ast.Name)}), None)
+            if found is None:
+                missing.append(f"{file}:{name}")
+                break
+            scope = found.body if isinstance(found, ast.ClassDef) else []
+    assert missing == [], "docs/architecture.md names what the code no longer has"
