@@ -126,7 +126,8 @@ class Storefront:
         assert offer is not None  # _open refuses a missing offer
         return offer
 
-    async def _open(self, uow: UnitOfWork, offer: Offer | None, buyer: Viewer, discussion_id: str) -> Discussion | Refusal:
+    async def _open(self, uow: UnitOfWork, offer: Offer | None, buyer: Viewer,
+                    discussion_id: str) -> Discussion | Refusal:
         if offer is None:
             return _missing()
         opened = open_discussion(discussion_id, offer, buyer, self.clock.now())

@@ -1,4 +1,6 @@
-"""Dependencies point one way: bots -> storage -> core; core imports the standard library only."""
+"""Dependencies point one way: bots -> storage -> core; core imports the standard library only. Each package
+declares its public modules, nothing reaches for a private name, packages form no loop, adapters keep away from
+storage, and docs/architecture.md names only code that exists (it says why: the layers and their rules)."""
 
 import ast
 import functools
@@ -114,7 +116,8 @@ def declared_surface(package: str) -> list[str]:
     path = ROOT / package.replace(".", "/") / "__init__.py"
     assert path.exists(), f"{package} has no __init__.py"
     for node in ast.parse(path.read_text(), str(path)).body:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        targets = (node.targets if isinstance(node, ast.Assign) else
+                   [node.target] if isinstance(node, ast.AnnAssign) else [])
         if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
             return list(ast.literal_eval(node.value))
     raise AssertionError(f"{package}/__init__.py declares no __all__")
