@@ -102,7 +102,9 @@ def apply(
         )
     row = next((row for row in matching if row.admits(order, now, settings)), None)
     if row is None:
-        return refuse(Refused.CONDITION, Text.of(matching[0].guard.refusal))
+        guard = matching[0].guard
+        assert guard is not None  # a matching row without a guard is always admitted
+        return refuse(Refused.CONDITION, Text.of(guard.refusal))
     problem = _check(row, payload, order, settings)
     if problem is not None:
         return refuse(Refused.INPUT, problem)
@@ -212,6 +214,7 @@ class Step:
 
     def split(self) -> None:
         to_buyer = self.payload.amount
+        assert to_buyer is not None  # an amount is this row's input (checked before the step)
         to_seller = self.order.held - to_buyer
         fee = self.settings.commission(to_seller)
         self._move("split", *self._refund(to_buyer),
@@ -220,6 +223,7 @@ class Step:
         self.data["to_buyer"] = to_buyer
 
     def partial_refund(self) -> None:
+        assert self.order.proposal is not None  # guarded: a proposal is waiting
         amount = self.order.proposal.amount
         self._move("partial_refund", *self._refund(amount))
         self.set(refunded=self.order.refunded + amount, proposal=None)
@@ -243,12 +247,14 @@ class Step:
         self.data["on_time"] = on_time
 
     def request_extension(self) -> None:
+        assert self.payload.days is not None  # days are this row's input (checked before the step)
         self.set(extension=Extension(self.payload.days, self.payload.text.strip(), self.now))
         self.start(Deadline.EXTENSION_ANSWER)
 
     def extend(self) -> None:
         """The delivery deadline moves by the days asked: from where it was, or from now if it already passed (a
         late order); the late flag clears."""
+        assert self.order.extension is not None  # guarded: an extension request is waiting
         days = self.order.extension.days
         due = self.order.deadline(Deadline.DELIVERY)
         base = due if due is not None and due > self.now else self.now
@@ -258,6 +264,7 @@ class Step:
         self.data["days"] = days
 
     def propose(self) -> None:
+        assert self.payload.amount is not None  # an amount is this row's input (checked before the step)
         self.set(proposal=Proposal(self.payload.amount, self.payload.text.strip(), self.now))
         self.data["amount"] = self.payload.amount
 
@@ -268,6 +275,7 @@ class Step:
         self.data["positive"] = bool(self.payload.positive)
 
     def reply_review(self) -> None:
+        assert self.order.review is not None  # guarded: there is a review to reply to
         self.set(review=replace(self.order.review, reply=self.payload.text.strip(), reply_at=self.now))
 
     # disputes
@@ -277,14 +285,17 @@ class Step:
         self.set(dispute=Dispute(self.role, reason, self.now, self.order.stage, frozen, None, remaining))
 
     def take(self) -> None:
+        assert self.order.dispute is not None  # only a disputed order's dispute is taken
         self.set(dispute=replace(self.order.dispute, moderator=self.actor))
 
     def _restore(self, kinds: frozenset[Deadline]) -> None:
+        assert self.order.dispute is not None  # restored from the dispute that paused them
         for kind, left in self.order.dispute.remaining:
             if kind in kinds:
                 self.start(kind, self.now + left)
 
     def unfreeze(self) -> None:
+        assert self.order.dispute is not None  # only a disputed order is unfrozen
         previous = self.order.dispute.previous
         self._restore(DEADLINES_BY_STAGE[previous])
         self.set(stage=previous, dispute=None)
@@ -293,6 +304,7 @@ class Step:
         self._restore(frozenset({Deadline.EXPIRY}))
         self.set(dispute=None, cancellation_reason=None, cancellation_answer_overdue=False, proposal=None,
                  extension=None)
+        assert self.payload.days is not None  # days are this row's input (checked before the step)
         self.start_delivery(self.payload.days)
 
     # the whole step
