@@ -29,6 +29,7 @@ from core.model import (
     Viewer,
 )
 from core.notices import notices_of
+from core.refunds import owed
 from core.settings import Settings
 from core.table import DEADLINES_BY_STAGE, TABLE, Needs, Row
 from core.vouchers import Voucher, split_refund
@@ -315,7 +316,10 @@ class Step:
                       self.before.stage, self.order.stage, tuple(sorted(self.data.items())))
         notices = notices_of(self.row.action, self.role, self.before, self.order, self.payload, tuple(self.moves),
                              self.settings, tuple(self.vouchers))
-        return Outcome(self.order, (event,), tuple(self.moves), notices, tuple(self.vouchers))
+        moves = tuple(self.moves)
+        # money the provider must give back is decided with the transition, and saved with it
+        refunds, by_hand = owed(self.order, moves)
+        return Outcome(self.order, (event,), moves, notices, tuple(self.vouchers), refunds, by_hand)
 
     def _tidy(self) -> None:
         """Drops what cannot outlive the stage the order is now in."""

@@ -18,7 +18,7 @@ from core.i18n import to_json
 from core.ledger import Ledger
 from core.model import Offer, Order, Role, Stage
 from core.ports import Conflict
-from core.refunds import Refund, refunds_of
+from core.refunds import Refund
 from core.timers import Timer, TimerPlan
 from core.vouchers import Voucher
 from storage import mapping
@@ -263,10 +263,8 @@ class SqlUnitOfWork:
             scheduled += [{"order_id": order.id, "kind": t.kind, "due_at": t.due, "claimed_until": None}
                           for t in plan.schedule]
             self._known[order.id] = order
-            # money the provider must give back is queued with the transition that decided it
-            refunded, by_hand = refunds_of(outcome)
-            to_refund += refunded
-            notices += [*outcome.notices, *by_hand]
+            to_refund += outcome.refunds
+            notices += outcome.told
         for run in _runs_of_same_columns(updates):  # in order: one order's successive changes stay in sequence
             done = await self.conn.execute(_UPDATE_ORDER, run if len(run) > 1 else run[0])
             # (a driver that cannot count an executemany's rows still has the rows locked: see `orders`)
