@@ -72,7 +72,7 @@ def bulk_orders(db_path: Path, ids: dict, count: int, first_due: datetime, spaci
     """`count` pending orders, order i's acceptance due at first_due + i*spacing; their timers
     (acceptance, expiry, and with `reminders` the two acceptance reminders). Returns timer rows written."""
     from core.model import Deadline, Order
-    from core.timers import timers as timers_of
+    from core.deadlines import timers as timers_of
 
     def order_at(oid: str, buyer: str, seller: str, due: datetime) -> Order:
         return Order(id=oid, buyer=buyer, seller=seller, offer_id=ids["offers"][0], title="A logo", price=10_000,
@@ -82,8 +82,8 @@ def bulk_orders(db_path: Path, ids: dict, count: int, first_due: datetime, spaci
 
     template_due = first_due
     template = order_at(TEMPLATE_ID, ids["buyers"][0], ids["sellers"][0], template_due)
-    kinds = [(k, d) for k, d in sorted(timers_of(template, settings).items())
-             if reminders or "@" not in k]
+    kinds = [(k.format(), d) for k, d in sorted(timers_of(template, settings).items(), key=lambda kd: kd[0].format())
+             if reminders or not k.is_reminder]
     (order_sql, order_params), timer_inserts = _capture_inserts(db_path, template, kinds)
     id_at = order_params.index(TEMPLATE_ID)
     buyer_at = order_params.index(ids["buyers"][0])

@@ -7,10 +7,10 @@ from dataclasses import fields, replace
 from datetime import datetime, timedelta
 
 from core import labels, ledger
+from core.deadlines import ACTION_DEADLINE, DEADLINES_BY_STAGE
 from core.events import Event, Outcome, Refusal, Refused
 from core.i18n import N_, Money, Text
 from core.model import (
-    ACTION_DEADLINE,
     TERMINAL,
     Action,
     Deadline,
@@ -31,7 +31,7 @@ from core.model import (
 from core.notices import notices_of
 from core.refunds import owed
 from core.settings import Settings
-from core.table import DEADLINES_BY_STAGE, TABLE, Needs, Row
+from core.table import TABLE, Needs, Row
 from core.vouchers import Voucher, split_refund
 
 MAX_FILES = 20

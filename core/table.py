@@ -8,6 +8,7 @@ from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING
 
+from core.deadlines import passed
 from core.i18n import N_
 from core.model import OPEN, Action, Deadline, Flag, Order, Role, Stage
 from core.settings import Settings
@@ -61,8 +62,7 @@ class Row:
 
 def due(kind: Deadline) -> Guard:
     def test(order: Order, now: datetime, settings: Settings) -> bool:
-        at = order.deadline(kind)
-        return at is not None and at <= now
+        return passed(order, kind, now)
 
     return Guard(f"{kind.value.replace('_', ' ')} deadline passed", test, N_("That deadline has not passed yet."))
 
@@ -391,19 +391,6 @@ TABLE: tuple[Row, ...] = (
     Row(DONE, Action.REPLY_REVIEW, by(S), None, (reply_review,), REPLYABLE, needs=Needs.TEXT),
 )
 
-#: the deadlines that may run in each stage; anything else is dropped when an order moves
-DEADLINES_BY_STAGE: dict[Stage, frozenset[Deadline]] = {
-    Stage.PENDING: frozenset({Deadline.ACCEPTANCE, Deadline.EXPIRY}),
-    Stage.IN_PROGRESS: frozenset({Deadline.DELIVERY, Deadline.CANCELLATION_ANSWER, Deadline.EXTENSION_ANSWER,
-                                  Deadline.EXPIRY}),
-    Stage.DELIVERED: frozenset({Deadline.REVIEW_WINDOW, Deadline.EXPIRY}),
-    Stage.REVISION_REQUESTED: frozenset({Deadline.REVISION_ANSWER, Deadline.EXPIRY}),
-    Stage.REVISION_REFUSED: frozenset({Deadline.REVISION_REFUSED_CHOICE, Deadline.EXPIRY}),
-    Stage.DISPUTED: frozenset(),
-    Stage.COMPLETED: frozenset(),
-    Stage.CANCELLED: frozenset(),
-    Stage.EXPIRED: frozenset(),
-}
 
 def rows_for(action: Action) -> tuple[Row, ...]:
     return tuple(row for row in TABLE if row.action == action)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from core.timers import Timer
+from core.deadlines import Timer, TimerKind
 from storage.tables import outbox, timers
 
 
@@ -30,7 +30,7 @@ async def claim_timers(engine: AsyncEngine, now: datetime, limit: int, lease: ti
             keys = [(order_id, kind) for order_id, kind, _ in rows]
             await conn.execute(update(timers).where(tuple_(timers.c.order_id, timers.c.kind).in_(keys))
                                .values(claimed_until=now + lease))
-    return [(order_id, Timer(kind, due)) for order_id, kind, due in rows]
+    return [(order_id, Timer(TimerKind.parse(kind), due)) for order_id, kind, due in rows]
 
 
 async def claim_outbox(engine: AsyncEngine, now: datetime, limit: int, lease: timedelta) -> list:

@@ -19,7 +19,7 @@ from core.ledger import Ledger
 from core.model import Offer, Order, Role, Stage
 from core.ports import Conflict
 from core.refunds import Refund
-from core.timers import Timer, TimerPlan
+from core.deadlines import Timer, TimerPlan
 from core.vouchers import Voucher
 from storage import mapping
 from storage.accounts import Accounts
@@ -259,8 +259,8 @@ class SqlUnitOfWork:
                          "amount": amount, "at": tx.at} for tx in outcome.moves for account, amount in tx.postings]
             resolutions += [{"order_id": tx.order_id, "tx_id": tx.id, "kind": tx.kind, "at": tx.at}
                             for tx in outcome.moves if tx.kind in Ledger.RESOLUTIONS]
-            cancelled += [{"order_id": order.id, "kind": kind} for kind in plan.cancel]
-            scheduled += [{"order_id": order.id, "kind": t.kind, "due_at": t.due, "claimed_until": None}
+            cancelled += [{"order_id": order.id, "kind": kind.format()} for kind in plan.cancel]
+            scheduled += [{"order_id": order.id, "kind": t.kind.format(), "due_at": t.due, "claimed_until": None}
                           for t in plan.schedule]
             self._known[order.id] = order
             to_refund += outcome.refunds
@@ -412,7 +412,7 @@ class SqlUnitOfWork:
     async def finish_timers(self, fired: list[tuple[str, Timer]]) -> None:
         self._writing()
         if fired:
-            rows = [{"order_id": order_id, "kind": t.kind, "due_at": t.due} for order_id, t in fired]
+            rows = [{"order_id": order_id, "kind": t.kind.format(), "due_at": t.due} for order_id, t in fired]
             await self.conn.execute(_FINISH_TIMER, rows if len(rows) > 1 else rows[0])
 
     # reading across orders

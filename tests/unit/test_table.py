@@ -1,7 +1,8 @@
 """The transition table is validated as a machine: reachable, closed, never stuck."""
 
 from core.model import OPEN, TERMINAL, Action, Deadline, Role, Stage
-from core.table import DEADLINES_BY_STAGE, TABLE, Needs
+from core.deadlines import DEADLINES_BY_STAGE
+from core.table import TABLE, Needs
 
 SYSTEM_ACTIONS = {row.action for row in TABLE if Role.SYSTEM in row.by}
 
