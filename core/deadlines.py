@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache, cached_property
 
 from core.i18n import N_, Text
 from core.model import Action, Deadline, Order, Role, Stage
@@ -107,13 +108,20 @@ class TimerKind:
         return DEADLINE_ACTION[self.deadline] if self.deadline is not None and self.before is None else None
 
     def format(self) -> str:
+        return self._text
+
+    __str__ = format  # notice keys name the timer as it is stored
+
+    def __hash__(self) -> int:  # by its text, computed once: a drain hashes each kind a dozen times
+        return hash(self._text)
+
+    @cached_property
+    def _text(self) -> str:
         if self.deadline is None:
             return _CHAT_END
         if self.before is None:
             return self.deadline.value
         return f"{self.deadline.value}@{int(self.before.total_seconds())}"
-
-    __str__ = format  # notice keys name the timer as it is stored
 
     @classmethod
     def parse(cls, text: str) -> TimerKind:
@@ -165,13 +173,21 @@ def timers(order: Order, settings: Settings) -> dict[TimerKind, datetime]:
     """
     out: dict[TimerKind, datetime] = {}
     for deadline, due in order.deadlines:
-        out[TimerKind(deadline)] = due
-        for before in settings.reminders.get(deadline, ()):
-            if before > timedelta(0):
-                out[TimerKind.reminder(deadline, before)] = due - before
+        kind, reminders = _kinds(deadline, tuple(settings.reminders.get(deadline, ())))
+        out[kind] = due
+        for reminder_kind, before in reminders:
+            out[reminder_kind] = due - before
     if order.stage.is_terminal and order.closed_at is not None:
         out[CHAT_END] = order.closed_at + settings.chat_after_closing
     return out
+
+
+@cache
+def _kinds(deadline: Deadline, befores: tuple[timedelta, ...]) -> tuple[TimerKind, tuple[tuple[TimerKind, timedelta], ...]]:
+    """A deadline's kind and its reminders' (those before it), made once: an order's timers are asked for three
+    times each time it changes."""
+    return TimerKind(deadline), tuple((TimerKind.reminder(deadline, before), before) for before in befores
+                                      if before > timedelta(0))
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import fields, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -58,13 +57,15 @@ class Step:
 
     def set(self, **changes: object) -> None:
         # what dataclasses.replace does (Order has no __post_init__), without rebuilding all its 30 fields through
-        # __init__ each time: a step sets the order 3-5 times, and this was a tenth of a transition's time
+        # __init__ each time (a step sets the order 3-5 times, and this was a tenth of a transition's time), nor
+        # going through copy.copy's pickling protocol: a new instance given the old one's fields, then the changes
         unknown = changes.keys() - _ORDER_FIELDS
         if unknown:
             raise TypeError(f"Order has no field {', '.join(sorted(unknown))}")
-        order = copy.copy(self.order)
-        for name, value in changes.items():
-            object.__setattr__(order, name, value)
+        order = object.__new__(Order)
+        fields_of = order.__dict__
+        fields_of.update(self.order.__dict__)
+        fields_of.update(changes)
         self.order = order
 
     def start(self, kind: Deadline, due: datetime | None = None) -> None:
