@@ -2,7 +2,7 @@
 
 # every module is the engine's API: adapters, storage, the simulation and the benchmarks use each
 __all__ = [
-    "buttons", "card", "chat", "checkout", "discussion", "engine", "events", "i18n", "labels", "ledger", "linking",
+    "buttons", "card", "chat", "checkout", "deadlines", "discussion", "engine", "events", "i18n", "labels", "ledger", "linking",
     "masking", "model", "notices", "offers", "ports", "refunds", "sanctions", "service", "settings", "stats",
-    "storefront", "table", "timers", "vouchers",
+    "step", "storefront", "table", "vouchers",
 ]

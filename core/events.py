@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from core.i18n import N_, Text, translate
 from core.labels import ACTION
 from core.ledger import Transaction
 from core.model import Action, Order, Role, Stage
 from core.vouchers import Voucher
+
+if TYPE_CHECKING:  # core.refunds builds its notices from this module
+    from core.refunds import Refund
 
 
 @dataclass(frozen=True)
@@ -65,13 +69,21 @@ class Notice:
 
 @dataclass(frozen=True)
 class Outcome:
-    """A successful action: the new order and everything it caused."""
+    """A successful action: the new order and everything it caused, all of it decided, so that saving it is only
+    writing it down."""
 
     order: Order
     events: tuple[Event, ...]
     moves: tuple[Transaction, ...]
     notices: tuple[Notice, ...]
     vouchers: tuple[Voucher, ...] = ()  # issued: for an expired order, for a voucher part refunded
+    refunds: tuple[Refund, ...] = ()  # whole payments the provider gives back (core.refunds)
+    by_hand: tuple[Notice, ...] = ()  # money the provider cannot give back: moderators are asked to
+
+    @property
+    def told(self) -> tuple[Notice, ...]:
+        """Every notice to queue: the parties' and the moderators' asked to refund by hand."""
+        return self.notices + self.by_hand
 
 
 class Refused(str, Enum):

@@ -106,20 +106,6 @@ class Action(str, Enum):
     PLACE_ORDER = "place_order"
 
 
-#: the system action each deadline triggers when it passes
-DEADLINE_ACTION: dict[Deadline, Action] = {
-    Deadline.ACCEPTANCE: Action.ACCEPTANCE_TIMEOUT,
-    Deadline.DELIVERY: Action.DELIVERY_OVERDUE,
-    Deadline.CANCELLATION_ANSWER: Action.CANCELLATION_ANSWER_OVERDUE,
-    Deadline.REVIEW_WINDOW: Action.REVIEW_WINDOW_CLOSE,
-    Deadline.REVISION_ANSWER: Action.REVISION_ANSWER_OVERDUE,
-    Deadline.REVISION_REFUSED_CHOICE: Action.REVISION_CHOICE_TIMEOUT,
-    Deadline.EXTENSION_ANSWER: Action.EXTENSION_ANSWER_OVERDUE,
-    Deadline.EXPIRY: Action.EXPIRE,
-}
-ACTION_DEADLINE = {action: deadline for deadline, action in DEADLINE_ACTION.items()}
-
-
 class Resolution(str, Enum):
     """How an order's escrow was settled; set exactly once, when the order closes."""
 

@@ -15,7 +15,7 @@ from core.events import Choice, Event, Notice, Outcome, Quote
 from core.i18n import Text
 from core.model import Offer, Order, Role
 from core.refunds import Refund
-from core.timers import Timer, TimerPlan
+from core.deadlines import Timer, TimerPlan
 from core.vouchers import Voucher
 
 

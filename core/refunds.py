@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from core import ledger
 from core.events import Notice, Outcome
 from core.i18n import N_, Money, Text
-from core.model import Role
+from core.model import Order, Role
 
 #: providers whose whole payment Comptoir gives back itself
 AUTOMATIC = frozenset({"stars"})
@@ -37,12 +37,16 @@ def provider_of(payment_ref: str) -> tuple[str, str]:
 
 def refunds_of(outcome: Outcome) -> tuple[tuple[Refund, ...], tuple[Notice, ...]]:
     """What a transition's ledger moves ask of the payment provider: refunds for the bot, notices for moderators."""
-    order = outcome.order
+    return owed(outcome.order, outcome.moves)
+
+
+def owed(order: Order, moves: tuple[ledger.Transaction, ...]) -> tuple[tuple[Refund, ...], tuple[Notice, ...]]:
+    """`refunds_of` for an order and its moves, before their outcome is built (the engine puts both in it)."""
     provider, ref = provider_of(order.payment_ref)
     if provider not in AUTOMATIC:
         return (), ()  # paid outside Comptoir: the moderators who confirmed it handle the money
     refunds, notices = [], []
-    for tx in outcome.moves:
+    for tx in moves:
         back = sum(amount for account, amount in tx.postings if account == ledger.buyer(order.buyer))
         if back <= 0:
             continue

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from core import engine, timers
+from core import deadlines, engine
 from core.card import Brief, Card, brief_of, order_card
 from core import labels
 from core.chat import ChatDecision, ChatMessage, chat_recipients, check_message, mask_contacts, may_send
@@ -21,7 +21,7 @@ from core.model import SYSTEM, Action, Offer, Option, Order, Payload, Role, Stag
 from core.ports import Clock, Conflict, UnitOfWork, UnitOfWorkFactory, new_id
 from core.refunds import AUTOMATIC, Refund
 from core.settings import Settings
-from core.timers import Timer, TimerPlan
+from core.deadlines import Timer, TimerPlan
 from core.vouchers import draw
 
 
@@ -55,7 +55,7 @@ class Service:
             if isinstance(result, Refusal):
                 return result
             try:
-                await uow.save(order, result, timers.plan(order, result.order, now, self.settings))
+                await uow.save(order, result, deadlines.plan(order, result.order, now, self.settings))
                 await uow.commit()
             except Conflict:
                 pass
@@ -110,7 +110,7 @@ class Service:
                 except Conflict:
                     return Refusal(Refused.CONDITION, Text.of(
                         N_("Your voucher was used by another order meanwhile: please order again.")))
-            await uow.save(None, result, timers.plan(None, result.order, now, self.settings))
+            await uow.save(None, result, deadlines.plan(None, result.order, now, self.settings))
             if settle is not None:  # the checkout and its order are saved together, or neither
                 await uow.save_checkout(replace(settle, order_id=result.order.id), expected=PaymentState.AWAITING)
                 for notice in placed_notices(settle, result.order.id):
@@ -292,7 +292,7 @@ class Service:
                 order = current.get(order_id)
                 result = self._due(order, timer, now) if order is not None else None
                 if isinstance(result, Outcome):
-                    changes.append((order, result, timers.plan(order, result.order, now, self.settings)))
+                    changes.append((order, result, deadlines.plan(order, result.order, now, self.settings)))
                     current[order_id] = result.order
                 elif result is not None:
                     notices += result
@@ -306,14 +306,14 @@ class Service:
     def _due(self, order: Order, timer: Timer, now: datetime) -> Outcome | tuple[Notice, ...] | None:
         """What a due timer does to this order now: a deadline's outcome, a reminder, the end of its chat told to
         both parties, or nothing."""
-        if not timers.still_relevant(order, timer, self.settings):
+        if not deadlines.still_relevant(order, timer, self.settings):
             return None
         if timer.ends_chat:
-            return tuple(Notice(order.id, role, Text.of(timers.CHAT_ENDED, order=order.id),
+            return tuple(Notice(order.id, role, Text.of(deadlines.CHAT_ENDED, order=order.id),
                                 f"{order.id}:{timer.kind}:{role.value}", with_card=False)
                          for role in (Role.BUYER, Role.SELLER))
         if timer.is_reminder:
-            reminded = timers.reminder(order, timer, now, self.settings)
+            reminded = deadlines.reminder(order, timer, now, self.settings)
             if reminded is None:
                 return None
             role, text = reminded

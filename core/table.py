@@ -6,14 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING
 
+from core.deadlines import passed
 from core.i18n import N_
 from core.model import OPEN, Action, Deadline, Flag, Order, Role, Stage
 from core.settings import Settings
-
-if TYPE_CHECKING:
-    from core.engine import Step
+from core.step import Step
 
 
 class Needs(str, Enum):
@@ -55,14 +53,18 @@ class Row:
     def admits(self, order: Order, now: datetime, settings: Settings) -> bool:
         return self.guard is None or self.guard.test(order, now, settings)
 
+    @property
+    def takes_days(self) -> bool:
+        """Is a number of days this action's input? (its event records them)"""
+        return self.needs is Needs.DAYS
+
 
 # --- guards -------------------------------------------------------------------------------------
 
 
 def due(kind: Deadline) -> Guard:
     def test(order: Order, now: datetime, settings: Settings) -> bool:
-        at = order.deadline(kind)
-        return at is not None and at <= now
+        return passed(order, kind, now)
 
     return Guard(f"{kind.value.replace('_', ' ')} deadline passed", test, N_("That deadline has not passed yet."))
 
@@ -134,178 +136,6 @@ REPLYABLE = Guard(
 )
 
 
-# --- effects (each docstring is its line in the rendered table) ----------------------------------
-
-
-def refund_all(step: Step) -> None:
-    """full refund (tip included)"""
-    step.refund_all()
-
-
-def release(step: Step) -> None:
-    """escrow released to the seller"""
-    step.release()
-
-
-def start_delivery(step: Step) -> None:
-    """delivery deadline starts"""
-    step.start_delivery(step.order.delivery_days)
-
-
-def start_revision_delivery(step: Step) -> None:
-    """new delivery deadline (the offer's revision time)"""
-    step.start_delivery(step.order.revision_days)
-
-
-def accept(step: Step) -> None:
-    """accepted"""
-    step.set(accepted_at=step.now)
-
-
-def set_brief(step: Step) -> None:
-    """brief and files updated"""
-    text = step.payload.text.strip() or step.order.brief
-    step.set(brief=text, brief_files=step.order.brief_files + step.payload.files)
-
-
-def request_cancellation(step: Step) -> None:
-    """seller's answer deadline starts"""
-    step.set(cancellation_reason=step.payload.text.strip(), cancellation_answer_overdue=False)
-    step.start(Deadline.CANCELLATION_ANSWER)
-
-
-def close_request(step: Step) -> None:
-    """the request is closed"""
-    step.set(cancellation_reason=None, cancellation_answer_overdue=False)
-    step.stop(Deadline.CANCELLATION_ANSWER)
-
-
-def count_refusal(step: Step) -> None:
-    """refusal counted"""
-    step.set(refused_cancellations=step.order.refused_cancellations + 1)
-
-
-def cancellation_overdue(step: Step) -> None:
-    """request stays; the buyer gains "open dispute\""""
-    step.set(cancellation_answer_overdue=True)
-
-
-def mark_late(step: Step) -> None:
-    """both told; the buyer gains "cancel (late)\""""
-    step.set(late=True)
-
-
-def request_extension(step: Step) -> None:
-    """the buyer's answer deadline starts"""
-    step.request_extension()
-
-
-def extend(step: Step) -> None:
-    """the request is closed; the delivery deadline moves by its days (from now if it passed); late cleared"""
-    step.extend()
-
-
-def close_extension(step: Step) -> None:
-    """the request is closed; the delivery deadline stays"""
-    step.set(extension=None)
-    step.stop(Deadline.EXTENSION_ANSWER)
-
-
-def lapse_extension(step: Step) -> None:
-    """the request lapses (declined); both told"""
-    step.set(extension=None)
-
-
-def deliver(step: Step) -> None:
-    """review window starts; buyer–seller chat blocked"""
-    step.deliver()
-
-
-def propose(step: Step) -> None:
-    """proposal waits for the seller"""
-    step.propose()
-
-
-def withdraw_proposal(step: Step) -> None:
-    """proposal withdrawn"""
-    step.set(proposal=None)
-
-
-def refund_proposal(step: Step) -> None:
-    """proposed amount refunded at once; the order goes on"""
-    step.partial_refund()
-
-
-def request_revision(step: Step) -> None:
-    """chat reopens; seller's answer deadline starts"""
-    step.set(revision_request=step.payload.text.strip(), revisions_used=step.order.revisions_used + 1)
-    step.start(Deadline.REVISION_ANSWER)
-
-
-def refuse_revision(step: Step) -> None:
-    """buyer's 7-day choice starts"""
-    step.start(Deadline.REVISION_REFUSED_CHOICE)
-
-
-def revision_overdue(step: Step) -> None:
-    """the buyer gains "open dispute"; both reminded"""
-    step.set(revision_answer_overdue=True)
-
-
-def review(step: Step) -> None:
-    """review recorded (optional with complete)"""
-    step.record_review()
-
-
-def reply_review(step: Step) -> None:
-    """seller's one reply recorded"""
-    step.reply_review()
-
-
-def open_dispute(step: Step) -> None:
-    """timers frozen; moderators alerted; evidence bundle built"""
-    step.open_dispute(frozen=False)
-
-
-def escalate(step: Step) -> None:
-    """timers frozen; moderators alerted; evidence bundle built"""
-    step.open_dispute(frozen=False, reason=step.order.cancellation_reason)
-
-
-def freeze(step: Step) -> None:
-    """timers frozen"""
-    step.open_dispute(frozen=True)
-
-
-def take(step: Step) -> None:
-    """the moderator joins the order's chat"""
-    step.take()
-
-
-def unfreeze(step: Step) -> None:
-    """previous stage and its timers restored"""
-    step.unfreeze()
-
-
-def resume(step: Step) -> None:
-    """back to work with a new delivery deadline"""
-    step.resume()
-
-
-def split(step: Step) -> None:
-    """amount refunded to the buyer, the rest released to the seller"""
-    step.split()
-
-
-def pay_platform(step: Step) -> None:
-    """funds to the platform account; the buyer is offered a voucher [config]"""
-    step.expire()
-
-
-def decided(step: Step) -> None:
-    """decision is final and logged"""
-
-
 # --- the table ---------------------------------------------------------------------------------
 
 B, S, M, SYS = Role.BUYER, Role.SELLER, Role.MODERATOR, Role.SYSTEM
@@ -326,84 +156,71 @@ def by(*roles: Role) -> frozenset[Role]:
 
 
 TABLE: tuple[Row, ...] = (
-    Row(P, Action.EDIT_BRIEF, by(B), None, (set_brief,), needs=Needs.BRIEF),
-    Row(P, Action.ACCEPT, by(S), Stage.IN_PROGRESS, (accept, start_delivery), BRIEF_NOT_EMPTY),
-    Row(P, Action.DECLINE, by(S), Stage.CANCELLED, (refund_all,), needs=Needs.OPTIONAL_REASON),
-    Row(P, Action.CANCEL, by(B), Stage.CANCELLED, (refund_all,), needs=Needs.OPTIONAL_REASON),
-    Row(P, Action.ACCEPTANCE_TIMEOUT, by(SYS), Stage.CANCELLED, (refund_all,), due(Deadline.ACCEPTANCE)),
-    Row(W, Action.REQUEST_EXTENSION, by(S), None, (request_extension,), NO_OPEN_EXTENSION, needs=Needs.DAYS),
-    Row(W, Action.ACCEPT_EXTENSION, by(B), None, (extend,), OPEN_EXTENSION),
-    Row(W, Action.DECLINE_EXTENSION, by(B), None, (close_extension,), OPEN_EXTENSION, needs=Needs.OPTIONAL_REASON),
-    Row(W, Action.EXTENSION_ANSWER_OVERDUE, by(SYS), None, (lapse_extension,), due(Deadline.EXTENSION_ANSWER)),
-    Row(W, Action.REQUEST_CANCELLATION, by(B), None, (request_cancellation,), NO_OPEN_REQUEST, needs=Needs.REASON),
-    Row(W, Action.WITHDRAW_CANCELLATION, by(B), None, (close_request,), flags=CR),
-    Row(W, Action.ACCEPT_CANCELLATION, by(S), Stage.CANCELLED, (close_request, refund_all), flags=CR),
+    Row(P, Action.EDIT_BRIEF, by(B), None, (Step.set_brief,), needs=Needs.BRIEF),
+    Row(P, Action.ACCEPT, by(S), Stage.IN_PROGRESS, (Step.accept, Step.start_delivery), BRIEF_NOT_EMPTY),
+    Row(P, Action.DECLINE, by(S), Stage.CANCELLED, (Step.refund_all,), needs=Needs.OPTIONAL_REASON),
+    Row(P, Action.CANCEL, by(B), Stage.CANCELLED, (Step.refund_all,), needs=Needs.OPTIONAL_REASON),
+    Row(P, Action.ACCEPTANCE_TIMEOUT, by(SYS), Stage.CANCELLED, (Step.refund_all,), due(Deadline.ACCEPTANCE)),
+    Row(W, Action.REQUEST_EXTENSION, by(S), None, (Step.request_extension,), NO_OPEN_EXTENSION, needs=Needs.DAYS),
+    Row(W, Action.ACCEPT_EXTENSION, by(B), None, (Step.extend,), OPEN_EXTENSION),
+    Row(W, Action.DECLINE_EXTENSION, by(B), None, (Step.close_extension,), OPEN_EXTENSION, needs=Needs.OPTIONAL_REASON),
+    Row(W, Action.EXTENSION_ANSWER_OVERDUE, by(SYS), None, (Step.lapse_extension,), due(Deadline.EXTENSION_ANSWER)),
+    Row(W, Action.REQUEST_CANCELLATION, by(B), None, (Step.request_cancellation,), NO_OPEN_REQUEST, needs=Needs.REASON),
+    Row(W, Action.WITHDRAW_CANCELLATION, by(B), None, (Step.close_request,), flags=CR),
+    Row(W, Action.ACCEPT_CANCELLATION, by(S), Stage.CANCELLED, (Step.close_request, Step.refund_all), flags=CR),
     Row(
         W,
         Action.REFUSE_CANCELLATION,
         by(S),
         Stage.DISPUTED,
-        (count_refusal, escalate, close_request),
+        (Step.count_refusal, Step.escalate, Step.close_request),
         SECOND_REFUSAL_BEFORE_DELIVERY,
         CR,
         Needs.REASON,
     ),
-    Row(W, Action.REFUSE_CANCELLATION, by(S), None, (count_refusal, close_request), None, CR, Needs.REASON),
+    Row(W, Action.REFUSE_CANCELLATION, by(S), None, (Step.count_refusal, Step.close_request), None, CR, Needs.REASON),
     Row(
         W,
         Action.CANCELLATION_ANSWER_OVERDUE,
         by(SYS),
         None,
-        (cancellation_overdue,),
+        (Step.cancellation_overdue,),
         due(Deadline.CANCELLATION_ANSWER),
         CR,
     ),
-    Row(W, Action.CANCEL, by(S), Stage.CANCELLED, (refund_all,), needs=Needs.OPTIONAL_REASON),
-    Row(W, Action.DELIVERY_OVERDUE, by(SYS), None, (mark_late,), due(Deadline.DELIVERY)),
-    Row(W, Action.CANCEL_LATE, by(B), Stage.CANCELLED, (refund_all,), flags=LATE, needs=Needs.OPTIONAL_REASON),
-    Row(W, Action.DELIVER, by(S), Stage.DELIVERED, (deliver,), needs=Needs.DELIVERY),
-    Row(W, Action.PROPOSE_PARTIAL_REFUND, by(B), None, (propose,), NO_OPEN_PROPOSAL, needs=Needs.AMOUNT),
-    Row(W, Action.WITHDRAW_PARTIAL_REFUND, by(B), None, (withdraw_proposal,), OPEN_PROPOSAL),
-    Row(W, Action.ACCEPT_PARTIAL_REFUND, by(S), None, (refund_proposal,), OPEN_PROPOSAL),
-    Row(W, Action.DECLINE_PARTIAL_REFUND, by(S), None, (withdraw_proposal,), OPEN_PROPOSAL),
-    Row(DLV, Action.COMPLETE, by(B), Stage.COMPLETED, (release, review), needs=Needs.OPTIONAL_REVIEW),
-    Row(DLV, Action.REQUEST_REVISION, by(B), Stage.REVISION_REQUESTED, (request_revision,), REVISIONS_LEFT,
+    Row(W, Action.CANCEL, by(S), Stage.CANCELLED, (Step.refund_all,), needs=Needs.OPTIONAL_REASON),
+    Row(W, Action.DELIVERY_OVERDUE, by(SYS), None, (Step.mark_late,), due(Deadline.DELIVERY)),
+    Row(W, Action.CANCEL_LATE, by(B), Stage.CANCELLED, (Step.refund_all,), flags=LATE, needs=Needs.OPTIONAL_REASON),
+    Row(W, Action.DELIVER, by(S), Stage.DELIVERED, (Step.deliver,), needs=Needs.DELIVERY),
+    Row(W, Action.PROPOSE_PARTIAL_REFUND, by(B), None, (Step.propose,), NO_OPEN_PROPOSAL, needs=Needs.AMOUNT),
+    Row(W, Action.WITHDRAW_PARTIAL_REFUND, by(B), None, (Step.withdraw_proposal,), OPEN_PROPOSAL),
+    Row(W, Action.ACCEPT_PARTIAL_REFUND, by(S), None, (Step.refund_proposal,), OPEN_PROPOSAL),
+    Row(W, Action.DECLINE_PARTIAL_REFUND, by(S), None, (Step.withdraw_proposal,), OPEN_PROPOSAL),
+    Row(DLV, Action.COMPLETE, by(B), Stage.COMPLETED, (Step.release, Step.review), needs=Needs.OPTIONAL_REVIEW),
+    Row(DLV, Action.REQUEST_REVISION, by(B), Stage.REVISION_REQUESTED, (Step.request_revision,), REVISIONS_LEFT,
         needs=Needs.TEXT),
-    Row(DLV, Action.REVIEW_WINDOW_CLOSE, by(SYS), Stage.COMPLETED, (release,), due(Deadline.REVIEW_WINDOW)),
-    Row(DLV, Action.REPORT_DELIVERY, by(B), Stage.DISPUTED, (open_dispute,), needs=Needs.REASON),
-    Row(RQ, Action.ACCEPT_REVISION, by(S), Stage.IN_PROGRESS, (start_revision_delivery,)),
-    Row(RQ, Action.REFUSE_REVISION, by(S), Stage.REVISION_REFUSED, (refuse_revision,), needs=Needs.REASON),
-    Row(RQ, Action.REVISION_ANSWER_OVERDUE, by(SYS), None, (revision_overdue,), due(Deadline.REVISION_ANSWER)),
-    Row(RF, Action.COMPLETE, by(B), Stage.COMPLETED, (release, review), needs=Needs.OPTIONAL_REVIEW),
-    Row(RF, Action.REVISION_CHOICE_TIMEOUT, by(SYS), Stage.COMPLETED, (release,),
+    Row(DLV, Action.REVIEW_WINDOW_CLOSE, by(SYS), Stage.COMPLETED, (Step.release,), due(Deadline.REVIEW_WINDOW)),
+    Row(DLV, Action.REPORT_DELIVERY, by(B), Stage.DISPUTED, (Step.open_dispute,), needs=Needs.REASON),
+    Row(RQ, Action.ACCEPT_REVISION, by(S), Stage.IN_PROGRESS, (Step.start_revision_delivery,)),
+    Row(RQ, Action.REFUSE_REVISION, by(S), Stage.REVISION_REFUSED, (Step.refuse_revision,), needs=Needs.REASON),
+    Row(RQ, Action.REVISION_ANSWER_OVERDUE, by(SYS), None, (Step.revision_overdue,), due(Deadline.REVISION_ANSWER)),
+    Row(RF, Action.COMPLETE, by(B), Stage.COMPLETED, (Step.release, Step.review), needs=Needs.OPTIONAL_REVIEW),
+    Row(RF, Action.REVISION_CHOICE_TIMEOUT, by(SYS), Stage.COMPLETED, (Step.release,),
         due(Deadline.REVISION_REFUSED_CHOICE)),
-    Row(RF, Action.CANCEL, by(S), Stage.CANCELLED, (refund_all,), needs=Needs.OPTIONAL_REASON),
-    Row(CLOSED_BY_PARTIES, Action.OPEN_DISPUTE, by(B, S), Stage.DISPUTED, (open_dispute,), needs=Needs.REASON),
-    Row(DSP, Action.TAKE_DISPUTE, by(M), None, (take,), NOT_TAKEN),
-    Row(DSP, Action.REFUND_ALL, by(M), Stage.CANCELLED, (refund_all, decided), needs=Needs.REASON),
-    Row(DSP, Action.PAY_SELLER, by(M), Stage.COMPLETED, (release, decided), needs=Needs.REASON),
-    Row(DSP, Action.SPLIT, by(M), Stage.COMPLETED, (split, decided), needs=Needs.AMOUNT),
-    Row(DSP, Action.RESUME, by(M), Stage.IN_PROGRESS, (resume, decided), ACCEPTED_BEFORE, needs=Needs.DAYS),
-    Row(OPEN - DSP, Action.FREEZE, by(M), Stage.DISPUTED, (freeze,), needs=Needs.REASON),
-    Row(DSP, Action.UNFREEZE, by(M), None, (unfreeze,), FROZEN, needs=Needs.REASON),
-    Row(OPEN - DSP, Action.EXPIRE, by(SYS), Stage.EXPIRED, (pay_platform,), due(Deadline.EXPIRY)),
-    Row(DONE, Action.REVIEW, by(B), None, (review,), REVIEWABLE, needs=Needs.REVIEW),
-    Row(DONE, Action.REPLY_REVIEW, by(S), None, (reply_review,), REPLYABLE, needs=Needs.TEXT),
+    Row(RF, Action.CANCEL, by(S), Stage.CANCELLED, (Step.refund_all,), needs=Needs.OPTIONAL_REASON),
+    Row(CLOSED_BY_PARTIES, Action.OPEN_DISPUTE, by(B, S), Stage.DISPUTED, (Step.open_dispute,), needs=Needs.REASON),
+    Row(DSP, Action.TAKE_DISPUTE, by(M), None, (Step.take,), NOT_TAKEN),
+    Row(DSP, Action.REFUND_ALL, by(M), Stage.CANCELLED, (Step.refund_all, Step.decided), needs=Needs.REASON),
+    Row(DSP, Action.PAY_SELLER, by(M), Stage.COMPLETED, (Step.release, Step.decided), needs=Needs.REASON),
+    Row(DSP, Action.SPLIT, by(M), Stage.COMPLETED, (Step.split, Step.decided), needs=Needs.AMOUNT),
+    Row(DSP, Action.RESUME, by(M), Stage.IN_PROGRESS, (Step.resume, Step.decided), ACCEPTED_BEFORE, needs=Needs.DAYS),
+    Row(OPEN - DSP, Action.FREEZE, by(M), Stage.DISPUTED, (Step.freeze,), needs=Needs.REASON),
+    Row(DSP, Action.UNFREEZE, by(M), None, (Step.unfreeze,), FROZEN, needs=Needs.REASON),
+    Row(OPEN - DSP, Action.EXPIRE, by(SYS), Stage.EXPIRED, (Step.pay_platform,), due(Deadline.EXPIRY)),
+    Row(DONE, Action.REVIEW, by(B), None, (Step.review,), REVIEWABLE, needs=Needs.REVIEW),
+    Row(DONE, Action.REPLY_REVIEW, by(S), None, (Step.reply_review,), REPLYABLE, needs=Needs.TEXT),
 )
 
-#: the deadlines that may run in each stage; anything else is dropped when an order moves
-DEADLINES_BY_STAGE: dict[Stage, frozenset[Deadline]] = {
-    Stage.PENDING: frozenset({Deadline.ACCEPTANCE, Deadline.EXPIRY}),
-    Stage.IN_PROGRESS: frozenset({Deadline.DELIVERY, Deadline.CANCELLATION_ANSWER, Deadline.EXTENSION_ANSWER,
-                                  Deadline.EXPIRY}),
-    Stage.DELIVERED: frozenset({Deadline.REVIEW_WINDOW, Deadline.EXPIRY}),
-    Stage.REVISION_REQUESTED: frozenset({Deadline.REVISION_ANSWER, Deadline.EXPIRY}),
-    Stage.REVISION_REFUSED: frozenset({Deadline.REVISION_REFUSED_CHOICE, Deadline.EXPIRY}),
-    Stage.DISPUTED: frozenset(),
-    Stage.COMPLETED: frozenset(),
-    Stage.CANCELLED: frozenset(),
-    Stage.EXPIRED: frozenset(),
-}
 
 def rows_for(action: Action) -> tuple[Row, ...]:
     return tuple(row for row in TABLE if row.action == action)

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from core import timers as core_timers
+from core import deadlines as core_deadlines
+from core.deadlines import ACTION_DEADLINE, DEADLINES_BY_STAGE, TimerKind
 from core.ledger import EXPIRED, Ledger, escrow
-from core.model import ACTION_DEADLINE, Action, Deadline, Stage
-from core.table import DEADLINES_BY_STAGE
+from core.model import Action, Deadline, Stage
 from storage import mapping
 from storage.tables import ledger_entries, order_events, orders, outbox, reviews, settlements, timers, vouchers
 
@@ -89,14 +89,14 @@ async def everything(engine, settings, now: datetime) -> dict:
     # deadlines and timers: an order holds only its stage's deadlines, each with exactly one timer row
     by_order: defaultdict[str, dict] = defaultdict(dict)
     for order_id, kind, due in timer_rows:
-        by_order[order_id][kind] = _utc(due)
+        by_order[order_id][TimerKind.parse(kind)] = _utc(due)
     for order_id, order in all_orders.items():
         kinds = {kind for kind, _ in order.deadlines}
         if not kinds <= DEADLINES_BY_STAGE[order.stage]:
             fail(f"order {order_id} is {order.stage.value} but holds {sorted(k.value for k in kinds)} deadlines")
         rows = by_order.get(order_id, {})
-        deadlines = {kind: due for kind, due in rows.items() if "@" not in kind and kind != core_timers.CHAT_END}
-        wanted = {kind.value: due for kind, due in order.deadlines}
+        deadlines = {kind: due for kind, due in rows.items() if kind.action is not None}
+        wanted = {TimerKind(kind): due for kind, due in order.deadlines}
         if deadlines != wanted:
             fail(f"order {order_id} ({order.stage.value}) holds deadlines {_show(wanted)} "
                  f"but its timer rows are {_show(deadlines)}")
@@ -105,7 +105,7 @@ async def everything(engine, settings, now: datetime) -> dict:
             fail(f"order {order_id} is {order.stage.value} with an extension request waiting")
         if (Deadline.EXTENSION_ANSWER in kinds) != (order.extension is not None and not order.frozen):
             fail(f"order {order_id} runs {sorted(k.value for k in kinds)} with extension {order.extension}")
-        planned = core_timers.timers(order, settings)
+        planned = core_deadlines.timers(order, settings)
         for kind, due in rows.items():
             if kind not in deadlines and planned.get(kind) != due:
                 fail(f"order {order_id} has a stray timer {kind} at {due.isoformat()}")
@@ -250,4 +250,4 @@ def _utc(at: datetime) -> datetime:
 
 
 def _show(d: dict) -> str:
-    return "{" + ", ".join(f"{k}: {v.isoformat()}" for k, v in sorted(d.items())) + "}"
+    return "{" + ", ".join(f"{k}: {v.isoformat()}" for k, v in sorted(d.items(), key=lambda kv: str(kv[0]))) + "}"

@@ -27,11 +27,11 @@ from core.chat import may_send
 from core.checkout import Checkout
 from core.engine import MAX_FILES, allowed_actions, days_limit
 from core.events import Outcome, Refusal, Refused
-from core.model import ACTION_DEADLINE, Action, Offer, Option, Order, Payload, Stage, Viewer
+from core.deadlines import ACTION_DEADLINE, Timer, TimerKind
+from core.model import Action, Offer, Option, Order, Payload, Stage, Viewer
 from core.ports import ManualClock
 from core.settings import Settings
 from core.table import Needs
-from core.timers import Timer
 from sim import checks
 from sim.checks import SimFailure, fail
 from sim.faults import FaultyUnitOfWork, FlakyPlatform, Fuse, SimulatedCrash
@@ -664,7 +664,7 @@ class Simulation:
         if not due:
             return
         order_id, kind, due_at = self.rng.choice(due)
-        timer = Timer(kind, due_at)
+        timer = Timer(TimerKind.parse(kind), due_at)
         self.note("fire twice", order_id, kind)
         await self.rt.service.fire(order_id, timer)
         self.figures.duplicates += 1

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, tuple_, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from core.timers import Timer
+from core.deadlines import Timer, TimerKind
 from storage.tables import outbox, timers
 
 
@@ -27,10 +27,16 @@ async def claim_timers(engine: AsyncEngine, now: datetime, limit: int, lease: ti
             query = query.with_for_update(skip_locked=True)
         rows = (await conn.execute(query)).all()
         if rows:
-            keys = [(order_id, kind) for order_id, kind, _ in rows]
-            await conn.execute(update(timers).where(tuple_(timers.c.order_id, timers.c.kind).in_(keys))
-                               .values(claimed_until=now + lease))
-    return [(order_id, Timer(kind, due)) for order_id, kind, due in rows]
+            # one row at a time by its key: SQLite scans the whole table for a (order_id, kind) IN (VALUES ...)
+            until = now + lease
+            await conn.execute(_CLAIM_TIMER, [{"claimed_order": order_id, "claimed_kind": kind, "until": until}
+                                              for order_id, kind, _ in rows])
+    return [(order_id, Timer(TimerKind.parse(kind), due)) for order_id, kind, due in rows]
+
+
+_CLAIM_TIMER = (update(timers).where(timers.c.order_id == bindparam("claimed_order"),
+                                     timers.c.kind == bindparam("claimed_kind"))
+                .values(claimed_until=bindparam("until")))
 
 
 async def claim_outbox(engine: AsyncEngine, now: datetime, limit: int, lease: timedelta) -> list:

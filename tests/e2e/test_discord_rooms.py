@@ -10,7 +10,7 @@ import pytest
 
 from core.i18n import translate
 from core.model import Deadline, Stage
-from core.timers import CHAT_ENDED
+from core.deadlines import CHAT_ENDED
 from tests.e2e.discord_world import discord_world, labels
 from tests.e2e.test_discord_orders import met
 

@@ -11,7 +11,7 @@ from core.events import Event, Notice, Outcome
 from core.ledger import Ledger
 from core.model import Offer, Order
 from core.ports import Conflict, ManualClock
-from core.timers import Timer, TimerPlan
+from core.deadlines import Timer, TimerPlan
 from core.vouchers import Voucher
 
 
@@ -113,9 +113,9 @@ class MemoryUnitOfWork:
             for move in outcome.moves:
                 self.work.ledger.post(move)
             for kind in plan.cancel:
-                self.work.timers.pop((order.id, kind), None)
+                self.work.timers.pop((order.id, kind.format()), None)
             for timer in plan.schedule:
-                self.work.timers[(order.id, timer.kind)] = timer.due
+                self.work.timers[(order.id, timer.kind.format())] = timer.due
             self.work.outbox.extend(outcome.notices)
             self.work.vouchers.update({v.id: v for v in outcome.vouchers})
 
@@ -155,7 +155,7 @@ class MemoryUnitOfWork:
         self.work.outbox.extend(notices)
 
     async def finish_timer(self, order_id: str, timer: Timer) -> None:
-        self.work.timers.pop((order_id, timer.kind), None)
+        self.work.timers.pop((order_id, timer.kind.format()), None)
 
     async def finish_timers(self, fired) -> None:
         for order_id, timer in fired:

@@ -10,7 +10,7 @@ from bots.scheduler import Timekeeper
 from core.model import Action, Payload, Stage, Viewer
 from core.service import Service
 from core.settings import Settings
-from core.timers import Timer
+from core.deadlines import Timer, TimerKind
 from storage.claims import TimerQueue
 from storage.tables import outbox, settlements, timers
 from storage.unit_of_work import SqlUnitOfWork
@@ -53,7 +53,7 @@ async def test_a_batch_leaves_what_firing_the_same_timers_one_by_one_leaves(engi
     fired = await Timekeeper(TimerQueue(engine), sql, batch=500).drain()  # all of them in one batch
     due = sorted(((order_id, kind), at) for (order_id, kind), at in memory_store.timers.items() if at <= clock.now())
     for (order_id, kind), at in sorted(due, key=lambda t: (t[1], t[0])):  # oldest first, as the queue claims them
-        await memory.fire(order_id, Timer(kind, at))
+        await memory.fire(order_id, Timer(TimerKind.parse(kind), at))
 
     assert fired == len(due) > 6
     for order_id, expected in memory_store.orders.items():

@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from bots.config import Config, RelayConfig, SchedulerConfig
 from bots.runtime import build
 from core.ports import ManualClock, Outgoing
-from core.timers import Timer
+from core.deadlines import Timer
 
 
 class FileNotifier:

@@ -11,11 +11,11 @@ from core.card import Money, order_card, progress_bar, render_text
 from core.i18n import use_money_format
 from core.chat import may_send, mask_contacts
 from core.engine import apply, place_order
-from core.model import SYSTEM, Action, Offer, Payload, Stage, Viewer
+from core.model import SYSTEM, Action, Deadline, Offer, Payload, Stage, Viewer
 from core.settings import Settings
 from core.stats import seller_stats
 from core.i18n import Moment, Text, from_json, to_json
-from core.timers import Timer, plan, reminder, timers
+from core.deadlines import CHAT_END, Timer, TimerKind, plan, reminder, timers
 
 S = Settings()
 T0 = datetime(2026, 2, 2, 8, 0, tzinfo=timezone.utc)
@@ -99,10 +99,10 @@ def test_ordinary_messages_are_left_alone():
 def test_each_deadline_gets_the_reminders_set_for_it():
     order = placed().order
     assert timers(order, S) == {
-        "acceptance": T0 + timedelta(hours=48),
-        "acceptance@86400": T0 + timedelta(hours=24),
-        "acceptance@7200": T0 + timedelta(hours=46),
-        "expiry": T0 + S.expiry,
+        TimerKind(Deadline.ACCEPTANCE): T0 + timedelta(hours=48),
+        TimerKind(Deadline.ACCEPTANCE, timedelta(hours=24)): T0 + timedelta(hours=24),
+        TimerKind(Deadline.ACCEPTANCE, timedelta(hours=2)): T0 + timedelta(hours=46),
+        TimerKind(Deadline.EXPIRY): T0 + S.expiry,
     }
 
 
@@ -110,8 +110,8 @@ def test_a_move_cancels_the_old_stage_timers_and_schedules_the_new_ones_without_
     before = placed().order
     after, _ = run(before, (Action.ACCEPT, SELLER))
     change = plan(before, after, T0, S)
-    assert set(change.cancel) == {"acceptance", "acceptance@86400", "acceptance@7200"}
-    assert {t.kind for t in change.schedule} == {"delivery", "delivery@86400"}
+    assert [kind.format() for kind in change.cancel] == ["acceptance", "acceptance@7200", "acceptance@86400"]
+    assert [t.kind.format() for t in change.schedule] == ["delivery", "delivery@86400"]
 
 
 def test_reminders_already_in_the_past_are_not_scheduled_anew():
@@ -119,20 +119,43 @@ def test_reminders_already_in_the_past_are_not_scheduled_anew():
     order = place_order("X2", short, BUYER, T0, S, paid=100, brief="b").order
     accepted, _ = run(order, (Action.ACCEPT, SELLER))
     change = plan(order, accepted, T0 + timedelta(hours=1), S)
-    assert "delivery@86400" not in {t.kind for t in change.schedule}  # due at T0, already past
+    assert TimerKind(Deadline.DELIVERY, timedelta(hours=24)) not in {t.kind for t in change.schedule}  # due at T0, already past
 
 
 def test_the_buyer_is_reminded_to_answer_a_request_for_more_time_24_hours_before_it_lapses():
     order, _ = run(placed().order, (Action.ACCEPT, SELLER),
                    (Action.REQUEST_EXTENSION, SELLER, Payload(text="More fur", days=2)))
     due = T0 + S.extension_answer
-    assert timers(order, S)["extension_answer@86400"] == due - timedelta(hours=24)
+    day_ahead = TimerKind(Deadline.EXTENSION_ANSWER, timedelta(hours=24))
+    assert timers(order, S)[day_ahead] == due - timedelta(hours=24)
     day_before = due - timedelta(hours=24)
-    role, text = reminder(order, Timer("extension_answer@86400", day_before), day_before, S)
+    role, text = reminder(order, Timer(day_ahead, day_before), day_before, S)
     assert role.value == "buyer" and "asked for more time" in text.render("en")
     answered, _ = run(order, (Action.DECLINE_EXTENSION, BUYER))
-    assert "extension_answer@86400" not in timers(answered, S)
-    assert reminder(answered, Timer("extension_answer@86400", day_before), day_before, S) is None
+    assert day_ahead not in timers(answered, S)
+    assert reminder(answered, Timer(day_ahead, day_before), day_before, S) is None
+
+
+def test_timer_kinds_stored_in_todays_format_read_back_as_the_same_kinds():
+    stored = {"acceptance": TimerKind(Deadline.ACCEPTANCE),
+              "acceptance@86400": TimerKind(Deadline.ACCEPTANCE, timedelta(hours=24)),
+              "review_window@172800": TimerKind(Deadline.REVIEW_WINDOW, timedelta(hours=48)),
+              "chat_end": CHAT_END}
+    for text, kind in stored.items():
+        assert TimerKind.parse(text) == kind and kind.format() == text == str(kind)
+    assert TimerKind.parse("acceptance@86400").action is None and TimerKind.parse("expiry").action is Action.EXPIRE
+    assert CHAT_END.ends_chat and not CHAT_END.is_reminder and CHAT_END.action is None
+
+
+def test_a_stored_kind_that_is_no_timer_is_refused_rather_than_guessed():
+    for text in ("nothing", "acceptance@", "acceptance@1h", "chat_end@60", ""):
+        with pytest.raises(ValueError):
+            TimerKind.parse(text)
+
+
+def test_a_reminder_is_kept_to_the_second_as_it_is_stored():
+    kind = TimerKind.reminder(Deadline.DELIVERY, timedelta(hours=24, microseconds=500))
+    assert kind == TimerKind.parse("delivery@86400")
 
 
 def test_a_moment_travels_through_the_outbox_and_reads_in_the_readers_zone():

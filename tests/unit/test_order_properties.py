@@ -39,7 +39,8 @@ from core.events import Outcome, Refusal, Refused
 from core.ledger import WORLD, Ledger, escrow
 from core.model import SYSTEM, Action, Deadline, Offer, Option, Order, Payload, Resolution, Stage, Viewer
 from core.settings import Settings
-from core.table import DEADLINES_BY_STAGE, TABLE, Needs
+from core.deadlines import DEADLINES_BY_STAGE
+from core.table import TABLE, Needs
 
 settings = hypothesis.settings(max_examples=200, stateful_step_count=50, deadline=None)
 

@@ -110,3 +110,18 @@ async def test_an_order_paid_by_hand_is_refunded_by_hand(world):
     _, service = world
     placed = await service.place("euro", BEN, paid=12_000, brief="Fox", payment_ref="manual:moderator:mod")
     assert refunds_of(await service.act(placed.order.id, Action.CANCEL, BEN)) == ((), ())
+
+
+async def test_the_outcome_of_a_cancelled_stars_order_carries_its_refund_and_a_partial_one_its_moderator_notice(world):
+    _, service = world
+    placed = await service.place("logo", BEN, paid=1_000, brief="Fox", payment_ref="stars:CH3")
+    cancelled = await service.act(placed.order.id, Action.CANCEL, BEN)
+    assert cancelled.refunds == (Refund("stars", "CH3", "ben", 1_000, "XTR", placed.order.id),)
+    assert cancelled.by_hand == () and cancelled.told == cancelled.notices
+
+    placed = await service.place("logo", BEN, paid=1_000, brief="Fox", payment_ref="stars:CH4")
+    await service.act(placed.order.id, Action.ACCEPT, ANA)
+    await service.act(placed.order.id, Action.PROPOSE_PARTIAL_REFUND, BEN, Payload(amount=400, text="Less"))
+    partly = await service.act(placed.order.id, Action.ACCEPT_PARTIAL_REFUND, ANA)
+    assert partly.refunds == () and [n.to for n in partly.by_hand] == [Role.MODERATOR]
+    assert partly.told == partly.notices + partly.by_hand

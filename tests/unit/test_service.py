@@ -10,7 +10,7 @@ from core.ledger import escrow, seller
 from core.model import SYSTEM, Action, Deadline, Offer, Option, Payload, Stage, Viewer
 from core.service import Service
 from core.settings import Settings
-from core.timers import Timer
+from core.deadlines import Timer, TimerKind
 from tests.fakes.memory import FakeClock, MemoryUnitOfWork, Store
 
 BUYER, SELLER = Viewer("ben"), Viewer("ana")
@@ -31,7 +31,7 @@ async def due_timers(store, service, clock):
     fired = []
     for (order_id, kind), due in sorted(store.timers.items(), key=lambda kv: kv[1]):
         if due <= clock.now():
-            fired.append((kind, await service.fire(order_id, Timer(kind, due))))
+            fired.append((kind, await service.fire(order_id, Timer(TimerKind.parse(kind), due))))
     return fired
 
 
@@ -100,7 +100,7 @@ async def test_reminders_fire_before_the_acceptance_deadline_and_the_deadline_ca
 async def test_a_reminder_about_something_already_done_is_dropped(world):
     store, clock, service = world
     await service.place("logo", BUYER, paid=10_000, brief="A fox")
-    stale = Timer("acceptance@86400", store.timers[("O1", "acceptance@86400")])
+    stale = Timer(TimerKind.parse("acceptance@86400"), store.timers[("O1", "acceptance@86400")])
     await service.act("O1", Action.ACCEPT, SELLER)
     clock.advance(timedelta(hours=24))
     outbox_before = len(store.outbox)

@@ -1,7 +1,12 @@
 """The transition table is validated as a machine: reachable, closed, never stuck."""
 
+import inspect
+
+from core import table
+from core.deadlines import DEADLINES_BY_STAGE
 from core.model import OPEN, TERMINAL, Action, Deadline, Role, Stage
-from core.table import DEADLINES_BY_STAGE, TABLE, Needs
+from core.step import Step
+from core.table import TABLE, Needs
 
 SYSTEM_ACTIONS = {row.action for row in TABLE if Role.SYSTEM in row.by}
 
@@ -70,3 +75,15 @@ def test_rows_for_one_action_and_role_differ_only_by_guard_and_the_guarded_one_c
                 if key in seen:
                     assert seen[key].guard is not None, f"unreachable row {key}"
                 seen[key] = row
+
+
+def test_every_effect_is_a_step_method_whose_docstring_is_one_line_of_the_table():
+    effects = {effect for row in TABLE for effect in row.effects}
+    assert effects and all(getattr(Step, effect.__name__) is effect for effect in effects)
+    assert all(effect.__doc__ and "\n" not in effect.__doc__.strip() for effect in effects)
+
+
+def test_the_table_module_wraps_no_effect_in_a_function_of_its_own():
+    functions = [name for name, value in vars(table).items()
+                 if inspect.isfunction(value) and value.__module__ == table.__name__]
+    assert sorted(functions) == ["as_markdown", "by", "due", "rows_for"]

@@ -7,10 +7,10 @@ import pytest
 
 from core.events import Outcome, Refused
 from core.ledger import EXPIRED, buyer, escrow
-from core.model import Action, Offer, Role, Stage, Viewer
+from core.model import Action, Deadline, Offer, Role, Stage, Viewer
+from core.deadlines import Timer, TimerKind
 from core.service import Service
 from core.settings import Settings
-from core.timers import Timer
 from tests.fakes.memory import FakeClock, MemoryUnitOfWork, Store
 
 BEN, ANA = Viewer("ben"), Viewer("ana")
@@ -31,7 +31,7 @@ async def expired(store, clock, service) -> str:
     order_id = (await service.place("logo", BEN, paid=10_000, brief="A fox")).order.id
     due = clock.now() + service.settings.expiry
     clock.advance(service.settings.expiry)
-    assert isinstance(await service.fire(order_id, Timer("expiry", due)), Outcome)
+    assert isinstance(await service.fire(order_id, Timer(TimerKind(Deadline.EXPIRY), due)), Outcome)
     return order_id
 
 
