@@ -17,6 +17,7 @@ from bots.render import money
 from bots.scheduler import Timekeeper, start_scheduler
 from core.i18n import use_money_format
 from core.ports import Clock, Notifier, SystemClock
+from core.press import Presses
 from core.service import Service
 from core.storefront import Storefront
 from storage.store import Store
@@ -33,6 +34,8 @@ class Runtime:
     timekeeper: Timekeeper
     relay: Relay
     storefront: Storefront
+    #: a press of an order card's button, decided in one call (core.press)
+    press: Presses
     #: more polls for the scheduler, added by adapters (Telegram's Stars refunds): each returns how much it did
     extra_jobs: list[Callable[[], Awaitable[int]]] = field(default_factory=list)
     #: each running adapter's files, for the other platforms' notifiers to upload (bots.files)
@@ -56,7 +59,8 @@ def build(config: Config, clock: Clock | None = None, notifiers: dict[str, Notif
                          config.relay.max_backoff_seconds)
     relay = Relay(store.outbox, notifiers or {}, clock, policy)
     storefront = Storefront(store.unit_of_work, clock, config.settings)
-    return Runtime(config, clock, store, service, timekeeper, relay, storefront)
+    press = Presses(store.unit_of_work, clock, config.settings)
+    return Runtime(config, clock, store, service, timekeeper, relay, storefront, press)
 
 
 def adapters(config: Config) -> list[str]:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
 from core.chat import ChatMessage
+from core.conversations import Conversations
 from core.checkout import Checkout, PaymentState
 from core.discussion import CustomOffer, CustomOfferState, Discussion
 from core.events import Choice, Event, Notice, Outcome, Quote
@@ -46,6 +47,8 @@ class Conflict(Exception):
 
 class UnitOfWork(Protocol):
     """One transaction. Everything an action causes is saved together, or nothing is."""
+
+    conversations: Conversations
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(self, *exc: object) -> None: ...

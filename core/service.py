@@ -17,8 +17,9 @@ from core.checkout import (
 from core.discussion import CustomOfferState, check_payable, settle_custom_offer
 from core.events import Notice, Outcome, Refusal, Refused
 from core.i18n import N_, Text
-from core.model import SYSTEM, Action, Offer, Option, Order, Payload, Role, Stage, Viewer
+from core.model import SYSTEM, Action, Offer, Option, Order, Payload, Role, Viewer
 from core.ports import Clock, Conflict, UnitOfWorkFactory, new_id
+from core.press import moved_on, transition
 from core.refunds import AUTOMATIC, Refund
 from core.settings import Settings
 from core.timers import Timer
@@ -48,30 +49,16 @@ class Service:
             order = await uow.order(order_id)
             if order is None:
                 return _missing(NO_ORDER)
-            if action is Action.COMPLETE and order.stage is Stage.COMPLETED and payload.positive is not None:
-                # the order completed on its own while the buyer wrote their review: the review is kept
-                action, version = Action.REVIEW, None
-            result = engine.apply(order, action, viewer, now, self.settings, payload, version)
-            if isinstance(result, Refusal):
-                return result
             try:
-                await uow.save(order, result, timers.plan(order, result.order, now, self.settings))
-                await uow.commit()
+                result = await transition(uow, order, action, viewer, now, self.settings, payload, version)
+                if isinstance(result, Outcome):
+                    await uow.commit()
+                return result
             except Conflict:
                 pass
-            else:
-                return result
-        return await self._lost_race(order_id, viewer, now)
-
-    async def _lost_race(self, order_id: str, viewer: Viewer, now: datetime) -> Refusal:
         async with self.uow(read_only=True) as uow:
             current = await uow.order(order_id)
-        return Refusal(
-            Refused.VERSION,
-            Text.of(N_("This was already done or the order has moved on; here is where it stands now.")),
-            engine.allowed_actions(current, viewer, now, self.settings) if current else (),
-            current,
-        )
+        return moved_on(current, viewer, now, self.settings)
 
     async def place(self, offer_id: str, buyer: Viewer, *, paid: int, options: tuple[str, ...] = (),
                     tip: int = 0, brief: str = "", files: tuple[str, ...] = (), payment_ref: str = "",

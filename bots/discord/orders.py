@@ -20,10 +20,10 @@ from bots.render import pack
 from bots.routing import FILTERS, listed_orders
 from core.buttons import BadButton, ButtonData
 from core.card import NEEDS, order_card
-from core.engine import allowed_actions
-from core.events import Outcome, Refusal
+from core.events import Refusal
 from core.i18n import N_, translate
-from core.model import Order
+from core.model import Order, Payload
+from core.press import Answer, Ask, Done, Refused, may_ask
 from core.table import Needs
 
 log = logging.getLogger(__name__)
@@ -78,36 +78,37 @@ async def guarded(interaction: discord.Interaction, work: Coroutine[object, obje
 # --- the buttons of a card -------------------------------------------------------------------------
 
 async def press(interaction: discord.Interaction, data: str) -> None:
-    """A card's button: act at once, or open the modal that collects what the action needs."""
-    try:
-        pressed = ButtonData.decode(data)
-    except BadButton:
-        who = await person(interaction)
-        await tell(interaction, translate(N_("This button is not valid."), who.lang if who else "en"))
-        return
-    needs = NEEDS[pressed.action]
-    if needs is Needs.NOTHING:
+    """A card's button: core's press asks for input (the modal opens here), or is done, or refused."""
+    if not may_ask(data):
         await interaction.response.defer()  # within Discord's 3 s; the answer comes as an edit or a follow-up
     who = await person(interaction)
     if who is None:
         return
     rt = runtime(interaction)
-    found = await their_order(interaction, who, pressed.order_id)
-    if found is None:
-        return
-    who, order = found
-    possible = pressed.version == order.version and pressed.action in allowed_actions(
-        order, who.viewer, rt.clock.now(), rt.config.settings)
-    if needs is not Needs.NOTHING and possible:
-        await open_unkept(interaction, ActionModal(who.user_id, pressed, needs, who.lang, order.currency,
+    who, answer = await pressing(interaction, who, data)
+    if isinstance(answer, Ask):
+        await open_unkept(interaction, ActionModal(who.user_id, answer.button, answer.needs, who.lang, answer.currency,
                                                    rt.config.settings.max_text,
-                                                   current=order.brief if needs is Needs.BRIEF else ""))
+                                                   current=answer.brief if answer.needs is Needs.BRIEF else ""))
+        return
+    if isinstance(answer, Refused) and answer.card is None:  # a forged button, or not their order: no card
+        await tell(interaction, answer.refusal.render(who.lang))
         return
     if not interaction.response.is_done():
         await interaction.response.defer()
-    # acts, or (when not possible) comes back refused with core's reason and what is possible now
-    result = await rt.service.act(order.id, pressed.action, who.viewer, version=pressed.version)
-    await answer(interaction, who, order.id, result)
+    await answer_press(interaction, who, answer)
+
+
+async def pressing(interaction: discord.Interaction, who: Person, button: str | ButtonData,
+                   payload: Payload | None = None) -> tuple[Person, Answer]:
+    """Core's press; refused to someone who is no party to the order, pressed again as a moderator if they are
+    one (checked live: a request to Discord from a DM or another server)."""
+    answer = await runtime(interaction).press(who.viewer, button, payload)
+    if isinstance(answer, Refused) and answer.stranger and who.moderator is None:
+        moderator = await as_moderator(interaction, who)
+        if moderator.moderator is not None:
+            return moderator, await runtime(interaction).press(moderator.viewer, button, payload)
+    return who, answer
 
 
 async def their_order(interaction: discord.Interaction, who: Person,
@@ -153,34 +154,32 @@ async def submit(interaction: discord.Interaction, modal: ActionModal) -> None:
     if isinstance(payload, str):
         await tell(interaction, who.t(payload))
         return
-    found = await their_order(interaction, who, modal.pressed.order_id)  # a moderator: checked again, now
-    if found is None:
+    who, answer = await pressing(interaction, who, modal.pressed, payload)  # a moderator: checked again, now
+    if isinstance(answer, Refused) and answer.card is None:
+        await tell(interaction, answer.refusal.render(who.lang))
         return
-    who, _ = found
-    rt = runtime(interaction)
-    result = await rt.service.act(modal.pressed.order_id, modal.pressed.action, who.viewer, payload,
-                                  version=modal.pressed.version)
-    await answer(interaction, who, modal.pressed.order_id, result)
+    await answer_press(interaction, who, answer)
 
 
-async def answer(interaction: discord.Interaction, who: Person, order_id: str, result: Outcome | Refusal) -> None:
+async def answer_press(interaction: discord.Interaction, who: Person, answer: Done | Refused) -> None:
     """Done or refused (core's reason then comes privately), the pressed card is drawn again whole from the order
     as it is now. In a DM it is the person's one card of the order; a card pressed elsewhere (in a server) brings
     their DM card up to date too. A moderator's decision is recorded with as whom it was made."""
-    await moderation.record(runtime(interaction).store, who, result)
-    if isinstance(result, Refusal):
-        await tell(interaction, result.render(who.lang))
     rt = runtime(interaction)
-    card = await rt.service.card(order_id, who.viewer)
-    if isinstance(card, Refusal):
+    await moderation.record(rt.store, who, answer.outcome if isinstance(answer, Done) else answer.refusal)
+    if isinstance(answer, Refused):
+        await tell(interaction, answer.refusal.render(who.lang))
+    card = answer.card
+    if card is None:
         return
+    order_id = card.order_id
     await interaction.edit_original_response(content=None, embed=card_embed(card, who.lang),
                                              view=card_view(card, who.lang))
     user_id = str(who.user_id)
     if interaction.guild is None and interaction.message is not None:
         await remember_card(rt, user_id, interaction.message.id, order_id, who.account.id)
         await retire_cards(interaction.client, rt, order_id, user_id, keep=interaction.message.id)
-    elif not isinstance(result, Refusal):
+    elif isinstance(answer, Done):
         await refresh_card(interaction.client, rt, card, who.lang, user_id)
 
 

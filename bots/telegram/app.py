@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -22,13 +23,15 @@ from telegram.ext import (
 
 from bots.runtime import Runtime, adapters
 from bots.telegram import chat, flood, moderation, offers, orders, payments, privacy, start
-from bots.telegram.context import PLATFORM, authority, person
+from bots.telegram.context import PLATFORM, authority, person, update_key
 from bots.telegram.notifier import TelegramNotifier
 from bots.telegram.pacing import Pacer
 from bots.telegram.turns import TurnByTurn
 from core.i18n import LANGUAGES, N_, translate
 
 log = logging.getLogger(__name__)
+#: the callback data of an order card's buttons (core.buttons)
+ORDER_BUTTON = re.compile(r"^o:")
 
 COMMANDS = [
     ("orders", N_("Your orders and what to do next")),
@@ -67,7 +70,7 @@ def build_application(runtime: Runtime, token: str, base_url: str | None = None,
     app.add_handler(CommandHandler("cancel", start.cancel))
     app.add_handler(CommandHandler("orders", orders.show_orders))
     app.add_handler(CommandHandler("order", orders.order_command))
-    app.add_handler(CallbackQueryHandler(orders.on_order_button, pattern=r"^o:"))
+    app.add_handler(CallbackQueryHandler(orders.on_order_button, pattern=ORDER_BUTTON))
     app.add_handler(CallbackQueryHandler(start.set_language, pattern=r"^x:lang:"))
     app.add_handler(CallbackQueryHandler(start.confirm_link, pattern=r"^x:link:"))
     app.add_handler(CallbackQueryHandler(orders.show_orders, pattern=r"^x:orders:"))
@@ -95,27 +98,16 @@ async def _listed(runtime: Runtime, user_id: str) -> bool:
 
 
 async def _once(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Telegram may deliver an update twice; the second delivery stops here."""
+    """Telegram may deliver an update twice; the second delivery stops here. A press of an order's button is
+    remembered by core's press instead, in the very transaction that acts on it."""
+    if update.callback_query is not None and ORDER_BUTTON.match(update.callback_query.data or ""):
+        return
     rt = context.application.bot_data["runtime"]
     async with rt.store.unit_of_work() as uow:
         first = await uow.conversations.first_sight(PLATFORM, update_key(update))
         await uow.commit()
     if not first:
         raise ApplicationHandlerStop
-
-
-def update_key(update: Update) -> str:
-    """What makes an update the same one delivered again: its message, press or payment question, which a new
-    Bot API server numbering its updates from the start again cannot take for an old one."""
-    if update.callback_query is not None:
-        return f"press:{update.callback_query.id}"
-    if update.pre_checkout_query is not None:
-        return f"pay:{update.pre_checkout_query.id}"
-    message, chat = update.effective_message, update.effective_chat
-    if message is not None and chat is not None:
-        edited = message.edit_date.timestamp() if message.edit_date else 0
-        return f"msg:{chat.id}:{message.message_id}:{int(edited)}"
-    return f"update:{update.update_id}"
 
 
 class ForgetSeenUpdates:

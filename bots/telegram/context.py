@@ -46,3 +46,17 @@ def authority(rt: Runtime, user_id: int | str) -> Authority | None:
     """Whether this Telegram user moderates, asked of the config at every act (no flag is trusted)."""
     listed = str(user_id).isdigit() and int(user_id) in rt.config.telegram.moderators
     return Authority(PLATFORM, str(user_id), LISTED) if listed else None
+
+
+def update_key(update: Update) -> str:
+    """What makes an update the same one delivered again: its message, press or payment question, which a new
+    Bot API server numbering its updates from the start again cannot take for an old one."""
+    if update.callback_query is not None:
+        return f"press:{update.callback_query.id}"
+    if update.pre_checkout_query is not None:
+        return f"pay:{update.pre_checkout_query.id}"
+    message, chat = update.effective_message, update.effective_chat
+    if message is not None and chat is not None:
+        edited = message.edit_date.timestamp() if message.edit_date else 0
+        return f"msg:{chat.id}:{message.message_id}:{int(edited)}"
+    return f"update:{update.update_id}"

@@ -10,15 +10,15 @@ from bots import moderation, parsing
 from bots.routing import FILTERS, listed_orders
 from bots.telegram import dialogs
 from bots.telegram.cards import card_text, keyboard, send_card
-from bots.telegram.context import Person, person, runtime
+from bots.telegram.context import PLATFORM, Person, person, runtime, update_key
 from bots.telegram.files import attachments, send_attachments
 from bots.telegram.messages import send_text
-from core.buttons import BadButton, ButtonData
-from core.card import NEEDS, order_card
-from core.engine import allowed_actions
-from core.events import Outcome, Refusal
+from core.buttons import ButtonData
+from core.card import order_card
+from core.events import Refusal
 from core.i18n import N_
 from core.model import Action
+from core.press import Ask, Done, Refused
 from core.table import Needs
 
 PAGE = 5
@@ -26,44 +26,37 @@ ALERT = 200  # the longest text a button's alert shows
 
 
 async def on_order_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A button of an order card: act at once, or open the dialog that collects what the action needs."""
+    """A button of an order card: core's press asks for input (the dialog opens here), or is done, or refused."""
     query = update.callback_query
     who = await person(update, context)
     if who is None:
         return
     rt = runtime(context)
-    try:
-        data = ButtonData.decode(query.data)
-    except BadButton:
-        await query.answer(who.t(N_("This button is not valid.")), show_alert=True)
+    answer = await rt.press(who.viewer, query.data, seen=(PLATFORM, update_key(update)))
+    if answer is None:  # Telegram delivered this press twice: the first delivery answered it
         return
-    order = await rt.service.order(data.order_id)
-    if order is None or order.role_of(who.viewer) is None:
-        await query.answer(who.t(N_("This order is not yours.")), show_alert=True)
-        return
-    needs = NEEDS[data.action]
-    possible = data.version == order.version and data.action in allowed_actions(
-        order, who.viewer, rt.clock.now(), rt.config.settings)
-    if needs is not Needs.NOTHING and possible:
-        dialog = dialogs.start(order.id, data.action, data.version, needs, order.currency)
+    if isinstance(answer, Ask):
+        pressed = answer.button
+        dialog = dialogs.start(pressed.order_id, pressed.action, pressed.version, answer.needs, answer.currency)
         await dialogs.save(rt, who, dialog)
         await query.answer()
         text, markup = dialogs.prompt(dialog, who.lang)
         await context.bot.send_message(who.chat_id, text, reply_markup=markup)
         return
-    # acts, or (when not possible) comes back refused with core's reason and what is possible now
-    result = await rt.service.act(order.id, data.action, who.viewer, version=data.version)
-    await answer_result(update, context, who, order.id, result)
+    if isinstance(answer, Refused) and answer.card is None:  # a forged button, or not their order: no card
+        await query.answer(answer.refusal.render(who.lang), show_alert=True)
+        return
+    await answer_result(update, context, who, answer)
 
 
-async def answer_result(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, order_id: str,
-                        result: Outcome | Refusal) -> None:
+async def answer_result(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person,
+                        answer: Done | Refused) -> None:
     """Done: the pressed card becomes the new card. Refused: the reason, and the current card."""
     rt = runtime(context)
-    await moderation.record(rt.store, who, result)
+    await moderation.record(rt.store, who, answer.outcome if isinstance(answer, Done) else answer.refusal)
     query = update.callback_query
-    if isinstance(result, Refusal):
-        reason = result.render(who.lang)
+    if isinstance(answer, Refused):
+        reason = answer.refusal.render(who.lang)
         if query and len(reason) <= ALERT:
             await query.answer(reason, show_alert=True)
         else:  # longer than an alert can hold: said in the chat, whole
@@ -72,8 +65,8 @@ async def answer_result(update: Update, context: ContextTypes.DEFAULT_TYPE, who:
             await send_text(context.bot, who.chat_id, reason)
     elif query:
         await query.answer(who.t(N_("Done.")))
-    card = await rt.service.card(order_id, who.viewer)
-    if isinstance(card, Refusal):
+    card = answer.card
+    if card is None:
         return
     if query and query.message:
         text = card_text(card, who, rt.clock.now())
@@ -88,15 +81,14 @@ async def answer_result(update: Update, context: ContextTypes.DEFAULT_TYPE, who:
 async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict) -> None:
     rt = runtime(context)
     await dialogs.save(rt, who, None)
-    result = await rt.service.act(dialog["order"], Action(dialog["action"]), who.viewer, dialogs.payload(dialog),
-                                  version=dialog["version"])
-    await moderation.record(rt.store, who, result)
-    if isinstance(result, Refusal):
-        await context.bot.send_message(who.chat_id, result.render(who.lang))
-    card = await rt.service.card(dialog["order"], who.viewer)
-    if not isinstance(card, Refusal):
-        notice = who.t(N_("Done.")) if isinstance(result, Outcome) else ""
-        await send_card(context.bot, rt, who, card, notice)
+    answer = await rt.press(who.viewer, ButtonData(dialog["order"], Action(dialog["action"]), dialog["version"]),
+                            dialogs.payload(dialog))
+    await moderation.record(rt.store, who, answer.outcome if isinstance(answer, Done) else answer.refusal)
+    if isinstance(answer, Refused):
+        await context.bot.send_message(who.chat_id, answer.refusal.render(who.lang))
+    if answer.card is not None:
+        notice = who.t(N_("Done.")) if isinstance(answer, Done) else ""
+        await send_card(context.bot, rt, who, answer.card, notice)
 
 
 async def on_dialog_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
