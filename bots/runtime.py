@@ -18,6 +18,7 @@ from bots.scheduler import Timekeeper, start_scheduler
 from core.i18n import use_money_format
 from core.ports import Clock, Notifier, SystemClock
 from core.press import Presses
+from core.routing import Routes
 from core.service import Service
 from core.storefront import Storefront
 from storage.store import Store
@@ -36,6 +37,8 @@ class Runtime:
     storefront: Storefront
     #: a press of an order card's button, decided in one call (core.press)
     press: Presses
+    #: a chat message, routed to its order and relayed in one call (core.routing)
+    route: Routes
     #: more polls for the scheduler, added by adapters (Telegram's Stars refunds): each returns how much it did
     extra_jobs: list[Callable[[], Awaitable[int]]] = field(default_factory=list)
     #: each running adapter's files, for the other platforms' notifiers to upload (bots.files)
@@ -60,7 +63,8 @@ def build(config: Config, clock: Clock | None = None, notifiers: dict[str, Notif
     relay = Relay(store.outbox, notifiers or {}, clock, policy)
     storefront = Storefront(store.unit_of_work, clock, config.settings)
     press = Presses(store.unit_of_work, clock, config.settings)
-    return Runtime(config, clock, store, service, timekeeper, relay, storefront, press)
+    route = Routes(store.unit_of_work, clock, config.settings)
+    return Runtime(config, clock, store, service, timekeeper, relay, storefront, press, route)
 
 
 def adapters(config: Config) -> list[str]:

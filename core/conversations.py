@@ -12,3 +12,5 @@ class Conversations(Protocol):
     async def first_sight(self, platform: str, key: str) -> bool:
         """True the first time this platform's update is seen; False for a duplicate delivery of it."""
 
+    async def order_of_message(self, platform: str, chat_id: str, message_id: str) -> str | None:
+        """The order a message the bot sent (a card, a relayed message) is about: a reply to it is about it too."""

@@ -9,7 +9,7 @@ from datetime import datetime
 from core import engine, timers
 from core.card import Brief, Card, brief_of, order_card
 from core import labels
-from core.chat import ChatDecision, ChatMessage, chat_recipients, check_message, mask_contacts, may_send
+from core.chat import ChatDecision, ChatMessage, chat_recipients, check_message, may_send
 from core.checkout import (
     WATCHED, Checkout, PaymentState, Price, awaiting_notices, check_payment, check_provider, placed_notices, quote,
     rejected_notices,
@@ -20,6 +20,7 @@ from core.i18n import N_, Text
 from core.model import SYSTEM, Action, Offer, Option, Order, Payload, Role, Viewer
 from core.ports import Clock, Conflict, UnitOfWorkFactory, new_id
 from core.press import moved_on, transition
+from core.routing import flagged_notice, masked, relay
 from core.refunds import AUTOMATIC, Refund
 from core.settings import Settings
 from core.timers import Timer
@@ -314,24 +315,10 @@ class Service:
             order = await uow.order(order_id)
             if order is None:
                 return _missing(NO_ORDER)
-            decision = may_send(order, viewer, now, self.settings)
-            if not decision.allowed:
-                return Refusal(Refused.STAGE, decision.reason, decision.unblock, order)
-            role = order.role_of(viewer)
-            masked, flagged = self._masked(text)
-            message = ChatMessage(order.id, viewer.account, role, platform, masked, tuple(files), flagged, now,
-                                  original=text if masked != text else None, source=source)
-            message_id = await uow.add_message(message)
-            said = Text.of(N_("Message from the {role} on order #{order}: {text}"),
-                           role=Text.of(labels.ROLE[role]), order=order.id, text=masked)
-            key = f"{order.id}:chat:{message_id}"
-            for to in chat_recipients(order, role):
-                await uow.notify(Notice(order.id, to, said, f"{key}:{to.value}", with_card=False,
-                                        files=tuple(files)))
-            if flagged:
-                await uow.notify(_flagged(order.id, role, masked, message_id, edited=False))
-            await uow.commit()
-            return replace(message, id=message_id)
+            said = await relay(uow, order, viewer, text, platform, tuple(files), source, now, self.settings)
+            if isinstance(said, ChatMessage):
+                await uow.commit()
+            return said
 
     async def edit(self, platform: str, source: str, viewer: Viewer,
                    text: str) -> tuple[ChatMessage, Refusal | None] | None:
@@ -348,9 +335,9 @@ class Service:
             if latest is not None and latest.written == text:  # a platform's own update (a link's preview)
                 return None
             order = await uow.order(first.order_id)
-            masked, flagged = self._masked(text)
-            edit = ChatMessage(order.id, viewer.account, first.role, platform, masked, (), flagged, now,
-                               original=text if masked != text else None, source=source, edit_of=first.id)
+            kept, flagged = masked(text, self.settings)
+            edit = ChatMessage(order.id, viewer.account, first.role, platform, kept, (), flagged, now,
+                               original=text if kept != text else None, source=source, edit_of=first.id)
             edit_id = await uow.add_message(edit)
             decision = may_send(order, viewer, now, self.settings)
             refusal = None
@@ -362,12 +349,12 @@ class Service:
                                                          limit=self.settings.max_text))
             else:
                 said = Text.of(N_("The {role} edited a message on order #{order}; it now reads: {text}"),
-                               role=Text.of(labels.ROLE[first.role]), order=order.id, text=masked)
+                               role=Text.of(labels.ROLE[first.role]), order=order.id, text=kept)
                 for to in chat_recipients(order, first.role):
                     await uow.notify(Notice(order.id, to, said, f"{order.id}:chat:{edit_id}:{to.value}",
                                             with_card=False))
             if flagged:
-                await uow.notify(_flagged(order.id, first.role, masked, edit_id, edited=True))
+                await uow.notify(flagged_notice(order.id, first.role, kept, edit_id, edited=True))
             await uow.commit()
             return replace(edit, id=edit_id), refusal
 
@@ -381,9 +368,6 @@ class Service:
                    "written: the other party may have read them. It is in the evidence and in /flagged."),
                 order=message.order_id), f"{message.order_id}:visible:{message.id}", with_card=False))
             await uow.commit()
-
-    def _masked(self, text: str) -> tuple[str, bool]:
-        return mask_contacts(text) if self.settings.mask_contacts else (text, False)
 
     async def names(self, account_ids) -> dict[str, str]:
         """People's display names, for texts that tell several orders or people apart."""
@@ -411,14 +395,6 @@ class Service:
         if order is None:
             return ChatDecision(False, Text.of(NO_ORDER))
         return may_send(order, viewer, self.clock.now(), self.settings)
-
-
-def _flagged(order_id: str, role: Role, masked: str, message_id: int, edited: bool) -> Notice:
-    """The moderators hear of every message that hid contact details (the key is no chat key: never relayed)."""
-    text = (N_("⚑ The {role} of order #{order} edited a message to hide contact details in it (masked): {text}")
-            if edited else N_("⚑ The {role} of order #{order} wrote contact details (masked): {text}"))
-    return Notice(order_id, Role.MODERATOR, Text.of(text, role=Text.of(labels.ROLE[role]), order=order_id,
-                                                    text=masked), f"{order_id}:flag:{message_id}", with_card=False)
 
 
 def _may_confirm(checkout: Checkout | None, moderator: Viewer) -> Refusal | None:
