@@ -13,17 +13,17 @@ from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
-    TypeHandler,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bots.runtime import Runtime, adapters
 from bots.telegram import chat, flood, moderation, offers, orders, payments, privacy, start
-from bots.telegram.context import PLATFORM, authority, person, update_key
+from bots.telegram.context import PLATFORM, Turn, authority, identify, person, update_key
 from bots.telegram.notifier import TelegramNotifier
 from bots.telegram.pacing import Pacer
 from bots.telegram.turns import TurnByTurn
@@ -47,7 +47,8 @@ COMMANDS = [
 
 def build_application(runtime: Runtime, token: str, base_url: str | None = None,
                       base_file_url: str | None = None, pacer: Pacer | None = None) -> Application:
-    builder = Application.builder().token(token).concurrent_updates(TurnByTurn()).rate_limiter(pacer or Pacer())
+    builder = (Application.builder().token(token).context_types(ContextTypes(context=Turn))
+               .concurrent_updates(TurnByTurn()).rate_limiter(pacer or Pacer()))
     if base_url:
         builder = builder.base_url(base_url)
     if base_file_url:
@@ -58,9 +59,11 @@ def build_application(runtime: Runtime, token: str, base_url: str | None = None,
     runtime.relay.moderators[PLATFORM] = lambda user_id: _listed(runtime, user_id)
 
     # before the handlers, each in a group of its own: a duplicate delivery, a group chat, a flood stop here
-    app.add_handler(TypeHandler(Update, _once), group=-3)
-    app.add_handler(TypeHandler(Update, privacy.private_only), group=-2)
-    app.add_handler(TypeHandler(Update, flood.within_limits), group=-1)
+    app.add_handler(TypeHandler(Update, _once), group=-4)
+    app.add_handler(TypeHandler(Update, privacy.private_only), group=-3)
+    app.add_handler(TypeHandler(Update, flood.within_limits), group=-2)
+    # then the person behind the update, once for all its handlers (context.person); nobody: it stops here
+    app.add_handler(TypeHandler(Update, identify), group=-1)
     app.add_handler(CommandHandler("start", start.start))
     app.add_handler(CommandHandler("help", start.help_command))
     app.add_handler(CommandHandler("lang", start.choose_language))
@@ -97,7 +100,7 @@ async def _listed(runtime: Runtime, user_id: str) -> bool:
     return authority(runtime, user_id) is not None
 
 
-async def _once(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _once(update: Update, context: Turn) -> None:
     """Telegram may deliver an update twice; the second delivery stops here. A press of an order's button is
     remembered by core's press instead, in the very transaction that acts on it."""
     if update.callback_query is not None and ORDER_BUTTON.match(update.callback_query.data or ""):
@@ -140,14 +143,12 @@ async def register_commands(app: Application) -> None:
                                       language_code=None if lang == "en" else lang)
 
 
-async def _stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _stale_button(update: Update, context: Turn) -> None:
     """Any button we no longer know (an old version's, a forged one): said so, nothing changes."""
-    who = await person(update, context)
-    lang = who.lang if who else "en"
-    await update.callback_query.answer(translate(N_("This button is not valid."), lang), show_alert=True)
+    await update.callback_query.answer(context.person.t(N_("This button is not valid.")), show_alert=True)
 
 
-async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _on_error(update: object, context: Turn) -> None:
     log.error("while handling %s", about(update), exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         who = await person(update, context)

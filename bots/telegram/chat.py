@@ -8,11 +8,10 @@ that reopen the chat.
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import ContextTypes
 
 from bots.render import zone
 from bots.telegram import dialogs
-from bots.telegram.context import PLATFORM, Person, person, runtime
+from bots.telegram.context import PLATFORM, Person, Turn, runtime
 from bots.telegram.orders import on_dialog_message
 from core import labels
 from core.card import when
@@ -21,11 +20,10 @@ from core.model import Order
 from core.routing import Blocked, Pick, Relayed, Unsendable
 
 
-
-async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_message(update: Update, context: Turn) -> None:
     """Any text, document or photo that is not a command: a dialog's answer, or a chat message."""
-    who = await person(update, context)
-    if who is None or update.effective_chat.type != "private":
+    who = context.person
+    if update.effective_chat.type != "private":
         return
     rt = runtime(context)
     dialog = await dialogs.current(rt, who)
@@ -61,12 +59,12 @@ def source_of(message: Message) -> str:
     return f"{message.chat_id}:{message.message_id}"
 
 
-async def on_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_edit(update: Update, context: Turn) -> None:
     """A message edited in the private chat: if it was sent to an order's chat, the edit is kept beside it,
     masked, flagged, and relayed as an edit (core decides); any other edit changes nothing, and says so."""
-    who = await person(update, context)
+    who = context.person
     message = update.edited_message
-    if who is None or message is None:
+    if message is None:
         return
     rt = runtime(context)
     edited = await rt.service.edit(PLATFORM, source_of(message), who.viewer, message.text or message.caption or "")
@@ -93,7 +91,7 @@ def picker_label(order: Order, who: Person, names: dict[str, str]) -> str:
                  name=names.get(other, "?")[:20], date=day)
 
 
-async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person,
+async def answer(update: Update, context: Turn, who: Person,
                  routed: Relayed | Blocked) -> None:
     """Sent, with a word when contact details were hidden; or not sent: why, until when, and the buttons that
     reopen the chat."""
@@ -125,12 +123,10 @@ def unblock_buttons(blocked: Blocked, who: Person) -> InlineKeyboardMarkup | Non
                                  for b in blocked.reopen])
 
 
-async def on_route(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_route(update: Update, context: Turn) -> None:
     """The person picked which order their held message is about."""
     query = update.callback_query
-    who = await person(update, context)
-    if who is None:
-        return
+    who = context.person
     rt = runtime(context)
     dialog = await dialogs.current(rt, who)
     await query.answer()

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-
 from telegram import Update, User
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, CallbackContext, ContextTypes
 
 from bots.people import Authority, Person
 from bots.runtime import Runtime
@@ -13,6 +12,13 @@ from core.i18n import language
 PLATFORM = "telegram"
 #: the only thing that makes someone a moderator on Telegram: their user id in this config list
 LISTED = "telegram.moderators"
+
+
+class Turn(CallbackContext):
+    """The context of one update, shared by every handler group: its person, resolved once before any handler
+    (`identify`), or None while not yet resolved."""
+
+    person: Person | None = None
 
 
 def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
@@ -40,6 +46,14 @@ async def person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person |
                 moderator=moderator is not None)
             await uow.commit()
     return Person(account, user.id, chat.id if chat else user.id, moderator)
+
+
+async def identify(update: Update, context: Turn) -> None:
+    """The handlers' pre-handler: the person behind the update, resolved once for all its handlers; an update
+    with nobody behind it (a bot, a channel's post) goes no further."""
+    context.person = await person(update, context)
+    if context.person is None:
+        raise ApplicationHandlerStop
 
 
 def authority(rt: Runtime, user_id: int | str) -> Authority | None:

@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bots import evidence, moderation, parsing
 from bots.render import zone
+from bots.telegram.context import PLATFORM, Person, Turn, runtime
 from bots.telegram.messages import send_text, show_text
-from bots.telegram.context import PLATFORM, Person, person, runtime
 from core import sanctions
 from core.i18n import N_
 from core.service import NO_ORDER
@@ -34,11 +34,9 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(send_evidence, pattern=r"^x:evidence:"))
 
 
-async def moderator(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person | None:
+async def moderator(update: Update, context: Turn) -> Person | None:
     """Whoever sent this update, if core says they may moderate; anyone else is told so and gets None."""
-    who = await person(update, context)
-    if who is None:
-        return None
+    who = context.person
     refusal = sanctions.moderation_refusal(who.viewer)
     if refusal is None:
         return who
@@ -49,7 +47,7 @@ async def moderator(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Perso
     return None
 
 
-async def show_disputes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def show_disputes(update: Update, context: Turn) -> None:
     """/disputes, or a page button: the queue, each dispute with its card and its evidence a press away."""
     who = await moderator(update, context)
     if who is None:
@@ -75,7 +73,7 @@ async def show_disputes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await show_text(query, context.bot, who.chat_id, text, markup)
 
 
-async def send_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def send_evidence(update: Update, context: Turn) -> None:
     """/evidence <order id>, or a queue's Evidence button: the bundle as a text file."""
     who = await moderator(update, context)
     if who is None:
@@ -100,20 +98,20 @@ async def send_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
                                     caption=who.t(N_("Evidence for order #{order}"), order=order_id))
 
 
-async def suspend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def suspend(update: Update, context: Turn) -> None:
     """/suspend <Telegram user id or @username> <reason>: no new orders, offers hidden, running orders go on."""
     await _sanction(update, context, True, N_("Usage: /suspend <Telegram user id or @username> <reason>"),
                     N_("Suspended: {name}. They can take no new orders and their offers are hidden; "
                        "their running orders go on."))
 
 
-async def unsuspend(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unsuspend(update: Update, context: Turn) -> None:
     """/unsuspend <Telegram user id or @username> <reason>."""
     await _sanction(update, context, False, N_("Usage: /unsuspend <Telegram user id or @username> <reason>"),
                     N_("Suspension lifted: {name} can take orders again."))
 
 
-async def _sanction(update: Update, context: ContextTypes.DEFAULT_TYPE, suspended: bool, usage: str,
+async def _sanction(update: Update, context: Turn, suspended: bool, usage: str,
                     done: str) -> None:
     who = await moderator(update, context)
     if who is None:
@@ -145,7 +143,7 @@ async def _account_of(rt, typed: str) -> Account | None:
         return await uow.accounts.by_username(PLATFORM, typed)
 
 
-async def show_audit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def show_audit(update: Update, context: Turn) -> None:
     """/audit [N]: the last N sanctions and dispute decisions, newest first."""
     who = await moderator(update, context)
     if who is None:
@@ -160,7 +158,7 @@ async def show_audit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await send_text(context.bot, who.chat_id, text)
 
 
-async def show_flagged(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def show_flagged(update: Update, context: Turn) -> None:
     """/flagged [N]: the last N chat messages that hid contact details, newest first, and why."""
     who = await moderator(update, context)
     if who is None:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
 
 from bots import moderation, parsing
 from bots.routing import FILTERS, listed_orders
 from bots.telegram import dialogs
 from bots.telegram.cards import card_text, keyboard, send_card
-from bots.telegram.context import PLATFORM, Person, person, runtime, update_key
+from bots.telegram.context import PLATFORM, Person, Turn, runtime, update_key
 from bots.telegram.files import attachments, send_attachments
 from bots.telegram.messages import send_text
 from core.buttons import ButtonData
@@ -25,12 +24,10 @@ PAGE = 5
 ALERT = 200  # the longest text a button's alert shows
 
 
-async def on_order_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_order_button(update: Update, context: Turn) -> None:
     """A button of an order card: core's press asks for input (the dialog opens here), or is done, or refused."""
     query = update.callback_query
-    who = await person(update, context)
-    if who is None:
-        return
+    who = context.person
     rt = runtime(context)
     answer = await rt.press(who.viewer, query.data, seen=(PLATFORM, update_key(update)))
     if answer is None:  # Telegram delivered this press twice: the first delivery answered it
@@ -49,7 +46,7 @@ async def on_order_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await answer_result(update, context, who, answer)
 
 
-async def answer_result(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person,
+async def answer_result(update: Update, context: Turn, who: Person,
                         answer: Done | Refused) -> None:
     """Done: the pressed card becomes the new card. Refused: the reason, and the current card."""
     rt = runtime(context)
@@ -78,7 +75,7 @@ async def answer_result(update: Update, context: ContextTypes.DEFAULT_TYPE, who:
     await send_card(context.bot, rt, who, card)
 
 
-async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict) -> None:
+async def finish(update: Update, context: Turn, who: Person, dialog: dict) -> None:
     rt = runtime(context)
     await dialogs.save(rt, who, None)
     answer = await rt.press(who.viewer, ButtonData(dialog["order"], Action(dialog["action"]), dialog["version"]),
@@ -91,12 +88,10 @@ async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person
         await send_card(context.bot, rt, who, answer.card, notice)
 
 
-async def on_dialog_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_dialog_button(update: Update, context: Turn) -> None:
     """Cancel, Skip, Done, 👍/👎: the buttons of an open dialog."""
     query = update.callback_query
-    who = await person(update, context)
-    if who is None:
-        return
+    who = context.person
     rt = runtime(context)
     choice = query.data.removeprefix("x:")
     dialog = await dialogs.current(rt, who)
@@ -118,7 +113,7 @@ async def on_dialog_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await context.bot.send_message(who.chat_id, text, reply_markup=markup)
 
 
-async def on_dialog_message(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict) -> None:
+async def on_dialog_message(update: Update, context: Turn, who: Person, dialog: dict) -> None:
     rt = runtime(context)
     dialog, problem, finished = dialogs.take_message(dialog, update.effective_message, rt.config.settings.max_text)
     if problem:
@@ -139,11 +134,9 @@ async def on_dialog_message(update: Update, context: ContextTypes.DEFAULT_TYPE, 
                                                        [dialogs.button(who.lang, N_("Cancel"), "x:cancel")]]))
 
 
-async def show_orders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def show_orders(update: Update, context: Turn) -> None:
     """/orders, or a filter/page button: this person's orders, a page at a time."""
-    who = await person(update, context)
-    if who is None:
-        return
+    who = context.person
     query = update.callback_query
     which, page = "act", 0
     if query:  # x:orders:<filter>:<page>
@@ -179,11 +172,9 @@ async def show_orders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await context.bot.send_message(who.chat_id, text, reply_markup=markup)
 
 
-async def order_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def order_command(update: Update, context: Turn) -> None:
     """/order <number>: that order's card (as /orders shows it), or how to ask for one."""
-    who = await person(update, context)
-    if who is None:
-        return
+    who = context.person
     if len(context.args or []) != 1:
         await context.bot.send_message(who.chat_id, who.t(
             N_("Usage: /order <number>, for example /order 5ZE48TKF. Your orders are listed by /orders.")))
@@ -191,11 +182,9 @@ async def order_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await show_card(update, context, context.args[0].strip().lstrip("#")[:20])
 
 
-async def show_card(update: Update, context: ContextTypes.DEFAULT_TYPE, order_id: str | None = None) -> None:
+async def show_card(update: Update, context: Turn, order_id: str | None = None) -> None:
     """An order's card, freshly drawn (a /orders entry, an order deep link)."""
-    who = await person(update, context)
-    if who is None:
-        return
+    who = context.person
     if update.callback_query:
         order_id = update.callback_query.data.removeprefix("x:card:")
         await update.callback_query.answer()
@@ -208,12 +197,10 @@ async def show_card(update: Update, context: ContextTypes.DEFAULT_TYPE, order_id
 
 
 
-async def show_more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def show_more(update: Update, context: Turn) -> None:
     """"More…" under a card: the same card with its rarely needed buttons too."""
     query = update.callback_query
-    who = await person(update, context)
-    if who is None:
-        return
+    who = context.person
     card = await runtime(context).service.card(query.data.removeprefix("x:more:"), who.viewer)
     if isinstance(card, Refusal):
         await query.answer(card.render(who.lang)[:200], show_alert=True)
@@ -225,12 +212,10 @@ async def show_more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         pass  # already shown, or the message is too old to edit: its buttons stay as they are
 
 
-async def show_brief(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def show_brief(update: Update, context: Turn) -> None:
     """"Show the brief": the whole brief and its files, to either party or a moderator, at any stage."""
     query = update.callback_query
-    who = await person(update, context)
-    if who is None:
-        return
+    who = context.person
     rt = runtime(context)
     brief = await rt.service.brief(query.data.removeprefix("x:brief:"), who.viewer)
     if isinstance(brief, Refusal):

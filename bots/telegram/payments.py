@@ -13,14 +13,18 @@ from datetime import timedelta
 from telegram import Bot, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import (
-    Application, CallbackQueryHandler, ContextTypes, MessageHandler, PreCheckoutQueryHandler, filters,
+    Application,
+    CallbackQueryHandler,
+    MessageHandler,
+    PreCheckoutQueryHandler,
+    filters,
 )
 
 from bots import moderation, parsing
 from bots.telegram import checkout
 from bots.telegram.cards import send_card
+from bots.telegram.context import PLATFORM, Turn, runtime
 from bots.telegram.messages import LIMIT
-from bots.telegram.context import PLATFORM, person, runtime
 from bots.telegram.pacing import seconds
 from core.events import Notice, Outcome, Refusal
 from core.i18n import N_, Money, Text
@@ -36,23 +40,20 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(on_confirmation, pattern=r"^p:(ok|no):"))
 
 
-async def on_precheck(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_precheck(update: Update, context: Turn) -> None:
     """Telegram asks whether it may take the Stars; it must be answered within 10 seconds."""
     query = update.pre_checkout_query
     refusal = await runtime(context).service.precheck(query.invoice_payload, query.total_amount, query.currency)
     if refusal is None:
         await query.answer(ok=True)
         return
-    who = await person(update, context)
-    await query.answer(ok=False, error_message=refusal.render(who.lang if who else "en")[:255])
+    await query.answer(ok=False, error_message=refusal.render(context.person.lang)[:255])
 
 
-async def on_paid(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_paid(update: Update, context: Turn) -> None:
     """The Stars were taken: the order is placed (once, however often Telegram says so) and its card shown.
     A payment core cannot use is already queued to go back, and the buyer told, by core."""
-    who = await person(update, context)
-    if who is None:
-        return
+    who = context.person
     rt = runtime(context)
     paid = update.effective_message.successful_payment
     result = await rt.service.pay(paid.invoice_payload, paid.total_amount, paid.currency,
@@ -67,12 +68,10 @@ async def on_paid(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                         who.t(N_("Paid: your order is placed.")))
 
 
-async def on_confirmation(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_confirmation(update: Update, context: Turn) -> None:
     """A moderator's Confirm payment / Reject on a manual payment (core refuses anyone else)."""
     query = update.callback_query
-    who = await person(update, context)
-    if who is None:
-        return
+    who = context.person
     rt = runtime(context)
     parsed = parsing.payment_button(query.data)
     if parsed is None:
