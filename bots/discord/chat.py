@@ -16,7 +16,7 @@ import discord
 
 from bots.discord.buttons import RouteSelect
 from bots.discord.cards import clip, send_card
-from bots.discord.context import PLATFORM, Person, person, person_of, runtime
+from bots.discord.context import PLATFORM, Person, person, person_of, resolved, runtime
 from bots.discord.files import file_ref
 from bots.discord.markdown import plain
 from bots.discord.rooms import stamp
@@ -210,9 +210,7 @@ async def in_dm(client: discord.Client, message: discord.Message) -> None:
 
 async def route(interaction: discord.Interaction, order_id: str) -> None:
     """The person picked the order their waiting message is about."""
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     rt = runtime(interaction)
     who = await as_writer(rt, who, lambda: person(interaction, moderating=True))
     async with rt.store.unit_of_work() as uow:

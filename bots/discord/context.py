@@ -22,6 +22,8 @@ from core.i18n import language
 
 PLATFORM = "discord"
 LISTED = "discord.moderator_user_ids"
+#: where an interaction keeps its person (discord.py's Interaction.extras), resolved once
+PERSON = "comptoir.person"
 UNCHECKED = object()  # nothing needed to know: the person is not a moderator for this act
 
 
@@ -53,11 +55,27 @@ async def authority(client: discord.Client, rt: Runtime, user: discord.abc.User,
     return Authority(PLATFORM, str(user.id), f"role:{held}") if held is not None else None
 
 
-async def person(interaction: discord.Interaction, *, moderating: bool = False) -> Person | None:
-    """The account of whoever interacted, created on first contact and kept current. `moderating`: the act
-    needs to know whether they moderate, even if that takes a request to Discord."""
-    return await person_of(runtime(interaction), interaction.user, str(interaction.locale),
-                           client=interaction.client, moderating=moderating)
+async def person(interaction: discord.Interaction, *, moderating: bool = False, again: bool = False) -> Person | None:
+    """The account of whoever interacted, created on first contact and kept current: resolved once per interaction
+    and kept with it (`identify`). `moderating`: the act needs to know whether they moderate, even if that takes a
+    request to Discord; `again`: their account changed meanwhile (their language)."""
+    if not (moderating or again) and PERSON in interaction.extras:
+        return interaction.extras[PERSON]
+    found = await person_of(runtime(interaction), interaction.user, str(interaction.locale),
+                            client=interaction.client, moderating=moderating)
+    interaction.extras[PERSON] = found  # the best known: what follows in this interaction acts as it
+    return found
+
+
+async def identify(interaction: discord.Interaction) -> bool:
+    """Before any handler (the command tree's interaction_check, and `orders.guarded` for buttons, selects and
+    modals): the person behind the interaction, resolved once for all its handling. False: nobody (a bot)."""
+    return await person(interaction) is not None
+
+
+def resolved(interaction: discord.Interaction) -> Person:
+    """The person `identify` resolved for this interaction."""
+    return interaction.extras[PERSON]
 
 
 async def person_of(rt: Runtime, user: discord.User | discord.Member, locale: str | None = None, *,

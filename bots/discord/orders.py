@@ -11,7 +11,7 @@ from bots import moderation
 from bots.discord.admission import refused
 from bots.discord.buttons import CardLink, OrdersPage
 from bots.discord.cards import card_embed, card_view, clip, refresh_card, remember_card, retire_cards
-from bots.discord.context import Person, as_moderator, person, runtime
+from bots.discord.context import Person, as_moderator, person, resolved, runtime
 from bots.discord.markdown import plain
 from bots.discord.modals import ActionModal, dispatch_submit, open_unkept, pressed_of
 from bots.discord.files import CONTENT, MAX_FILES, UPLOAD_LIMIT, uploads
@@ -81,9 +81,7 @@ async def press(interaction: discord.Interaction, data: str) -> None:
     """A card's button: core's press asks for input (the modal opens here), or is done, or refused."""
     if not may_ask(data):
         await interaction.response.defer()  # within Discord's 3 s; the answer comes as an edit or a follow-up
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     rt = runtime(interaction)
     who, answer = await pressing(interaction, who, data)
     if isinstance(answer, Ask):
@@ -127,9 +125,7 @@ async def their_order(interaction: discord.Interaction, who: Person,
 async def reopen(interaction: discord.Interaction, custom_id: str) -> None:
     """An order's modal submitted (before or after a restart: none is kept in memory): rebuilt from its
     custom id, the person and the order, then submitted as usual, so core decides (a stale one is refused)."""
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     try:
         pressed = pressed_of(custom_id)
     except BadButton:
@@ -147,9 +143,7 @@ async def reopen(interaction: discord.Interaction, custom_id: str) -> None:
 
 async def submit(interaction: discord.Interaction, modal: ActionModal) -> None:
     await interaction.response.defer()  # updates the card the modal was opened from
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     payload = modal.payload()
     if isinstance(payload, str):
         await tell(interaction, who.t(payload))
@@ -186,9 +180,7 @@ async def answer_press(interaction: discord.Interaction, who: Person, answer: Do
 async def show_more(interaction: discord.Interaction, order_id: str) -> None:
     """[More…]: the pressed card again, as the order is now, with its rarely needed buttons too."""
     await interaction.response.defer()
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     who = await viewing(interaction, who, order_id)
     card = await runtime(interaction).service.card(order_id, who.viewer)
     if isinstance(card, Refusal):
@@ -210,9 +202,7 @@ async def viewing(interaction: discord.Interaction, who: Person, order_id: str) 
 async def show_brief(interaction: discord.Interaction, order_id: str) -> None:
     """[Show the brief]: the whole brief and its files, privately, to either party or a moderator."""
     await interaction.response.defer(ephemeral=True, thinking=True)
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     rt = runtime(interaction)
     who = await viewing(interaction, who, order_id)
     brief = await rt.service.brief(order_id, who.viewer)
@@ -236,9 +226,7 @@ async def show_brief(interaction: discord.Interaction, order_id: str) -> None:
 async def show_card(interaction: discord.Interaction, order_id: str) -> None:
     """An order's card, freshly drawn: private in a server; in a DM, the order's one card there (the previous
     one goes)."""
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     rt = runtime(interaction)
     order_id = order_id.strip().lstrip("#")
     who = await viewing(interaction, who, order_id)
@@ -258,9 +246,7 @@ async def show_card(interaction: discord.Interaction, order_id: str) -> None:
 
 async def order_choices(interaction: discord.Interaction, typed: str) -> list[discord.app_commands.Choice[str]]:
     """Autocomplete of /order: this person's orders whose number or title holds what they typed."""
-    who = await person(interaction)
-    if who is None:
-        return []
+    who = resolved(interaction)
     rt = runtime(interaction)
     async with rt.store.unit_of_work() as uow:
         found = await uow.orders_of(who.account.id, limit=100)
@@ -304,17 +290,13 @@ async def listing(interaction: discord.Interaction, who: Person, which: str, pag
 async def show_orders(interaction: discord.Interaction, which: str = "act") -> None:
     """/orders: private, a page at a time."""
     await interaction.response.defer(ephemeral=True, thinking=True)
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     embed, view = await listing(interaction, who, which, 0)
     await interaction.followup.send(embed=embed, view=view, ephemeral=True)
 
 
 async def turn_page(interaction: discord.Interaction, which: str, page: int) -> None:
     await interaction.response.defer()
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     embed, view = await listing(interaction, who, which, page)
     await interaction.edit_original_response(embed=embed, view=view)
