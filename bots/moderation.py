@@ -12,14 +12,14 @@ from datetime import datetime, tzinfo
 
 from bots.evidence import FLAG, evidence_text, stamp
 from bots.parsing import whole_number
-from bots.people import Person
+from core.people import Person
 from core import labels, sanctions
 from core.card import when
 from core.checkout import Checkout, PaymentState
 from core.events import Event, Outcome, Refusal
 from core.i18n import N_, Money, translate
 from core.model import Order, Role, Stage
-from storage.accounts import Account
+from core.people import Account
 from storage.audit import GROUNDS, AuditEntry, decision_subject
 from storage.store import Store
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bots.people import Person
+from core.people import Person
 from core.engine import allowed_actions
 from core.i18n import N_
 from core.model import OPEN, TERMINAL

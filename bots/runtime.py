@@ -17,6 +17,8 @@ from bots.render import money
 from bots.scheduler import Timekeeper, start_scheduler
 from core.i18n import use_money_format
 from core.ports import Clock, Notifier, SystemClock
+from core.conversations import ConversationState
+from core.people import People
 from core.press import Presses
 from core.routing import Routes
 from core.service import Service
@@ -39,6 +41,10 @@ class Runtime:
     press: Presses
     #: a chat message, routed to its order and relayed in one call (core.routing)
     route: Routes
+    #: accounts and identities: who is behind a platform's user (core.people)
+    people: People
+    #: what the front ends remember between two updates (core.conversations)
+    conversations: ConversationState
     #: more polls for the scheduler, added by adapters (Telegram's Stars refunds): each returns how much it did
     extra_jobs: list[Callable[[], Awaitable[int]]] = field(default_factory=list)
     #: each running adapter's files, for the other platforms' notifiers to upload (bots.files)
@@ -64,7 +70,8 @@ def build(config: Config, clock: Clock | None = None, notifiers: dict[str, Notif
     storefront = Storefront(store.unit_of_work, clock, config.settings)
     press = Presses(store.unit_of_work, clock, config.settings)
     route = Routes(store.unit_of_work, clock, config.settings)
-    return Runtime(config, clock, store, service, timekeeper, relay, storefront, press, route)
+    return Runtime(config, clock, store, service, timekeeper, relay, storefront, press, route,
+                   People(store.unit_of_work), ConversationState(store.unit_of_work))
 
 
 def adapters(config: Config) -> list[str]:

@@ -14,6 +14,7 @@ from core.discussion import CustomOffer, CustomOfferState, Discussion
 from core.events import Choice, Event, Notice, Outcome, Quote
 from core.i18n import Text
 from core.model import Offer, Order, Role
+from core.people import Accounts
 from core.refunds import Refund
 from core.timers import Timer, TimerPlan
 from core.vouchers import Voucher
@@ -48,6 +49,7 @@ class Conflict(Exception):
 class UnitOfWork(Protocol):
     """One transaction. Everything an action causes is saved together, or nothing is."""
 
+    accounts: Accounts
     conversations: Conversations
 
     async def __aenter__(self) -> UnitOfWork: ...

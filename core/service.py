@@ -16,7 +16,7 @@ from core.checkout import (
 )
 from core.discussion import CustomOfferState, check_payable, settle_custom_offer
 from core.events import Notice, Outcome, Refusal, Refused
-from core.i18n import N_, Text
+from core.i18n import N_, Money, Text
 from core.model import SYSTEM, Action, Offer, Option, Order, Payload, Role, Viewer
 from core.ports import Clock, Conflict, UnitOfWorkFactory, new_id
 from core.press import moved_on, transition
@@ -373,6 +373,26 @@ class Service:
         """People's display names, for texts that tell several orders or people apart."""
         async with self.uow(read_only=True) as uow:
             return await uow.names(account_ids)
+
+    async def orders_of(self, viewer: Viewer, limit: int = 10) -> list[Order]:
+        """This person's orders as buyer or seller, the latest paid first."""
+        async with self.uow(read_only=True) as uow:
+            return await uow.orders_of(viewer.account, limit=limit)
+
+    async def took_a_dispute(self, viewer: Viewer) -> bool:
+        """Whether this person took a dispute still open (a moderator then writes in its chat as one)."""
+        async with self.uow(read_only=True) as uow:
+            return bool(await uow.disputes_taken_by(viewer.account, limit=1))
+
+    async def refund_failed(self, refund: Refund, error: str) -> None:
+        """A provider refused to give a payment back: the moderators are asked to give the money back by hand."""
+        async with self.uow() as uow:
+            await uow.notify(Notice(refund.order_id, Role.MODERATOR, Text.of(
+                N_("Telegram could not refund {amount} to the buyer (order {order}, charge {charge}): {error}. "
+                   "Please give the money back by hand."),
+                amount=Money(refund.amount, refund.currency), order=refund.order_id or "—",
+                charge=refund.provider_ref, error=error), f"refund:{refund.provider_ref}:failed", with_card=False))
+            await uow.commit()
 
     async def order(self, order_id: str) -> Order | None:
         async with self.uow(read_only=True) as uow:

@@ -56,8 +56,7 @@ async def within_limits(client: discord.Client, message: discord.Message) -> boo
         except discord.HTTPException:
             log.warning("a message over the limit could not be taken down from room %s", message.channel.id)
     if verdict.tell:  # once per wait: a read for their language is no flood
-        async with client.runtime.store.unit_of_work(read_only=True) as uow:
-            account = await uow.accounts.by_identity(PLATFORM, str(message.author.id))
+        account = await client.runtime.people.by_identity(PLATFORM, str(message.author.id))
         lang = account.language if account else client.runtime.config.default_language
         await message.channel.send(clip(f"{message.author.mention} " + translate(TOO_FAST[MESSAGES], lang).format(
             seconds=verdict.wait), CONTENT))
@@ -172,9 +171,7 @@ def edit_answer(rt, who: Person, kept: ChatMessage, refusal: Refusal | None) -> 
 async def as_writer(rt, who: Person, checked: Callable[[], Awaitable[Person | None]]) -> Person:
     """A moderator writing about a dispute they took writes as a moderator: checked live (a request to Discord,
     from a DM), and only for someone who took a dispute."""
-    async with rt.store.unit_of_work(read_only=True) as uow:
-        taken = await uow.disputes_taken_by(who.account.id, limit=1)
-    return (await checked() or who) if taken else who
+    return (await checked() or who) if await rt.service.took_a_dispute(who.viewer) else who
 
 
 async def in_dm(client: discord.Client, message: discord.Message) -> None:
@@ -191,11 +188,8 @@ async def in_dm(client: discord.Client, message: discord.Message) -> None:
         await message.channel.send(routed.reason.render(who.lang))
         return
     if isinstance(routed, Pick):
-        async with rt.store.unit_of_work() as uow:
-            await uow.conversations.start_dialog(PLATFORM, str(who.user_id),
-                                                 {"kind": "route", "text": message.content, "files": files,
-                                                  "source": str(message.id)})
-            await uow.commit()
+        await rt.conversations.keep_dialog(PLATFORM, str(who.user_id), {
+            "kind": "route", "text": message.content, "files": files, "source": str(message.id)})
         select = discord.ui.Select(custom_id="x:route", placeholder=who.t(N_("Which order is this message about?")),
                                    options=[discord.SelectOption(label=clip(f"#{o.id} {o.title}", 100), value=o.id)
                                             for o in routed.orders[:ROUTE_CHOICES]])
@@ -213,12 +207,8 @@ async def route(interaction: discord.Interaction, order_id: str) -> None:
     who = resolved(interaction)
     rt = runtime(interaction)
     who = await as_writer(rt, who, lambda: person(interaction, moderating=True))
-    async with rt.store.unit_of_work() as uow:
-        dialog = await uow.conversations.dialog(PLATFORM, str(who.user_id))
-        if dialog is not None and dialog.get("kind") == "route":
-            await uow.conversations.end_dialog(PLATFORM, str(who.user_id))
-            await uow.commit()
-    if dialog is None or dialog.get("kind") != "route":
+    dialog = await rt.conversations.take_dialog(PLATFORM, str(who.user_id), "route")
+    if dialog is None:
         await interaction.response.edit_message(content=who.t(N_("Nothing to answer here any more.")), view=None)
         return
     await interaction.response.edit_message(content=who.t(N_("Order #{order}:"), order=order_id), view=None)

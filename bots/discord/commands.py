@@ -95,9 +95,7 @@ async def language_command(interaction: discord.Interaction, code: Choice[str]) 
 async def set_language(interaction: discord.Interaction, code: str) -> None:
     who = resolved(interaction)
     rt = runtime(interaction)
-    async with rt.store.unit_of_work() as uow:
-        await uow.accounts.set_preferences(who.account.id, language=code)
-        await uow.commit()
+    await rt.people.set_preferences(who.account.id, language=code)
     who = await person(interaction, again=True)  # in the language just chosen
     await orders.tell(interaction, who.t(N_("Done: I will speak {language} with you."), language=LANGUAGE_NAMES[code]))
 
@@ -132,9 +130,7 @@ async def set_timezone(interaction: discord.Interaction, name: str | None) -> No
             zone=name))
         return
     rt = runtime(interaction)
-    async with rt.store.unit_of_work() as uow:
-        await uow.accounts.set_preferences(who.account.id, timezone=name)
-        await uow.commit()
+    await rt.people.set_preferences(who.account.id, timezone=name)
     await orders.tell(interaction, who.t(N_("Done: deadlines are now shown in {zone}."), zone=name))
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import discord
 
-from bots.people import Authority, Person
+from core.people import Authority, Person
 from bots.runtime import Runtime
 from core.i18n import language
 
@@ -86,13 +86,10 @@ async def person_of(rt: Runtime, user: discord.User | discord.Member, locale: st
     found = await authority(client, rt, user, fetch=moderating and client is not None)
     checked = found is not UNCHECKED
     moderator = found if isinstance(found, Authority) else None
-    async with rt.store.unit_of_work() as uow:
-        account = await uow.accounts.ensure(
-            PLATFORM, str(user.id), name=user.display_name or user.name,
-            language=language(locale) if locale else rt.config.default_language,
-            timezone=rt.config.default_timezone, chat_id=str(user.id), username=user.name,
-            moderator=(moderator is not None) if checked else None)
-        await uow.commit()
+    account = await rt.people.known(PLATFORM, str(user.id), name=user.display_name or user.name,
+                                    language=language(locale) if locale else rt.config.default_language,
+                                    timezone=rt.config.default_timezone, chat_id=str(user.id), username=user.name,
+                                    moderator=(moderator is not None) if checked else None)
     return Person(account, user.id, moderator=moderator)
 
 

@@ -147,8 +147,7 @@ async def sanction(interaction: discord.Interaction, member: discord.User, reaso
     if who is None:
         return
     rt = runtime(interaction)
-    async with rt.store.unit_of_work() as uow:
-        target = await uow.accounts.by_identity(PLATFORM, str(member.id))
+    target = await rt.people.by_identity(PLATFORM, str(member.id))
     if target is None:
         await orders.tell(interaction, who.t(N_("I don't know {who} here: they must have used this bot at least once."),
                                              who=member.display_name))

@@ -441,8 +441,7 @@ async def browse(interaction: discord.Interaction, member: discord.User) -> None
     who = resolved(interaction)
     await interaction.response.defer(ephemeral=True, thinking=True)
     rt = runtime(interaction)
-    async with rt.store.unit_of_work() as uow:
-        seller = await uow.accounts.by_identity(PLATFORM, str(member.id))
+    seller = await rt.people.by_identity(PLATFORM, str(member.id))
     found = await rt.storefront.offers_of(Viewer(seller.id)) if seller is not None else []
     shown, refusal = [], None
     for offer in (o for o in found if o.active):

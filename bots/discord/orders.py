@@ -248,8 +248,7 @@ async def order_choices(interaction: discord.Interaction, typed: str) -> list[di
     """Autocomplete of /order: this person's orders whose number or title holds what they typed."""
     who = resolved(interaction)
     rt = runtime(interaction)
-    async with rt.store.unit_of_work() as uow:
-        found = await uow.orders_of(who.account.id, limit=100)
+    found = await rt.service.orders_of(who.viewer, limit=100)
     typed = typed.strip().lstrip("#").lower()
     return [discord.app_commands.Choice(name=clip(f"#{o.id} — {o.title}", 100), value=o.id)
             for o in found if typed in o.id.lower() or typed in o.title.lower()][:25]

@@ -86,17 +86,11 @@ def _slot(who: Person) -> str:
 
 
 async def _stored(rt, who: Person) -> dict | None:
-    async with rt.store.unit_of_work() as uow:
-        return await uow.conversations.dialog(PLATFORM, _slot(who))
+    return await rt.conversations.dialog(PLATFORM, _slot(who))
 
 
 async def _store(rt, who: Person, dialog: dict | None) -> None:
-    async with rt.store.unit_of_work() as uow:
-        if dialog is None:
-            await uow.conversations.end_dialog(PLATFORM, _slot(who))
-        else:
-            await uow.conversations.start_dialog(PLATFORM, _slot(who), dialog)
-        await uow.commit()
+    await rt.conversations.keep_dialog(PLATFORM, _slot(who), dialog)
 
 
 @dataclass(frozen=True)

@@ -106,10 +106,7 @@ async def _once(update: Update, context: Turn) -> None:
     if update.callback_query is not None and ORDER_BUTTON.match(update.callback_query.data or ""):
         return
     rt = context.application.bot_data["runtime"]
-    async with rt.store.unit_of_work() as uow:
-        first = await uow.conversations.first_sight(PLATFORM, update_key(update))
-        await uow.commit()
-    if not first:
+    if not await rt.conversations.first_sight(PLATFORM, update_key(update)):
         raise ApplicationHandlerStop
 
 
@@ -127,9 +124,7 @@ class ForgetSeenUpdates:
         if self.last is not None and now - self.last < self.EVERY:
             return 0
         self.last = now
-        async with self.runtime.store.unit_of_work() as uow:
-            await uow.conversations.forget_updates_before(now - self.runtime.config.telegram.seen_updates_for)
-            await uow.commit()
+        await self.runtime.conversations.forget_updates_before(now - self.runtime.config.telegram.seen_updates_for)
         return 1
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update, User
 from telegram.ext import ApplicationHandlerStop, CallbackContext, ContextTypes
 
-from bots.people import Authority, Person
+from core.people import Authority, Person
 from bots.runtime import Runtime
 from core.i18n import language
 
@@ -35,16 +35,9 @@ async def person(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Person |
     moderator = authority(rt, user.id)
     private = chat is not None and chat.type == "private"
     chat_id = str(chat.id) if private else None
-    async with rt.store.unit_of_work(read_only=True) as uow:  # the usual case: nothing to write
-        account = await uow.accounts.unchanged(PLATFORM, str(user.id), chat_id=chat_id, username=user.username,
-                                               moderator=moderator is not None)
-    if account is None:
-        async with rt.store.unit_of_work() as uow:
-            account = await uow.accounts.ensure(
-                PLATFORM, str(user.id), name=user.full_name or "", language=language(user.language_code),
-                timezone=rt.config.default_timezone, chat_id=chat_id, username=user.username,
-                moderator=moderator is not None)
-            await uow.commit()
+    account = await rt.people.known(PLATFORM, str(user.id), name=user.full_name or "",
+                                    language=language(user.language_code), timezone=rt.config.default_timezone,
+                                    chat_id=chat_id, username=user.username, moderator=moderator is not None)
     return Person(account, user.id, chat.id if chat else user.id, moderator)
 
 

@@ -134,14 +134,8 @@ def payload(dialog: dict) -> Payload:
 
 
 async def save(rt, who: Person, dialog: dict | None) -> None:
-    async with rt.store.unit_of_work() as uow:
-        if dialog is None:
-            await uow.conversations.end_dialog(PLATFORM, str(who.user_id))
-        else:
-            await uow.conversations.start_dialog(PLATFORM, str(who.user_id), dialog)
-        await uow.commit()
+    await rt.conversations.keep_dialog(PLATFORM, str(who.user_id), dialog)
 
 
 async def current(rt, who: Person) -> dict | None:
-    async with rt.store.unit_of_work() as uow:
-        return await uow.conversations.dialog(PLATFORM, str(who.user_id))
+    return await rt.conversations.dialog(PLATFORM, str(who.user_id))

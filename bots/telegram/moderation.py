@@ -18,7 +18,7 @@ from bots.telegram.messages import send_text, show_text
 from core import sanctions
 from core.i18n import N_
 from core.service import NO_ORDER
-from storage.accounts import Account
+from core.people import Account
 
 ORDER_ID = re.compile(r"#?([A-Za-z0-9_-]{1,20})")
 
@@ -137,10 +137,9 @@ async def _sanction(update: Update, context: Turn, suspended: bool, usage: str,
 
 async def _account_of(rt, typed: str) -> Account | None:
     """A Telegram user id (digits) or @username, as this bot has seen them."""
-    async with rt.store.unit_of_work() as uow:
-        if parsing.is_user_id(typed):
-            return await uow.accounts.by_identity(PLATFORM, typed)
-        return await uow.accounts.by_username(PLATFORM, typed)
+    if parsing.is_user_id(typed):
+        return await rt.people.by_identity(PLATFORM, typed)
+    return await rt.people.by_username(PLATFORM, typed)
 
 
 async def show_audit(update: Update, context: Turn) -> None:

@@ -48,10 +48,8 @@ class TelegramNotifier:
             raise RetryLater(reason=str(error)) from error
         # after the message went: a failure here must not send it twice
         await send_attachments(self.bot, message.chat_id, files, sent.message_id, message.language)
-        async with rt.store.unit_of_work() as uow:
-            await uow.conversations.remember(PLATFORM, message.chat_id, str(sent.message_id),
-                                             "card" if card else "notice", message.order_id, message.account_id)
-            await uow.commit()
+        await rt.conversations.remember(PLATFORM, message.chat_id, str(sent.message_id),
+                                        "card" if card else "notice", message.order_id, message.account_id)
         if card is not None:
             await retire_cards(self.bot, rt, card.order_id, chat_id=message.chat_id, keep=str(sent.message_id))
         return str(sent.message_id)

@@ -26,9 +26,9 @@ from bots.telegram.cards import send_card
 from bots.telegram.context import PLATFORM, Turn, runtime
 from bots.telegram.messages import LIMIT
 from bots.telegram.pacing import seconds
-from core.events import Notice, Outcome, Refusal
-from core.i18n import N_, Money, Text
-from core.model import Order, Role
+from core.events import Outcome, Refusal
+from core.i18n import N_
+from core.model import Order
 
 log = logging.getLogger(__name__)
 
@@ -153,11 +153,4 @@ class StarsRefunder:
         """Kept as failed, and the moderators are asked to give the money back by hand."""
         log.error("Stars refund %s failed: %s", pending.refund.provider_ref, error)
         await self.queue.failed(pending.id, error)
-        refund = pending.refund
-        async with self.runtime.store.unit_of_work() as uow:
-            await uow.notify(Notice(refund.order_id, Role.MODERATOR, Text.of(
-                N_("Telegram could not refund {amount} to the buyer (order {order}, charge {charge}): {error}. "
-                   "Please give the money back by hand."),
-                amount=Money(refund.amount, refund.currency), order=refund.order_id or "—",
-                charge=refund.provider_ref, error=error), f"refund:{refund.provider_ref}:failed", with_card=False))
-            await uow.commit()
+        await self.runtime.service.refund_failed(pending.refund, error)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bots import linking, parsing
-from bots.people import Person
+from core.people import Person
 from bots.runtime import adapters
 from bots.telegram import dialogs
 from bots.telegram.context import PLATFORM, Turn, person, runtime
@@ -77,9 +77,7 @@ async def set_language(update: Update, context: Turn) -> None:
         await query.answer()
         return
     rt = runtime(context)
-    async with rt.store.unit_of_work() as uow:
-        await uow.accounts.set_preferences(who.account.id, language=code)
-        await uow.commit()
+    await rt.people.set_preferences(who.account.id, language=code)
     who = context.person = await person(update, context)  # in the language just chosen
     await query.answer()
     await query.edit_message_text(who.t(N_("Done: I will speak {language} with you."), language=LANGUAGE_NAMES[code]))
@@ -100,9 +98,7 @@ async def timezone(update: Update, context: Turn) -> None:
             zone=name[:64]))
         return
     rt = runtime(context)
-    async with rt.store.unit_of_work() as uow:
-        await uow.accounts.set_preferences(who.account.id, timezone=name)
-        await uow.commit()
+    await rt.people.set_preferences(who.account.id, timezone=name)
     await context.bot.send_message(who.chat_id, who.t(N_("Done: deadlines are now shown in {zone}."), zone=name))
 
 

@@ -22,7 +22,7 @@ from bots.discord.notifier import DiscordNotifier
 from bots.roads import PEOPLE, START, Person, Road
 from bots.runtime import Runtime, build
 from core.ports import ManualClock
-from storage.accounts import Account
+from core.people import Account
 from tests.e2e import discord_world, telegram_world
 from tests.fakes.telegram_api import FakeTelegram, SimUser
 
