@@ -18,6 +18,7 @@ from bots.scheduler import Timekeeper, start_scheduler
 from core.i18n import use_money_format
 from core.ports import Clock, Notifier, SystemClock
 from core.conversations import ConversationState
+from core.moderation import Moderation
 from core.people import People
 from core.press import Presses
 from core.routing import Routes
@@ -45,6 +46,8 @@ class Runtime:
     people: People
     #: what the front ends remember between two updates (core.conversations)
     conversations: ConversationState
+    #: the dispute queue, evidence, suspensions and the audit trail (core.moderation)
+    moderation: Moderation
     #: more polls for the scheduler, added by adapters (Telegram's Stars refunds): each returns how much it did
     extra_jobs: list[Callable[[], Awaitable[int]]] = field(default_factory=list)
     #: each running adapter's files, for the other platforms' notifiers to upload (bots.files)
@@ -71,7 +74,8 @@ def build(config: Config, clock: Clock | None = None, notifiers: dict[str, Notif
     press = Presses(store.unit_of_work, clock, config.settings)
     route = Routes(store.unit_of_work, clock, config.settings)
     return Runtime(config, clock, store, service, timekeeper, relay, storefront, press, route,
-                   People(store.unit_of_work), ConversationState(store.unit_of_work))
+                   People(store.unit_of_work), ConversationState(store.unit_of_work),
+                   Moderation(store.unit_of_work, clock))
 
 
 def adapters(config: Config) -> list[str]:

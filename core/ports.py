@@ -14,6 +14,7 @@ from core.discussion import CustomOffer, CustomOfferState, Discussion
 from core.events import Choice, Event, Notice, Outcome, Quote
 from core.i18n import Text
 from core.model import Offer, Order, Role
+from core.moderation import Audit
 from core.people import Accounts
 from core.refunds import Refund
 from core.timers import Timer, TimerPlan
@@ -50,6 +51,7 @@ class UnitOfWork(Protocol):
     """One transaction. Everything an action causes is saved together, or nothing is."""
 
     accounts: Accounts
+    audit: Audit
     conversations: Conversations
 
     async def __aenter__(self) -> UnitOfWork: ...
@@ -63,6 +65,10 @@ class UnitOfWork(Protocol):
         """This person's orders as buyer or seller, the latest paid first."""
     async def disputes_taken_by(self, moderator: str, limit: int = 50) -> list[Order]:
         """The disputes this moderator took: the orders whose chat they are part of."""
+    async def orders_in(self, stages, limit: int = 10, offset: int = 0) -> list[Order]: ...
+    async def count_orders_in(self, stages) -> int: ...
+    async def messages(self, order_id: str) -> list[ChatMessage]: ...
+    async def flagged_messages(self, limit: int = 20) -> list[tuple[ChatMessage, str]]: ...
     async def offer(self, offer_id: str) -> Offer | None: ...
     async def custom_offer(self, custom_offer_id: str) -> CustomOffer | None: ...
     async def seller_suspended(self, account: str) -> bool: ...

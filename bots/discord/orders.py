@@ -7,7 +7,6 @@ from collections.abc import Coroutine
 
 import discord
 
-from bots import moderation
 from bots.discord.admission import refused
 from bots.discord.buttons import CardLink, OrdersPage
 from bots.discord.cards import card_embed, card_view, clip, refresh_card, remember_card, retire_cards
@@ -160,7 +159,7 @@ async def answer_press(interaction: discord.Interaction, who: Person, answer: Do
     as it is now. In a DM it is the person's one card of the order; a card pressed elsewhere (in a server) brings
     their DM card up to date too. A moderator's decision is recorded with as whom it was made."""
     rt = runtime(interaction)
-    await moderation.record(rt.store, who, answer.outcome if isinstance(answer, Done) else answer.refusal)
+    await rt.moderation.record(who, answer.outcome if isinstance(answer, Done) else answer.refusal)
     if isinstance(answer, Refused):
         await tell(interaction, answer.refusal.render(who.lang))
     card = answer.card

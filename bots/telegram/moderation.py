@@ -58,7 +58,7 @@ async def show_disputes(update: Update, context: Turn) -> None:
         page = parsing.page_of(query.data, "x:disputes:")
         await query.answer()
     rt = runtime(context)
-    queue = await moderation.dispute_queue(rt.store, page)
+    queue = await moderation.dispute_queue(rt.moderation, page)
     text = moderation.queue_text(queue, who.lang, zone(who.account.timezone), rt.clock.now())
     rows = [[InlineKeyboardButton(f"#{o.id} {o.title}"[:40], callback_data=f"x:card:{o.id}"),
              InlineKeyboardButton(who.t(N_("Evidence")), callback_data=f"x:evidence:{o.id}")] for o in queue.orders]
@@ -90,7 +90,7 @@ async def send_evidence(update: Update, context: Turn) -> None:
         return
     rt = runtime(context)
     order_id = found.group(1)
-    text = await moderation.evidence(rt.store, order_id, who.lang, zone(who.account.timezone), rt.clock.now())
+    text = await moderation.evidence(rt.moderation, order_id, who.lang, zone(who.account.timezone), rt.clock.now())
     if text is None:
         await context.bot.send_message(who.chat_id, who.t(NO_ORDER))
         return
@@ -128,7 +128,7 @@ async def _sanction(update: Update, context: Turn, suspended: bool, usage: str,
             N_("I don't know {who} on Telegram: they must have written to this bot at least once."),
             who=typed[:64]))
         return
-    refusal = await moderation.suspend(rt.store, who, target, suspended, reason)
+    refusal = await rt.moderation.suspend(who, target, suspended, reason)
     if refusal is not None:
         await context.bot.send_message(who.chat_id, refusal.render(who.lang))
         return
@@ -153,7 +153,7 @@ async def show_audit(update: Update, context: Turn) -> None:
                                                           limit=moderation.AUDIT_MAX))
         return
     rt = runtime(context)
-    text = await moderation.audit_text(rt.store, limit, who.lang, zone(who.account.timezone))
+    text = await moderation.audit_text(rt.moderation, limit, who.lang, zone(who.account.timezone))
     await send_text(context.bot, who.chat_id, text)
 
 
@@ -168,5 +168,5 @@ async def show_flagged(update: Update, context: Turn) -> None:
                                                           limit=moderation.AUDIT_MAX))
         return
     rt = runtime(context)
-    text = await moderation.flagged_text(rt.store, limit, who.lang, zone(who.account.timezone))
+    text = await moderation.flagged_text(rt.moderation, limit, who.lang, zone(who.account.timezone))
     await send_text(context.bot, who.chat_id, text)

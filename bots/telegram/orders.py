@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from bots import moderation, parsing
+from bots import parsing
 from bots.routing import FILTERS, listed_orders
 from bots.telegram import dialogs
 from bots.telegram.cards import card_text, keyboard, send_card
@@ -50,7 +50,7 @@ async def answer_result(update: Update, context: Turn, who: Person,
                         answer: Done | Refused) -> None:
     """Done: the pressed card becomes the new card. Refused: the reason, and the current card."""
     rt = runtime(context)
-    await moderation.record(rt.store, who, answer.outcome if isinstance(answer, Done) else answer.refusal)
+    await rt.moderation.record(who, answer.outcome if isinstance(answer, Done) else answer.refusal)
     query = update.callback_query
     if isinstance(answer, Refused):
         reason = answer.refusal.render(who.lang)
@@ -80,7 +80,7 @@ async def finish(update: Update, context: Turn, who: Person, dialog: dict) -> No
     await dialogs.save(rt, who, None)
     answer = await rt.press(who.viewer, ButtonData(dialog["order"], Action(dialog["action"]), dialog["version"]),
                             dialogs.payload(dialog))
-    await moderation.record(rt.store, who, answer.outcome if isinstance(answer, Done) else answer.refusal)
+    await rt.moderation.record(who, answer.outcome if isinstance(answer, Done) else answer.refusal)
     if isinstance(answer, Refused):
         await context.bot.send_message(who.chat_id, answer.refusal.render(who.lang))
     if answer.card is not None:

@@ -20,7 +20,7 @@ from telegram.ext import (
     filters,
 )
 
-from bots import moderation, parsing
+from bots import parsing
 from bots.telegram import checkout
 from bots.telegram.cards import send_card
 from bots.telegram.context import PLATFORM, Turn, runtime
@@ -82,7 +82,7 @@ async def on_confirmation(update: Update, context: Turn) -> None:
         result = await rt.service.confirm_payment(checkout_id, who.viewer)
     else:
         result = await rt.service.reject_payment(checkout_id, who.viewer)
-    await moderation.record(rt.store, who, result, checkout_id)
+    await rt.moderation.record(who, result, checkout_id)
     if isinstance(result, Refusal):
         await query.answer(result.render(who.lang)[:200], show_alert=True)
         return
