@@ -1,4 +1,4 @@
-"""The composition root: one function wires config, storage, the service, time and the relay."""
+"""The composition root: wires config, storage, the use cases, time and the relay; registers each adapter's parts."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bots.config import Config
-from bots.files import Files
+from bots.files import FileFetcher, Files
 from bots.limits import Limits
 from bots.relay import Relay, RelayPolicy
 from bots.render import money
@@ -27,6 +27,18 @@ from core.storefront import Storefront
 from storage.store import Store
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Plug:
+    """What a started platform adapter adds to the desk, registered by the composition root (`Runtime.plug`)."""
+
+    platform: str
+    notifier: Notifier  # the relay sends this platform's notices through it
+    files: tuple[str, FileFetcher]  # the prefix of this platform's file references, and where they are fetched
+    moderates: Callable[[str], Awaitable[bool]]  # whether a user of this platform moderates now (a notice to all)
+    observers: tuple[object, ...] = ()  # what watches the relay's notices (Discord's rooms)
+    jobs: tuple[Callable[[], Awaitable[int]], ...] = ()  # more polls for the scheduler (Telegram's Stars refunds)
 
 
 @dataclass
@@ -52,12 +64,28 @@ class Runtime:
     extra_jobs: list[Callable[[], Awaitable[int]]] = field(default_factory=list)
     #: each running adapter's files, for the other platforms' notifiers to upload (bots.files)
     files: Files = field(default_factory=Files)
+    #: the queue of payments to give back through their provider (Telegram's Stars refunder drains it)
+    refunds: object = None
     #: how much each person may send and press, counted across this process's adapters (bots.limits)
     limits: Limits | None = None
 
     def __post_init__(self) -> None:
+        if self.refunds is None:
+            self.refunds = self.store.refunds
         if self.limits is None:
             self.limits = Limits(self.clock)
+
+    def plug(self, plug: Plug) -> None:
+        """A platform adapter's notifier, file source, moderator check, relay observers and polls, registered
+        here and nowhere else. An observer of a kind already watching (a second client of one platform) is not
+        added twice."""
+        self.relay.notifiers[plug.platform] = plug.notifier
+        self.files.register(*plug.files)
+        self.relay.moderators[plug.platform] = plug.moderates
+        for observer in plug.observers:
+            if not any(type(known) is type(observer) for known in self.relay.observers):
+                self.relay.observers.append(observer)
+        self.extra_jobs.extend(plug.jobs)
 
 
 def build(config: Config, clock: Clock | None = None, notifiers: dict[str, Notifier] | None = None) -> Runtime:

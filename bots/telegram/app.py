@@ -8,7 +8,7 @@ import re
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram import Bot, BotCommand, BotCommandScopeDefault, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -21,9 +21,10 @@ from telegram.ext import (
     filters,
 )
 
-from bots.runtime import Runtime, adapters
+from bots.runtime import Plug, Runtime, adapters
 from bots.telegram import chat, flood, moderation, offers, orders, payments, privacy, start
 from bots.telegram.context import PLATFORM, Turn, authority, identify, person, update_key
+from bots.telegram.files import PREFIX, TelegramFiles
 from bots.telegram.notifier import TelegramNotifier
 from bots.telegram.pacing import Pacer
 from bots.telegram.turns import TurnByTurn
@@ -56,7 +57,6 @@ def build_application(runtime: Runtime, token: str, base_url: str | None = None,
     app = builder.build()
     app.bot_data["runtime"] = runtime
     app.bot_data.setdefault("dialogs", {})
-    runtime.relay.moderators[PLATFORM] = lambda user_id: _listed(runtime, user_id)
 
     # before the handlers, each in a group of its own: a duplicate delivery, a group chat, a flood stop here
     app.add_handler(TypeHandler(Update, _once), group=-4)
@@ -94,6 +94,15 @@ def build_application(runtime: Runtime, token: str, base_url: str | None = None,
     app.add_handler(CallbackQueryHandler(_stale_button))
     app.add_error_handler(_on_error)
     return app
+
+
+def plug(runtime: Runtime, bot: Bot) -> Plug:
+    """What this adapter adds to the desk, for the composition root to register (Runtime.plug): its notifier,
+    its files, whether a Telegram user moderates (the config's list), the Stars refunds and the forgetting of
+    updates seen long ago."""
+    return Plug(PLATFORM, TelegramNotifier(bot, runtime), (PREFIX, TelegramFiles(bot)),
+                lambda user_id: _listed(runtime, user_id),
+                jobs=(payments.StarsRefunder(bot, runtime).drain, ForgetSeenUpdates(runtime)))
 
 
 async def _listed(runtime: Runtime, user_id: str) -> bool:
@@ -182,9 +191,7 @@ async def start_telegram(runtime: Runtime) -> Application:
     config = runtime.config.telegram
     app = build_application(runtime, config.token, config.base_url,
                             file_url(config.base_url) if config.base_url else None)
-    runtime.relay.notifiers[PLATFORM] = TelegramNotifier(app.bot, runtime)
-    runtime.extra_jobs.append(payments.StarsRefunder(app.bot, runtime).drain)
-    runtime.extra_jobs.append(ForgetSeenUpdates(runtime))
+    runtime.plug(plug(runtime, app.bot))
     await app.initialize()
     try:
         await register_commands(app)

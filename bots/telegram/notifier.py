@@ -13,7 +13,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut, NetworkE
 from bots.render import card_for, notice_parts
 from bots.telegram.cards import choice_rows, keyboard, retire_cards
 from bots.telegram.context import PLATFORM
-from bots.telegram.files import PREFIX, TelegramFiles, attachments, send_attachments
+from bots.telegram.files import attachments, send_attachments
 from bots.telegram.messages import send_text
 from bots.telegram.pacing import NO_RETRY, seconds
 from core.ports import Outgoing, RetryLater, Undeliverable
@@ -25,7 +25,6 @@ class TelegramNotifier:
     def __init__(self, bot: Bot, runtime) -> None:
         self.bot = bot
         self.runtime = runtime
-        runtime.files.register(PREFIX, TelegramFiles(bot))
 
     async def send(self, message: Outgoing) -> str:
         rt = self.runtime

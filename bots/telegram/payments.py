@@ -111,7 +111,7 @@ class StarsRefunder:
                  backoff: timedelta = timedelta(seconds=30), lease: timedelta = timedelta(seconds=60)) -> None:
         self.bot = bot
         self.runtime = runtime
-        self.queue = runtime.store.refunds
+        self.queue = runtime.refunds
         self.batch, self.max_attempts, self.backoff, self.lease = batch, max_attempts, backoff, lease
 
     async def drain(self) -> int:
