@@ -17,12 +17,15 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    PreCheckoutQueryHandler,
     TypeHandler,
     filters,
 )
 
 from bots.runtime import Plug, Runtime, adapters
-from bots.telegram import chat, flood, moderation, offers, orders, payments, privacy, start
+from bots.telegram import (
+    callbacks, chat, checkout, discussions, flood, moderation, offers, orders, payments, privacy, start,
+)
 from bots.telegram.context import PLATFORM, Turn, authority, identify, person, update_key
 from bots.telegram.files import PREFIX, TelegramFiles
 from bots.telegram.notifier import TelegramNotifier
@@ -32,7 +35,7 @@ from core.i18n import LANGUAGES, N_, translate
 
 log = logging.getLogger(__name__)
 #: the callback data of an order card's buttons (core.buttons)
-ORDER_BUTTON = re.compile(r"^o:")
+ORDER_BUTTON = re.compile(callbacks.ORDER)
 
 COMMANDS = [
     ("orders", N_("Your orders and what to do next")),
@@ -56,7 +59,10 @@ def build_application(runtime: Runtime, token: str, base_url: str | None = None,
         builder = builder.base_file_url(base_file_url)
     app = builder.build()
     app.bot_data["runtime"] = runtime
-    app.bot_data.setdefault("dialogs", {})
+    # the dialogs of other modules a written message may answer (bots.telegram.chat), by their kind
+    app.bot_data["dialogs"] = {"offer": offers.on_step_message, "checkout": checkout.on_message,
+                               "question": discussions.on_question, "custom": discussions.on_custom_step}
+    app.bot_data["show_offer"] = offers.show_offer  # /start offer_<id>
 
     # before the handlers, each in a group of its own: a duplicate delivery, a group chat, a flood stop here
     app.add_handler(TypeHandler(Update, _once), group=-4)
@@ -74,17 +80,31 @@ def build_application(runtime: Runtime, token: str, base_url: str | None = None,
     app.add_handler(CommandHandler("orders", orders.show_orders))
     app.add_handler(CommandHandler("order", orders.order_command))
     app.add_handler(CallbackQueryHandler(orders.on_order_button, pattern=ORDER_BUTTON))
-    app.add_handler(CallbackQueryHandler(start.set_language, pattern=r"^x:lang:"))
-    app.add_handler(CallbackQueryHandler(start.confirm_link, pattern=r"^x:link:"))
-    app.add_handler(CallbackQueryHandler(orders.show_orders, pattern=r"^x:orders:"))
-    app.add_handler(CallbackQueryHandler(orders.show_card, pattern=r"^x:card:"))
-    app.add_handler(CallbackQueryHandler(orders.show_more, pattern=r"^x:more:"))
-    app.add_handler(CallbackQueryHandler(orders.show_brief, pattern=r"^x:brief:"))
-    app.add_handler(CallbackQueryHandler(chat.on_route, pattern=r"^x:to:"))
-    app.add_handler(CallbackQueryHandler(orders.on_dialog_button, pattern=r"^x:(cancel|skip|done|good|bad)$"))
-    moderation.register(app)
-    offers.register(app)
-    payments.register(app)
+    app.add_handler(CallbackQueryHandler(start.set_language, pattern=callbacks.pattern(callbacks.LANGUAGE)))
+    app.add_handler(CallbackQueryHandler(start.confirm_link, pattern=callbacks.pattern(callbacks.LINK)))
+    app.add_handler(CallbackQueryHandler(orders.show_orders, pattern=callbacks.pattern(callbacks.ORDERS)))
+    app.add_handler(CallbackQueryHandler(orders.show_card, pattern=callbacks.pattern(callbacks.CARD)))
+    app.add_handler(CallbackQueryHandler(orders.show_more, pattern=callbacks.pattern(callbacks.MORE)))
+    app.add_handler(CallbackQueryHandler(orders.show_brief, pattern=callbacks.pattern(callbacks.BRIEF)))
+    app.add_handler(CallbackQueryHandler(chat.on_route, pattern=callbacks.pattern(callbacks.ROUTE)))
+    app.add_handler(CallbackQueryHandler(orders.on_dialog_button, pattern=callbacks.DIALOG))
+    # moderators (core.sanctions says who may)
+    app.add_handler(CommandHandler("disputes", moderation.show_disputes))
+    app.add_handler(CommandHandler("evidence", moderation.send_evidence))
+    app.add_handler(CommandHandler("suspend", moderation.suspend))
+    app.add_handler(CommandHandler("unsuspend", moderation.unsuspend))
+    app.add_handler(CommandHandler("audit", moderation.show_audit))
+    app.add_handler(CommandHandler("flagged", moderation.show_flagged))
+    app.add_handler(CallbackQueryHandler(moderation.show_disputes, pattern=callbacks.pattern(callbacks.DISPUTES)))
+    app.add_handler(CallbackQueryHandler(moderation.send_evidence, pattern=callbacks.pattern(callbacks.EVIDENCE)))
+    # sellers' offers, buyers' questions and custom offers, checkouts and payments
+    app.add_handler(CommandHandler("offers", offers.show_offers))
+    app.add_handler(CallbackQueryHandler(offers.on_seller_button, pattern=callbacks.SELLER))
+    app.add_handler(CallbackQueryHandler(discussions.on_button, pattern=callbacks.DISCUSSION))
+    app.add_handler(CallbackQueryHandler(checkout.on_button, pattern=callbacks.CHECKOUT))
+    app.add_handler(PreCheckoutQueryHandler(payments.on_precheck))
+    app.add_handler(MessageHandler(filters.SUCCESSFUL_PAYMENT, payments.on_paid))
+    app.add_handler(CallbackQueryHandler(payments.on_confirmation, pattern=callbacks.PAYMENT))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE, chat.on_edit))
     # after every command we know: anything else starting with "/" in a private chat is answered, not ignored
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND & filters.ChatType.PRIVATE,

@@ -10,6 +10,7 @@ from telegram.error import BadRequest, Forbidden
 from bots.render import zone
 from bots.runtime import Runtime
 from core.people import Person
+from bots.telegram import callbacks
 from bots.telegram.context import PLATFORM
 from bots.telegram.messages import send_text
 from core.card import Card, render_text
@@ -27,7 +28,7 @@ def keyboard(card: Card | None, lang: str, extra: list[list[InlineKeyboardButton
         shown = card.buttons if expanded else card.main_buttons
         rows += [[InlineKeyboardButton(b.label.render(lang), callback_data=b.data)] for b in shown]
         if card.more_buttons and not expanded:
-            rows.append([InlineKeyboardButton(translate(MORE, lang), callback_data=f"x:more:{card.order_id}")])
+            rows.append([InlineKeyboardButton(translate(MORE, lang), callback_data=callbacks.more(card.order_id))])
         rows += [[InlineKeyboardButton(link.label.render(lang), callback_data=link.data)] for link in card.links]
     rows += extra or []
     return InlineKeyboardMarkup(rows) if rows else None
@@ -44,7 +45,7 @@ def card_text(card: Card, who: Person, now: datetime, notice: str = "") -> str:
 
 
 def cancel_button(lang: str) -> list[InlineKeyboardButton]:
-    return [InlineKeyboardButton(translate(N_("Cancel"), lang), callback_data="x:cancel")]
+    return [InlineKeyboardButton(translate(N_("Cancel"), lang), callback_data=callbacks.CANCEL)]
 
 
 async def send_card(bot: Bot, rt: Runtime, who: Person, card: Card, notice: str = "") -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bots.render import zone
+from bots.telegram import callbacks
 from bots.telegram import dialogs
 from bots.telegram.context import PLATFORM, Person, Turn, runtime
 from bots.telegram.orders import on_dialog_message
@@ -45,9 +46,9 @@ async def on_message(update: Update, context: Turn) -> None:
         return
     if isinstance(routed, Pick):
         await dialogs.save(rt, who, {"kind": "route", "text": text, "files": files, "source": source_of(message)})
-        buttons = [[InlineKeyboardButton(picker_label(o, who, routed.names), callback_data=f"x:to:{o.id}")]
+        buttons = [[InlineKeyboardButton(picker_label(o, who, routed.names), callback_data=callbacks.route(o.id))]
                    for o in routed.orders[:10]]
-        buttons.append([InlineKeyboardButton(who.t(N_("Cancel")), callback_data="x:cancel")])
+        buttons.append([InlineKeyboardButton(who.t(N_("Cancel")), callback_data=callbacks.CANCEL)])
         await message.reply_text(who.t(N_("Which order is this message about?")),
                                  reply_markup=InlineKeyboardMarkup(buttons))
         return
@@ -134,7 +135,7 @@ async def on_route(update: Update, context: Turn) -> None:
         await query.edit_message_text(who.t(N_("Nothing to answer here any more.")))
         return
     await dialogs.save(rt, who, None)
-    order_id = query.data.removeprefix("x:to:")
+    order_id = callbacks.value(query.data, callbacks.ROUTE)
     await query.edit_message_text(who.t(N_("Order #{order}:"), order=order_id))
     await answer(update, context, who, await rt.route(who.viewer, dialog["text"], PLATFORM, tuple(dialog["files"]),
                                                       dialog.get("source"), order_id=order_id))

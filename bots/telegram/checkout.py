@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice, Update
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler
 
 from bots.manual_payment import how_to_pay
 from bots.telegram.cards import send_card
@@ -25,11 +24,6 @@ from core.table import Needs
 STALE = N_("Nothing to answer here any more.")
 STEPS = ("options", "tip", "brief", "summary")
 INVOICE_TITLE, INVOICE_DESCRIPTION = 32, 255  # Telegram's limits
-
-
-def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^(b|c):"))
-    app.bot_data.setdefault("dialogs", {})["checkout"] = on_message
 
 
 async def on_button(update: Update, context: Turn) -> None:

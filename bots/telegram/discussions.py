@@ -7,7 +7,6 @@ this module only collects what people type. Button data: "d:<verb>:<offer, discu
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler
 
 from bots.parsing import parse_amount, parse_days
 from bots.telegram.context import Person, Turn, runtime
@@ -24,11 +23,6 @@ CUSTOM_ASK = {
     "days": N_("Custom offer 3/4 — delivered in how many days?"),
     "description": N_("Custom offer 4/4 — what exactly is included? Sending this sends the offer to the buyer."),
 }
-
-
-def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^d:"))
-    app.bot_data.setdefault("dialogs", {}).update(question=on_question, custom=on_custom_step)
 
 
 def _cancel_row(who: Person, back_step: str | None = None) -> list[InlineKeyboardButton]:

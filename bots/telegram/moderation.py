@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bots import evidence, moderation, parsing
 from bots.render import zone
+from bots.telegram import callbacks
 from bots.telegram.context import PLATFORM, Person, Turn, runtime
 from bots.telegram.messages import send_text, show_text
 from core import sanctions
@@ -21,17 +21,6 @@ from core.service import NO_ORDER
 from core.people import Account
 
 ORDER_ID = re.compile(r"#?([A-Za-z0-9_-]{1,20})")
-
-
-def register(app: Application) -> None:
-    app.add_handler(CommandHandler("disputes", show_disputes))
-    app.add_handler(CommandHandler("evidence", send_evidence))
-    app.add_handler(CommandHandler("suspend", suspend))
-    app.add_handler(CommandHandler("unsuspend", unsuspend))
-    app.add_handler(CommandHandler("audit", show_audit))
-    app.add_handler(CommandHandler("flagged", show_flagged))
-    app.add_handler(CallbackQueryHandler(show_disputes, pattern=r"^x:disputes:"))
-    app.add_handler(CallbackQueryHandler(send_evidence, pattern=r"^x:evidence:"))
 
 
 async def moderator(update: Update, context: Turn) -> Person | None:
@@ -55,18 +44,18 @@ async def show_disputes(update: Update, context: Turn) -> None:
     query = update.callback_query
     page = 0
     if query:  # x:disputes:<page>
-        page = parsing.page_of(query.data, "x:disputes:")
+        page = parsing.page_of(query.data, callbacks.DISPUTES)
         await query.answer()
     rt = runtime(context)
     queue = await moderation.dispute_queue(rt.moderation, page)
     text = moderation.queue_text(queue, who.lang, zone(who.account.timezone), rt.clock.now())
-    rows = [[InlineKeyboardButton(f"#{o.id} {o.title}"[:40], callback_data=f"x:card:{o.id}"),
-             InlineKeyboardButton(who.t(N_("Evidence")), callback_data=f"x:evidence:{o.id}")] for o in queue.orders]
+    rows = [[InlineKeyboardButton(f"#{o.id} {o.title}"[:40], callback_data=callbacks.card(o.id)),
+             InlineKeyboardButton(who.t(N_("Evidence")), callback_data=callbacks.evidence(o.id))] for o in queue.orders]
     nav = []
     if queue.page > 0:
-        nav.append(InlineKeyboardButton("◀", callback_data=f"x:disputes:{queue.page - 1}"))
+        nav.append(InlineKeyboardButton("◀", callback_data=callbacks.disputes(queue.page - 1)))
     if queue.page + 1 < queue.pages:
-        nav.append(InlineKeyboardButton("▶", callback_data=f"x:disputes:{queue.page + 1}"))
+        nav.append(InlineKeyboardButton("▶", callback_data=callbacks.disputes(queue.page + 1)))
     if nav:
         rows.append(nav)
     markup = InlineKeyboardMarkup(rows) if rows else None
@@ -80,7 +69,7 @@ async def send_evidence(update: Update, context: Turn) -> None:
         return
     query = update.callback_query
     if query:
-        typed = query.data.removeprefix("x:evidence:")
+        typed = callbacks.value(query.data, callbacks.EVIDENCE)
         await query.answer()
     else:
         typed = context.args[0] if context.args else ""

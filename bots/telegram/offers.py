@@ -7,11 +7,10 @@ buttons. Button data: "s:<verb>:<offer id or step>" for sellers, "b:order:<id>" 
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bots.render import offer_text, open_on_discord
 from bots.runtime import adapters
-from bots.telegram import discussions, offer_steps
+from bots.telegram import offer_steps
 from bots.telegram.context import Person, Turn, runtime
 from bots.telegram.dialogs import current, save
 from bots.telegram.messages import send_text, show_text
@@ -24,14 +23,6 @@ from core.offers import ASK, ORDER
 #: a new offer is priced in what the bot can take: Telegram Stars, or euros confirmed by a moderator
 CURRENCY = {"stars": "XTR", "manual": "EUR"}
 STALE = N_("Nothing to answer here any more.")
-
-
-def register(app: Application) -> None:
-    app.add_handler(CommandHandler("offers", show_offers))
-    app.add_handler(CallbackQueryHandler(on_seller_button, pattern=r"^s:"))
-    app.bot_data.setdefault("dialogs", {})["offer"] = on_step_message
-    app.bot_data["show_offer"] = show_offer
-    discussions.register(app)
 
 
 # --- sellers ------------------------------------------------------------------------------------

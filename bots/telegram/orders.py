@@ -7,6 +7,7 @@ from telegram.error import BadRequest
 
 from bots import parsing
 from bots.routing import FILTERS, listed_orders
+from bots.telegram import callbacks
 from bots.telegram import dialogs
 from bots.telegram.cards import card_text, keyboard, send_card
 from bots.telegram.context import PLATFORM, Person, Turn, runtime, update_key
@@ -93,7 +94,7 @@ async def on_dialog_button(update: Update, context: Turn) -> None:
     query = update.callback_query
     who = context.person
     rt = runtime(context)
-    choice = query.data.removeprefix("x:")
+    choice = callbacks.dialog_choice(query.data)
     dialog = await dialogs.current(rt, who)
     if dialog is None or dialog.get("kind") != "act":
         await query.answer(who.t(N_("Nothing to answer here any more.")))
@@ -130,8 +131,8 @@ async def on_dialog_message(update: Update, context: Turn, who: Person, dialog: 
     else:
         await update.effective_message.reply_text(who.t(N_("Got it. Send more, or press Done.")),
                                                   reply_markup=InlineKeyboardMarkup(
-                                                      [[dialogs.button(who.lang, N_("Done"), "x:done")],
-                                                       [dialogs.button(who.lang, N_("Cancel"), "x:cancel")]]))
+                                                      [[dialogs.button(who.lang, N_("Done"), callbacks.DONE)],
+                                                       [dialogs.button(who.lang, N_("Cancel"), callbacks.CANCEL)]]))
 
 
 async def show_orders(update: Update, context: Turn) -> None:
@@ -152,14 +153,14 @@ async def show_orders(update: Update, context: Turn) -> None:
         lines.append(f"#{order.id} — {order.title} — {card.next_step.render(who.lang)}")
     if not shown:
         lines.append(who.t(N_("Nothing here.")))
-    rows = [[InlineKeyboardButton(f"#{o.id} {o.title}"[:60], callback_data=f"x:card:{o.id}")] for o in shown]
-    rows.append([InlineKeyboardButton(("• " if key == which else "") + who.t(label), callback_data=f"x:orders:{key}:0")
+    rows = [[InlineKeyboardButton(f"#{o.id} {o.title}"[:60], callback_data=callbacks.card(o.id))] for o in shown]
+    rows.append([InlineKeyboardButton(("• " if key == which else "") + who.t(label), callback_data=callbacks.orders(key, 0))
                  for key, label in FILTERS.items()])
     nav = []
     if page > 0:
-        nav.append(InlineKeyboardButton("◀", callback_data=f"x:orders:{which}:{page - 1}"))
+        nav.append(InlineKeyboardButton("◀", callback_data=callbacks.orders(which, page - 1)))
     if (page + 1) * PAGE < len(found):
-        nav.append(InlineKeyboardButton("▶", callback_data=f"x:orders:{which}:{page + 1}"))
+        nav.append(InlineKeyboardButton("▶", callback_data=callbacks.orders(which, page + 1)))
     if nav:
         rows.append(nav)
     text, markup = "\n".join(lines), InlineKeyboardMarkup(rows)
@@ -186,7 +187,7 @@ async def show_card(update: Update, context: Turn, order_id: str | None = None) 
     """An order's card, freshly drawn (a /orders entry, an order deep link)."""
     who = context.person
     if update.callback_query:
-        order_id = update.callback_query.data.removeprefix("x:card:")
+        order_id = callbacks.value(update.callback_query.data, callbacks.CARD)
         await update.callback_query.answer()
     rt = runtime(context)
     card = await rt.service.card(order_id or "", who.viewer)
@@ -201,7 +202,7 @@ async def show_more(update: Update, context: Turn) -> None:
     """"More…" under a card: the same card with its rarely needed buttons too."""
     query = update.callback_query
     who = context.person
-    card = await runtime(context).service.card(query.data.removeprefix("x:more:"), who.viewer)
+    card = await runtime(context).service.card(callbacks.value(query.data, callbacks.MORE), who.viewer)
     if isinstance(card, Refusal):
         await query.answer(card.render(who.lang)[:200], show_alert=True)
         return
@@ -217,7 +218,7 @@ async def show_brief(update: Update, context: Turn) -> None:
     query = update.callback_query
     who = context.person
     rt = runtime(context)
-    brief = await rt.service.brief(query.data.removeprefix("x:brief:"), who.viewer)
+    brief = await rt.service.brief(callbacks.value(query.data, callbacks.BRIEF), who.viewer)
     if isinstance(brief, Refusal):
         await query.answer(brief.render(who.lang)[:200], show_alert=True)
         return

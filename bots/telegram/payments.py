@@ -12,16 +12,8 @@ from datetime import timedelta
 
 from telegram import Bot, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
-from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    MessageHandler,
-    PreCheckoutQueryHandler,
-    filters,
-)
 
 from bots import parsing
-from bots.telegram import checkout
 from bots.telegram.cards import send_card
 from bots.telegram.context import PLATFORM, Turn, runtime
 from bots.telegram.messages import LIMIT
@@ -31,13 +23,6 @@ from core.i18n import N_
 from core.model import Order
 
 log = logging.getLogger(__name__)
-
-
-def register(app: Application) -> None:
-    checkout.register(app)
-    app.add_handler(PreCheckoutQueryHandler(on_precheck))
-    app.add_handler(MessageHandler(filters.SUCCESSFUL_PAYMENT, on_paid))
-    app.add_handler(CallbackQueryHandler(on_confirmation, pattern=r"^p:(ok|no):"))
 
 
 async def on_precheck(update: Update, context: Turn) -> None:

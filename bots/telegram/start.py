@@ -7,6 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bots import linking, parsing
 from core.people import Person
 from bots.runtime import adapters
+from bots.telegram import callbacks
 from bots.telegram import dialogs
 from bots.telegram.context import PLATFORM, Turn, person, runtime
 from bots.telegram.orders import show_card
@@ -64,7 +65,7 @@ async def help_command(update: Update, context: Turn) -> None:
 
 async def choose_language(update: Update, context: Turn) -> None:
     who = context.person
-    buttons = [[InlineKeyboardButton(LANGUAGE_NAMES[code], callback_data=f"x:lang:{code}")] for code in LANGUAGES]
+    buttons = [[InlineKeyboardButton(LANGUAGE_NAMES[code], callback_data=callbacks.language(code))] for code in LANGUAGES]
     await context.bot.send_message(who.chat_id, who.t(N_("Choose your language:")),
                                    reply_markup=InlineKeyboardMarkup(buttons))
 
@@ -72,7 +73,7 @@ async def choose_language(update: Update, context: Turn) -> None:
 async def set_language(update: Update, context: Turn) -> None:
     query = update.callback_query
     who = context.person
-    code = query.data.removeprefix("x:lang:")
+    code = callbacks.value(query.data, callbacks.LANGUAGE)
     if code not in LANGUAGES:
         await query.answer()
         return
@@ -118,8 +119,8 @@ async def link_with(update: Update, context: Turn, code: str) -> None:
     markup = None
     if found is not None:
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(linking.join_label(who, found)[:64],
-                                                             callback_data=f"x:link:{found.code}")],
-                                       [InlineKeyboardButton(who.t(N_("Cancel")), callback_data="x:link:no")]])
+                                                             callback_data=callbacks.link(found.code))],
+                                       [InlineKeyboardButton(who.t(N_("Cancel")), callback_data=callbacks.LINK_NO)]])
     await context.bot.send_message(who.chat_id, text, reply_markup=markup)
 
 
@@ -127,7 +128,7 @@ async def confirm_link(update: Update, context: Turn) -> None:
     """[Join …] or [Cancel] under the question: the join, checked by core again, and the question answered."""
     query = update.callback_query
     who = context.person
-    code = query.data.removeprefix("x:link:")
+    code = callbacks.value(query.data, callbacks.LINK)
     if code == "no":
         text = who.t(N_("Cancelled: nothing was changed."))
     else:
