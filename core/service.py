@@ -231,6 +231,13 @@ class Service:
             return refusal
         return await self.pay(checkout_id, checkout.amount, checkout.currency, f"moderator:{moderator.account}")
 
+    async def decide_payment(self, checkout_id: str, moderator: Viewer,
+                             confirmed: bool) -> Outcome | Order | Checkout | Refusal:
+        """A moderator's word on a manual payment: the money came (the order is placed), or it never will."""
+        if confirmed:
+            return await self.confirm_payment(checkout_id, moderator)
+        return await self.reject_payment(checkout_id, moderator)
+
     async def reject_payment(self, checkout_id: str, moderator: Viewer | None = None) -> Checkout | Refusal:
         """A checkout that will never be paid. When a moderator says the money never came, the buyer hears it."""
         async with self.uow() as uow:

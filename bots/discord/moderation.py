@@ -206,10 +206,7 @@ async def confirm_payment(interaction: discord.Interaction, verb: str, checkout_
     if who is None:
         return
     rt = runtime(interaction)
-    if verb == "ok":
-        result = await rt.service.confirm_payment(checkout_id, who.viewer)
-    else:
-        result = await rt.service.reject_payment(checkout_id, who.viewer)
+    result = await rt.service.decide_payment(checkout_id, who.viewer, confirmed=verb == "ok")
     await rt.moderation.record(who, result, checkout_id)
     if isinstance(result, Refusal):
         await orders.tell(interaction, result.render(who.lang))

@@ -63,10 +63,7 @@ async def on_confirmation(update: Update, context: Turn) -> None:
         await query.answer(who.t(N_("This button is not valid.")), show_alert=True)
         return
     verb, checkout_id = parsed
-    if verb == "ok":
-        result = await rt.service.confirm_payment(checkout_id, who.viewer)
-    else:
-        result = await rt.service.reject_payment(checkout_id, who.viewer)
+    result = await rt.service.decide_payment(checkout_id, who.viewer, confirmed=verb == "ok")
     await rt.moderation.record(who, result, checkout_id)
     if isinstance(result, Refusal):
         await query.answer(result.render(who.lang)[:200], show_alert=True)

@@ -3,23 +3,16 @@
 import pytest
 
 from core.buttons import ButtonData
-from core.events import Outcome
 from core.model import Action, Deadline, Payload, Viewer
 from core.routing import Blocked, Pick, Relayed, Routes, Unsendable
 from storage.unit_of_work import SqlUnitOfWork
 from tests.integration.conftest import people
-from tests.integration.test_press import Counted
+from tests.integration.test_press import Counted, placed
 
 
 @pytest.fixture
 def route(engine, clock, settings):
     return Routes(lambda **kw: SqlUnitOfWork(engine, clock, **kw), clock, settings)
-
-
-async def placed(service, ids) -> str:
-    result = await service.place("logo", Viewer(ids["buyer"]), paid=11_000, options=("source",), brief="A fox")
-    assert isinstance(result, Outcome), result
-    return result.order.id
 
 
 async def test_someone_with_no_order_is_told_so_and_nothing_is_kept(engine, route, clock):
