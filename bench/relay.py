@@ -18,7 +18,7 @@ from bench.common import Stopwatch, parser, report, say, sqlite_url, workdir
 from bench.world import fresh_schema, people
 from bots.config import Config, TelegramConfig
 from bots.runtime import build
-from bots.telegram.notifier import TelegramNotifier
+from bots.telegram.app import plug
 from bots.telegram.pacing import Pacer
 from telegram.ext import ExtBot
 from core.events import Notice
@@ -69,7 +69,7 @@ async def run(args) -> dict:
             expected = chats * per_chat
             bot = ExtBot(fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url, rate_limiter=Pacer())
             await bot.initialize()
-            runtime.relay.notifiers["telegram"] = TelegramNotifier(bot, runtime)
+            runtime.plug(plug(runtime, bot))
             poll = config.relay.poll_seconds
             say(f"relaying {expected} notices to {chats} chats ...")
             sent = 0

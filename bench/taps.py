@@ -6,6 +6,11 @@ same instant (a burst: the hard case for one process on SQLite, whose writes que
 production path: the duplicate-update guard, the person lookup/refresh, the service's act (one write
 transaction), then the answer. The card edit that follows is not in the measure. Latency p50/p90/p99/max.
 
+Beside the latencies, what each press cost the database, counted in the bot's process by SQLAlchemy's engine
+events (bench/taps_counts.py): its transactions, its write transactions, its reads of the order and its
+statements, from the update's arrival to the end of its handling (the card edit included), so the figures are
+the same on any machine.
+
 The bot is its own process, as in production: the fake Bot API (threads of this process) then does not take
 the bot's interpreter lock, as Telegram's servers would not. The notices of the set-up are marked sent before
 it starts, so the measure is the presses alone.
@@ -14,6 +19,7 @@ it starts, so the measure is the presses alone.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -24,6 +30,7 @@ from pathlib import Path
 from sqlalchemy import update
 
 from bench.common import parser, percentile, report, say, sqlite_url, workdir
+from bench.taps_counts import per_press
 from bench.world import OPTION_PRICE, PRICE, fresh_schema, people
 from core.buttons import ButtonData
 from core.events import Outcome
@@ -87,7 +94,8 @@ async def run(args) -> dict:
                     card = fake._new_message(fake._private_chat(uid), fake.bot_user, {"text": "Order card"})
                 sims.append(sim)
                 cards.append(card)
-            bot = await start_bot(fake, url, work)
+            counted = work / "taps-counts.json"
+            bot = await start_bot(fake, url, work, counts=counted)
             try:
                 for r in range(rounds):
                     pressed = {}
@@ -105,6 +113,7 @@ async def run(args) -> dict:
                 bot.wait(timeout=30)
                 if bot.returncode != 0 or os.environ.get("BENCH_VERBOSE"):
                     say((work / "taps-bot.log").read_text())
+            found = json.loads(counted.read_text())
     done = [a for a in answers if a.text]
     figures.update({
         "presses": users * rounds, "answered": len(latencies),
@@ -113,20 +122,29 @@ async def run(args) -> dict:
         "p99_ms": round(percentile(latencies, 99), 1), "max_ms": round(max(latencies), 1) if latencies else None,
         "min_ms": round(min(latencies), 1) if latencies else None,
     })
-    figures["targets"] = {"p99_max_50ms": figures["p99_ms"] <= 50}
+    figures["counts"] = per_press(found)
+    figures["targets"] = {"p99_max_50ms": figures["p99_ms"] <= 50,
+                          "write_transactions_max_2": figures["counts"]["write_transactions_max"] <= 2,
+                          "order_reads_max_1": figures["counts"]["order_reads_max"] <= 1}
     return figures
 
 
-async def start_bot(fake: FakeTelegram, url: str, work: Path, name: str = "taps", more: str = "") -> subprocess.Popen:
+async def start_bot(fake: FakeTelegram, url: str, work: Path, name: str = "taps", more: str = "",
+                    counts: Path | None = None) -> subprocess.Popen:
     """`comptoir run` on the bench's database, long-polling the fake; back once it asked for updates. `more`: more
-    of its config file (tables after [telegram]); its log is `<name>-bot.log` in the work directory."""
+    of its config file (tables after [telegram]); its log is `<name>-bot.log` in the work directory. `counts`: the
+    file where it writes, when it ends, what each update cost the database (bench/taps_counts.py)."""
     config = work / f"{name}.toml"
     config.write_text(f'database_url = "{url}"\n[telegram]\nbase_url = "{fake.base_url}"\n{more}')
     env = {k: v for k, v in os.environ.items() if not k.startswith("COMPTOIR_")}
     env.update(COMPTOIR_TELEGRAM_TOKEN=fake.token, PYTHONPATH=str(ROOT))
+    entry = ["-m", "bots.cli"]
+    if counts is not None:
+        env["BENCH_COUNTS"] = str(counts)
+        entry = ["-m", "bench.taps_counts"]
     profile = ["-m", "cProfile", "-o", os.environ["BENCH_PROFILE"]] if os.environ.get("BENCH_PROFILE") else []
     log = (work / f"{name}-bot.log").open("w")  # a file, not a pipe nobody reads while the bot runs: that one fills
-    bot = subprocess.Popen([sys.executable, *profile, "-m", "bots.cli", "run", "--config", str(config)], cwd=work,
+    bot = subprocess.Popen([sys.executable, *profile, *entry, "run", "--config", str(config)], cwd=work,
                            env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
     try:
         await fake.wait_for(lambda: bot.poll() is not None or any(r.method == "getUpdates" for r in fake.requests),

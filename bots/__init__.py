@@ -3,6 +3,6 @@
 # the shared modules both adapters use, the runtime and config the simulation and benchmarks build on, and the
 # `comptoir` command (cli); the rest (scheduler, endpoint, doctor, demo...) is the runtime's own
 __all__ = [
-    "cli", "config", "evidence", "files", "limits", "linking", "manual_payment", "moderation", "parsing", "people",
+    "cli", "config", "evidence", "files", "limits", "linking", "manual_payment", "moderation", "parsing",
     "relay", "render", "routing", "runtime", "turns",
 ]

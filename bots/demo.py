@@ -28,7 +28,7 @@ from core.ledger import COMMISSION, escrow, seller
 from core.model import Viewer
 from core.ports import ManualClock, Outgoing
 from core.stats import seller_stats
-from storage.accounts import Account
+from core.people import Account
 
 RULE = "─" * 72
 

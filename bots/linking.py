@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from bots.people import Person
+from core.people import Person
 from core.events import Refusal
 from core.i18n import N_
 from core.linking import LinkCode, link_refusal

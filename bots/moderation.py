@@ -1,27 +1,22 @@
-"""Moderation for any platform: the dispute queue, the evidence bundle, suspensions and the audit trail.
+"""Moderation's words for any platform: the dispute queue, the evidence bundle, the audit trail and the flagged
+messages, as core.moderation returns them, worded here once in the reader's language.
 
-Each platform's adapter parses its commands, asks core.sanctions whether the person may moderate,
-and shows what these functions return; the words are built here once, in the reader's language.
+Each platform's adapter parses its commands, asks core.sanctions whether the person may moderate, and shows
+what these functions return; suspensions and the audit entries of moderators' acts are core.moderation's.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from bots.evidence import FLAG, evidence_text, stamp
 from bots.parsing import whole_number
-from bots.people import Person
-from core import labels, sanctions
+from core import labels
 from core.card import when
-from core.checkout import Checkout, PaymentState
-from core.events import Event, Outcome, Refusal
+from core.events import Event
 from core.i18n import N_, Money, translate
-from core.model import Order, Role, Stage
-from storage.accounts import Account
-from storage.audit import GROUNDS, AuditEntry, decision_subject
-from storage.store import Store
+from core.model import Order, Role
+from core.moderation import AuditEntry, Moderation, QueuePage
 
 PAGE = 5
 AUDIT_DEFAULT = 20
@@ -32,26 +27,9 @@ SANCTION = {"suspend": N_("suspended {name}"), "unsuspend": N_("lifted the suspe
             "reject-payment": N_("rejected the manual payment {name}")}
 
 
-@dataclass(frozen=True)
-class QueuePage:
-    orders: list[Order]
-    names: dict[str, str]
-    page: int  # from 0
-    pages: int
-    total: int
-
-
-async def dispute_queue(store: Store, page: int) -> QueuePage:
+async def dispute_queue(moderation: Moderation, page: int) -> QueuePage:
     """One page of the disputes waiting for a decision, the longest waiting first."""
-    async with store.unit_of_work() as uow:
-        total = await uow.count_orders_in([Stage.DISPUTED])
-        pages = max(1, math.ceil(total / PAGE))
-        page = min(max(page, 0), pages - 1)
-        orders = await uow.orders_in([Stage.DISPUTED], limit=PAGE, offset=page * PAGE)
-        people = {o.buyer for o in orders} | {o.seller for o in orders}
-        people |= {o.dispute.moderator for o in orders if o.dispute and o.dispute.moderator}
-        names = await uow.accounts.names(people)
-    return QueuePage(orders, names, page, pages, total)
+    return await moderation.dispute_queue(page, PAGE)
 
 
 def queue_text(queue: QueuePage, lang: str, zone: tzinfo, now: datetime) -> str:
@@ -81,66 +59,21 @@ def queue_text(queue: QueuePage, lang: str, zone: tzinfo, now: datetime) -> str:
     return "\n".join(lines)
 
 
-async def evidence(store: Store, order_id: str, lang: str, zone: tzinfo, now: datetime) -> str | None:
+async def evidence(moderation: Moderation, order_id: str, lang: str, zone: tzinfo, now: datetime) -> str | None:
     """The evidence bundle of an order as a document's text; None if there is no such order."""
-    async with store.unit_of_work() as uow:
-        order = await uow.order(order_id)
-        if order is None:
-            return None
-        events = await uow.events(order_id)
-        messages = await uow.messages(order_id)
-        people = {order.buyer, order.seller} | {e.actor for e in events} | {m.sender for m in messages}
-        names = await uow.accounts.names(people)
-    return evidence_text(order, events, messages, names, lang, zone, now)
+    found = await moderation.evidence(order_id)
+    if found is None:
+        return None
+    return evidence_text(found.order, found.events, found.messages, found.names, lang, zone, now)
 
 
-async def suspend(store: Store, moderator: Person, account: Account, suspended: bool,
-                  reason: str) -> Refusal | None:
-    """Suspends (or lets back) an account, logged with its reason and as whom; None when done, else why not."""
-    async with store.unit_of_work() as uow:
-        current = await uow.accounts.get(account.id)
-        refusal = sanctions.suspension_refusal(moderator.viewer, current.id, current.suspended, suspended, reason)
-        if refusal is not None:
-            return refusal
-        await uow.accounts.suspend(moderator.account.id, current.id, suspended, reason.strip(),
-                                   as_whom=str(moderator.moderator))
-        await uow.commit()
-    return None
-
-
-async def record(store: Store, who: Person, result: object, checkout_id: str | None = None) -> None:
-    """After a moderator's act: which identity acted and what made it a moderator, kept in the audit trail next
-    to the act (a decision's event names only the account); a manual payment's confirmation or rejection
-    (`checkout_id`) is written here whole."""
-    if who.moderator is None:
-        return
-    as_whom, now = str(who.moderator), store.clock.now()
-    if checkout_id is not None and isinstance(result, Outcome):
-        entries = [AuditEntry(who.account.id, "confirm-payment", f"checkout:{checkout_id}", f"#{result.order.id}",
-                              now, as_whom)]
-    elif checkout_id is not None and isinstance(result, Checkout) and result.state is PaymentState.REJECTED:
-        entries = [AuditEntry(who.account.id, "reject-payment", f"checkout:{checkout_id}", "", now, as_whom)]
-    elif isinstance(result, Outcome):
-        entries = [AuditEntry(who.account.id, GROUNDS, decision_subject(e.order_id, e.version), "", e.at, as_whom)
-                   for e in result.events if e.role is Role.MODERATOR]
-    else:
-        return
-    if entries:
-        async with store.unit_of_work() as uow:
-            for entry in entries:
-                await uow.audit.record(entry)
-            await uow.commit()
-
-
-async def flagged_text(store: Store, limit: int, lang: str, zone: tzinfo) -> str:
+async def flagged_text(moderation: Moderation, limit: int, lang: str, zone: tzinfo) -> str:
     """The latest chat messages and edits that hid contact details, newest first: the order, who wrote it, why it
     was flagged and the masked text (what was written is in the order's evidence, for moderators only)."""
     def t(msgid: str, **params: object) -> str:
         return translate(msgid, lang).format(**params)
 
-    async with store.unit_of_work(read_only=True) as uow:
-        found = await uow.flagged_messages(limit)
-        names = await uow.accounts.names({message.sender for message, _ in found})
+    found, names = await moderation.flagged(limit)
     if not found:
         return t(N_("No message has been flagged."))
     lines = [t(N_("Flagged messages, newest first (times in {zone}); /evidence <order> has what was written:"),
@@ -166,18 +99,13 @@ def audit_limit(words: list[str]) -> int | None:
     return min(max(number, 1), AUDIT_MAX) if number is not None else None
 
 
-async def audit_text(store: Store, limit: int, lang: str, zone: tzinfo) -> str:
+async def audit_text(moderation: Moderation, limit: int, lang: str, zone: tzinfo) -> str:
     """Sanctions and moderators' decisions on orders, merged, newest first."""
-    async with store.unit_of_work() as uow:
-        entries = await uow.audit.entries(limit)
-        decisions = await uow.audit.decisions(limit)
-        grounds = await uow.audit.grounds(decisions)
-        orders = {o.id: o for o in [await uow.order(i) for i in {d.order_id for d in decisions}] if o}
-        people = {e.actor for e in entries} | {e.account for e in entries if e.account} | {d.actor for d in decisions}
-        names = await uow.accounts.names(people)
-    lines = [(e.at, _sanction_line(e, names, lang, zone)) for e in entries]
-    lines += [(d.at, _decision_line(d, orders.get(d.order_id), names, lang, zone)
-               + _as_whom(grounds.get((d.order_id, d.version)), lang)) for d in decisions]
+    trail = await moderation.trail(limit)
+    names = trail.names
+    lines = [(e.at, _sanction_line(e, names, lang, zone)) for e in trail.entries]
+    lines += [(d.at, _decision_line(d, trail.orders.get(d.order_id), names, lang, zone)
+               + _as_whom(trail.grounds.get((d.order_id, d.version)), lang)) for d in trail.decisions]
     lines.sort(key=lambda item: item[0], reverse=True)
     if not lines:
         return translate(N_("Nothing in the audit trail yet."), lang)

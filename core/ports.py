@@ -9,11 +9,14 @@ from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
 from core.chat import ChatMessage
+from core.conversations import Conversations
 from core.checkout import Checkout, PaymentState
 from core.discussion import CustomOffer, CustomOfferState, Discussion
 from core.events import Choice, Event, Notice, Outcome, Quote
 from core.i18n import Text
 from core.model import Offer, Order, Role
+from core.moderation import Audit
+from core.people import Accounts
 from core.refunds import Refund
 from core.deadlines import Timer, TimerPlan
 from core.vouchers import Voucher
@@ -48,6 +51,10 @@ class Conflict(Exception):
 class UnitOfWork(Protocol):
     """One transaction. Everything an action causes is saved together, or nothing is."""
 
+    accounts: Accounts
+    audit: Audit
+    conversations: Conversations
+
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(self, *exc: object) -> None: ...
     async def commit(self) -> None: ...
@@ -55,6 +62,14 @@ class UnitOfWork(Protocol):
     async def order(self, order_id: str) -> Order | None: ...
     async def orders(self, order_ids: list[str]) -> dict[str, Order]:
         """These orders, by id, locked until the unit ends (a batch written from them cannot conflict)."""
+    async def orders_of(self, account: str, stages=None, limit: int = 10, offset: int = 0) -> list[Order]:
+        """This person's orders as buyer or seller, the latest paid first."""
+    async def disputes_taken_by(self, moderator: str, limit: int = 50) -> list[Order]:
+        """The disputes this moderator took: the orders whose chat they are part of."""
+    async def orders_in(self, stages, limit: int = 10, offset: int = 0) -> list[Order]: ...
+    async def count_orders_in(self, stages) -> int: ...
+    async def messages(self, order_id: str) -> list[ChatMessage]: ...
+    async def flagged_messages(self, limit: int = 20) -> list[tuple[ChatMessage, str]]: ...
     async def offer(self, offer_id: str) -> Offer | None: ...
     async def custom_offer(self, custom_offer_id: str) -> CustomOffer | None: ...
     async def seller_suspended(self, account: str) -> bool: ...

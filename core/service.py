@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from core import deadlines, engine
 from core.card import Brief, Card, brief_of, order_card
 from core import labels
-from core.chat import ChatDecision, ChatMessage, chat_recipients, check_message, mask_contacts, may_send
+from core.chat import ChatDecision, ChatMessage, chat_recipients, check_message, may_send
 from core.checkout import (
     WATCHED, Checkout, PaymentState, Price, awaiting_notices, check_payment, check_provider, placed_notices, quote,
     rejected_notices,
 )
 from core.discussion import CustomOfferState, check_payable, settle_custom_offer
 from core.events import Notice, Outcome, Refusal, Refused
-from core.i18n import N_, Text
-from core.model import SYSTEM, Action, Offer, Option, Order, Payload, Role, Stage, Viewer
-from core.ports import Clock, Conflict, UnitOfWork, UnitOfWorkFactory, new_id
+from core.i18n import N_, Money, Text
+from core.model import SYSTEM, Action, Offer, Option, Order, Payload, Role, Viewer
+from core.ports import Clock, Conflict, UnitOfWorkFactory, new_id
+from core.press import moved_on, transition
+from core.routing import flagged_notice, masked, relay
 from core.refunds import AUTOMATIC, Refund
 from core.settings import Settings
-from core.deadlines import Timer, TimerPlan
+from core.deadlines import Timer
 from core.vouchers import draw
 
 
@@ -48,30 +50,16 @@ class Service:
             order = await uow.order(order_id)
             if order is None:
                 return _missing(NO_ORDER)
-            if action is Action.COMPLETE and order.stage is Stage.COMPLETED and payload.positive is not None:
-                # the order completed on its own while the buyer wrote their review: the review is kept
-                action, version = Action.REVIEW, None
-            result = engine.apply(order, action, viewer, now, self.settings, payload, version)
-            if isinstance(result, Refusal):
-                return result
             try:
-                await uow.save(order, result, deadlines.plan(order, result.order, now, self.settings))
-                await uow.commit()
+                result = await transition(uow, order, action, viewer, now, self.settings, payload, version)
+                if isinstance(result, Outcome):
+                    await uow.commit()
+                return result
             except Conflict:
                 pass
-            else:
-                return result
-        return await self._lost_race(order_id, viewer, now)
-
-    async def _lost_race(self, order_id: str, viewer: Viewer, now: datetime) -> Refusal:
         async with self.uow(read_only=True) as uow:
             current = await uow.order(order_id)
-        return Refusal(
-            Refused.VERSION,
-            Text.of(N_("This was already done or the order has moved on; here is where it stands now.")),
-            engine.allowed_actions(current, viewer, now, self.settings) if current else (),
-            current,
-        )
+        return moved_on(current, viewer, now, self.settings)
 
     async def place(self, offer_id: str, buyer: Viewer, *, paid: int, options: tuple[str, ...] = (),
                     tip: int = 0, brief: str = "", files: tuple[str, ...] = (), payment_ref: str = "",
@@ -80,7 +68,6 @@ class Service:
         now = self.clock.now()
         async with self.uow() as uow:
             custom = None
-            offer: Offer | None
             if custom_offer_id is not None:
                 custom = await uow.custom_offer(custom_offer_id)
                 if custom is None:
@@ -116,9 +103,8 @@ class Service:
                 for notice in placed_notices(settle, result.order.id):
                     await uow.notify(notice)
             if custom is not None:  # paid once: a second payment of it, at the same moment, is a Conflict
-                paid_custom = settle_custom_offer(custom, buyer, now, CustomOfferState.PAID, result.order.id)
-                assert not isinstance(paid_custom, Refusal)  # check_payable passed above, in this transaction
-                await uow.save_custom_offer(paid_custom, expected=CustomOfferState.SENT)
+                await uow.save_custom_offer(settle_custom_offer(custom, buyer, now, CustomOfferState.PAID,
+                                                                result.order.id), expected=CustomOfferState.SENT)
             await uow.commit()
             return result
 
@@ -136,7 +122,6 @@ class Service:
             if chosen is None:
                 return Refusal(Refused.INPUT, Text.of(N_("One of the chosen options is not part of this offer.")))
             total = quote(offer, tuple(options), tip)
-            assert total is not None  # the options were found the offer's just above
             draws = draw(await uow.vouchers_of(buyer.account), total, offer.currency, now)
             credit = sum(amount for _, amount in draws)
             trial = engine.place_order("trial", offer, buyer, now, self.settings, paid=total - credit, options=chosen,
@@ -165,7 +150,7 @@ class Service:
             draws = draw(await uow.vouchers_of(buyer.account), total, offer.currency, self.clock.now())
         return Price(total, sum(amount for _, amount in draws))
 
-    async def _orderable(self, uow: UnitOfWork, buyer: Viewer, now: datetime, offer_id: str | None,
+    async def _orderable(self, uow, buyer: Viewer, now: datetime, offer_id: str | None,
                          custom_offer_id: str | None) -> Offer | Refusal:
         if custom_offer_id is not None:
             custom = await uow.custom_offer(custom_offer_id)
@@ -185,11 +170,10 @@ class Service:
             if refusal is None:
                 offer = await self._orderable(uow, Viewer(checkout.buyer), self.clock.now(), checkout.offer_id,
                                               checkout.custom_offer_id)
-                if isinstance(offer, Refusal):
-                    refusal = offer
-                elif not offer.active or await uow.seller_suspended(offer.seller):
+                refusal = offer if isinstance(offer, Refusal) else None
+                if refusal is None and (not offer.active or await uow.seller_suspended(offer.seller)):
                     refusal = Refusal(Refused.OFFER, Text.of(N_("This offer is paused or no longer exists.")))
-                elif quote(offer, checkout.options, checkout.tip) != checkout.amount + checkout.credit:
+                if refusal is None and quote(offer, checkout.options, checkout.tip) != checkout.amount + checkout.credit:
                     refusal = Refusal(Refused.OFFER, Text.of(
                         N_("The seller changed this offer since you chose: please order it again.")))
             return refusal
@@ -203,7 +187,7 @@ class Service:
             if checkout is None:
                 return _missing(NO_OFFER)
             if checkout.state is PaymentState.PAID and checkout.provider_ref == provider_ref:
-                return await _placed(uow, checkout)
+                return await uow.order(checkout.order_id)
             refusal = check_payment(checkout, amount, currency)
         if refusal is not None:
             return await self._give_back(checkout, amount, currency, provider_ref, refusal)
@@ -216,9 +200,8 @@ class Service:
         except Conflict:  # the same payment delivered twice at once (the other placed it), or another payment won
             async with self.uow(read_only=True) as uow:
                 settled = await uow.checkout(checkout_id)
-                assert settled is not None  # read above: a checkout is never deleted
                 if settled.state is PaymentState.PAID and settled.provider_ref == provider_ref:
-                    return await _placed(uow, settled)
+                    return await uow.order(settled.order_id)
                 custom = await uow.custom_offer(checkout.custom_offer_id) if checkout.custom_offer_id else None
             result = (custom and check_payable(custom, Viewer(checkout.buyer), self.clock.now())) or Refusal(
                 Refused.STAGE, Text.of(N_("This checkout was already paid or cancelled.")))
@@ -246,8 +229,14 @@ class Service:
         refusal = _may_confirm(checkout, moderator)
         if refusal is not None:
             return refusal
-        assert checkout is not None  # _may_confirm refuses a missing checkout
         return await self.pay(checkout_id, checkout.amount, checkout.currency, f"moderator:{moderator.account}")
+
+    async def decide_payment(self, checkout_id: str, moderator: Viewer,
+                             confirmed: bool) -> Outcome | Order | Checkout | Refusal:
+        """A moderator's word on a manual payment: the money came (the order is placed), or it never will."""
+        if confirmed:
+            return await self.confirm_payment(checkout_id, moderator)
+        return await self.reject_payment(checkout_id, moderator)
 
     async def reject_payment(self, checkout_id: str, moderator: Viewer | None = None) -> Checkout | Refusal:
         """A checkout that will never be paid. When a moderator says the money never came, the buyer hears it."""
@@ -286,8 +275,7 @@ class Service:
         async with self.uow() as uow:
             current = await uow.orders(list(dict.fromkeys(order_id for order_id, _ in due)))
             results: list[Outcome | tuple[Notice, ...] | None] = []
-            changes: list[tuple[Order | None, Outcome, TimerPlan]] = []
-            notices: list[Notice] = []
+            changes, notices = [], []
             for order_id, timer in due:  # in order: a second timer of one order sees what the first did
                 order = current.get(order_id)
                 result = self._due(order, timer, now) if order is not None else None
@@ -318,7 +306,6 @@ class Service:
                 return None
             role, text = reminded
             return (Notice(order.id, role, text, f"{order.id}:{order.version}:{timer.kind}"),)
-        assert timer.action is not None  # neither a reminder nor the chat's end: a deadline's system action
         outcome = engine.apply(order, timer.action, SYSTEM, max(now, timer.due), self.settings)
         return outcome if isinstance(outcome, Outcome) else None
 
@@ -335,26 +322,10 @@ class Service:
             order = await uow.order(order_id)
             if order is None:
                 return _missing(NO_ORDER)
-            decision = may_send(order, viewer, now, self.settings)
-            if not decision.allowed:
-                assert decision.reason is not None  # a refusal always says why
-                return Refusal(Refused.STAGE, decision.reason, decision.unblock, order)
-            role = order.role_of(viewer)
-            assert role is not None  # may_send lets only the order's parties write
-            masked, flagged = self._masked(text)
-            message = ChatMessage(order.id, viewer.account, role, platform, masked, tuple(files), flagged, now,
-                                  original=text if masked != text else None, source=source)
-            message_id = await uow.add_message(message)
-            said = Text.of(N_("Message from the {role} on order #{order}: {text}"),
-                           role=Text.of(labels.ROLE[role]), order=order.id, text=masked)
-            key = f"{order.id}:chat:{message_id}"
-            for to in chat_recipients(order, role):
-                await uow.notify(Notice(order.id, to, said, f"{key}:{to.value}", with_card=False,
-                                        files=tuple(files)))
-            if flagged:
-                await uow.notify(_flagged(order.id, role, masked, message_id, edited=False))
-            await uow.commit()
-            return replace(message, id=message_id)
+            said = await relay(uow, order, viewer, text, platform, tuple(files), source, now, self.settings)
+            if isinstance(said, ChatMessage):
+                await uow.commit()
+            return said
 
     async def edit(self, platform: str, source: str, viewer: Viewer,
                    text: str) -> tuple[ChatMessage, Refusal | None] | None:
@@ -367,20 +338,17 @@ class Service:
             first = await uow.message_from(platform, source)
             if first is None or first.sender != viewer.account:
                 return None
-            assert first.id is not None  # read from storage: it has its id
             latest = await uow.latest_version(first.id)
             if latest is not None and latest.written == text:  # a platform's own update (a link's preview)
                 return None
             order = await uow.order(first.order_id)
-            assert order is not None  # a chat message's order is never deleted
-            masked, flagged = self._masked(text)
-            edit = ChatMessage(order.id, viewer.account, first.role, platform, masked, (), flagged, now,
-                               original=text if masked != text else None, source=source, edit_of=first.id)
+            kept, flagged = masked(text, self.settings)
+            edit = ChatMessage(order.id, viewer.account, first.role, platform, kept, (), flagged, now,
+                               original=text if kept != text else None, source=source, edit_of=first.id)
             edit_id = await uow.add_message(edit)
             decision = may_send(order, viewer, now, self.settings)
             refusal = None
             if not decision.allowed:
-                assert decision.reason is not None  # a refusal always says why
                 refusal = Refusal(Refused.STAGE, decision.reason, decision.unblock, order)
             elif len(text) > self.settings.max_text:
                 refusal = Refusal(Refused.INPUT, Text.of(N_("This text is too long ({length} characters; the limit "
@@ -388,19 +356,18 @@ class Service:
                                                          limit=self.settings.max_text))
             else:
                 said = Text.of(N_("The {role} edited a message on order #{order}; it now reads: {text}"),
-                               role=Text.of(labels.ROLE[first.role]), order=order.id, text=masked)
+                               role=Text.of(labels.ROLE[first.role]), order=order.id, text=kept)
                 for to in chat_recipients(order, first.role):
                     await uow.notify(Notice(order.id, to, said, f"{order.id}:chat:{edit_id}:{to.value}",
                                             with_card=False))
             if flagged:
-                await uow.notify(_flagged(order.id, first.role, masked, edit_id, edited=True))
+                await uow.notify(flagged_notice(order.id, first.role, kept, edit_id, edited=True))
             await uow.commit()
             return replace(edit, id=edit_id), refusal
 
     async def left_visible(self, message: ChatMessage) -> None:
         """A flagged message whose unmasked copy stays where it was written (the platform would not take it down):
         the evidence says so, and the moderators are told at once that the other party may have read it."""
-        assert message.id is not None  # a message saved by `say` or `edit`
         async with self.uow() as uow:
             await uow.mark_left_visible(message.id)
             await uow.notify(Notice(message.order_id, Role.MODERATOR, Text.of(
@@ -409,13 +376,30 @@ class Service:
                 order=message.order_id), f"{message.order_id}:visible:{message.id}", with_card=False))
             await uow.commit()
 
-    def _masked(self, text: str) -> tuple[str, bool]:
-        return mask_contacts(text) if self.settings.mask_contacts else (text, False)
-
-    async def names(self, account_ids: Iterable[str]) -> dict[str, str]:
+    async def names(self, account_ids) -> dict[str, str]:
         """People's display names, for texts that tell several orders or people apart."""
         async with self.uow(read_only=True) as uow:
             return await uow.names(account_ids)
+
+    async def orders_of(self, viewer: Viewer, limit: int = 10) -> list[Order]:
+        """This person's orders as buyer or seller, the latest paid first."""
+        async with self.uow(read_only=True) as uow:
+            return await uow.orders_of(viewer.account, limit=limit)
+
+    async def took_a_dispute(self, viewer: Viewer) -> bool:
+        """Whether this person took a dispute still open (a moderator then writes in its chat as one)."""
+        async with self.uow(read_only=True) as uow:
+            return bool(await uow.disputes_taken_by(viewer.account, limit=1))
+
+    async def refund_failed(self, refund: Refund, error: str) -> None:
+        """A provider refused to give a payment back: the moderators are asked to give the money back by hand."""
+        async with self.uow() as uow:
+            await uow.notify(Notice(refund.order_id, Role.MODERATOR, Text.of(
+                N_("Telegram could not refund {amount} to the buyer (order {order}, charge {charge}): {error}. "
+                   "Please give the money back by hand."),
+                amount=Money(refund.amount, refund.currency), order=refund.order_id or "—",
+                charge=refund.provider_ref, error=error), f"refund:{refund.provider_ref}:failed", with_card=False))
+            await uow.commit()
 
     async def order(self, order_id: str) -> Order | None:
         async with self.uow(read_only=True) as uow:
@@ -438,22 +422,6 @@ class Service:
         if order is None:
             return ChatDecision(False, Text.of(NO_ORDER))
         return may_send(order, viewer, self.clock.now(), self.settings)
-
-
-async def _placed(uow: UnitOfWork, checkout: Checkout) -> Order:
-    """The order a paid checkout placed."""
-    assert checkout.order_id is not None  # a paid checkout names its order
-    order = await uow.order(checkout.order_id)
-    assert order is not None  # placed in the checkout's transaction
-    return order
-
-
-def _flagged(order_id: str, role: Role, masked: str, message_id: int, edited: bool) -> Notice:
-    """The moderators hear of every message that hid contact details (the key is no chat key: never relayed)."""
-    text = (N_("⚑ The {role} of order #{order} edited a message to hide contact details in it (masked): {text}")
-            if edited else N_("⚑ The {role} of order #{order} wrote contact details (masked): {text}"))
-    return Notice(order_id, Role.MODERATOR, Text.of(text, role=Text.of(labels.ROLE[role]), order=order_id,
-                                                    text=masked), f"{order_id}:flag:{message_id}", with_card=False)
 
 
 def _may_confirm(checkout: Checkout | None, moderator: Viewer) -> Refusal | None:

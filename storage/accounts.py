@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select, update
@@ -11,28 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.events import Refusal
 from core.linking import LinkCode, code_wait, link_refusal
+from core.people import Account, Identity
 from core.ports import new_id
 from storage.tables import accounts, audit_log, checkouts, discussions, identities, link_codes, offers, orders
-
-
-@dataclass(frozen=True)
-class Account:
-    id: str
-    display_name: str
-    language: str
-    timezone: str
-    suspended: bool  # (who may moderate is never kept here: it is checked live at every act)
-    timezone_set: bool = False  # chosen by the person (else the marketplace's default)
-
-
-@dataclass(frozen=True)
-class Identity:
-    platform: str
-    external_id: str
-    account_id: str
-    chat_id: str | None
-    username: str | None
-    moderator: bool = False  # the last live check found a moderator: hears "every moderator" notices
 
 
 def _account(row) -> Account:

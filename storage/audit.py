@@ -3,38 +3,14 @@ each with the identity that acted and what made it a moderator (as whom)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.events import Event
 from core.model import Role
+from core.moderation import GROUNDS, AuditEntry, decision_subject
 from storage import mapping
 from storage.tables import audit_log, order_events
-
-
-#: an audit row that only says as whom a moderator made a decision of the event log (subject "order:<id>:<version>")
-GROUNDS = "grounds"
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One line of the audit log: an act on an account (suspend, unsuspend) or a payment (confirm, reject), not
-    on an order (those are in the order's event log)."""
-
-    actor: str
-    action: str
-    subject: str  # "account:<id>", "checkout:<id>"
-    reason: str
-    at: datetime
-    as_whom: str | None = None
-
-    @property
-    def account(self) -> str | None:
-        kind, _, ident = self.subject.partition(":")
-        return ident if kind == "account" else None
 
 
 class Audit:
@@ -73,6 +49,3 @@ class Audit:
             .order_by(order_events.c.at.desc(), order_events.c.id.desc()).limit(limit))
         return [mapping.event_from(r) for r in rows]
 
-
-def decision_subject(order_id: str, version: int) -> str:
-    return f"order:{order_id}:{version}"

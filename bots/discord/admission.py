@@ -1,5 +1,5 @@
 """Whether an interaction is served at all: only in the marketplace's server (or a DM with the bot), and within
-the person's limit of presses (bots.limits).
+the person's limit of presses (bots.limits); served, its person is resolved once, for every handler.
 
 Every command, button and modal passes here before its handler: the command tree's own check for commands
 and their autocomplete (the server only), `orders.guarded` for all (the server and the limit: every handler
@@ -12,7 +12,7 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
-from bots.discord.context import PLATFORM
+from bots.discord.context import PLATFORM, identify
 from bots.limits import PRESSES, TOO_FAST, check
 from core.i18n import N_, language, translate
 
@@ -44,7 +44,7 @@ async def refused(interaction: discord.Interaction) -> bool:
         return True
     verdict = check(interaction.client.runtime, PRESSES, PLATFORM, interaction.user.id)
     if verdict.allowed:
-        return False
+        return not await identify(interaction)  # served: its person resolved once, for every handler
     text = translate(TOO_FAST[PRESSES], language(str(interaction.locale))).format(seconds=verdict.wait)
     if interaction.response.is_done():
         await interaction.followup.send(text, ephemeral=True)
@@ -57,4 +57,4 @@ class DeskTree(app_commands.CommandTree):
     """The command tree: commands (and their autocomplete) run only where `refuse_elsewhere` lets them."""
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        return not await refuse_elsewhere(interaction)
+        return not await refuse_elsewhere(interaction) and await identify(interaction)

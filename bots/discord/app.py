@@ -16,9 +16,10 @@ from bots.discord.admission import DeskTree
 from bots.discord.buttons import PERSISTENT
 from bots.discord.context import PLATFORM, still_moderator
 from bots.discord.notifier import DiscordNotifier
-from bots.discord.rooms import Rooms
+from bots.discord.files import PREFIX, DiscordFiles
+from bots.discord.rooms import RoomKeeper, Rooms
 from bots.discord.translator import CatalogTranslator
-from bots.runtime import Runtime
+from bots.runtime import Plug, Runtime
 from bots.turns import Turns
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,6 @@ class _Desk:
     def _set_up_desk(self, runtime: Runtime, sync_commands: bool) -> None:
         self.runtime = runtime
         self.turns = Turns()
-        runtime.relay.moderators[PLATFORM] = lambda user_id: still_moderator(self, user_id)
         self.sync_commands = sync_commands
         self.rooms = Rooms(self, runtime)
         self.tree = DeskTree(self)
@@ -140,13 +140,20 @@ async def use_its_gateway(client: discord.Client) -> None:
     DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
 
 
+def plug(runtime: Runtime, client: discord.Client) -> Plug:
+    """What this adapter adds to the desk, for the composition root to register (Runtime.plug): its notifier, its
+    files, whether a Discord user moderates now (checked live), and the keeper of the orders' rooms."""
+    return Plug(PLATFORM, DiscordNotifier(client, runtime), (PREFIX, DiscordFiles(client)),
+                lambda user_id: still_moderator(client, user_id), observers=(RoomKeeper(runtime),))
+
+
 async def start_discord(runtime: Runtime) -> DeskClient | ShardedDeskClient:
     """Logs in, connects to the gateway (in the background) and registers the notifier with the relay."""
     config = runtime.config.discord
     if config.base_url:
         use_api(config.base_url)
     client = build_client(runtime)
-    runtime.relay.notifiers[PLATFORM] = DiscordNotifier(client, runtime)
+    runtime.plug(plug(runtime, client))
     try:
         await client.login(config.token)
         if config.base_url:

@@ -105,9 +105,7 @@ def action_label(action: Action, lang: str) -> str:
 
 
 async def remember_card(rt: Runtime, user_id: str, message_id: int, order_id: str, account_id: str) -> None:
-    async with rt.store.unit_of_work() as uow:
-        await uow.conversations.remember(PLATFORM, user_id, str(message_id), "card", order_id, account_id)
-        await uow.commit()
+    await rt.conversations.remember(PLATFORM, user_id, str(message_id), "card", order_id, account_id)
 
 
 async def send_card(client: discord.Client, rt: Runtime, channel: discord.abc.Messageable, card: Card, lang: str,
@@ -125,9 +123,8 @@ async def send_card(client: discord.Client, rt: Runtime, channel: discord.abc.Me
 async def refresh_card(client: discord.Client, rt: Runtime, card: Card, lang: str, user_id: str) -> None:
     """This person's card of the order in their DMs, if they have one, drawn again as the order is now (they acted
     somewhere else: a card opened in a server)."""
-    async with rt.store.unit_of_work() as uow:
-        cards = [message for chat, message, _ in await uow.conversations.cards(PLATFORM, card.order_id)
-                 if chat == user_id]
+    cards = [message for chat, message, _ in await rt.conversations.cards(PLATFORM, card.order_id)
+             if chat == user_id]
     if not cards:
         return
     view = card_view(card, lang)
@@ -142,8 +139,7 @@ async def retire_cards(client: discord.Client, rt: Runtime, order_id: str, user_
     """Only one message of an order carries its card in a person's DMs, the newest: the others go. A card is a
     message of its own and is deleted; one that also holds a notice's words or files (sent before cards were
     messages of their own) keeps them, without the card."""
-    async with rt.store.unit_of_work() as uow:
-        cards = await uow.conversations.cards(PLATFORM, order_id)
+    cards = await rt.conversations.cards(PLATFORM, order_id)
     channel = None
     for chat, message_id, _ in cards:
         if chat != user_id or message_id == str(keep):
@@ -160,6 +156,4 @@ async def retire_cards(client: discord.Client, rt: Runtime, order_id: str, user_
         except discord.HTTPException:  # Discord failing for now: retired with the next card
             log.warning("card %s of order %s could not be retired yet", message_id, order_id, exc_info=True)
             continue
-        async with rt.store.unit_of_work() as uow:
-            await uow.conversations.retire(PLATFORM, chat, message_id)
-            await uow.commit()
+        await rt.conversations.retire(PLATFORM, chat, message_id)

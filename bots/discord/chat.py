@@ -16,16 +16,16 @@ import discord
 
 from bots.discord.buttons import RouteSelect
 from bots.discord.cards import clip, send_card
-from bots.discord.context import PLATFORM, Person, person, person_of, runtime
+from bots.discord.context import PLATFORM, Person, person, person_of, resolved, runtime
 from bots.discord.files import file_ref
 from bots.discord.markdown import plain
 from bots.discord.rooms import stamp
 from bots.limits import MESSAGES, TOO_FAST, check
 from bots.render import pack
-from bots.routing import chattable_orders
-from core.chat import ChatMessage, may_send
+from core.chat import ChatMessage
 from core.events import Refusal
 from core.i18n import N_, translate
+from core.routing import Blocked, Pick, Relayed, Unsendable
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +56,7 @@ async def within_limits(client: discord.Client, message: discord.Message) -> boo
         except discord.HTTPException:
             log.warning("a message over the limit could not be taken down from room %s", message.channel.id)
     if verdict.tell:  # once per wait: a read for their language is no flood
-        async with client.runtime.store.unit_of_work(read_only=True) as uow:
-            account = await uow.accounts.by_identity(PLATFORM, str(message.author.id))
+        account = await client.runtime.people.by_identity(PLATFORM, str(message.author.id))
         lang = account.language if account else client.runtime.config.default_language
         await message.channel.send(clip(f"{message.author.mention} " + translate(TOO_FAST[MESSAGES], lang).format(
             seconds=verdict.wait), CONTENT))
@@ -82,16 +81,16 @@ async def in_room(client: discord.Client, message: discord.Message) -> None:
     if who is None:
         return
     async with rooms.lock(order_id):  # the relay must see this message as the room's before relaying it
-        result = await rt.service.say(order_id, who.viewer, message.content, PLATFORM, tuple(files_of(message)),
-                                      source=str(message.id))
-        if not isinstance(result, Refusal):
-            await rooms.said_here(message.channel.id, order_id, result.id)
-    if isinstance(result, Refusal):
+        routed = await rt.route(who.viewer, message.content, PLATFORM, tuple(files_of(message)), str(message.id),
+                                order_id=order_id)
+        if isinstance(routed, Relayed):
+            await rooms.said_here(message.channel.id, order_id, routed.message.id)
+    if isinstance(routed, Blocked):
         # Discord keeps people out of a locked room; this answers whatever still gets through (a moderator who
         # is not the dispute's, a message sent as the room was locking): to the writer alone, and the message
         # leaves the room, since core did not let the others read it
         try:
-            await refused(client, rt, who, order_id, result, written=message)
+            await refused(client, who, routed, written=message)
         except discord.HTTPException:  # their DMs are closed: the message stays, rather than vanish unexplained
             log.warning("could not tell %s why their message in order %s's room was refused", who.user_id, order_id)
             return
@@ -100,10 +99,11 @@ async def in_room(client: discord.Client, message: discord.Message) -> None:
         except discord.HTTPException:
             pass
         return
-    if result.flagged:
-        await take_down(rt, message, result, who.t(N_(
+    kept = routed.message
+    if kept.flagged:
+        await take_down(rt, message, kept, who.t(N_(
             "{name} wrote (contact details hidden: sharing them is against the marketplace rules): {text}"),
-            name=who.account.display_name, text=result.text))
+            name=who.account.display_name, text=kept.text))
 
 
 async def take_down(rt, message: discord.Message, kept: ChatMessage, masked: str) -> None:
@@ -171,9 +171,7 @@ def edit_answer(rt, who: Person, kept: ChatMessage, refusal: Refusal | None) -> 
 async def as_writer(rt, who: Person, checked: Callable[[], Awaitable[Person | None]]) -> Person:
     """A moderator writing about a dispute they took writes as a moderator: checked live (a request to Discord,
     from a DM), and only for someone who took a dispute."""
-    async with rt.store.unit_of_work(read_only=True) as uow:
-        taken = await uow.disputes_taken_by(who.account.id, limit=1)
-    return (await checked() or who) if taken else who
+    return (await checked() or who) if await rt.service.took_a_dispute(who.viewer) else who
 
 
 async def in_dm(client: discord.Client, message: discord.Message) -> None:
@@ -183,91 +181,73 @@ async def in_dm(client: discord.Client, message: discord.Message) -> None:
         return
     who = await as_writer(rt, who, lambda: person_of(rt, message.author, client=client, moderating=True))
     files = files_of(message)
-    order_id = None
-    if message.reference is not None and message.reference.message_id:
-        async with rt.store.unit_of_work() as uow:
-            order_id = await uow.conversations.order_of_message(PLATFORM, str(who.user_id),
-                                                                str(message.reference.message_id))
-    if order_id is None:
-        candidates = await chattable_orders(rt, who)
-        if not candidates:
-            await message.channel.send(who.t(N_("You have no order to write about. Your orders: /orders")))
-            return
-        if len(candidates) > 1:
-            async with rt.store.unit_of_work() as uow:
-                await uow.conversations.start_dialog(PLATFORM, str(who.user_id),
-                                                     {"kind": "route", "text": message.content, "files": files,
-                                                      "source": str(message.id)})
-                await uow.commit()
-            select = discord.ui.Select(custom_id="x:route", placeholder=who.t(N_("Which order is this message about?")),
-                                       options=[discord.SelectOption(label=clip(f"#{o.id} {o.title}", 100), value=o.id)
-                                                for o in candidates[:ROUTE_CHOICES]])
-            view = discord.ui.View(timeout=None)
-            view.add_item(RouteSelect(select))
-            await message.channel.send(who.t(N_("Which order is this message about?")), view=view)
-            return
-        order_id = candidates[0].id
-    note = await say(client, rt, who, order_id, message.content, files, str(message.id))
+    replied = message.reference.message_id if message.reference is not None else None
+    routed = await rt.route(who.viewer, message.content, PLATFORM, tuple(files), str(message.id),
+                            reply_to=(str(who.user_id), str(replied)) if replied else None)
+    if isinstance(routed, Unsendable):
+        await message.channel.send(routed.reason.render(who.lang))
+        return
+    if isinstance(routed, Pick):
+        await rt.conversations.keep_dialog(PLATFORM, str(who.user_id), {
+            "kind": "route", "text": message.content, "files": files, "source": str(message.id)})
+        select = discord.ui.Select(custom_id="x:route", placeholder=who.t(N_("Which order is this message about?")),
+                                   options=[discord.SelectOption(label=clip(f"#{o.id} {o.title}", 100), value=o.id)
+                                            for o in routed.orders[:ROUTE_CHOICES]])
+        view = discord.ui.View(timeout=None)
+        view.add_item(RouteSelect(select))
+        await message.channel.send(who.t(N_("Which order is this message about?")), view=view)
+        return
+    note = await answer(client, who, routed)
     if note:
         await message.channel.send(note)
 
 
 async def route(interaction: discord.Interaction, order_id: str) -> None:
     """The person picked the order their waiting message is about."""
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     rt = runtime(interaction)
     who = await as_writer(rt, who, lambda: person(interaction, moderating=True))
-    async with rt.store.unit_of_work() as uow:
-        dialog = await uow.conversations.dialog(PLATFORM, str(who.user_id))
-        if dialog is not None and dialog.get("kind") == "route":
-            await uow.conversations.end_dialog(PLATFORM, str(who.user_id))
-            await uow.commit()
-    if dialog is None or dialog.get("kind") != "route":
+    dialog = await rt.conversations.take_dialog(PLATFORM, str(who.user_id), "route")
+    if dialog is None:
         await interaction.response.edit_message(content=who.t(N_("Nothing to answer here any more.")), view=None)
         return
     await interaction.response.edit_message(content=who.t(N_("Order #{order}:"), order=order_id), view=None)
-    note = await say(interaction.client, rt, who, order_id, dialog["text"], dialog["files"], dialog.get("source"))
+    note = await answer(interaction.client, who, await rt.route(who.viewer, dialog["text"], PLATFORM,
+                                                                  tuple(dialog["files"]), dialog.get("source"),
+                                                                  order_id=order_id))
     if note:
         await interaction.followup.send(note)
 
 
-async def say(client: discord.Client, rt, who: Person, order_id: str, text: str, files: list[str],
-              source: str | None = None) -> str | None:
-    """Sends through core: what to answer the person, or None when core refused it (they were told why)."""
-    result = await rt.service.say(order_id, who.viewer, text, PLATFORM, tuple(files), source=source)
-    if isinstance(result, Refusal):
-        await refused(client, rt, who, order_id, result)
+async def answer(client: discord.Client, who: Person, routed: Relayed | Blocked) -> str | None:
+    """What to answer the person whose message core routed, or None when it was not sent (they were told why)."""
+    if isinstance(routed, Blocked):
+        await refused(client, who, routed)
         return None
-    note = who.t(N_("Sent to order #{order}."), order=order_id)
-    if result.flagged:
+    note = who.t(N_("Sent to order #{order}."), order=routed.message.order_id)
+    if routed.message.flagged:
         note += " " + who.t(N_("Contact details were hidden: sharing them is against the marketplace rules."))
     return note
 
 
-async def refused(client: discord.Client, rt, who: Person, order_id: str, refusal: Refusal,
+async def refused(client: discord.Client, who: Person, blocked: Blocked,
                   written: discord.Message | None = None) -> None:
     """A message core did not send is answered to its writer alone, by DM: why, until when, what they wrote (when
     it was taken out of a room), then — when a button reopens the chat — the order's card, which has it."""
-    parts = [blocked_text(rt, who, order_id, refusal)]
+    parts = [blocked_text(who, blocked)]
     if written is not None:
         lines = ([written.content] if written.content else []) + [f"📎 {a.filename}" for a in written.attachments]
         parts.append("\n".join([who.t(N_("Your message, not sent:")), *lines]))
     channel = await client.create_dm(discord.Object(who.user_id))
     for chunk in pack(parts, CONTENT):
         await channel.send(chunk)
-    if refusal.order is not None and refusal.allowed:
-        card = await rt.service.card(order_id, who.viewer)
-        if not isinstance(card, Refusal):
-            await send_card(client, rt, channel, card, who.lang, str(who.user_id), who.account.id)
+    if blocked.card is not None:
+        await send_card(client, client.runtime, channel, blocked.card, who.lang, str(who.user_id), who.account.id)
 
 
-def blocked_text(rt, who: Person, order_id: str, refusal: Refusal) -> str:
-    text = who.t(N_("Not sent (order #{order}): {reason}"), order=order_id, reason=refusal.reason.render(who.lang))
-    order = refusal.order
-    if order is not None:
-        decision = may_send(order, who.viewer, rt.clock.now(), rt.config.settings)
-        if decision.until and not decision.allowed:
-            text += "\n" + who.t(N_("Until: {date}"), date=stamp(decision.until))
+def blocked_text(who: Person, blocked: Blocked) -> str:
+    text = who.t(N_("Not sent (order #{order}): {reason}"), order=blocked.order_id,
+                 reason=blocked.refusal.reason.render(who.lang))
+    if blocked.until:
+        text += "\n" + who.t(N_("Until: {date}"), date=stamp(blocked.until))
     return text

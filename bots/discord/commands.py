@@ -16,7 +16,7 @@ from bots import linking
 from bots.discord import orders
 from bots.discord.buttons import LinkButton
 from bots.discord.cards import clip
-from bots.discord.context import PLATFORM, person, runtime
+from bots.discord.context import PLATFORM, person, resolved, runtime
 from bots.routing import FILTERS
 from core.i18n import LANGUAGES, N_
 
@@ -57,9 +57,7 @@ async def link_command(interaction: discord.Interaction, code: app_commands.Rang
 
 async def link(interaction: discord.Interaction, code: str | None) -> None:
     """/link gives a one-time code; /link CODE asks to confirm joining the account it names (bots.linking)."""
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     rt = runtime(interaction)
     if code is None:
         await orders.tell(interaction, await linking.new_code(rt, who, PLATFORM))
@@ -77,9 +75,7 @@ async def link(interaction: discord.Interaction, code: str | None) -> None:
 
 async def confirm_link(interaction: discord.Interaction, verb: str, code: str) -> None:
     """[Join …] or [Cancel] under the question: the join, checked by core again, and the question answered."""
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     if verb == "ok":
         text = await linking.join(runtime(interaction), who, PLATFORM, code, chat_id=str(who.user_id),
                                   username=interaction.user.name)
@@ -97,14 +93,10 @@ async def language_command(interaction: discord.Interaction, code: Choice[str]) 
 
 
 async def set_language(interaction: discord.Interaction, code: str) -> None:
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     rt = runtime(interaction)
-    async with rt.store.unit_of_work() as uow:
-        await uow.accounts.set_preferences(who.account.id, language=code)
-        await uow.commit()
-    who = await person(interaction)
+    await rt.people.set_preferences(who.account.id, language=code)
+    who = await person(interaction, again=True)  # in the language just chosen
     await orders.tell(interaction, who.t(N_("Done: I will speak {language} with you."), language=LANGUAGE_NAMES[code]))
 
 
@@ -124,9 +116,7 @@ async def zone_names(interaction: discord.Interaction, typed: str) -> list[Choic
 async def set_timezone(interaction: discord.Interaction, name: str | None) -> None:
     """/timezone Europe/Paris — dates written out in text are then in that zone (cards show each
     reader's own time, as Discord timestamps)."""
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     if not name:
         await orders.tell(interaction, who.t(
             N_("Your time zone is {zone}. To change it, send for example: /timezone Europe/Paris"),
@@ -140,9 +130,7 @@ async def set_timezone(interaction: discord.Interaction, name: str | None) -> No
             zone=name))
         return
     rt = runtime(interaction)
-    async with rt.store.unit_of_work() as uow:
-        await uow.accounts.set_preferences(who.account.id, timezone=name)
-        await uow.commit()
+    await rt.people.set_preferences(who.account.id, timezone=name)
     await orders.tell(interaction, who.t(N_("Done: deadlines are now shown in {zone}."), zone=name))
 
 

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import discord
 
-from bots.people import Authority, Person
+from core.people import Authority, Person
 from bots.runtime import Runtime
 from core.i18n import language
 
 PLATFORM = "discord"
 LISTED = "discord.moderator_user_ids"
+#: where an interaction keeps its person (discord.py's Interaction.extras), resolved once
+PERSON = "comptoir.person"
 UNCHECKED = object()  # nothing needed to know: the person is not a moderator for this act
 
 
@@ -53,11 +55,27 @@ async def authority(client: discord.Client, rt: Runtime, user: discord.abc.User,
     return Authority(PLATFORM, str(user.id), f"role:{held}") if held is not None else None
 
 
-async def person(interaction: discord.Interaction, *, moderating: bool = False) -> Person | None:
-    """The account of whoever interacted, created on first contact and kept current. `moderating`: the act
-    needs to know whether they moderate, even if that takes a request to Discord."""
-    return await person_of(runtime(interaction), interaction.user, str(interaction.locale),
-                           client=interaction.client, moderating=moderating)
+async def person(interaction: discord.Interaction, *, moderating: bool = False, again: bool = False) -> Person | None:
+    """The account of whoever interacted, created on first contact and kept current: resolved once per interaction
+    and kept with it (`identify`). `moderating`: the act needs to know whether they moderate, even if that takes a
+    request to Discord; `again`: their account changed meanwhile (their language)."""
+    if not (moderating or again) and PERSON in interaction.extras:
+        return interaction.extras[PERSON]
+    found = await person_of(runtime(interaction), interaction.user, str(interaction.locale),
+                            client=interaction.client, moderating=moderating)
+    interaction.extras[PERSON] = found  # the best known: what follows in this interaction acts as it
+    return found
+
+
+async def identify(interaction: discord.Interaction) -> bool:
+    """Before any handler (the command tree's interaction_check, and `orders.guarded` for buttons, selects and
+    modals): the person behind the interaction, resolved once for all its handling. False: nobody (a bot)."""
+    return await person(interaction) is not None
+
+
+def resolved(interaction: discord.Interaction) -> Person:
+    """The person `identify` resolved for this interaction."""
+    return interaction.extras[PERSON]
 
 
 async def person_of(rt: Runtime, user: discord.User | discord.Member, locale: str | None = None, *,
@@ -68,13 +86,10 @@ async def person_of(rt: Runtime, user: discord.User | discord.Member, locale: st
     found = await authority(client, rt, user, fetch=moderating and client is not None)
     checked = found is not UNCHECKED
     moderator = found if isinstance(found, Authority) else None
-    async with rt.store.unit_of_work() as uow:
-        account = await uow.accounts.ensure(
-            PLATFORM, str(user.id), name=user.display_name or user.name,
-            language=language(locale) if locale else rt.config.default_language,
-            timezone=rt.config.default_timezone, chat_id=str(user.id), username=user.name,
-            moderator=(moderator is not None) if checked else None)
-        await uow.commit()
+    account = await rt.people.known(PLATFORM, str(user.id), name=user.display_name or user.name,
+                                    language=language(locale) if locale else rt.config.default_language,
+                                    timezone=rt.config.default_timezone, chat_id=str(user.id), username=user.name,
+                                    moderator=(moderator is not None) if checked else None)
     return Person(account, user.id, moderator=moderator)
 
 

@@ -13,7 +13,7 @@ import discord
 
 from bots.discord import orders
 from bots.discord.cards import clip
-from bots.discord.context import Person, person, runtime
+from bots.discord.context import Person, resolved, runtime
 from bots.discord.modals import LABEL_LIMIT, TEXT_LIMIT, dispatch_submit, open_unkept
 from bots.discord.offers import read_terms, typed_amount
 from core import offers as rules
@@ -33,9 +33,7 @@ MESSAGE_FORM = {
 async def press(interaction: discord.Interaction, verb: str, target: str) -> None:
     """Ask (target: an offer), Reply or Send a custom offer (target: a discussion): the modal to write it
     in, or core's reason why not, privately (someone else's discussion, questions switched off...)."""
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     modal = await form(interaction, who, verb, target)
     if isinstance(modal, Refusal):
         await orders.tell(interaction, modal.render(who.lang))
@@ -46,9 +44,7 @@ async def press(interaction: discord.Interaction, verb: str, target: str) -> Non
 async def reopen(interaction: discord.Interaction, custom_id: str) -> None:
     """A submitted modal of a discussion (`d:form:<verb>:<target>:<user>`), rebuilt (none is kept in memory:
     bots.discord.modals) and submitted as usual."""
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     verb, _, target = custom_id.removeprefix(FORM_PREFIX).rpartition(":")[0].partition(":")
     modal = await form(interaction, who, verb, target) if verb in ("ask", "reply", "custom") and target else None
     if modal is None:
@@ -98,9 +94,7 @@ class MessageModal(discord.ui.Modal):
 
 async def send(interaction: discord.Interaction, modal: MessageModal) -> None:
     """Core relays it (masking contact details) or says why not; nothing is sent on a refusal."""
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     rt = runtime(interaction)
     if modal.verb == "ask":
         result = await rt.storefront.ask(modal.target, who.viewer, modal.text.value or "")
@@ -146,9 +140,7 @@ class CustomOfferModal(discord.ui.Modal):
 
 async def make_offer(interaction: discord.Interaction, modal: CustomOfferModal) -> None:
     """The typed terms, checked as core checks them; core makes the offer and tells the buyer (outbox)."""
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     fields, problem = read_terms(modal.title_in.value, modal.description.value, modal.price.value,
                                  modal.days.value, modal.currency)
     if problem is not None:

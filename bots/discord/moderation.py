@@ -63,7 +63,7 @@ async def disputes_command(interaction: discord.Interaction) -> None:
 
 async def queue_page(interaction: discord.Interaction, who: Person, page: int):
     rt = runtime(interaction)
-    queue = await moderation.dispute_queue(rt.store, page)
+    queue = await moderation.dispute_queue(rt.moderation, page)
     text = moderation.queue_text(queue, who.lang, zone(who.account.timezone), rt.clock.now())
     view = discord.ui.View(timeout=None)
     for row, o in enumerate(queue.orders):
@@ -110,7 +110,7 @@ async def send_evidence(interaction: discord.Interaction, order_id: str) -> None
         return
     rt = runtime(interaction)
     order_id = order_id.strip().lstrip("#")
-    text = await moderation.evidence(rt.store, order_id, who.lang, zone(who.account.timezone), rt.clock.now())
+    text = await moderation.evidence(rt.moderation, order_id, who.lang, zone(who.account.timezone), rt.clock.now())
     if text is None:
         await orders.tell(interaction, who.t(NO_ORDER))
         return
@@ -147,13 +147,12 @@ async def sanction(interaction: discord.Interaction, member: discord.User, reaso
     if who is None:
         return
     rt = runtime(interaction)
-    async with rt.store.unit_of_work() as uow:
-        target = await uow.accounts.by_identity(PLATFORM, str(member.id))
+    target = await rt.people.by_identity(PLATFORM, str(member.id))
     if target is None:
         await orders.tell(interaction, who.t(N_("I don't know {who} here: they must have used this bot at least once."),
                                              who=member.display_name))
         return
-    refusal = await moderation.suspend(rt.store, who, target, suspended, reason)
+    refusal = await rt.moderation.suspend(who, target, suspended, reason)
     if refusal is not None:
         await orders.tell(interaction, refusal.render(who.lang))
         return
@@ -176,7 +175,7 @@ async def show_audit(interaction: discord.Interaction, lines: int) -> None:
     if who is None:
         return
     rt = runtime(interaction)
-    text = await moderation.audit_text(rt.store, lines, who.lang, zone(who.account.timezone))
+    text = await moderation.audit_text(rt.moderation, lines, who.lang, zone(who.account.timezone))
     await orders.tell(interaction, text)
 
 
@@ -196,7 +195,7 @@ async def show_flagged(interaction: discord.Interaction, lines: int) -> None:
     if who is None:
         return
     rt = runtime(interaction)
-    await orders.tell(interaction, await moderation.flagged_text(rt.store, lines, who.lang, zone(who.account.timezone)))
+    await orders.tell(interaction, await moderation.flagged_text(rt.moderation, lines, who.lang, zone(who.account.timezone)))
 
 
 # --- manual payments ----------------------------------------------------------------------------------
@@ -207,11 +206,8 @@ async def confirm_payment(interaction: discord.Interaction, verb: str, checkout_
     if who is None:
         return
     rt = runtime(interaction)
-    if verb == "ok":
-        result = await rt.service.confirm_payment(checkout_id, who.viewer)
-    else:
-        result = await rt.service.reject_payment(checkout_id, who.viewer)
-    await moderation.record(rt.store, who, result, checkout_id)
+    result = await rt.service.decide_payment(checkout_id, who.viewer, confirmed=verb == "ok")
+    await rt.moderation.record(who, result, checkout_id)
     if isinstance(result, Refusal):
         await orders.tell(interaction, result.render(who.lang))
         return

@@ -26,9 +26,9 @@ import discord
 from bots.discord.buttons import choice_items
 from bots.discord.cards import send_card
 from bots.discord.context import PLATFORM
-from bots.discord.files import CONTENT, MAX_FILES, PREFIX, UPLOAD_LIMIT, DiscordFiles, uploads
+from bots.discord.files import CONTENT, MAX_FILES, UPLOAD_LIMIT, uploads
 from bots.discord.markdown import plain
-from bots.discord.rooms import RoomKeeper, Rooms
+from bots.discord.rooms import Rooms
 from bots.files import Missing, name_of
 from bots.render import card_for, pack, quote_text, zone
 from core.ports import Outgoing, RetryLater, Undeliverable
@@ -50,9 +50,6 @@ class DiscordNotifier:
         self.client = client
         self.runtime = runtime
         self.rooms = getattr(client, "rooms", None) or Rooms(client, runtime)
-        runtime.files.register(PREFIX, DiscordFiles(client))
-        if not any(isinstance(observer, RoomKeeper) for observer in runtime.relay.observers):
-            runtime.relay.observers.append(RoomKeeper(runtime))
 
     async def send(self, message: Outgoing) -> str:
         rt = self.runtime

@@ -20,7 +20,7 @@ from bots.discord.buttons import DiscussionButton
 from bots.discord.cards import clip
 from bots.discord.commands import localized
 from bots.discord.modals import dispatch_submit, open_unkept
-from bots.discord.context import PLATFORM, Person, person, runtime
+from bots.discord.context import PLATFORM, Person, resolved, runtime
 from bots.parsing import offer_id as typed_offer_id
 from bots.parsing import parse_amount, parse_days, whole_number
 from bots.render import days_text, open_on_discord
@@ -172,9 +172,7 @@ class OptionModal(discord.ui.Modal):
 async def reopen(interaction: discord.Interaction, custom_id: str) -> None:
     """A submitted offer or option modal (`f:form:[<offer>]`, `f:optform:<offer>`), rebuilt (none is kept in
     memory: bots.discord.modals) from the offer as it is now, and submitted as usual."""
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     rt = runtime(interaction)
     if custom_id == OFFER_FORM:
         await dispatch_submit(OfferModal(who.lang, CURRENCY[rt.config.discord.payment]), interaction)
@@ -189,9 +187,7 @@ async def reopen(interaction: discord.Interaction, custom_id: str) -> None:
 
 
 async def submit_offer(interaction: discord.Interaction, modal: OfferModal) -> None:
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     rt = runtime(interaction)
     currency = modal.offer.currency if modal.offer else CURRENCY[rt.config.discord.payment]
     fields, problem = modal.read(currency)
@@ -215,9 +211,7 @@ async def submit_offer(interaction: discord.Interaction, modal: OfferModal) -> N
 
 
 async def submit_option(interaction: discord.Interaction, modal: OptionModal) -> None:
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     rt = runtime(interaction)
     offer = await rt.storefront.editable(modal.offer_id, who.viewer)
     if isinstance(offer, Refusal):
@@ -319,9 +313,7 @@ async def show_panel(interaction: discord.Interaction, who: Person, offer: Offer
 
 async def manage(interaction: discord.Interaction, verb: str, offer_id: str) -> None:
     """/offer edit|pause|resume|share and the panel's buttons."""
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     rt = runtime(interaction)
     if verb in ("pause", "resume"):
         offer = await rt.storefront.set_active(offer_id, who.viewer, verb == "resume")
@@ -362,9 +354,7 @@ async def share(interaction: discord.Interaction, who: Person, offer: Offer) -> 
 
 async def view(interaction: discord.Interaction, typed: str) -> None:
     """/offer view <id>: one offer, privately, with what this person may do on it (core decides)."""
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     shown = await runtime(interaction).storefront.view(typed_offer_id(typed) or typed.strip(), who.viewer)
     if isinstance(shown, Refusal):
         await orders.tell(interaction, shown.render(who.lang))
@@ -377,9 +367,7 @@ async def view(interaction: discord.Interaction, typed: str) -> None:
 
 
 async def set_questions(interaction: discord.Interaction, offer_id: str, allowed: bool) -> None:
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     rt = runtime(interaction)
     offer = await rt.storefront.editable(offer_id, who.viewer)
     if not isinstance(offer, Refusal):
@@ -402,10 +390,8 @@ async def create_command(interaction: discord.Interaction) -> None:
 
 
 async def create(interaction: discord.Interaction) -> None:
-    who = await person(interaction)
-    if who is not None:
-        currency = CURRENCY[runtime(interaction).config.discord.payment]
-        await open_unkept(interaction, OfferModal(who.lang, currency))
+    currency = CURRENCY[runtime(interaction).config.discord.payment]
+    await open_unkept(interaction, OfferModal(resolved(interaction).lang, currency))
 
 
 def _offer_command(name: str, description: str, verb: str):
@@ -421,9 +407,7 @@ def _offer_command(name: str, description: str, verb: str):
 
 async def own_offers(interaction: discord.Interaction, typed: str) -> list[Choice[str]]:
     """Autocomplete: the seller's offers whose title or id holds what they typed."""
-    who = await person(interaction)
-    if who is None:
-        return []
+    who = resolved(interaction)
     found = await runtime(interaction).storefront.offers_of(who.viewer)
     typed = typed.strip().lower()
     paused = who.t(N_("paused"))
@@ -454,13 +438,10 @@ async def offers_command(interaction: discord.Interaction, member: discord.User)
 async def browse(interaction: discord.Interaction, member: discord.User) -> None:
     """A member's active offers that this person may order, privately, each with its Order button;
     core hides them all when the seller is suspended (storefront.view)."""
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     await interaction.response.defer(ephemeral=True, thinking=True)
     rt = runtime(interaction)
-    async with rt.store.unit_of_work() as uow:
-        seller = await uow.accounts.by_identity(PLATFORM, str(member.id))
+    seller = await rt.people.by_identity(PLATFORM, str(member.id))
     found = await rt.storefront.offers_of(Viewer(seller.id)) if seller is not None else []
     shown, refusal = [], None
     for offer in (o for o in found if o.active):

@@ -7,11 +7,10 @@ from collections.abc import Coroutine
 
 import discord
 
-from bots import moderation
 from bots.discord.admission import refused
 from bots.discord.buttons import CardLink, OrdersPage
 from bots.discord.cards import card_embed, card_view, clip, refresh_card, remember_card, retire_cards
-from bots.discord.context import Person, as_moderator, person, runtime
+from bots.discord.context import Person, as_moderator, person, resolved, runtime
 from bots.discord.markdown import plain
 from bots.discord.modals import ActionModal, dispatch_submit, open_unkept, pressed_of
 from bots.discord.files import CONTENT, MAX_FILES, UPLOAD_LIMIT, uploads
@@ -20,10 +19,10 @@ from bots.render import pack
 from bots.routing import FILTERS, listed_orders
 from core.buttons import BadButton, ButtonData
 from core.card import NEEDS, order_card
-from core.engine import allowed_actions
-from core.events import Outcome, Refusal
+from core.events import Refusal
 from core.i18n import N_, translate
-from core.model import Order
+from core.model import Order, Payload
+from core.press import Answer, Ask, Done, Refused, may_ask
 from core.table import Needs
 
 log = logging.getLogger(__name__)
@@ -78,36 +77,35 @@ async def guarded(interaction: discord.Interaction, work: Coroutine[object, obje
 # --- the buttons of a card -------------------------------------------------------------------------
 
 async def press(interaction: discord.Interaction, data: str) -> None:
-    """A card's button: act at once, or open the modal that collects what the action needs."""
-    try:
-        pressed = ButtonData.decode(data)
-    except BadButton:
-        who = await person(interaction)
-        await tell(interaction, translate(N_("This button is not valid."), who.lang if who else "en"))
-        return
-    needs = NEEDS[pressed.action]
-    if needs is Needs.NOTHING:
+    """A card's button: core's press asks for input (the modal opens here), or is done, or refused."""
+    if not may_ask(data):
         await interaction.response.defer()  # within Discord's 3 s; the answer comes as an edit or a follow-up
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     rt = runtime(interaction)
-    found = await their_order(interaction, who, pressed.order_id)
-    if found is None:
-        return
-    who, order = found
-    possible = pressed.version == order.version and pressed.action in allowed_actions(
-        order, who.viewer, rt.clock.now(), rt.config.settings)
-    if needs is not Needs.NOTHING and possible:
-        await open_unkept(interaction, ActionModal(who.user_id, pressed, needs, who.lang, order.currency,
+    who, answer = await pressing(interaction, who, data)
+    if isinstance(answer, Ask):
+        await open_unkept(interaction, ActionModal(who.user_id, answer.button, answer.needs, who.lang, answer.currency,
                                                    rt.config.settings.max_text,
-                                                   current=order.brief if needs is Needs.BRIEF else ""))
+                                                   current=answer.brief if answer.needs is Needs.BRIEF else ""))
+        return
+    if isinstance(answer, Refused) and answer.card is None:  # a forged button, or not their order: no card
+        await tell(interaction, answer.refusal.render(who.lang))
         return
     if not interaction.response.is_done():
         await interaction.response.defer()
-    # acts, or (when not possible) comes back refused with core's reason and what is possible now
-    result = await rt.service.act(order.id, pressed.action, who.viewer, version=pressed.version)
-    await answer(interaction, who, order.id, result)
+    await answer_press(interaction, who, answer)
+
+
+async def pressing(interaction: discord.Interaction, who: Person, button: str | ButtonData,
+                   payload: Payload | None = None) -> tuple[Person, Answer]:
+    """Core's press; refused to someone who is no party to the order, pressed again as a moderator if they are
+    one (checked live: a request to Discord from a DM or another server)."""
+    answer = await runtime(interaction).press(who.viewer, button, payload)
+    if isinstance(answer, Refused) and answer.stranger and who.moderator is None:
+        moderator = await as_moderator(interaction, who)
+        if moderator.moderator is not None:
+            return moderator, await runtime(interaction).press(moderator.viewer, button, payload)
+    return who, answer
 
 
 async def their_order(interaction: discord.Interaction, who: Person,
@@ -126,9 +124,7 @@ async def their_order(interaction: discord.Interaction, who: Person,
 async def reopen(interaction: discord.Interaction, custom_id: str) -> None:
     """An order's modal submitted (before or after a restart: none is kept in memory): rebuilt from its
     custom id, the person and the order, then submitted as usual, so core decides (a stale one is refused)."""
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     try:
         pressed = pressed_of(custom_id)
     except BadButton:
@@ -146,50 +142,44 @@ async def reopen(interaction: discord.Interaction, custom_id: str) -> None:
 
 async def submit(interaction: discord.Interaction, modal: ActionModal) -> None:
     await interaction.response.defer()  # updates the card the modal was opened from
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     payload = modal.payload()
     if isinstance(payload, str):
         await tell(interaction, who.t(payload))
         return
-    found = await their_order(interaction, who, modal.pressed.order_id)  # a moderator: checked again, now
-    if found is None:
+    who, answer = await pressing(interaction, who, modal.pressed, payload)  # a moderator: checked again, now
+    if isinstance(answer, Refused) and answer.card is None:
+        await tell(interaction, answer.refusal.render(who.lang))
         return
-    who, _ = found
-    rt = runtime(interaction)
-    result = await rt.service.act(modal.pressed.order_id, modal.pressed.action, who.viewer, payload,
-                                  version=modal.pressed.version)
-    await answer(interaction, who, modal.pressed.order_id, result)
+    await answer_press(interaction, who, answer)
 
 
-async def answer(interaction: discord.Interaction, who: Person, order_id: str, result: Outcome | Refusal) -> None:
+async def answer_press(interaction: discord.Interaction, who: Person, answer: Done | Refused) -> None:
     """Done or refused (core's reason then comes privately), the pressed card is drawn again whole from the order
     as it is now. In a DM it is the person's one card of the order; a card pressed elsewhere (in a server) brings
     their DM card up to date too. A moderator's decision is recorded with as whom it was made."""
-    await moderation.record(runtime(interaction).store, who, result)
-    if isinstance(result, Refusal):
-        await tell(interaction, result.render(who.lang))
     rt = runtime(interaction)
-    card = await rt.service.card(order_id, who.viewer)
-    if isinstance(card, Refusal):
+    await rt.moderation.record(who, answer.outcome if isinstance(answer, Done) else answer.refusal)
+    if isinstance(answer, Refused):
+        await tell(interaction, answer.refusal.render(who.lang))
+    card = answer.card
+    if card is None:
         return
+    order_id = card.order_id
     await interaction.edit_original_response(content=None, embed=card_embed(card, who.lang),
                                              view=card_view(card, who.lang))
     user_id = str(who.user_id)
     if interaction.guild is None and interaction.message is not None:
         await remember_card(rt, user_id, interaction.message.id, order_id, who.account.id)
         await retire_cards(interaction.client, rt, order_id, user_id, keep=interaction.message.id)
-    elif not isinstance(result, Refusal):
+    elif isinstance(answer, Done):
         await refresh_card(interaction.client, rt, card, who.lang, user_id)
 
 
 async def show_more(interaction: discord.Interaction, order_id: str) -> None:
     """[More…]: the pressed card again, as the order is now, with its rarely needed buttons too."""
     await interaction.response.defer()
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     who = await viewing(interaction, who, order_id)
     card = await runtime(interaction).service.card(order_id, who.viewer)
     if isinstance(card, Refusal):
@@ -211,9 +201,7 @@ async def viewing(interaction: discord.Interaction, who: Person, order_id: str) 
 async def show_brief(interaction: discord.Interaction, order_id: str) -> None:
     """[Show the brief]: the whole brief and its files, privately, to either party or a moderator."""
     await interaction.response.defer(ephemeral=True, thinking=True)
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     rt = runtime(interaction)
     who = await viewing(interaction, who, order_id)
     brief = await rt.service.brief(order_id, who.viewer)
@@ -237,9 +225,7 @@ async def show_brief(interaction: discord.Interaction, order_id: str) -> None:
 async def show_card(interaction: discord.Interaction, order_id: str) -> None:
     """An order's card, freshly drawn: private in a server; in a DM, the order's one card there (the previous
     one goes)."""
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     rt = runtime(interaction)
     order_id = order_id.strip().lstrip("#")
     who = await viewing(interaction, who, order_id)
@@ -259,12 +245,9 @@ async def show_card(interaction: discord.Interaction, order_id: str) -> None:
 
 async def order_choices(interaction: discord.Interaction, typed: str) -> list[discord.app_commands.Choice[str]]:
     """Autocomplete of /order: this person's orders whose number or title holds what they typed."""
-    who = await person(interaction)
-    if who is None:
-        return []
+    who = resolved(interaction)
     rt = runtime(interaction)
-    async with rt.store.unit_of_work() as uow:
-        found = await uow.orders_of(who.account.id, limit=100)
+    found = await rt.service.orders_of(who.viewer, limit=100)
     typed = typed.strip().lstrip("#").lower()
     return [discord.app_commands.Choice(name=clip(f"#{o.id} — {o.title}", 100), value=o.id)
             for o in found if typed in o.id.lower() or typed in o.title.lower()][:25]
@@ -305,17 +288,13 @@ async def listing(interaction: discord.Interaction, who: Person, which: str, pag
 async def show_orders(interaction: discord.Interaction, which: str = "act") -> None:
     """/orders: private, a page at a time."""
     await interaction.response.defer(ephemeral=True, thinking=True)
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     embed, view = await listing(interaction, who, which, 0)
     await interaction.followup.send(embed=embed, view=view, ephemeral=True)
 
 
 async def turn_page(interaction: discord.Interaction, which: str, page: int) -> None:
     await interaction.response.defer()
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     embed, view = await listing(interaction, who, which, page)
     await interaction.edit_original_response(embed=embed, view=view)

@@ -83,22 +83,17 @@ class Rooms:
         return self.runtime.config.discord.marketplace_channel_id
 
     async def room_of(self, order_id: str) -> int | None:
-        async with self.runtime.store.unit_of_work() as uow:
-            found = await uow.conversations.chat_of(PLATFORM, order_id, ROOM_KIND)
+        found = await self.runtime.conversations.chat_of(PLATFORM, order_id, ROOM_KIND)
         return int(found) if found else None
 
     async def order_of(self, channel_id: int) -> str | None:
-        async with self.runtime.store.unit_of_work() as uow:
-            return await uow.conversations.order_of_message(PLATFORM, str(channel_id), ROOM)
+        return await self.runtime.conversations.order_of_message(PLATFORM, str(channel_id), ROOM)
 
     async def _remembered(self, thread_id: int, key: str) -> bool:
-        async with self.runtime.store.unit_of_work() as uow:
-            return await uow.conversations.order_of_message(PLATFORM, str(thread_id), key) is not None
+        return await self.runtime.conversations.order_of_message(PLATFORM, str(thread_id), key) is not None
 
     async def _remember(self, thread_id: int, key: str, kind: str, order_id: str, account: str | None = None) -> None:
-        async with self.runtime.store.unit_of_work() as uow:
-            await uow.conversations.remember(PLATFORM, str(thread_id), key, kind, order_id, account)
-            await uow.commit()
+        await self.runtime.conversations.remember(PLATFORM, str(thread_id), key, kind, order_id, account)
 
     async def thread(self, thread_id: int) -> discord.Thread:
         found = self.client.get_channel(thread_id)
@@ -106,16 +101,9 @@ class Rooms:
 
     async def _on_discord(self, accounts) -> dict[str, tuple[int, str]]:
         """account -> (Discord user id, language) for those of these accounts who are on Discord."""
-        found = {}
-        async with self.runtime.store.unit_of_work() as uow:
-            for account_id in accounts:
-                if not account_id:
-                    continue
-                account = await uow.accounts.get(account_id)
-                for identity in await uow.accounts.identities(account_id):
-                    if identity.platform == PLATFORM and account is not None:
-                        found[account_id] = (int(identity.external_id), account.language)
-        return found
+        on_discord = await self.runtime.people.on_platform(accounts, PLATFORM)
+        return {account_id: (int(identity.external_id), account.language)
+                for account_id, (account, identity) in on_discord.items()}
 
     # --- keeping a room in step with its order -----------------------------------------------------
 
@@ -155,16 +143,11 @@ class Rooms:
                 return await self.thread(thread_id)
             if order.closed_at is not None:
                 return None  # an order closed before it had a room does not get one now
-            async with self.runtime.store.unit_of_work() as uow:
-                claimed = await uow.conversations.claim(PLATFORM, key, order.id, CLAIM_LEASE)
-                await uow.commit()
-            if claimed:
+            if await self.runtime.conversations.claim(PLATFORM, key, order.id, CLAIM_LEASE):
                 try:
                     return await self._open(order, parties, key)
                 except Exception:
-                    async with self.runtime.store.unit_of_work() as uow:
-                        await uow.conversations.release(PLATFORM, key)
-                        await uow.commit()
+                    await self.runtime.conversations.release(PLATFORM, key)
                     raise
             if asyncio.get_running_loop().time() >= give_up:
                 log.warning("order %s: its room, claimed by another process, did not come; next notice tries again",
@@ -177,10 +160,7 @@ class Rooms:
         thread = await parent.create_thread(name=clip(f"#{order.id} {order.title}", 100),
                                             type=discord.ChannelType.private_thread, invitable=False,
                                             auto_archive_duration=WEEK)
-        async with self.runtime.store.unit_of_work() as uow:
-            await uow.conversations.remember(PLATFORM, str(thread.id), ROOM, ROOM_KIND, order.id)
-            await uow.conversations.claim_done(PLATFORM, claim)
-            await uow.commit()
+        await self.runtime.conversations.claimed_room(PLATFORM, claim, str(thread.id), ROOM, ROOM_KIND, order.id)
         self._locked[thread.id] = False
         elsewhere = [account for account in (order.buyer, order.seller) if account not in parties]
         lines = []

@@ -23,7 +23,7 @@ import discord
 
 from bots.discord import orders
 from bots.discord.cards import clip
-from bots.discord.context import PLATFORM, Person, person, runtime
+from bots.discord.context import PLATFORM, Person, resolved, runtime
 from bots.discord.files import file_ref
 from bots.discord.modals import LABEL_LIMIT, MAX_FILES, TEXT_LIMIT, dispatch_submit, open_unkept
 from bots.manual_payment import how_to_pay
@@ -86,17 +86,11 @@ def _slot(who: Person) -> str:
 
 
 async def _stored(rt, who: Person) -> dict | None:
-    async with rt.store.unit_of_work() as uow:
-        return await uow.conversations.dialog(PLATFORM, _slot(who))
+    return await rt.conversations.dialog(PLATFORM, _slot(who))
 
 
 async def _store(rt, who: Person, dialog: dict | None) -> None:
-    async with rt.store.unit_of_work() as uow:
-        if dialog is None:
-            await uow.conversations.end_dialog(PLATFORM, _slot(who))
-        else:
-            await uow.conversations.start_dialog(PLATFORM, _slot(who), dialog)
-        await uow.commit()
+    await rt.conversations.keep_dialog(PLATFORM, _slot(who), dialog)
 
 
 @dataclass(frozen=True)
@@ -182,9 +176,7 @@ class Draft:
 async def begin(interaction: discord.Interaction, offer_id: str | None = None,
                 custom_offer_id: str | None = None) -> None:
     """A new checkout (replacing an unfinished one), or core's reason why this person cannot order this."""
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     rt = runtime(interaction)
     found = await rt.storefront.orderable(who.viewer, offer_id, custom_offer_id)
     if isinstance(found, Refusal):
@@ -203,9 +195,7 @@ async def step(interaction: discord.Interaction, verb: str, flow: str, values: t
                brief: tuple[str, tuple[str, ...]] | None = None) -> None:
     """One press (or the brief's modal) on the checkout message: the stored checkout moves on and the
     message is drawn again; a press of another checkout, or out of step, changes nothing."""
-    who = await person(interaction)
-    if who is None:
-        return
+    who = resolved(interaction)
     rt = runtime(interaction)
     dialog = await _stored(rt, who)
     if dialog is None or dialog.get("flow") != flow or verb not in STEP_VERBS[dialog["step"]]:
@@ -272,10 +262,9 @@ async def confirm(interaction: discord.Interaction, draft: Draft) -> None:
 async def reopen(interaction: discord.Interaction, custom_id: str) -> None:
     """A submitted brief (`b:form:<flow>`), rebuilt (none is kept in memory: bots.discord.modals): the stored
     checkout takes it if it is still this flow's, at the brief's step."""
-    who = await person(interaction)
-    if who is not None:
-        flow = custom_id.removeprefix(BRIEF_PREFIX)
-        await dispatch_submit(BriefModal(who, flow, "", runtime(interaction).config.settings.max_text), interaction)
+    flow = custom_id.removeprefix(BRIEF_PREFIX)
+    await dispatch_submit(BriefModal(resolved(interaction), flow, "", runtime(interaction).config.settings.max_text),
+                          interaction)
 
 
 class BriefModal(discord.ui.Modal):

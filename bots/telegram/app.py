@@ -4,31 +4,38 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram import Bot, BotCommand, BotCommandScopeDefault, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
-    TypeHandler,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    PreCheckoutQueryHandler,
+    TypeHandler,
     filters,
 )
 
-from bots.runtime import Runtime, adapters
-from bots.telegram import chat, flood, moderation, offers, orders, payments, privacy, start
-from bots.telegram.context import PLATFORM, authority, person
+from bots.runtime import Plug, Runtime, adapters
+from bots.telegram import (
+    callbacks, chat, checkout, discussions, flood, moderation, offers, orders, payments, privacy, start,
+)
+from bots.telegram.context import PLATFORM, Turn, authority, identify, person, update_key
+from bots.telegram.files import PREFIX, TelegramFiles
 from bots.telegram.notifier import TelegramNotifier
 from bots.telegram.pacing import Pacer
 from bots.telegram.turns import TurnByTurn
 from core.i18n import LANGUAGES, N_, translate
 
 log = logging.getLogger(__name__)
+#: the callback data of an order card's buttons (core.buttons)
+ORDER_BUTTON = re.compile(callbacks.ORDER)
 
 COMMANDS = [
     ("orders", N_("Your orders and what to do next")),
@@ -44,20 +51,25 @@ COMMANDS = [
 
 def build_application(runtime: Runtime, token: str, base_url: str | None = None,
                       base_file_url: str | None = None, pacer: Pacer | None = None) -> Application:
-    builder = Application.builder().token(token).concurrent_updates(TurnByTurn()).rate_limiter(pacer or Pacer())
+    builder = (Application.builder().token(token).context_types(ContextTypes(context=Turn))
+               .concurrent_updates(TurnByTurn()).rate_limiter(pacer or Pacer()))
     if base_url:
         builder = builder.base_url(base_url)
     if base_file_url:
         builder = builder.base_file_url(base_file_url)
     app = builder.build()
     app.bot_data["runtime"] = runtime
-    app.bot_data.setdefault("dialogs", {})
-    runtime.relay.moderators[PLATFORM] = lambda user_id: _listed(runtime, user_id)
+    # the dialogs of other modules a written message may answer (bots.telegram.chat), by their kind
+    app.bot_data["dialogs"] = {"offer": offers.on_step_message, "checkout": checkout.on_message,
+                               "question": discussions.on_question, "custom": discussions.on_custom_step}
+    app.bot_data["show_offer"] = offers.show_offer  # /start offer_<id>
 
     # before the handlers, each in a group of its own: a duplicate delivery, a group chat, a flood stop here
-    app.add_handler(TypeHandler(Update, _once), group=-3)
-    app.add_handler(TypeHandler(Update, privacy.private_only), group=-2)
-    app.add_handler(TypeHandler(Update, flood.within_limits), group=-1)
+    app.add_handler(TypeHandler(Update, _once), group=-4)
+    app.add_handler(TypeHandler(Update, privacy.private_only), group=-3)
+    app.add_handler(TypeHandler(Update, flood.within_limits), group=-2)
+    # then the person behind the update, once for all its handlers (context.person); nobody: it stops here
+    app.add_handler(TypeHandler(Update, identify), group=-1)
     app.add_handler(CommandHandler("start", start.start))
     app.add_handler(CommandHandler("help", start.help_command))
     app.add_handler(CommandHandler("lang", start.choose_language))
@@ -67,18 +79,32 @@ def build_application(runtime: Runtime, token: str, base_url: str | None = None,
     app.add_handler(CommandHandler("cancel", start.cancel))
     app.add_handler(CommandHandler("orders", orders.show_orders))
     app.add_handler(CommandHandler("order", orders.order_command))
-    app.add_handler(CallbackQueryHandler(orders.on_order_button, pattern=r"^o:"))
-    app.add_handler(CallbackQueryHandler(start.set_language, pattern=r"^x:lang:"))
-    app.add_handler(CallbackQueryHandler(start.confirm_link, pattern=r"^x:link:"))
-    app.add_handler(CallbackQueryHandler(orders.show_orders, pattern=r"^x:orders:"))
-    app.add_handler(CallbackQueryHandler(orders.show_card, pattern=r"^x:card:"))
-    app.add_handler(CallbackQueryHandler(orders.show_more, pattern=r"^x:more:"))
-    app.add_handler(CallbackQueryHandler(orders.show_brief, pattern=r"^x:brief:"))
-    app.add_handler(CallbackQueryHandler(chat.on_route, pattern=r"^x:to:"))
-    app.add_handler(CallbackQueryHandler(orders.on_dialog_button, pattern=r"^x:(cancel|skip|done|good|bad)$"))
-    moderation.register(app)
-    offers.register(app)
-    payments.register(app)
+    app.add_handler(CallbackQueryHandler(orders.on_order_button, pattern=ORDER_BUTTON))
+    app.add_handler(CallbackQueryHandler(start.set_language, pattern=callbacks.pattern(callbacks.LANGUAGE)))
+    app.add_handler(CallbackQueryHandler(start.confirm_link, pattern=callbacks.pattern(callbacks.LINK)))
+    app.add_handler(CallbackQueryHandler(orders.show_orders, pattern=callbacks.pattern(callbacks.ORDERS)))
+    app.add_handler(CallbackQueryHandler(orders.show_card, pattern=callbacks.pattern(callbacks.CARD)))
+    app.add_handler(CallbackQueryHandler(orders.show_more, pattern=callbacks.pattern(callbacks.MORE)))
+    app.add_handler(CallbackQueryHandler(orders.show_brief, pattern=callbacks.pattern(callbacks.BRIEF)))
+    app.add_handler(CallbackQueryHandler(chat.on_route, pattern=callbacks.pattern(callbacks.ROUTE)))
+    app.add_handler(CallbackQueryHandler(orders.on_dialog_button, pattern=callbacks.DIALOG))
+    # moderators (core.sanctions says who may)
+    app.add_handler(CommandHandler("disputes", moderation.show_disputes))
+    app.add_handler(CommandHandler("evidence", moderation.send_evidence))
+    app.add_handler(CommandHandler("suspend", moderation.suspend))
+    app.add_handler(CommandHandler("unsuspend", moderation.unsuspend))
+    app.add_handler(CommandHandler("audit", moderation.show_audit))
+    app.add_handler(CommandHandler("flagged", moderation.show_flagged))
+    app.add_handler(CallbackQueryHandler(moderation.show_disputes, pattern=callbacks.pattern(callbacks.DISPUTES)))
+    app.add_handler(CallbackQueryHandler(moderation.send_evidence, pattern=callbacks.pattern(callbacks.EVIDENCE)))
+    # sellers' offers, buyers' questions and custom offers, checkouts and payments
+    app.add_handler(CommandHandler("offers", offers.show_offers))
+    app.add_handler(CallbackQueryHandler(offers.on_seller_button, pattern=callbacks.SELLER))
+    app.add_handler(CallbackQueryHandler(discussions.on_button, pattern=callbacks.DISCUSSION))
+    app.add_handler(CallbackQueryHandler(checkout.on_button, pattern=callbacks.CHECKOUT))
+    app.add_handler(PreCheckoutQueryHandler(payments.on_precheck))
+    app.add_handler(MessageHandler(filters.SUCCESSFUL_PAYMENT, payments.on_paid))
+    app.add_handler(CallbackQueryHandler(payments.on_confirmation, pattern=callbacks.PAYMENT))
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE, chat.on_edit))
     # after every command we know: anything else starting with "/" in a private chat is answered, not ignored
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND & filters.ChatType.PRIVATE,
@@ -90,32 +116,27 @@ def build_application(runtime: Runtime, token: str, base_url: str | None = None,
     return app
 
 
+def plug(runtime: Runtime, bot: Bot) -> Plug:
+    """What this adapter adds to the desk, for the composition root to register (Runtime.plug): its notifier,
+    its files, whether a Telegram user moderates (the config's list), the Stars refunds and the forgetting of
+    updates seen long ago."""
+    return Plug(PLATFORM, TelegramNotifier(bot, runtime), (PREFIX, TelegramFiles(bot)),
+                lambda user_id: _listed(runtime, user_id),
+                jobs=(payments.StarsRefunder(bot, runtime).drain, ForgetSeenUpdates(runtime)))
+
+
 async def _listed(runtime: Runtime, user_id: str) -> bool:
     return authority(runtime, user_id) is not None
 
 
-async def _once(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Telegram may deliver an update twice; the second delivery stops here."""
+async def _once(update: Update, context: Turn) -> None:
+    """Telegram may deliver an update twice; the second delivery stops here. A press of an order's button is
+    remembered by core's press instead, in the very transaction that acts on it."""
+    if update.callback_query is not None and ORDER_BUTTON.match(update.callback_query.data or ""):
+        return
     rt = context.application.bot_data["runtime"]
-    async with rt.store.unit_of_work() as uow:
-        first = await uow.conversations.first_sight(PLATFORM, update_key(update))
-        await uow.commit()
-    if not first:
+    if not await rt.conversations.first_sight(PLATFORM, update_key(update)):
         raise ApplicationHandlerStop
-
-
-def update_key(update: Update) -> str:
-    """What makes an update the same one delivered again: its message, press or payment question, which a new
-    Bot API server numbering its updates from the start again cannot take for an old one."""
-    if update.callback_query is not None:
-        return f"press:{update.callback_query.id}"
-    if update.pre_checkout_query is not None:
-        return f"pay:{update.pre_checkout_query.id}"
-    message, chat = update.effective_message, update.effective_chat
-    if message is not None and chat is not None:
-        edited = message.edit_date.timestamp() if message.edit_date else 0
-        return f"msg:{chat.id}:{message.message_id}:{int(edited)}"
-    return f"update:{update.update_id}"
 
 
 class ForgetSeenUpdates:
@@ -132,9 +153,7 @@ class ForgetSeenUpdates:
         if self.last is not None and now - self.last < self.EVERY:
             return 0
         self.last = now
-        async with self.runtime.store.unit_of_work() as uow:
-            await uow.conversations.forget_updates_before(now - self.runtime.config.telegram.seen_updates_for)
-            await uow.commit()
+        await self.runtime.conversations.forget_updates_before(now - self.runtime.config.telegram.seen_updates_for)
         return 1
 
 
@@ -148,14 +167,12 @@ async def register_commands(app: Application) -> None:
                                       language_code=None if lang == "en" else lang)
 
 
-async def _stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _stale_button(update: Update, context: Turn) -> None:
     """Any button we no longer know (an old version's, a forged one): said so, nothing changes."""
-    who = await person(update, context)
-    lang = who.lang if who else "en"
-    await update.callback_query.answer(translate(N_("This button is not valid."), lang), show_alert=True)
+    await update.callback_query.answer(context.person.t(N_("This button is not valid.")), show_alert=True)
 
 
-async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _on_error(update: object, context: Turn) -> None:
     log.error("while handling %s", about(update), exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         who = await person(update, context)
@@ -194,9 +211,7 @@ async def start_telegram(runtime: Runtime) -> Application:
     config = runtime.config.telegram
     app = build_application(runtime, config.token, config.base_url,
                             file_url(config.base_url) if config.base_url else None)
-    runtime.relay.notifiers[PLATFORM] = TelegramNotifier(app.bot, runtime)
-    runtime.extra_jobs.append(payments.StarsRefunder(app.bot, runtime).drain)
-    runtime.extra_jobs.append(ForgetSeenUpdates(runtime))
+    runtime.plug(plug(runtime, app.bot))
     await app.initialize()
     try:
         await register_commands(app)

@@ -9,7 +9,8 @@ from telegram.error import BadRequest, Forbidden
 
 from bots.render import zone
 from bots.runtime import Runtime
-from bots.people import Person
+from core.people import Person
+from bots.telegram import callbacks
 from bots.telegram.context import PLATFORM
 from bots.telegram.messages import send_text
 from core.card import Card, render_text
@@ -27,7 +28,7 @@ def keyboard(card: Card | None, lang: str, extra: list[list[InlineKeyboardButton
         shown = card.buttons if expanded else card.main_buttons
         rows += [[InlineKeyboardButton(b.label.render(lang), callback_data=b.data)] for b in shown]
         if card.more_buttons and not expanded:
-            rows.append([InlineKeyboardButton(translate(MORE, lang), callback_data=f"x:more:{card.order_id}")])
+            rows.append([InlineKeyboardButton(translate(MORE, lang), callback_data=callbacks.more(card.order_id))])
         rows += [[InlineKeyboardButton(link.label.render(lang), callback_data=link.data)] for link in card.links]
     rows += extra or []
     return InlineKeyboardMarkup(rows) if rows else None
@@ -44,7 +45,7 @@ def card_text(card: Card, who: Person, now: datetime, notice: str = "") -> str:
 
 
 def cancel_button(lang: str) -> list[InlineKeyboardButton]:
-    return [InlineKeyboardButton(translate(N_("Cancel"), lang), callback_data="x:cancel")]
+    return [InlineKeyboardButton(translate(N_("Cancel"), lang), callback_data=callbacks.CANCEL)]
 
 
 async def send_card(bot: Bot, rt: Runtime, who: Person, card: Card, notice: str = "") -> int:
@@ -52,23 +53,18 @@ async def send_card(bot: Bot, rt: Runtime, who: Person, card: Card, notice: str 
     chat_id, account_id = who.chat_id, who.account.id
     message = await send_text(bot, chat_id, card_text(card, who, rt.clock.now(), notice), keyboard(card, who.lang))
     await retire_cards(bot, rt, card.order_id, chat_id=str(chat_id), keep=str(message.message_id))
-    async with rt.store.unit_of_work() as uow:
-        await uow.conversations.remember(PLATFORM, str(chat_id), str(message.message_id), "card", card.order_id,
-                                         account_id)
-        await uow.commit()
+    await rt.conversations.remember(PLATFORM, str(chat_id), str(message.message_id), "card", card.order_id,
+                                    account_id)
     return message.message_id
 
 
 async def retire_cards(bot: Bot, rt: Runtime, order_id: str, chat_id: str | None = None, keep: str | None = None):
     """Old cards of an order lose their buttons, so nobody presses a button that no longer applies."""
-    async with rt.store.unit_of_work() as uow:
-        cards = await uow.conversations.cards(PLATFORM, order_id)
+    cards = await rt.conversations.cards(PLATFORM, order_id)
     for chat, message_id, _ in cards:
         if (chat_id is None or chat == chat_id) and message_id != keep:
             try:
                 await bot.edit_message_reply_markup(chat, int(message_id), reply_markup=None)
             except (BadRequest, Forbidden):
                 pass  # already without buttons, deleted, or the person left: nothing to retire
-            async with rt.store.unit_of_work() as uow:
-                await uow.conversations.retire(PLATFORM, chat, message_id)
-                await uow.commit()
+            await rt.conversations.retire(PLATFORM, chat, message_id)

@@ -8,27 +8,23 @@ that reopen the chat.
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import ContextTypes
 
 from bots.render import zone
-from bots.routing import chattable_orders
+from bots.telegram import callbacks
 from bots.telegram import dialogs
-from bots.telegram.context import PLATFORM, Person, person, runtime
+from bots.telegram.context import PLATFORM, Person, Turn, runtime
 from bots.telegram.orders import on_dialog_message
 from core import labels
-from core.buttons import ButtonData
 from core.card import when
-from core.chat import check_message, may_send
-from core.events import Refusal
 from core.i18n import N_
 from core.model import Order
+from core.routing import Blocked, Pick, Relayed, Unsendable
 
 
-
-async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_message(update: Update, context: Turn) -> None:
     """Any text, document or photo that is not a command: a dialog's answer, or a chat message."""
-    who = await person(update, context)
-    if who is None or update.effective_chat.type != "private":
+    who = context.person
+    if update.effective_chat.type != "private":
         return
     rt = runtime(context)
     dialog = await dialogs.current(rt, who)
@@ -42,31 +38,21 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     message = update.effective_message
     text = message.text or message.caption or ""
     files = dialogs.files_of(message)
-    problem = check_message(text, tuple(files), rt.config.settings)
-    if problem is not None:  # said before "which order?": it could not be sent to any
-        await message.reply_text(problem.render(who.lang))
+    replied = message.reply_to_message
+    routed = await rt.route(who.viewer, text, PLATFORM, tuple(files), source_of(message), check_first=True,
+                            reply_to=(str(who.chat_id), str(replied.message_id)) if replied is not None else None)
+    if isinstance(routed, Unsendable):  # no order to write about, or said before "which order?": none could take it
+        await message.reply_text(routed.reason.render(who.lang))
         return
-    order_id = None
-    if message.reply_to_message is not None:
-        async with rt.store.unit_of_work() as uow:
-            order_id = await uow.conversations.order_of_message(PLATFORM, str(who.chat_id),
-                                                                str(message.reply_to_message.message_id))
-    if order_id is None:
-        candidates = await chattable_orders(rt, who)
-        if not candidates:
-            await message.reply_text(who.t(N_("You have no order to write about. Your orders: /orders")))
-            return
-        if len(candidates) > 1:
-            await dialogs.save(rt, who, {"kind": "route", "text": text, "files": files, "source": source_of(message)})
-            names = await rt.service.names({party for o in candidates for party in (o.buyer, o.seller)})
-            buttons = [[InlineKeyboardButton(picker_label(o, who, names), callback_data=f"x:to:{o.id}")]
-                       for o in candidates[:10]]
-            buttons.append([InlineKeyboardButton(who.t(N_("Cancel")), callback_data="x:cancel")])
-            await message.reply_text(who.t(N_("Which order is this message about?")),
-                                     reply_markup=InlineKeyboardMarkup(buttons))
-            return
-        order_id = candidates[0].id
-    await say(update, context, who, order_id, text, files, source_of(message))
+    if isinstance(routed, Pick):
+        await dialogs.save(rt, who, {"kind": "route", "text": text, "files": files, "source": source_of(message)})
+        buttons = [[InlineKeyboardButton(picker_label(o, who, routed.names), callback_data=callbacks.route(o.id))]
+                   for o in routed.orders[:10]]
+        buttons.append([InlineKeyboardButton(who.t(N_("Cancel")), callback_data=callbacks.CANCEL)])
+        await message.reply_text(who.t(N_("Which order is this message about?")),
+                                 reply_markup=InlineKeyboardMarkup(buttons))
+        return
+    await answer(update, context, who, routed)
 
 
 def source_of(message: Message) -> str:
@@ -74,12 +60,12 @@ def source_of(message: Message) -> str:
     return f"{message.chat_id}:{message.message_id}"
 
 
-async def on_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_edit(update: Update, context: Turn) -> None:
     """A message edited in the private chat: if it was sent to an order's chat, the edit is kept beside it,
     masked, flagged, and relayed as an edit (core decides); any other edit changes nothing, and says so."""
-    who = await person(update, context)
+    who = context.person
     message = update.edited_message
-    if who is None or message is None:
+    if message is None:
         return
     rt = runtime(context)
     edited = await rt.service.edit(PLATFORM, source_of(message), who.viewer, message.text or message.caption or "")
@@ -106,47 +92,42 @@ def picker_label(order: Order, who: Person, names: dict[str, str]) -> str:
                  name=names.get(other, "?")[:20], date=day)
 
 
-async def say(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, order_id: str, text: str,
-              files: list[str], source: str | None = None) -> None:
+async def answer(update: Update, context: Turn, who: Person,
+                 routed: Relayed | Blocked) -> None:
+    """Sent, with a word when contact details were hidden; or not sent: why, until when, and the buttons that
+    reopen the chat."""
     rt = runtime(context)
-    result = await rt.service.say(order_id, who.viewer, text, PLATFORM, tuple(files), source=source)
-    if isinstance(result, Refusal):
-        await context.bot.send_message(who.chat_id, blocked_text(rt, who, order_id, result),
-                                       reply_markup=unblock_buttons(result, who, order_id))
+    if isinstance(routed, Blocked):
+        await context.bot.send_message(who.chat_id, blocked_text(rt, who, routed),
+                                       reply_markup=unblock_buttons(routed, who))
         return
-    note = who.t(N_("Sent to order #{order}."), order=order_id)
-    if result.flagged:
+    note = who.t(N_("Sent to order #{order}."), order=routed.message.order_id)
+    if routed.message.flagged:
         note += " " + who.t(N_("Contact details were hidden: sharing them is against the marketplace rules."))
     await context.bot.send_message(who.chat_id, note)
 
 
-def blocked_text(rt, who: Person, order_id: str, refusal: Refusal) -> str:
-    text = who.t(N_("Not sent (order #{order}): {reason}"), order=order_id, reason=refusal.reason.render(who.lang))
-    order = refusal.order
-    if order is not None:
-        decision = may_send(order, who.viewer, rt.clock.now(), rt.config.settings)
-        if decision.until and not decision.allowed:
-            text += "\n" + who.t(N_("Until: {date}"), date=when(decision.until, rt.clock.now(),
-                                                                 zone(who.account.timezone), who.lang))
+def blocked_text(rt, who: Person, blocked: Blocked) -> str:
+    text = who.t(N_("Not sent (order #{order}): {reason}"), order=blocked.order_id,
+                 reason=blocked.refusal.reason.render(who.lang))
+    if blocked.until:
+        text += "\n" + who.t(N_("Until: {date}"), date=when(blocked.until, rt.clock.now(), zone(who.account.timezone),
+                                                             who.lang))
     return text
 
 
-def unblock_buttons(refusal: Refusal, who: Person, order_id: str) -> InlineKeyboardMarkup | None:
+def unblock_buttons(blocked: Blocked, who: Person) -> InlineKeyboardMarkup | None:
     """The buttons that reopen the chat (complete, request a revision), straight on the refusal."""
-    order = refusal.order
-    if order is None or not refusal.allowed:
+    if not blocked.reopen:
         return None
-    rows = [[InlineKeyboardButton(who.t(labels.ACTION[a]), callback_data=ButtonData(order.id, a, order.version).encode())]
-            for a in refusal.allowed]
-    return InlineKeyboardMarkup(rows)
+    return InlineKeyboardMarkup([[InlineKeyboardButton(who.t(labels.ACTION[b.action]), callback_data=b.encode())]
+                                 for b in blocked.reopen])
 
 
-async def on_route(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_route(update: Update, context: Turn) -> None:
     """The person picked which order their held message is about."""
     query = update.callback_query
-    who = await person(update, context)
-    if who is None:
-        return
+    who = context.person
     rt = runtime(context)
     dialog = await dialogs.current(rt, who)
     await query.answer()
@@ -154,6 +135,7 @@ async def on_route(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.edit_message_text(who.t(N_("Nothing to answer here any more.")))
         return
     await dialogs.save(rt, who, None)
-    order_id = query.data.removeprefix("x:to:")
+    order_id = callbacks.value(query.data, callbacks.ROUTE)
     await query.edit_message_text(who.t(N_("Order #{order}:"), order=order_id))
-    await say(update, context, who, order_id, dialog["text"], dialog["files"], dialog.get("source"))
+    await answer(update, context, who, await rt.route(who.viewer, dialog["text"], PLATFORM, tuple(dialog["files"]),
+                                                      dialog.get("source"), order_id=order_id))

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice, Update
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from bots.manual_payment import how_to_pay
 from bots.telegram.cards import send_card
-from bots.telegram.context import Person, person, runtime
+from bots.telegram.context import Person, Turn, runtime
 from bots.telegram.dialogs import PROMPT, current, files_of, save
 from bots.telegram.messages import send_text
 from core.checkout import Checkout, Price, quote, tip_choices
@@ -27,16 +26,9 @@ STEPS = ("options", "tip", "brief", "summary")
 INVOICE_TITLE, INVOICE_DESCRIPTION = 32, 255  # Telegram's limits
 
 
-def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^(b|c):"))
-    app.bot_data.setdefault("dialogs", {})["checkout"] = on_message
-
-
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: Turn) -> None:
     query = update.callback_query
-    who = await person(update, context)
-    if who is None:
-        return
+    who = context.person
     kind, verb, value = (query.data.split(":", 2) + ["", ""])[:3]
     if kind == "c" or verb == "order":  # c:pay:<custom offer id>, b:order:<offer id>
         await _begin(update, context, who, offer=value if kind == "b" else None, custom=value if kind == "c" else None)
@@ -81,7 +73,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _prompt(context, who, dialog, offer)
 
 
-async def _begin(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, offer: str | None = None,
+async def _begin(update: Update, context: Turn, who: Person, offer: str | None = None,
                  custom: str | None = None) -> None:
     """Order (an offer's page) or Pay (a custom offer): refused at once, with core's reason, if not possible."""
     rt, query = runtime(context), update.callback_query
@@ -96,7 +88,7 @@ async def _begin(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person
     await _prompt(context, who, dialog, found)
 
 
-async def _offer(context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict) -> Offer | None:
+async def _offer(context: Turn, who: Person, dialog: dict) -> Offer | None:
     """The offer again, as core sees it now: it may have been paused since the checkout began."""
     rt = runtime(context)
     found = await rt.storefront.orderable(who.viewer, dialog["offer"], dialog["custom"])
@@ -107,7 +99,7 @@ async def _offer(context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict) 
     return found
 
 
-async def _prompt(context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict, offer: Offer) -> None:
+async def _prompt(context: Turn, who: Person, dialog: dict, offer: Offer) -> None:
     rt = runtime(context)
     price = await rt.service.price(who.viewer, offer, tuple(dialog["options"]), dialog["tip"])
     text, markup = prompt(dialog, offer, who, rt.config.settings.tip_cap_percent, price)
@@ -163,7 +155,7 @@ def summary(dialog: dict, offer: Offer, who: Person, price: Price) -> str:
     return "\n".join(lines)
 
 
-async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict) -> None:
+async def on_message(update: Update, context: Turn, who: Person, dialog: dict) -> None:
     """At the brief step, text and files add up; at any other step, the buttons are the way on."""
     rt, message = runtime(context), update.effective_message
     if dialog["step"] != "brief":
@@ -183,7 +175,7 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Pe
          InlineKeyboardButton(who.t(N_("Cancel")), callback_data="b:cancel:")]]))
 
 
-async def _pay(context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict, offer: Offer) -> None:
+async def _pay(context: Turn, who: Person, dialog: dict, offer: Offer) -> None:
     """Core checks the whole choice; then Telegram Stars take the payment, or a moderator will confirm it."""
     rt = runtime(context)
     provider = rt.config.telegram.payment
@@ -207,7 +199,7 @@ async def _pay(context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict, of
         await context.bot.send_message(who.chat_id, how_to_pay(rt.config, checkout, offer.title, who.lang))
 
 
-async def _invoice(context: ContextTypes.DEFAULT_TYPE, who: Person, checkout: Checkout, title: str,
+async def _invoice(context: Turn, who: Person, checkout: Checkout, title: str,
                    total: str) -> None:
     """A Telegram Stars invoice; its payload is the checkout id, which the payment comes back with."""
     short = title if len(title) <= INVOICE_TITLE else title[:INVOICE_TITLE - 1] + "…"

@@ -12,6 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bots.files import safe_name
 from bots.parsing import parse_amount, parse_days
+from bots.telegram import callbacks
 from bots.telegram.context import PLATFORM, Person
 from core.i18n import N_, translate
 from core.model import Action, Payload
@@ -51,23 +52,23 @@ def start(order_id: str, action: Action, version: int, needs: Needs, currency: s
 def prompt(dialog: dict, lang: str) -> tuple[str, InlineKeyboardMarkup]:
     """What to ask now, and the buttons that go with it."""
     needs, step = Needs(dialog["needs"]), dialog["step"]
-    cancel = [button(lang, N_("Cancel"), "x:cancel")]
+    cancel = [button(lang, N_("Cancel"), callbacks.CANCEL)]
     if step == "reason":
         return translate(THEN_REASON, lang), InlineKeyboardMarkup([cancel])
     if step == "comment":
-        return translate(COMMENT, lang), InlineKeyboardMarkup([[button(lang, N_("Skip"), "x:skip")], cancel])
+        return translate(COMMENT, lang), InlineKeyboardMarkup([[button(lang, N_("Skip"), callbacks.SKIP)], cancel])
     text = translate(ACTION_PROMPT.get(Action(dialog["action"]), PROMPT[needs]), lang)
     rows = []
     if needs is Needs.AMOUNT:
         text = text.format(currency=dialog["currency"])
     if needs in (Needs.BRIEF, Needs.DELIVERY):
-        rows.append([button(lang, N_("Done"), "x:done")])
+        rows.append([button(lang, N_("Done"), callbacks.DONE)])
     if needs is Needs.OPTIONAL_REASON:
-        rows.append([button(lang, N_("Skip"), "x:skip")])
+        rows.append([button(lang, N_("Skip"), callbacks.SKIP)])
     if needs in (Needs.REVIEW, Needs.OPTIONAL_REVIEW):
-        rows.append([button(lang, N_("👍 Positive"), "x:good"), button(lang, N_("👎 Negative"), "x:bad")])
+        rows.append([button(lang, N_("👍 Positive"), callbacks.GOOD), button(lang, N_("👎 Negative"), callbacks.BAD)])
     if needs is Needs.OPTIONAL_REVIEW:
-        rows.append([button(lang, N_("No review"), "x:skip")])
+        rows.append([button(lang, N_("No review"), callbacks.SKIP)])
     rows.append(cancel)
     return text, InlineKeyboardMarkup(rows)
 
@@ -134,14 +135,8 @@ def payload(dialog: dict) -> Payload:
 
 
 async def save(rt, who: Person, dialog: dict | None) -> None:
-    async with rt.store.unit_of_work() as uow:
-        if dialog is None:
-            await uow.conversations.end_dialog(PLATFORM, str(who.user_id))
-        else:
-            await uow.conversations.start_dialog(PLATFORM, str(who.user_id), dialog)
-        await uow.commit()
+    await rt.conversations.keep_dialog(PLATFORM, str(who.user_id), dialog)
 
 
 async def current(rt, who: Person) -> dict | None:
-    async with rt.store.unit_of_work() as uow:
-        return await uow.conversations.dialog(PLATFORM, str(who.user_id))
+    return await rt.conversations.dialog(PLATFORM, str(who.user_id))

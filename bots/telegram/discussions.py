@@ -7,10 +7,9 @@ this module only collects what people type. Button data: "d:<verb>:<offer, discu
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
-from bots.telegram.context import Person, person, runtime
 from bots.parsing import parse_amount, parse_days
+from bots.telegram.context import Person, Turn, runtime
 from bots.telegram.dialogs import current, save
 from core.events import Refusal
 from core.i18n import N_, Money, Text
@@ -26,21 +25,14 @@ CUSTOM_ASK = {
 }
 
 
-def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^d:"))
-    app.bot_data.setdefault("dialogs", {}).update(question=on_question, custom=on_custom_step)
-
-
 def _cancel_row(who: Person, back_step: str | None = None) -> list[InlineKeyboardButton]:
     row = [InlineKeyboardButton(who.t(N_("Back")), callback_data=f"d:back:{back_step}")] if back_step else []
     return row + [InlineKeyboardButton(who.t(N_("Cancel")), callback_data="d:cancel:")]
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: Turn) -> None:
     query = update.callback_query
-    who = await person(update, context)
-    if who is None:
-        return
+    who = context.person
     rt = runtime(context)
     _, verb, target = (query.data.split(":", 2) + ["", ""])[:3]
     if verb in ("cancel", "back"):
@@ -63,7 +55,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await context.bot.send_message(who.chat_id, who.t(ask), reply_markup=InlineKeyboardMarkup([_cancel_row(who)]))
 
 
-async def _dialog_button(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, verb: str,
+async def _dialog_button(update: Update, context: Turn, who: Person, verb: str,
                          step: str) -> None:
     rt, query = runtime(context), update.callback_query
     dialog = await current(rt, who)
@@ -81,7 +73,7 @@ async def _dialog_button(update: Update, context: ContextTypes.DEFAULT_TYPE, who
         await _custom_prompt(context, who, dialog)
 
 
-async def on_question(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict) -> None:
+async def on_question(update: Update, context: Turn, who: Person, dialog: dict) -> None:
     """The question (to a seller) or the answer (to the other party), relayed through core."""
     rt, message = runtime(context), update.effective_message
     text = message.text or message.caption or ""
@@ -96,7 +88,7 @@ async def on_question(update: Update, context: ContextTypes.DEFAULT_TYPE, who: P
     await message.reply_text(who.t(N_("Sent. The answer will come here.")))
 
 
-async def _custom_prompt(context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict, problem: str = "") -> None:
+async def _custom_prompt(context: Turn, who: Person, dialog: dict, problem: str = "") -> None:
     step = dialog["step"]
     text = who.t(CUSTOM_ASK[step], currency=dialog["currency"])
     back = step if step != CUSTOM_STEPS[0] else None  # Back names the step it leaves, so an old one does nothing
@@ -116,7 +108,7 @@ def _take(step: str, text: str, currency: str) -> tuple[object, Text | None]:
     return text, check_description(text)
 
 
-async def on_custom_step(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict) -> None:
+async def on_custom_step(update: Update, context: Turn, who: Person, dialog: dict) -> None:
     """The seller's answer to one step of a custom offer; after the last, core makes and sends it."""
     rt, message = runtime(context), update.effective_message
     step = dialog["step"]

@@ -8,10 +8,10 @@ A chat message (text, a file, a photo, an edit) counts against `limits.messages`
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop
 
 from bots.limits import MESSAGES, PRESSES, TOO_FAST, check
-from bots.telegram.context import PLATFORM, runtime
+from bots.telegram.context import PLATFORM, Turn, runtime
 from core.i18n import language, translate
 
 
@@ -29,7 +29,7 @@ def kind_of(update: Update) -> str | None:
     return None
 
 
-async def within_limits(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def within_limits(update: Update, context: Turn) -> None:
     """Lets the update through, or stops it; the person hears of it once per wait, with how long to wait."""
     kind = kind_of(update)
     user = update.effective_user

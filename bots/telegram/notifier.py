@@ -13,7 +13,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut, NetworkE
 from bots.render import card_for, notice_parts
 from bots.telegram.cards import choice_rows, keyboard, retire_cards
 from bots.telegram.context import PLATFORM
-from bots.telegram.files import PREFIX, TelegramFiles, attachments, send_attachments
+from bots.telegram.files import attachments, send_attachments
 from bots.telegram.messages import send_text
 from bots.telegram.pacing import NO_RETRY, seconds
 from core.ports import Outgoing, RetryLater, Undeliverable
@@ -25,7 +25,6 @@ class TelegramNotifier:
     def __init__(self, bot: Bot, runtime) -> None:
         self.bot = bot
         self.runtime = runtime
-        runtime.files.register(PREFIX, TelegramFiles(bot))
 
     async def send(self, message: Outgoing) -> str:
         rt = self.runtime
@@ -48,10 +47,8 @@ class TelegramNotifier:
             raise RetryLater(reason=str(error)) from error
         # after the message went: a failure here must not send it twice
         await send_attachments(self.bot, message.chat_id, files, sent.message_id, message.language)
-        async with rt.store.unit_of_work() as uow:
-            await uow.conversations.remember(PLATFORM, message.chat_id, str(sent.message_id),
-                                             "card" if card else "notice", message.order_id, message.account_id)
-            await uow.commit()
+        await rt.conversations.remember(PLATFORM, message.chat_id, str(sent.message_id),
+                                        "card" if card else "notice", message.order_id, message.account_id)
         if card is not None:
             await retire_cards(self.bot, rt, card.order_id, chat_id=message.chat_id, keep=str(sent.message_id))
         return str(sent.message_id)

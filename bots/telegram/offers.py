@@ -7,14 +7,13 @@ buttons. Button data: "s:<verb>:<offer id or step>" for sellers, "b:order:<id>" 
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bots.render import offer_text, open_on_discord
 from bots.runtime import adapters
-from bots.telegram import discussions, offer_steps
-from bots.telegram.messages import send_text, show_text
-from bots.telegram.context import Person, person, runtime
+from bots.telegram import offer_steps
+from bots.telegram.context import Person, Turn, runtime
 from bots.telegram.dialogs import current, save
+from bots.telegram.messages import send_text, show_text
 from bots.telegram.start import deep_link
 from core.events import Refusal
 from core.i18n import N_
@@ -26,21 +25,11 @@ CURRENCY = {"stars": "XTR", "manual": "EUR"}
 STALE = N_("Nothing to answer here any more.")
 
 
-def register(app: Application) -> None:
-    app.add_handler(CommandHandler("offers", show_offers))
-    app.add_handler(CallbackQueryHandler(on_seller_button, pattern=r"^s:"))
-    app.bot_data.setdefault("dialogs", {})["offer"] = on_step_message
-    app.bot_data["show_offer"] = show_offer
-    discussions.register(app)
-
-
 # --- sellers ------------------------------------------------------------------------------------
 
-async def show_offers(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def show_offers(update: Update, context: Turn) -> None:
     """/offers, or its Back button: the seller's offers, each a button to its page, and a New offer button."""
-    who = await person(update, context)
-    if who is None:
-        return
+    who = context.person
     found = await runtime(context).storefront.offers_of(who.viewer)
     lines = [who.t(N_("Your offers ({count}):"), count=len(found))]
     if not found:
@@ -51,13 +40,13 @@ async def show_offers(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await _show(update, context, who, "\n".join(lines), InlineKeyboardMarkup(rows))
 
 
-async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, text: str,
+async def _show(update: Update, context: Turn, who: Person, text: str,
                 markup: InlineKeyboardMarkup) -> None:
     """In place of the pressed message when there is one (a menu that changes), else a new message."""
     await show_text(update.callback_query, context.bot, who.chat_id, text, markup)
 
 
-async def show_own_offer(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, offer: Offer) -> None:
+async def show_own_offer(update: Update, context: Turn, who: Person, offer: Offer) -> None:
     state = who.t(N_("Open to orders.")) if offer.active else who.t(N_("Paused: buyers cannot order it."))
     toggle = (N_("Pause"), "pause") if offer.active else (N_("Resume"), "resume")
     rows = [[InlineKeyboardButton(who.t(N_("Edit")), callback_data=f"s:edit:{offer.id}"),
@@ -67,11 +56,9 @@ async def show_own_offer(update: Update, context: ContextTypes.DEFAULT_TYPE, who
     await _show(update, context, who, f"{offer_text(offer, who.lang)}\n\n{state}", InlineKeyboardMarkup(rows))
 
 
-async def on_seller_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_seller_button(update: Update, context: Turn) -> None:
     query = update.callback_query
-    who = await person(update, context)
-    if who is None:
-        return
+    who = context.person
     _, verb, target = (query.data.split(":", 2) + ["", ""])[:3]
     if verb in ("show", "edit", "pause", "resume", "share", "list", "new"):
         await _manage(update, context, who, verb, target)
@@ -79,7 +66,7 @@ async def on_seller_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await _step_button(update, context, who, verb, target)
 
 
-async def _manage(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, verb: str, offer_id: str) -> None:
+async def _manage(update: Update, context: Turn, who: Person, verb: str, offer_id: str) -> None:
     rt, query = runtime(context), update.callback_query
     if verb == "list":
         await query.answer()
@@ -108,17 +95,17 @@ async def _manage(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Perso
         await show_own_offer(update, context, who, offer)
 
 
-async def _begin(context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict) -> None:
+async def _begin(context: Turn, who: Person, dialog: dict) -> None:
     await save(runtime(context), who, dialog)
     await _prompt(context, who, dialog)
 
 
-async def _prompt(context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict, problem: str = "") -> None:
+async def _prompt(context: Turn, who: Person, dialog: dict, problem: str = "") -> None:
     text, markup = offer_steps.prompt(dialog, who.lang, who.account.id)
     await send_text(context.bot, who.chat_id, [problem, text] if problem else text, markup)
 
 
-async def _step_button(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, verb: str, step: str) -> None:
+async def _step_button(update: Update, context: Turn, who: Person, verb: str, step: str) -> None:
     """A button of the offer's steps; one from an earlier step (still on screen above) does nothing."""
     rt, query = runtime(context), update.callback_query
     dialog = await current(rt, who)
@@ -138,7 +125,7 @@ async def _step_button(update: Update, context: ContextTypes.DEFAULT_TYPE, who: 
     await _prompt(context, who, dialog, problem.render(who.lang) if problem else "")
 
 
-async def on_step_message(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict) -> None:
+async def on_step_message(update: Update, context: Turn, who: Person, dialog: dict) -> None:
     """A typed answer to the current step (chat.on_message hands the "offer" dialog here)."""
     message = update.effective_message
     problem = offer_steps.take_text(dialog, message.text or message.caption or "")
@@ -149,7 +136,7 @@ async def on_step_message(update: Update, context: ContextTypes.DEFAULT_TYPE, wh
     await _prompt(context, who, dialog)
 
 
-async def _publish(context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict) -> None:
+async def _publish(context: Turn, who: Person, dialog: dict) -> None:
     rt = runtime(context)
     offer = await rt.storefront.publish(who.viewer, offer_steps.draft_offer(dialog, who.account.id))
     if isinstance(offer, Refusal):
@@ -162,18 +149,16 @@ async def _publish(context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict
         title=offer.title, link=link) + discord_hint(context, offer, who))
 
 
-def discord_hint(context: ContextTypes.DEFAULT_TYPE, offer: Offer, who: Person) -> str:
+def discord_hint(context: Turn, offer: Offer, who: Person) -> str:
     """How Discord's members open the offer, when this marketplace also runs there."""
     return "\n" + open_on_discord(offer, who.lang) if "discord" in adapters(runtime(context).config) else ""
 
 
 # --- buyers -------------------------------------------------------------------------------------
 
-async def show_offer(update: Update, context: ContextTypes.DEFAULT_TYPE, offer_id: str) -> None:
+async def show_offer(update: Update, context: Turn, offer_id: str) -> None:
     """/start offer_<id>: the offer's page, with what this visitor may do (core decides)."""
-    who = await person(update, context)
-    if who is None:
-        return
+    who = context.person
     shown = await runtime(context).storefront.view(offer_id, who.viewer)
     if isinstance(shown, Refusal):
         await context.bot.send_message(who.chat_id, shown.render(who.lang))

@@ -4,66 +4,57 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
 
-from bots import moderation, parsing
+from bots import parsing
 from bots.routing import FILTERS, listed_orders
+from bots.telegram import callbacks
 from bots.telegram import dialogs
 from bots.telegram.cards import card_text, keyboard, send_card
-from bots.telegram.context import Person, person, runtime
+from bots.telegram.context import PLATFORM, Person, Turn, runtime, update_key
 from bots.telegram.files import attachments, send_attachments
 from bots.telegram.messages import send_text
-from core.buttons import BadButton, ButtonData
-from core.card import NEEDS, order_card
-from core.engine import allowed_actions
-from core.events import Outcome, Refusal
+from core.buttons import ButtonData
+from core.card import order_card
+from core.events import Refusal
 from core.i18n import N_
 from core.model import Action
+from core.press import Ask, Done, Refused
 from core.table import Needs
 
 PAGE = 5
 ALERT = 200  # the longest text a button's alert shows
 
 
-async def on_order_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A button of an order card: act at once, or open the dialog that collects what the action needs."""
+async def on_order_button(update: Update, context: Turn) -> None:
+    """A button of an order card: core's press asks for input (the dialog opens here), or is done, or refused."""
     query = update.callback_query
-    who = await person(update, context)
-    if who is None:
-        return
+    who = context.person
     rt = runtime(context)
-    try:
-        data = ButtonData.decode(query.data)
-    except BadButton:
-        await query.answer(who.t(N_("This button is not valid.")), show_alert=True)
+    answer = await rt.press(who.viewer, query.data, seen=(PLATFORM, update_key(update)))
+    if answer is None:  # Telegram delivered this press twice: the first delivery answered it
         return
-    order = await rt.service.order(data.order_id)
-    if order is None or order.role_of(who.viewer) is None:
-        await query.answer(who.t(N_("This order is not yours.")), show_alert=True)
-        return
-    needs = NEEDS[data.action]
-    possible = data.version == order.version and data.action in allowed_actions(
-        order, who.viewer, rt.clock.now(), rt.config.settings)
-    if needs is not Needs.NOTHING and possible:
-        dialog = dialogs.start(order.id, data.action, data.version, needs, order.currency)
+    if isinstance(answer, Ask):
+        pressed = answer.button
+        dialog = dialogs.start(pressed.order_id, pressed.action, pressed.version, answer.needs, answer.currency)
         await dialogs.save(rt, who, dialog)
         await query.answer()
         text, markup = dialogs.prompt(dialog, who.lang)
         await context.bot.send_message(who.chat_id, text, reply_markup=markup)
         return
-    # acts, or (when not possible) comes back refused with core's reason and what is possible now
-    result = await rt.service.act(order.id, data.action, who.viewer, version=data.version)
-    await answer_result(update, context, who, order.id, result)
+    if isinstance(answer, Refused) and answer.card is None:  # a forged button, or not their order: no card
+        await query.answer(answer.refusal.render(who.lang), show_alert=True)
+        return
+    await answer_result(update, context, who, answer)
 
 
-async def answer_result(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, order_id: str,
-                        result: Outcome | Refusal) -> None:
+async def answer_result(update: Update, context: Turn, who: Person,
+                        answer: Done | Refused) -> None:
     """Done: the pressed card becomes the new card. Refused: the reason, and the current card."""
     rt = runtime(context)
-    await moderation.record(rt.store, who, result)
+    await rt.moderation.record(who, answer.outcome if isinstance(answer, Done) else answer.refusal)
     query = update.callback_query
-    if isinstance(result, Refusal):
-        reason = result.render(who.lang)
+    if isinstance(answer, Refused):
+        reason = answer.refusal.render(who.lang)
         if query and len(reason) <= ALERT:
             await query.answer(reason, show_alert=True)
         else:  # longer than an alert can hold: said in the chat, whole
@@ -72,8 +63,8 @@ async def answer_result(update: Update, context: ContextTypes.DEFAULT_TYPE, who:
             await send_text(context.bot, who.chat_id, reason)
     elif query:
         await query.answer(who.t(N_("Done.")))
-    card = await rt.service.card(order_id, who.viewer)
-    if isinstance(card, Refusal):
+    card = answer.card
+    if card is None:
         return
     if query and query.message:
         text = card_text(card, who, rt.clock.now())
@@ -85,28 +76,25 @@ async def answer_result(update: Update, context: ContextTypes.DEFAULT_TYPE, who:
     await send_card(context.bot, rt, who, card)
 
 
-async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict) -> None:
+async def finish(update: Update, context: Turn, who: Person, dialog: dict) -> None:
     rt = runtime(context)
     await dialogs.save(rt, who, None)
-    result = await rt.service.act(dialog["order"], Action(dialog["action"]), who.viewer, dialogs.payload(dialog),
-                                  version=dialog["version"])
-    await moderation.record(rt.store, who, result)
-    if isinstance(result, Refusal):
-        await context.bot.send_message(who.chat_id, result.render(who.lang))
-    card = await rt.service.card(dialog["order"], who.viewer)
-    if not isinstance(card, Refusal):
-        notice = who.t(N_("Done.")) if isinstance(result, Outcome) else ""
-        await send_card(context.bot, rt, who, card, notice)
+    answer = await rt.press(who.viewer, ButtonData(dialog["order"], Action(dialog["action"]), dialog["version"]),
+                            dialogs.payload(dialog))
+    await rt.moderation.record(who, answer.outcome if isinstance(answer, Done) else answer.refusal)
+    if isinstance(answer, Refused):
+        await context.bot.send_message(who.chat_id, answer.refusal.render(who.lang))
+    if answer.card is not None:
+        notice = who.t(N_("Done.")) if isinstance(answer, Done) else ""
+        await send_card(context.bot, rt, who, answer.card, notice)
 
 
-async def on_dialog_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_dialog_button(update: Update, context: Turn) -> None:
     """Cancel, Skip, Done, 👍/👎: the buttons of an open dialog."""
     query = update.callback_query
-    who = await person(update, context)
-    if who is None:
-        return
+    who = context.person
     rt = runtime(context)
-    choice = query.data.removeprefix("x:")
+    choice = callbacks.dialog_choice(query.data)
     dialog = await dialogs.current(rt, who)
     if dialog is None or dialog.get("kind") != "act":
         await query.answer(who.t(N_("Nothing to answer here any more.")))
@@ -126,7 +114,7 @@ async def on_dialog_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await context.bot.send_message(who.chat_id, text, reply_markup=markup)
 
 
-async def on_dialog_message(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, dialog: dict) -> None:
+async def on_dialog_message(update: Update, context: Turn, who: Person, dialog: dict) -> None:
     rt = runtime(context)
     dialog, problem, finished = dialogs.take_message(dialog, update.effective_message, rt.config.settings.max_text)
     if problem:
@@ -143,15 +131,13 @@ async def on_dialog_message(update: Update, context: ContextTypes.DEFAULT_TYPE, 
     else:
         await update.effective_message.reply_text(who.t(N_("Got it. Send more, or press Done.")),
                                                   reply_markup=InlineKeyboardMarkup(
-                                                      [[dialogs.button(who.lang, N_("Done"), "x:done")],
-                                                       [dialogs.button(who.lang, N_("Cancel"), "x:cancel")]]))
+                                                      [[dialogs.button(who.lang, N_("Done"), callbacks.DONE)],
+                                                       [dialogs.button(who.lang, N_("Cancel"), callbacks.CANCEL)]]))
 
 
-async def show_orders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def show_orders(update: Update, context: Turn) -> None:
     """/orders, or a filter/page button: this person's orders, a page at a time."""
-    who = await person(update, context)
-    if who is None:
-        return
+    who = context.person
     query = update.callback_query
     which, page = "act", 0
     if query:  # x:orders:<filter>:<page>
@@ -167,14 +153,14 @@ async def show_orders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         lines.append(f"#{order.id} — {order.title} — {card.next_step.render(who.lang)}")
     if not shown:
         lines.append(who.t(N_("Nothing here.")))
-    rows = [[InlineKeyboardButton(f"#{o.id} {o.title}"[:60], callback_data=f"x:card:{o.id}")] for o in shown]
-    rows.append([InlineKeyboardButton(("• " if key == which else "") + who.t(label), callback_data=f"x:orders:{key}:0")
+    rows = [[InlineKeyboardButton(f"#{o.id} {o.title}"[:60], callback_data=callbacks.card(o.id))] for o in shown]
+    rows.append([InlineKeyboardButton(("• " if key == which else "") + who.t(label), callback_data=callbacks.orders(key, 0))
                  for key, label in FILTERS.items()])
     nav = []
     if page > 0:
-        nav.append(InlineKeyboardButton("◀", callback_data=f"x:orders:{which}:{page - 1}"))
+        nav.append(InlineKeyboardButton("◀", callback_data=callbacks.orders(which, page - 1)))
     if (page + 1) * PAGE < len(found):
-        nav.append(InlineKeyboardButton("▶", callback_data=f"x:orders:{which}:{page + 1}"))
+        nav.append(InlineKeyboardButton("▶", callback_data=callbacks.orders(which, page + 1)))
     if nav:
         rows.append(nav)
     text, markup = "\n".join(lines), InlineKeyboardMarkup(rows)
@@ -187,11 +173,9 @@ async def show_orders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await context.bot.send_message(who.chat_id, text, reply_markup=markup)
 
 
-async def order_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def order_command(update: Update, context: Turn) -> None:
     """/order <number>: that order's card (as /orders shows it), or how to ask for one."""
-    who = await person(update, context)
-    if who is None:
-        return
+    who = context.person
     if len(context.args or []) != 1:
         await context.bot.send_message(who.chat_id, who.t(
             N_("Usage: /order <number>, for example /order 5ZE48TKF. Your orders are listed by /orders.")))
@@ -199,13 +183,11 @@ async def order_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await show_card(update, context, context.args[0].strip().lstrip("#")[:20])
 
 
-async def show_card(update: Update, context: ContextTypes.DEFAULT_TYPE, order_id: str | None = None) -> None:
+async def show_card(update: Update, context: Turn, order_id: str | None = None) -> None:
     """An order's card, freshly drawn (a /orders entry, an order deep link)."""
-    who = await person(update, context)
-    if who is None:
-        return
+    who = context.person
     if update.callback_query:
-        order_id = update.callback_query.data.removeprefix("x:card:")
+        order_id = callbacks.value(update.callback_query.data, callbacks.CARD)
         await update.callback_query.answer()
     rt = runtime(context)
     card = await rt.service.card(order_id or "", who.viewer)
@@ -216,13 +198,11 @@ async def show_card(update: Update, context: ContextTypes.DEFAULT_TYPE, order_id
 
 
 
-async def show_more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def show_more(update: Update, context: Turn) -> None:
     """"More…" under a card: the same card with its rarely needed buttons too."""
     query = update.callback_query
-    who = await person(update, context)
-    if who is None:
-        return
-    card = await runtime(context).service.card(query.data.removeprefix("x:more:"), who.viewer)
+    who = context.person
+    card = await runtime(context).service.card(callbacks.value(query.data, callbacks.MORE), who.viewer)
     if isinstance(card, Refusal):
         await query.answer(card.render(who.lang)[:200], show_alert=True)
         return
@@ -233,14 +213,12 @@ async def show_more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         pass  # already shown, or the message is too old to edit: its buttons stay as they are
 
 
-async def show_brief(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def show_brief(update: Update, context: Turn) -> None:
     """"Show the brief": the whole brief and its files, to either party or a moderator, at any stage."""
     query = update.callback_query
-    who = await person(update, context)
-    if who is None:
-        return
+    who = context.person
     rt = runtime(context)
-    brief = await rt.service.brief(query.data.removeprefix("x:brief:"), who.viewer)
+    brief = await rt.service.brief(callbacks.value(query.data, callbacks.BRIEF), who.viewer)
     if isinstance(brief, Refusal):
         await query.answer(brief.render(who.lang)[:200], show_alert=True)
         return

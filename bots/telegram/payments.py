@@ -12,47 +12,33 @@ from datetime import timedelta
 
 from telegram import Bot, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
-from telegram.ext import (
-    Application, CallbackQueryHandler, ContextTypes, MessageHandler, PreCheckoutQueryHandler, filters,
-)
 
-from bots import moderation, parsing
-from bots.telegram import checkout
+from bots import parsing
 from bots.telegram.cards import send_card
+from bots.telegram.context import PLATFORM, Turn, runtime
 from bots.telegram.messages import LIMIT
-from bots.telegram.context import PLATFORM, person, runtime
 from bots.telegram.pacing import seconds
-from core.events import Notice, Outcome, Refusal
-from core.i18n import N_, Money, Text
-from core.model import Order, Role
+from core.events import Outcome, Refusal
+from core.i18n import N_
+from core.model import Order
 
 log = logging.getLogger(__name__)
 
 
-def register(app: Application) -> None:
-    checkout.register(app)
-    app.add_handler(PreCheckoutQueryHandler(on_precheck))
-    app.add_handler(MessageHandler(filters.SUCCESSFUL_PAYMENT, on_paid))
-    app.add_handler(CallbackQueryHandler(on_confirmation, pattern=r"^p:(ok|no):"))
-
-
-async def on_precheck(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_precheck(update: Update, context: Turn) -> None:
     """Telegram asks whether it may take the Stars; it must be answered within 10 seconds."""
     query = update.pre_checkout_query
     refusal = await runtime(context).service.precheck(query.invoice_payload, query.total_amount, query.currency)
     if refusal is None:
         await query.answer(ok=True)
         return
-    who = await person(update, context)
-    await query.answer(ok=False, error_message=refusal.render(who.lang if who else "en")[:255])
+    await query.answer(ok=False, error_message=refusal.render(context.person.lang)[:255])
 
 
-async def on_paid(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_paid(update: Update, context: Turn) -> None:
     """The Stars were taken: the order is placed (once, however often Telegram says so) and its card shown.
     A payment core cannot use is already queued to go back, and the buyer told, by core."""
-    who = await person(update, context)
-    if who is None:
-        return
+    who = context.person
     rt = runtime(context)
     paid = update.effective_message.successful_payment
     result = await rt.service.pay(paid.invoice_payload, paid.total_amount, paid.currency,
@@ -67,23 +53,18 @@ async def on_paid(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                         who.t(N_("Paid: your order is placed.")))
 
 
-async def on_confirmation(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_confirmation(update: Update, context: Turn) -> None:
     """A moderator's Confirm payment / Reject on a manual payment (core refuses anyone else)."""
     query = update.callback_query
-    who = await person(update, context)
-    if who is None:
-        return
+    who = context.person
     rt = runtime(context)
     parsed = parsing.payment_button(query.data)
     if parsed is None:
         await query.answer(who.t(N_("This button is not valid.")), show_alert=True)
         return
     verb, checkout_id = parsed
-    if verb == "ok":
-        result = await rt.service.confirm_payment(checkout_id, who.viewer)
-    else:
-        result = await rt.service.reject_payment(checkout_id, who.viewer)
-    await moderation.record(rt.store, who, result, checkout_id)
+    result = await rt.service.decide_payment(checkout_id, who.viewer, confirmed=verb == "ok")
+    await rt.moderation.record(who, result, checkout_id)
     if isinstance(result, Refusal):
         await query.answer(result.render(who.lang)[:200], show_alert=True)
         return
@@ -112,7 +93,7 @@ class StarsRefunder:
                  backoff: timedelta = timedelta(seconds=30), lease: timedelta = timedelta(seconds=60)) -> None:
         self.bot = bot
         self.runtime = runtime
-        self.queue = runtime.store.refunds
+        self.queue = runtime.refunds
         self.batch, self.max_attempts, self.backoff, self.lease = batch, max_attempts, backoff, lease
 
     async def drain(self) -> int:
@@ -154,11 +135,4 @@ class StarsRefunder:
         """Kept as failed, and the moderators are asked to give the money back by hand."""
         log.error("Stars refund %s failed: %s", pending.refund.provider_ref, error)
         await self.queue.failed(pending.id, error)
-        refund = pending.refund
-        async with self.runtime.store.unit_of_work() as uow:
-            await uow.notify(Notice(refund.order_id, Role.MODERATOR, Text.of(
-                N_("Telegram could not refund {amount} to the buyer (order {order}, charge {charge}): {error}. "
-                   "Please give the money back by hand."),
-                amount=Money(refund.amount, refund.currency), order=refund.order_id or "—",
-                charge=refund.provider_ref, error=error), f"refund:{refund.provider_ref}:failed", with_card=False))
-            await uow.commit()
+        await self.runtime.service.refund_failed(pending.refund, error)

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity, Update
 from telegram.constants import ChatType
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop
 
+from bots.telegram.context import Turn
 from core.i18n import N_, language, translate
 
 ONLY_PRIVATE = N_("I work only in a private chat with you, where your orders and messages stay between us: tap "
                   "the button to open it.")
 
 
-async def private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def private_only(update: Update, context: Turn) -> None:
     """Lets a private chat's update through (and those of no chat: a payment's pre-checkout); stops any other."""
     chat = update.effective_chat
     if chat is None or chat.type == ChatType.PRIVATE:
@@ -33,7 +34,7 @@ async def private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     raise ApplicationHandlerStop
 
 
-def _our_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+def _our_command(update: Update, context: Turn) -> bool:
     """A /command that starts the message and names no other bot (/orders, /orders@this_bot)."""
     message = update.message
     entities = message.parse_entities([MessageEntity.BOT_COMMAND])

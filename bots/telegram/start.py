@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import ContextTypes
 
 from bots import linking, parsing
-from bots.telegram import dialogs
-from bots.people import Person
+from core.people import Person
 from bots.runtime import adapters
-from bots.telegram.context import PLATFORM, person, runtime
+from bots.telegram import callbacks
+from bots.telegram import dialogs
+from bots.telegram.context import PLATFORM, Turn, person, runtime
 from bots.telegram.orders import show_card
 from core.i18n import LANGUAGES, N_
 
@@ -29,7 +29,7 @@ HELP = N_(
 LINK_HELP = N_("/link — use the same account on Discord")
 
 
-def help_text(who: Person, context: ContextTypes.DEFAULT_TYPE) -> str:
+def help_text(who: Person, context: Turn) -> str:
     """What the bot does, naming /link only when this marketplace also runs on Discord."""
     on_discord = "discord" in adapters(runtime(context).config)
     return who.t(HELP, link=who.t(LINK_HELP) + "\n" if on_discord else "")
@@ -40,10 +40,8 @@ def deep_link(bot_username: str, payload: str) -> str:
     return f"https://t.me/{bot_username}?start={payload}"
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    who = await person(update, context)
-    if who is None:
-        return
+async def start(update: Update, context: Turn) -> None:
+    who = context.person
     kind, value = parsing.start_payload(context.args[0] if context.args else "")
     if kind == "order":
         await show_card(update, context, value)
@@ -60,42 +58,35 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                                    + "\n\n" + help_text(who, context))
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    who = await person(update, context)
-    if who:
-        await context.bot.send_message(who.chat_id, help_text(who, context))
+async def help_command(update: Update, context: Turn) -> None:
+    who = context.person
+    await context.bot.send_message(who.chat_id, help_text(who, context))
 
 
-async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    who = await person(update, context)
-    if who is None:
-        return
-    buttons = [[InlineKeyboardButton(LANGUAGE_NAMES[code], callback_data=f"x:lang:{code}")] for code in LANGUAGES]
+async def choose_language(update: Update, context: Turn) -> None:
+    who = context.person
+    buttons = [[InlineKeyboardButton(LANGUAGE_NAMES[code], callback_data=callbacks.language(code))] for code in LANGUAGES]
     await context.bot.send_message(who.chat_id, who.t(N_("Choose your language:")),
                                    reply_markup=InlineKeyboardMarkup(buttons))
 
 
-async def set_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def set_language(update: Update, context: Turn) -> None:
     query = update.callback_query
-    who = await person(update, context)
-    code = query.data.removeprefix("x:lang:")
-    if who is None or code not in LANGUAGES:
+    who = context.person
+    code = callbacks.value(query.data, callbacks.LANGUAGE)
+    if code not in LANGUAGES:
         await query.answer()
         return
     rt = runtime(context)
-    async with rt.store.unit_of_work() as uow:
-        await uow.accounts.set_preferences(who.account.id, language=code)
-        await uow.commit()
-    who = await person(update, context)
+    await rt.people.set_preferences(who.account.id, language=code)
+    who = context.person = await person(update, context)  # in the language just chosen
     await query.answer()
     await query.edit_message_text(who.t(N_("Done: I will speak {language} with you."), language=LANGUAGE_NAMES[code]))
 
 
-async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def timezone(update: Update, context: Turn) -> None:
     """/timezone Europe/Paris — deadlines are then shown in that zone."""
-    who = await person(update, context)
-    if who is None:
-        return
+    who = context.person
     name = " ".join(context.args or []).strip()
     if not name:
         await context.bot.send_message(who.chat_id, who.t(
@@ -108,42 +99,36 @@ async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             zone=name[:64]))
         return
     rt = runtime(context)
-    async with rt.store.unit_of_work() as uow:
-        await uow.accounts.set_preferences(who.account.id, timezone=name)
-        await uow.commit()
+    await rt.people.set_preferences(who.account.id, timezone=name)
     await context.bot.send_message(who.chat_id, who.t(N_("Done: deadlines are now shown in {zone}."), zone=name))
 
 
-async def link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def link(update: Update, context: Turn) -> None:
     """/link gives a one-time code; /link CODE asks to confirm joining the account it names (bots.linking)."""
-    who = await person(update, context)
-    if who is None:
-        return
+    who = context.person
     if context.args:
         await link_with(update, context, context.args[0])
         return
     await context.bot.send_message(who.chat_id, await linking.new_code(runtime(context), who, PLATFORM))
 
 
-async def link_with(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
+async def link_with(update: Update, context: Turn, code: str) -> None:
     """A code typed, or opened by a /start link_<code> link: only the question, naming the account it joins."""
-    who = await person(update, context)
+    who = context.person
     text, found = await linking.question(runtime(context), who, PLATFORM, code[:16])
     markup = None
     if found is not None:
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(linking.join_label(who, found)[:64],
-                                                             callback_data=f"x:link:{found.code}")],
-                                       [InlineKeyboardButton(who.t(N_("Cancel")), callback_data="x:link:no")]])
+                                                             callback_data=callbacks.link(found.code))],
+                                       [InlineKeyboardButton(who.t(N_("Cancel")), callback_data=callbacks.LINK_NO)]])
     await context.bot.send_message(who.chat_id, text, reply_markup=markup)
 
 
-async def confirm_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def confirm_link(update: Update, context: Turn) -> None:
     """[Join …] or [Cancel] under the question: the join, checked by core again, and the question answered."""
     query = update.callback_query
-    who = await person(update, context)
-    if who is None:
-        return
-    code = query.data.removeprefix("x:link:")
+    who = context.person
+    code = callbacks.value(query.data, callbacks.LINK)
     if code == "no":
         text = who.t(N_("Cancelled: nothing was changed."))
     else:
@@ -153,19 +138,15 @@ async def confirm_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await query.edit_message_text(text)
 
 
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    who = await person(update, context)
-    if who is None:
-        return
+async def cancel(update: Update, context: Turn) -> None:
+    who = context.person
     await dialogs.save(runtime(context), who, None)
     await context.bot.send_message(who.chat_id, who.t(N_("Cancelled: nothing was changed.")))
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: Turn) -> None:
     """A command this bot does not have: said so, with what it does have."""
-    who = await person(update, context)
-    if who is None:
-        return
+    who = context.person
     typed = (update.effective_message.text or "").split()[0][:40]
     await context.bot.send_message(who.chat_id, who.t(N_("I don't know the command {command}."), command=typed)
                                    + "\n\n" + help_text(who, context))

@@ -10,8 +10,7 @@ from dataclasses import dataclass, replace
 import simcord
 
 from bots.config import Config, DiscordConfig, TelegramConfig
-from bots.discord.app import build_client
-from bots.discord.notifier import DiscordNotifier
+from bots.discord.app import build_client, plug
 from bots.runtime import build
 from core.ports import ManualClock
 from tests.e2e import discord_world, telegram_world
@@ -43,7 +42,7 @@ async def cross_world(tmp_path):
         await runtime.store.create_schema()
         on_telegram = telegram_world.World(fake, runtime, None)
         client = build_client(runtime)
-        runtime.relay.notifiers["discord"] = DiscordNotifier(client, runtime)
+        runtime.plug(plug(runtime, client))
         try:
             await on_telegram.launch()
             async with simcord.run(client) as env:

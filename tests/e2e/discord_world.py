@@ -11,10 +11,9 @@ import discord
 import simcord
 
 from bots.config import Config, DiscordConfig
-from bots.discord.app import build_client
+from bots.discord.app import build_client, plug
 from bots.discord.buttons import OrderButton
 from bots.discord.cards import card_embed, card_view
-from bots.discord.notifier import DiscordNotifier
 from bots.runtime import build
 from core.model import Offer, Option, Viewer
 from core.ports import ManualClock
@@ -47,7 +46,7 @@ class World:
     async def restart(self) -> None:
         """A new client (a new bot process, as far as Discord can tell) on the same database."""
         client = build_client(self.rt)
-        self.rt.relay.notifiers["discord"] = DiscordNotifier(client, self.rt)
+        self.rt.plug(plug(self.rt, client))
         await self.env.restart_bot(client)
 
     async def settle(self) -> None:
@@ -147,7 +146,7 @@ async def discord_world(tmp_path, shard_id: int | None = None, **config):
                            discord=DiscordConfig(token="simulated", **config)), clock)
     await runtime.store.create_schema()
     client = build_client(runtime)
-    runtime.relay.notifiers["discord"] = DiscordNotifier(client, runtime)
+    runtime.plug(plug(runtime, client))
     try:
         async with simcord.run(client) as env:
             yield World(env, runtime, shard_id)

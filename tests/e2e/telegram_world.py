@@ -8,8 +8,7 @@ from datetime import datetime, timezone
 
 from bots.config import Config, DiscordConfig, TelegramConfig
 from bots.runtime import build
-from bots.telegram.app import build_application
-from bots.telegram.notifier import TelegramNotifier
+from bots.telegram.app import build_application, plug
 from bots.telegram.pacing import Pacer
 from core.model import Offer, Option
 from core.ports import ManualClock
@@ -31,7 +30,7 @@ class World:
         """Starts a fresh Application (a new bot process, as far as Telegram can tell) on the same database."""
         self.app = build_application(self.rt, self.fake.token, self.fake.base_url, self.fake.base_file_url,
                                      self.pacer)
-        self.rt.relay.notifiers["telegram"] = TelegramNotifier(self.app.bot, self.rt)
+        self.rt.plug(plug(self.rt, self.app.bot))
         await self.app.initialize()
         await self.app.start()
         await self.app.updater.start_polling(poll_interval=0, timeout=1)

@@ -21,7 +21,7 @@ TINY = {
                   ["comptoir_drain", "raw_replay", "drain_vs_raw", "comptoir_startup", "apscheduler_startup", "apscheduler_catchup_default",
                    "apscheduler_catchup_no_grace", "targets"]),
     "relay": (["--chats", "3", "--messages", "1"], ["per_second", "rate_limited_429", "lost", "doubled", "targets"]),
-    "taps": (["--users", "3", "--rounds", "1"], ["p50_ms", "p99_ms", "answered", "targets"]),
+    "taps": (["--users", "3", "--rounds", "1"], ["p50_ms", "p99_ms", "answered", "counts", "targets"]),
     "memory": (["--orders", "200"], ["heap_bytes_per_order", "rss_bytes_per_order"]),
     "masking": (["--repeat", "2", "--sizes", "200", "1000"],
                 ["innocent", "contacts", "adversarial", "worst_adversarial", "cpu_ms_per_1000_chars", "old_expression",

@@ -18,11 +18,11 @@ from telegram.ext import TypeHandler
 
 from bots.config import Config, DiscordConfig, PaymentConfig, TelegramConfig
 from bots.discord.app import build_client
-from bots.discord.notifier import DiscordNotifier
+from bots.discord.app import plug as discord_plug
 from bots.roads import PEOPLE, START, Person, Road
 from bots.runtime import Runtime, build
 from core.ports import ManualClock
-from storage.accounts import Account
+from core.people import Account
 from tests.e2e import discord_world, telegram_world
 from tests.fakes.telegram_api import FakeTelegram, SimUser
 
@@ -151,7 +151,7 @@ async def stage(road: Road, platforms: dict[str, str], lang: str, folder: Path):
             stack.push_async_callback(played.telegram.world.halt)
         if "discord" in on:
             client = build_client(rt)
-            rt.relay.notifiers["discord"] = DiscordNotifier(client, rt)
+            rt.plug(discord_plug(rt, client))
             env = await stack.enter_async_context(simcord.run(client))
             played.discord = DiscordSide(env, rt)
             rt.config = replace(rt.config, discord=replace(rt.config.discord,

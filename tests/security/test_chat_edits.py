@@ -22,7 +22,7 @@ EMAIL = "ben.private@gmail.com"
 
 
 async def evidence(world, order_id: str) -> str:
-    return await moderation.evidence(world.rt.store, order_id, "en", zone("UTC"), world.clock.now())
+    return await moderation.evidence(world.rt.moderation, order_id, "en", zone("UTC"), world.clock.now())
 
 
 async def test_a_room_message_edited_to_show_an_email_is_taken_down_kept_beside_the_original_and_flagged(tmp_path):

@@ -25,10 +25,10 @@ SECRET = "my flat is 4 rue des Lilas, code 1234"
 
 
 def failing(runtime, name: str) -> None:
-    """The service fails on this call (a database gone, a bug): what the error handler logs is the point."""
+    """This use case fails when called (a database gone, a bug): what the error handler logs is the point."""
     async def fail(*args, **kwargs):
         raise RuntimeError("the database is gone")
-    setattr(runtime.service, name, fail)
+    setattr(runtime, name, fail)
 
 
 async def test_no_token_appears_in_the_process_output_even_at_the_debug_level(tmp_path):
@@ -50,7 +50,7 @@ async def test_an_error_while_handling_a_telegram_message_logs_its_ids_not_the_w
         ben, _ = await started(world, (100, "Ben", "en"), (ANA, "Ana", "en"))
         await world.offer(ANA, LOGO)
         await paid_order(world, 100)
-        failing(world.rt, "say")
+        failing(world.rt, "route")
         with caplog.at_level(logging.ERROR):
             ben.send(SECRET)
             await world.wait_reply(100, "Something went wrong")
@@ -68,7 +68,7 @@ async def test_an_error_while_handling_a_discord_modal_logs_its_ids_not_what_was
         card = world.last_dm(ana, f"#{order_id}")
         await ana.user.click(card, label="Accept")
         form = await ana.user.click(world.now(card, ana.user.dm_channel), label="Deliver")
-        failing(world.rt, "act")
+        failing(world.rt, "press")
         with caplog.at_level(logging.ERROR):
             await ana.user.submit_modal(form, {"text": SECRET})
         [record] = [r for r in caplog.records if r.name == "bots.discord.orders"]

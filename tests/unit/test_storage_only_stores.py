@@ -6,7 +6,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 #: how values become columns: the one kind of core function storage may call
-SERIALIZERS = {("core.i18n", "to_json"), ("core.i18n", "from_json")}
+SERIALIZERS = {("core.i18n", "to_json"), ("core.i18n", "from_json"),
+               ("core.moderation", "decision_subject")}  # the audit trail's key for a decision, as a column holds it
 #: people and conversation state, whose own move out of storage's rules is issue 12's first item
 NOT_YET = {"accounts.py"}
 

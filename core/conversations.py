@@ -1,0 +1,135 @@
+"""What the chat front ends remember between two updates (open dialogs, the messages they sent: cards, relayed
+messages, rooms; the updates already seen; who of several processes does a one-time thing), behind a port that
+storage keeps, and the use cases that read and write it, each in a transaction of its own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:  # core.ports names this module's port: imported for the annotations only
+    from core.ports import UnitOfWorkFactory
+
+
+class Conversations(Protocol):
+    """Kept by storage (storage/conversations.py); core asks it in the transaction of a use case, so that what it
+    remembers is written together with what the use case did, or not at all."""
+
+    async def first_sight(self, platform: str, key: str) -> bool:
+        """True the first time this platform's update is seen; False for a duplicate delivery of it."""
+
+    async def forget_updates_before(self, moment: datetime) -> None: ...
+
+    async def order_of_message(self, platform: str, chat_id: str, message_id: str) -> str | None:
+        """The order a message the bot sent (a card, a relayed message) is about: a reply to it is about it too."""
+
+    async def dialog(self, platform: str, external_id: str) -> dict | None: ...
+    async def start_dialog(self, platform: str, external_id: str, data: dict) -> None: ...
+    async def end_dialog(self, platform: str, external_id: str) -> None: ...
+    async def remember(self, platform: str, chat_id: str, message_id: str, kind: str, order_id: str | None = None,
+                       account_id: str | None = None) -> None: ...
+    async def cards(self, platform: str, order_id: str) -> list[tuple[str, str, str | None]]: ...
+    async def retire(self, platform: str, chat_id: str, message_id: str) -> None: ...
+    async def chat_of(self, platform: str, order_id: str, kind: str) -> str | None: ...
+    async def claim(self, platform: str, key: str, order_id: str | None, lease: timedelta) -> bool: ...
+    async def claim_done(self, platform: str, key: str) -> None: ...
+    async def release(self, platform: str, key: str) -> None: ...
+
+
+@dataclass
+class ConversationState:
+    """The conversation state's use cases, for the adapters: none of them opens a unit of work itself."""
+
+    uow: UnitOfWorkFactory
+
+    # --- dialogs: what a person is in the middle of typing ----------------------------------------------
+
+    async def dialog(self, platform: str, slot: str) -> dict | None:
+        async with self.uow(read_only=True) as uow:
+            return await uow.conversations.dialog(platform, slot)
+
+    async def keep_dialog(self, platform: str, slot: str, dialog: dict | None) -> None:
+        """Starts (or replaces) this slot's dialog; None ends it."""
+        async with self.uow() as uow:
+            if dialog is None:
+                await uow.conversations.end_dialog(platform, slot)
+            else:
+                await uow.conversations.start_dialog(platform, slot, dialog)
+            await uow.commit()
+
+    async def take_dialog(self, platform: str, slot: str, kind: str) -> dict | None:
+        """This slot's dialog if it is of this kind, ended at once (answered once, however often pressed)."""
+        async with self.uow() as uow:
+            dialog = await uow.conversations.dialog(platform, slot)
+            if dialog is None or dialog.get("kind") != kind:
+                return None
+            await uow.conversations.end_dialog(platform, slot)
+            await uow.commit()
+        return dialog
+
+    # --- the messages the bot sent: cards, notices, rooms -------------------------------------------------
+
+    async def remember(self, platform: str, chat_id: str, message_id: str, kind: str, order_id: str | None = None,
+                       account_id: str | None = None) -> None:
+        """A message the bot sent (an order card, a relayed message), to route replies and edit cards."""
+        async with self.uow() as uow:
+            await uow.conversations.remember(platform, chat_id, message_id, kind, order_id, account_id)
+            await uow.commit()
+
+    async def order_of_message(self, platform: str, chat_id: str, message_id: str) -> str | None:
+        async with self.uow(read_only=True) as uow:
+            return await uow.conversations.order_of_message(platform, chat_id, message_id)
+
+    async def cards(self, platform: str, order_id: str) -> list[tuple[str, str, str | None]]:
+        """(chat, message, account) of every card of this order sent on this platform, oldest first."""
+        async with self.uow(read_only=True) as uow:
+            return await uow.conversations.cards(platform, order_id)
+
+    async def retire(self, platform: str, chat_id: str, message_id: str) -> None:
+        """A card whose buttons were removed: still the order's message (replies route), no longer edited."""
+        async with self.uow() as uow:
+            await uow.conversations.retire(platform, chat_id, message_id)
+            await uow.commit()
+
+    async def chat_of(self, platform: str, order_id: str, kind: str) -> str | None:
+        """The chat (a Discord thread) kept for this order under this kind of message, if any."""
+        async with self.uow(read_only=True) as uow:
+            return await uow.conversations.chat_of(platform, order_id, kind)
+
+    # --- one-time things, done by one process of several ---------------------------------------------------
+
+    async def claim(self, platform: str, key: str, order_id: str | None, lease: timedelta) -> bool:
+        """True for the one caller, of all processes, to do the one-time thing `key` names."""
+        async with self.uow() as uow:
+            claimed = await uow.conversations.claim(platform, key, order_id, lease)
+            await uow.commit()
+        return claimed
+
+    async def claimed_room(self, platform: str, key: str, chat_id: str, message_id: str, kind: str,
+                           order_id: str) -> None:
+        """The claimed thing was a room, now open: remembered as the order's, and the claim done, together."""
+        async with self.uow() as uow:
+            await uow.conversations.remember(platform, chat_id, message_id, kind, order_id)
+            await uow.conversations.claim_done(platform, key)
+            await uow.commit()
+
+    async def release(self, platform: str, key: str) -> None:
+        """The claimed thing failed: the next to ask may try it."""
+        async with self.uow() as uow:
+            await uow.conversations.release(platform, key)
+            await uow.commit()
+
+    # --- updates already seen ----------------------------------------------------------------------------
+
+    async def first_sight(self, platform: str, key: str) -> bool:
+        """True the first time this update is seen (remembered now); False for a duplicate delivery of it."""
+        async with self.uow() as uow:
+            first = await uow.conversations.first_sight(platform, key)
+            await uow.commit()
+        return first
+
+    async def forget_updates_before(self, moment: datetime) -> None:
+        async with self.uow() as uow:
+            await uow.conversations.forget_updates_before(moment)
+            await uow.commit()
