@@ -24,8 +24,8 @@ class Conversations(Protocol):
     async def order_of_message(self, platform: str, chat_id: str, message_id: str) -> str | None:
         """The order a message the bot sent (a card, a relayed message) is about: a reply to it is about it too."""
 
-    async def dialog(self, platform: str, external_id: str) -> dict | None: ...
-    async def start_dialog(self, platform: str, external_id: str, data: dict) -> None: ...
+    async def dialog(self, platform: str, external_id: str) -> dict[str, object] | None: ...
+    async def start_dialog(self, platform: str, external_id: str, data: dict[str, object]) -> None: ...
     async def end_dialog(self, platform: str, external_id: str) -> None: ...
     async def remember(self, platform: str, chat_id: str, message_id: str, kind: str, order_id: str | None = None,
                        account_id: str | None = None) -> None: ...
@@ -45,11 +45,11 @@ class ConversationState:
 
     # --- dialogs: what a person is in the middle of typing ----------------------------------------------
 
-    async def dialog(self, platform: str, slot: str) -> dict | None:
+    async def dialog(self, platform: str, slot: str) -> dict[str, object] | None:
         async with self.uow(read_only=True) as uow:
             return await uow.conversations.dialog(platform, slot)
 
-    async def keep_dialog(self, platform: str, slot: str, dialog: dict | None) -> None:
+    async def keep_dialog(self, platform: str, slot: str, dialog: dict[str, object] | None) -> None:
         """Starts (or replaces) this slot's dialog; None ends it."""
         async with self.uow() as uow:
             if dialog is None:
@@ -58,7 +58,7 @@ class ConversationState:
                 await uow.conversations.start_dialog(platform, slot, dialog)
             await uow.commit()
 
-    async def take_dialog(self, platform: str, slot: str, kind: str) -> dict | None:
+    async def take_dialog(self, platform: str, slot: str, kind: str) -> dict[str, object] | None:
         """This slot's dialog if it is of this kind, ended at once (answered once, however often pressed)."""
         async with self.uow() as uow:
             dialog = await uow.conversations.dialog(platform, slot)

@@ -133,6 +133,7 @@ class Moderation:
         """Suspends (or lets back) an account, logged with its reason and as whom; None when done, else why not."""
         async with self.uow() as uow:
             current = await uow.accounts.get(account.id)
+            assert current is not None  # an account is never deleted
             refusal = sanctions.suspension_refusal(moderator.viewer, current.id, current.suspended, suspended,
                                                    reason)
             if refusal is not None:

@@ -5,6 +5,7 @@ moderate right now (checked live by their platform's adapter, never read from th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol
 
 from core.i18n import translate
@@ -62,7 +63,7 @@ class Person:
     def viewer(self) -> Viewer:
         return Viewer(self.account.id, moderator=self.moderator is not None)
 
-    def t(self, msgid: str, **params) -> str:
+    def t(self, msgid: str, **params: object) -> str:
         return translate(msgid, self.lang).format(**params)
 
 
@@ -80,7 +81,7 @@ class Accounts(Protocol):
                      moderator: bool | None = None) -> Account: ...
     async def set_preferences(self, account_id: str, *, language: str | None = None,
                               timezone: str | None = None) -> None: ...
-    async def names(self, account_ids) -> dict[str, str]: ...
+    async def names(self, account_ids: Iterable[str]) -> dict[str, str]: ...
     async def suspend(self, moderator_id: str, account_id: str, suspended: bool, reason: str,
                       as_whom: str | None = None) -> None: ...
 
@@ -123,7 +124,7 @@ class People:
         async with self.uow(read_only=True) as uow:
             return await uow.accounts.by_username(platform, username)
 
-    async def on_platform(self, account_ids, platform: str) -> dict[str, tuple[Account, Identity]]:
+    async def on_platform(self, account_ids: Iterable[str], platform: str) -> dict[str, tuple[Account, Identity]]:
         """account id -> (account, identity on this platform), for those of these accounts who are on it."""
         found = {}
         async with self.uow(read_only=True) as uow:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
@@ -14,7 +14,7 @@ from core.checkout import Checkout, PaymentState
 from core.discussion import CustomOffer, CustomOfferState, Discussion
 from core.events import Choice, Event, Notice, Outcome, Quote
 from core.i18n import Text
-from core.model import Offer, Order, Role
+from core.model import Offer, Order, Role, Stage
 from core.moderation import Audit
 from core.people import Accounts
 from core.refunds import Refund
@@ -62,12 +62,12 @@ class UnitOfWork(Protocol):
     async def order(self, order_id: str) -> Order | None: ...
     async def orders(self, order_ids: list[str]) -> dict[str, Order]:
         """These orders, by id, locked until the unit ends (a batch written from them cannot conflict)."""
-    async def orders_of(self, account: str, stages=None, limit: int = 10, offset: int = 0) -> list[Order]:
+    async def orders_of(self, account: str, stages: Collection[Stage] | None = None, limit: int = 10, offset: int = 0) -> list[Order]:
         """This person's orders as buyer or seller, the latest paid first."""
     async def disputes_taken_by(self, moderator: str, limit: int = 50) -> list[Order]:
         """The disputes this moderator took: the orders whose chat they are part of."""
-    async def orders_in(self, stages, limit: int = 10, offset: int = 0) -> list[Order]: ...
-    async def count_orders_in(self, stages) -> int: ...
+    async def orders_in(self, stages: Collection[Stage], limit: int = 10, offset: int = 0) -> list[Order]: ...
+    async def count_orders_in(self, stages: Collection[Stage]) -> int: ...
     async def messages(self, order_id: str) -> list[ChatMessage]: ...
     async def flagged_messages(self, limit: int = 20) -> list[tuple[ChatMessage, str]]: ...
     async def offer(self, offer_id: str) -> Offer | None: ...

@@ -78,8 +78,10 @@ async def relay(uow: UnitOfWork, order: Order, viewer: Viewer, text: str, platfo
     this person write now. One that hid contact details is flagged to the moderators at once."""
     decision = may_send(order, viewer, now, settings)
     if not decision.allowed:
+        assert decision.reason is not None  # a refusal always says why
         return Refusal(Why.STAGE, decision.reason, decision.unblock, order)
     role = order.role_of(viewer)
+    assert role is not None  # may_send lets only the order's parties write
     kept, flagged = masked(text, settings)
     message = ChatMessage(order.id, viewer.account, role, platform, kept, tuple(files), flagged, now,
                           original=text if kept != text else None, source=source)
