@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install i18n docs clean
+.PHONY: demo test install i18n docs clean typecheck
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(ARGS)
 
+# mypy, strict, on core/ (pyproject.toml's [tool.mypy]); CI runs it
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
 # re-extract user-facing strings and recompile the catalogs after changing them
 i18n: $(STAMP)
 	$(BIN)/pybabel extract --no-location --omit-header -k N_ -o core/locale/comptoir.pot core storage bots
@@ -27,7 +31,7 @@ i18n: $(STAMP)
 	$(BIN)/pybabel compile -d core/locale -D comptoir
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis .mypy_cache
 
 # re-write the journey transcripts (docs/journeys/) from what the bots send now: review the diff, commit it
 .PHONY: journeys

@@ -1,0 +1,8 @@
+"""The order engine: standard library only, no I/O, the clock passed in (docs/engine.md)."""
+
+# every module is the engine's API: adapters, storage, the simulation and the benchmarks use each
+__all__ = [
+    "buttons", "card", "chat", "checkout", "deadlines", "discussion", "engine", "events", "i18n", "labels", "ledger",
+    "linking", "masking", "model", "notices", "offers", "ports", "refunds", "sanctions", "service", "settings",
+    "stats", "step", "storefront", "table", "vouchers",
+]

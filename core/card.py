@@ -29,7 +29,7 @@ STEP_OF = {
 }
 NEEDS = {row.action: row.needs for row in TABLE}
 
-NEXT = {
+NEXT: dict[tuple[Stage, Role | None], str] = {
     (Stage.PENDING, Role.BUYER): N_("Waiting for the seller to accept. Make sure the brief says everything they need."),
     (Stage.PENDING, Role.SELLER): N_("Read the brief, then accept or decline before the deadline."),
     (Stage.IN_PROGRESS, Role.BUYER): N_("The seller is working on your order."),
@@ -42,6 +42,8 @@ NEXT = {
     (Stage.REVISION_REFUSED, Role.SELLER): N_("Waiting for the buyer's decision."),
     (Stage.DISPUTED, Role.MODERATOR): N_("Read the evidence, then decide: refund, pay, split or resume."),
     (Stage.COMPLETED, Role.BUYER): N_("Completed. Thank you!"),
+    (Stage.COMPLETED, Role.SELLER): N_("Completed: you were paid."),
+    (Stage.CANCELLED, Role.BUYER): N_("Cancelled: you were refunded in full."),
 }
 NEXT_BY_STAGE = {
     Stage.DISPUTED: N_("A moderator is handling this order; deadlines are paused."),
@@ -287,7 +289,9 @@ def render_text(card: Card, lang: str, zone: tzinfo, now: datetime, zone_note: b
     """The card as plain text, for any chat that shows text and buttons. `zone_note`: the reader did not choose
     their time zone, so the card says which one its times are in (and how to choose). `brief`: the start of the
     brief (left out under a notice that carries the whole of it)."""
-    t = lambda msgid, **kw: translate(msgid, lang).format(**kw)  # noqa: E731
+    def t(msgid: str, **kw: object) -> str:
+        return translate(msgid, lang).format(**kw)
+
     lines = [t(N_("Order #{order} — {title}"), order=card.order_id, title=card.title)]
     lines.append(f"{progress_bar(card.step, card.stage)}  {card.step}/7 {translate(STEPS[card.step - 1], lang)}"
                  f" — {translate(labels.STAGE[card.stage], lang)}")

@@ -49,6 +49,7 @@ def may_send(order: Order, viewer: Viewer, now: datetime, settings: Settings) ->
     if role is None or role is Role.SYSTEM:
         return ChatDecision(False, Text.of(N_("This order is not yours.")))
     if order.stage is Stage.DISPUTED:
+        assert order.dispute is not None  # a disputed order has its dispute
         if role is Role.MODERATOR and order.dispute.moderator != viewer.account:
             return ChatDecision(False, Text.of(N_("Take the dispute first to join this order's chat.")),
                                 unblock=(Action.TAKE_DISPUTE,))
@@ -72,6 +73,7 @@ def may_send(order: Order, viewer: Viewer, now: datetime, settings: Settings) ->
             until,
         )
     # closed orders keep their chat open for a while (an end already past is no "until": nothing reopens it)
+    assert order.closed_at is not None  # neither open, delivered nor disputed: closed
     until = order.closed_at + settings.chat_after_closing
     if now < until:
         return ChatDecision(True, until=until)

@@ -82,7 +82,9 @@ def apply(
         )
     row = next((row for row in matching if row.admits(order, now, settings)), None)
     if row is None:
-        return refuse(Refused.CONDITION, Text.of(matching[0].guard.refusal))
+        guard = matching[0].guard
+        assert guard is not None  # a matching row without a guard is always admitted
+        return refuse(Refused.CONDITION, Text.of(guard.refusal))
     problem = _check(row, payload, order, settings)
     if problem is not None:
         return refuse(Refused.INPUT, problem)

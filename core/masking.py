@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from itertools import accumulate, chain, count, repeat
@@ -112,7 +113,8 @@ def _merged(spans: list[tuple[int, int, Kind]]) -> list[tuple[int, int, Kind]]:
 
 
 def _replace(text: str, findings: list[Finding]) -> str:
-    out, at = [], 0
+    out: list[str] = []
+    at = 0
     for f in findings:  # sorted by start: overlapping and touching spans become one mask
         if f.start < at:
             at = max(at, f.end)
@@ -187,12 +189,12 @@ class _Normalized:
     ends: list[int] | None
 
     def original(self, start: int, end: int) -> tuple[int, int]:
-        if self.starts is None:
+        if self.starts is None or self.ends is None:  # both or neither
             return start, end
         return self.starts[start], self.ends[end - 1]
 
 
-class _Folding(dict):
+class _Folding(dict[int, str]):
     """The folding of every character met so far, by code point, for str.translate (which calls __missing__)."""
 
     LIMIT = 50_000  # characters of other scripts remembered; beyond, the memory is started again
@@ -272,6 +274,10 @@ def _kind(token: str) -> str:
     return _alnum_kind(token)
 
 
+# a lexeme's kind, text, start and end, kept as four parallel lists
+_Columns = tuple[list[str], list[str], list[int], list[int]]
+
+
 def _tokens(norm: str) -> tuple[list[str], list[str], list[int], list[int], dict[str, str]]:
     texts = _TOKEN.findall(norm)
     kind = {t: _kind(t) for t in set(texts)}
@@ -280,25 +286,25 @@ def _tokens(norm: str) -> tuple[list[str], list[str], list[int], list[int], dict
     starts, ends = offsets[:-1], offsets[1:]
     if "S" not in kind.values():
         return kinds, texts, starts, ends, kind
-    columns, out = (kinds, texts, starts, ends), ([], [], [], [])
+    columns = (kinds, texts, starts, ends)
+    out: _Columns = ([], [], [], [])
     done = 0
     for i in [i for i, k in enumerate(kinds) if k == "S"]:
         _copy(out, columns, done, i)
         word = texts[i][::2]  # "g m a i l" is the word "gmail"
-        _copy(out, ("w", word, starts[i], ends[i]))
+        _copy(out, (["w"], [word], [starts[i]], [ends[i]]), 0, 1)
         kind.setdefault(word, "w")
         done = i + 1
     _copy(out, columns, done, len(texts))
     return *out, kind
 
 
-def _copy(out: tuple[list, ...], columns: tuple, start: int | None = None, stop: int | None = None) -> None:
-    """Appends to each list of ``out`` its column's items start:stop (or, without them, the one item given)."""
-    for into, column in zip(out, columns):
-        if start is None:
-            into.append(column)
-        else:
-            into += column[start:stop]
+def _copy(out: _Columns, columns: _Columns, start: int, stop: int) -> None:
+    """Appends to each list of ``out`` its column's items start:stop."""
+    out[0].extend(columns[0][start:stop])
+    out[1].extend(columns[1][start:stop])
+    out[2].extend(columns[2][start:stop])
+    out[3].extend(columns[3][start:stop])
 
 
 _SPELLED = frozenset(_OPEN_CLOSE) | STRONG_AT | WEAK_AT | DOT_WORDS
@@ -314,7 +320,8 @@ def _lex(norm: str) -> _Lexemes:
             brackets.append(i)
         elif kinds[i] == "w":
             kinds[i] = "@" if t in STRONG_AT else "A" if t in WEAK_AT else "D"
-    columns, out = (kinds, texts, starts, ends), ([], [], [], [])
+    columns = (kinds, texts, starts, ends)
+    out: _Columns = ([], [], [], [])
     done = 0
     for i in brackets:  # "(at)", "[ at ]", "(.)", "{dot}" become one lexeme
         if i < done:
@@ -330,7 +337,7 @@ def _lex(norm: str) -> _Lexemes:
         if as_kind is None or close >= n or texts[close] != _OPEN_CLOSE[texts[i]]:
             continue
         _copy(out, columns, done, i)
-        _copy(out, (as_kind, "".join(texts[i:close + 1]), starts[i], ends[close]))
+        _copy(out, ([as_kind], ["".join(texts[i:close + 1])], [starts[i]], [ends[close]]), 0, 1)
         done = close + 1
     if done == 0:
         return _Lexemes(kinds, texts, starts, ends, vocabulary)
@@ -488,7 +495,7 @@ _LOCAL_GOES_ON = "._+- D"  # before a local part's first lexeme: a joiner, a (sp
 _DOMAIN_GOES_ON = "._- D"  # after a domain's first label: a hyphen, a dot (spaced, spelled)
 
 
-def _emails(lex: _Lexemes, spans: list) -> set[int]:
+def _emails(lex: _Lexemes, spans: list[tuple[int, int, Kind]]) -> set[int]:
     """Finds the e-mails; returns the at signs that were part of one."""
     K, T, n = lex.kinds, lex.texts, len(lex)
     found = set()
@@ -578,7 +585,7 @@ _NOT_NAMES = frozenset({
     "us", "nous", "you", "vous", "them", "eux", "directly", "directement", "privately", "dm", "mp"})
 
 
-def _handles(lex: _Lexemes, emails: set[int], spans: list) -> None:
+def _handles(lex: _Lexemes, emails: set[int], spans: list[tuple[int, int, Kind]]) -> None:
     K, T, n = lex.kinds, lex.texts, len(lex)
     for i in _where(T, _HANDLE_WORDS):
         kind = K[i]
@@ -606,7 +613,7 @@ def _handles(lex: _Lexemes, emails: set[int], spans: list) -> None:
             _named_on(lex, i, spans)
 
 
-def _named_on(lex: _Lexemes, i: int, spans: list) -> None:
+def _named_on(lex: _Lexemes, i: int, spans: list[tuple[int, int, Kind]]) -> None:
     """A name given after a messenger's name: "insta: ana.design", "mon snap c'est anad", "add me on tg anad"."""
     K, T, n = lex.kinds, lex.texts, len(lex)
     words_before = [T[p] for p in range(max(0, i - 8), i) if K[p] in ATOM]
@@ -655,14 +662,15 @@ _SUBDOMAINS = frozenset({"www", "m", "web", "chat", "api", "vm", "mobile", "join
 _PATH_SIGNS = "._-@+=?&%~#/:!"
 
 
-def _links(lex: _Lexemes, spans: list) -> None:
+def _links(lex: _Lexemes, spans: list[tuple[int, int, Kind]]) -> None:
     K, T, n = lex.kinds, lex.texts, len(lex)
     done = -1
     for s in _where(T, _SLASHES):
         if s <= done:  # inside the path of the link just found
             continue
         # the domain before the slash, dots possibly spelled or spaced: t.me/, t.me /, t . me/, t dot me slash
-        labels, firsts = [], []
+        labels: list[str] = []
+        firsts: list[int] = []
         j = _skip(lex, s - 1, -1, " ")
         while j >= 0 and K[j] in ATOM and len(labels) < 5:
             labels.insert(0, T[j])
@@ -799,7 +807,7 @@ def _item_at(lex: _Lexemes, i: int, guards: bytearray) -> _Item | None:
     return None
 
 
-def _phones(lex: _Lexemes, guards: bytearray, spans: list) -> None:
+def _phones(lex: _Lexemes, guards: bytearray, spans: list[tuple[int, int, Kind]]) -> None:
     K, T, n = lex.kinds, lex.texts, len(lex)
     done = 0
     for i in _where(T, NUMBER_WORDS, lex.vocabulary, "nc"):
@@ -837,8 +845,9 @@ def _phones(lex: _Lexemes, guards: bytearray, spans: list) -> None:
             spans.append((lex.starts[first], lex.ends[last], Kind.PHONE))
 
 
-def _split(items: list[_Item], cut) -> list[list[_Item]]:
-    pieces, piece = [], []
+def _split(items: list[_Item], cut: Callable[[_Item], bool]) -> list[list[_Item]]:
+    pieces: list[list[_Item]] = []
+    piece: list[_Item] = []
     for item in items:
         if cut(item):
             if piece:
@@ -900,7 +909,7 @@ def _amount(lex: _Lexemes, items: list[_Item]) -> bool:
 _LONG_DIGITS = re.compile(r"\d{9,}")
 
 
-def _digits_in_code(lex: _Lexemes, i: int, guards: bytearray, spans: list) -> None:
+def _digits_in_code(lex: _Lexemes, i: int, guards: bytearray, spans: list[tuple[int, int, Kind]]) -> None:
     """'tel0612345678': nine digits or more glued to letters are still a phone number, but in a hash or a UUID."""
     t = lex.texts[i]
     if guards[lex.starts[i]] or (len(t) >= 16 and all(c in "0123456789abcdef" for c in t)):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
@@ -241,9 +241,6 @@ class Order:
         if viewer.moderator:
             return Role.MODERATOR
         return None
-
-    def evolve(self, **changes) -> Order:
-        return replace(self, **changes)
 
 
 @dataclass(frozen=True)

@@ -250,7 +250,7 @@ def _msgid(action: Action, to: Role, before: Order, after: Order, voucher: Text 
         return TIMED_OUT_WITHOUT_BRIEF.get(to)
     if action is Action.REFUSE_CANCELLATION and after.stage is Stage.DISPUTED:
         return AUTO_DISPUTE.get(to)
-    if action is Action.REQUEST_EXTENSION and _late(before, after.extension.at):
+    if action is Action.REQUEST_EXTENSION and after.extension is not None and _late(before, after.extension.at):
         return EXTENSION_WHEN_LATE
     if action is Action.COMPLETE and to is S and after.review is not None:
         return COMPLETED_WITH_REVIEW

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
@@ -58,7 +59,7 @@ class UnitOfWork(Protocol):
     async def custom_offer(self, custom_offer_id: str) -> CustomOffer | None: ...
     async def seller_suspended(self, account: str) -> bool: ...
     async def events(self, order_id: str) -> list[Event]: ...
-    async def names(self, account_ids) -> dict[str, str]:
+    async def names(self, account_ids: Iterable[str]) -> dict[str, str]:
         """People's display names by account id."""
     async def vouchers_of(self, account: str) -> list[Voucher]:
         """This person's vouchers with something left on them, the first to expire first."""

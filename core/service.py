@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -14,14 +14,14 @@ from core.checkout import (
     WATCHED, Checkout, PaymentState, Price, awaiting_notices, check_payment, check_provider, placed_notices, quote,
     rejected_notices,
 )
+from core.deadlines import Timer, TimerPlan
 from core.discussion import CustomOfferState, check_payable, settle_custom_offer
 from core.events import Notice, Outcome, Refusal, Refused
 from core.i18n import N_, Text
 from core.model import SYSTEM, Action, Offer, Option, Order, Payload, Role, Stage, Viewer
-from core.ports import Clock, Conflict, UnitOfWorkFactory, new_id
+from core.ports import Clock, Conflict, UnitOfWork, UnitOfWorkFactory, new_id
 from core.refunds import AUTOMATIC, Refund
 from core.settings import Settings
-from core.deadlines import Timer
 from core.vouchers import draw
 
 
@@ -80,6 +80,7 @@ class Service:
         now = self.clock.now()
         async with self.uow() as uow:
             custom = None
+            offer: Offer | None
             if custom_offer_id is not None:
                 custom = await uow.custom_offer(custom_offer_id)
                 if custom is None:
@@ -115,8 +116,9 @@ class Service:
                 for notice in placed_notices(settle, result.order.id):
                     await uow.notify(notice)
             if custom is not None:  # paid once: a second payment of it, at the same moment, is a Conflict
-                await uow.save_custom_offer(settle_custom_offer(custom, buyer, now, CustomOfferState.PAID,
-                                                                result.order.id), expected=CustomOfferState.SENT)
+                paid_custom = settle_custom_offer(custom, buyer, now, CustomOfferState.PAID, result.order.id)
+                assert not isinstance(paid_custom, Refusal)  # check_payable passed above, in this transaction
+                await uow.save_custom_offer(paid_custom, expected=CustomOfferState.SENT)
             await uow.commit()
             return result
 
@@ -134,6 +136,7 @@ class Service:
             if chosen is None:
                 return Refusal(Refused.INPUT, Text.of(N_("One of the chosen options is not part of this offer.")))
             total = quote(offer, tuple(options), tip)
+            assert total is not None  # the options were found the offer's just above
             draws = draw(await uow.vouchers_of(buyer.account), total, offer.currency, now)
             credit = sum(amount for _, amount in draws)
             trial = engine.place_order("trial", offer, buyer, now, self.settings, paid=total - credit, options=chosen,
@@ -162,7 +165,7 @@ class Service:
             draws = draw(await uow.vouchers_of(buyer.account), total, offer.currency, self.clock.now())
         return Price(total, sum(amount for _, amount in draws))
 
-    async def _orderable(self, uow, buyer: Viewer, now: datetime, offer_id: str | None,
+    async def _orderable(self, uow: UnitOfWork, buyer: Viewer, now: datetime, offer_id: str | None,
                          custom_offer_id: str | None) -> Offer | Refusal:
         if custom_offer_id is not None:
             custom = await uow.custom_offer(custom_offer_id)
@@ -182,10 +185,11 @@ class Service:
             if refusal is None:
                 offer = await self._orderable(uow, Viewer(checkout.buyer), self.clock.now(), checkout.offer_id,
                                               checkout.custom_offer_id)
-                refusal = offer if isinstance(offer, Refusal) else None
-                if refusal is None and (not offer.active or await uow.seller_suspended(offer.seller)):
+                if isinstance(offer, Refusal):
+                    refusal = offer
+                elif not offer.active or await uow.seller_suspended(offer.seller):
                     refusal = Refusal(Refused.OFFER, Text.of(N_("This offer is paused or no longer exists.")))
-                if refusal is None and quote(offer, checkout.options, checkout.tip) != checkout.amount + checkout.credit:
+                elif quote(offer, checkout.options, checkout.tip) != checkout.amount + checkout.credit:
                     refusal = Refusal(Refused.OFFER, Text.of(
                         N_("The seller changed this offer since you chose: please order it again.")))
             return refusal
@@ -199,7 +203,7 @@ class Service:
             if checkout is None:
                 return _missing(NO_OFFER)
             if checkout.state is PaymentState.PAID and checkout.provider_ref == provider_ref:
-                return await uow.order(checkout.order_id)
+                return await _placed(uow, checkout)
             refusal = check_payment(checkout, amount, currency)
         if refusal is not None:
             return await self._give_back(checkout, amount, currency, provider_ref, refusal)
@@ -212,8 +216,9 @@ class Service:
         except Conflict:  # the same payment delivered twice at once (the other placed it), or another payment won
             async with self.uow(read_only=True) as uow:
                 settled = await uow.checkout(checkout_id)
+                assert settled is not None  # read above: a checkout is never deleted
                 if settled.state is PaymentState.PAID and settled.provider_ref == provider_ref:
-                    return await uow.order(settled.order_id)
+                    return await _placed(uow, settled)
                 custom = await uow.custom_offer(checkout.custom_offer_id) if checkout.custom_offer_id else None
             result = (custom and check_payable(custom, Viewer(checkout.buyer), self.clock.now())) or Refusal(
                 Refused.STAGE, Text.of(N_("This checkout was already paid or cancelled.")))
@@ -241,6 +246,7 @@ class Service:
         refusal = _may_confirm(checkout, moderator)
         if refusal is not None:
             return refusal
+        assert checkout is not None  # _may_confirm refuses a missing checkout
         return await self.pay(checkout_id, checkout.amount, checkout.currency, f"moderator:{moderator.account}")
 
     async def reject_payment(self, checkout_id: str, moderator: Viewer | None = None) -> Checkout | Refusal:
@@ -280,7 +286,8 @@ class Service:
         async with self.uow() as uow:
             current = await uow.orders(list(dict.fromkeys(order_id for order_id, _ in due)))
             results: list[Outcome | tuple[Notice, ...] | None] = []
-            changes, notices = [], []
+            changes: list[tuple[Order | None, Outcome, TimerPlan]] = []
+            notices: list[Notice] = []
             for order_id, timer in due:  # in order: a second timer of one order sees what the first did
                 order = current.get(order_id)
                 result = self._due(order, timer, now) if order is not None else None
@@ -311,6 +318,7 @@ class Service:
                 return None
             role, text = reminded
             return (Notice(order.id, role, text, f"{order.id}:{order.version}:{timer.kind}"),)
+        assert timer.action is not None  # neither a reminder nor the chat's end: a deadline's system action
         outcome = engine.apply(order, timer.action, SYSTEM, max(now, timer.due), self.settings)
         return outcome if isinstance(outcome, Outcome) else None
 
@@ -329,8 +337,10 @@ class Service:
                 return _missing(NO_ORDER)
             decision = may_send(order, viewer, now, self.settings)
             if not decision.allowed:
+                assert decision.reason is not None  # a refusal always says why
                 return Refusal(Refused.STAGE, decision.reason, decision.unblock, order)
             role = order.role_of(viewer)
+            assert role is not None  # may_send lets only the order's parties write
             masked, flagged = self._masked(text)
             message = ChatMessage(order.id, viewer.account, role, platform, masked, tuple(files), flagged, now,
                                   original=text if masked != text else None, source=source)
@@ -357,10 +367,12 @@ class Service:
             first = await uow.message_from(platform, source)
             if first is None or first.sender != viewer.account:
                 return None
+            assert first.id is not None  # read from storage: it has its id
             latest = await uow.latest_version(first.id)
             if latest is not None and latest.written == text:  # a platform's own update (a link's preview)
                 return None
             order = await uow.order(first.order_id)
+            assert order is not None  # a chat message's order is never deleted
             masked, flagged = self._masked(text)
             edit = ChatMessage(order.id, viewer.account, first.role, platform, masked, (), flagged, now,
                                original=text if masked != text else None, source=source, edit_of=first.id)
@@ -368,6 +380,7 @@ class Service:
             decision = may_send(order, viewer, now, self.settings)
             refusal = None
             if not decision.allowed:
+                assert decision.reason is not None  # a refusal always says why
                 refusal = Refusal(Refused.STAGE, decision.reason, decision.unblock, order)
             elif len(text) > self.settings.max_text:
                 refusal = Refusal(Refused.INPUT, Text.of(N_("This text is too long ({length} characters; the limit "
@@ -387,6 +400,7 @@ class Service:
     async def left_visible(self, message: ChatMessage) -> None:
         """A flagged message whose unmasked copy stays where it was written (the platform would not take it down):
         the evidence says so, and the moderators are told at once that the other party may have read it."""
+        assert message.id is not None  # a message saved by `say` or `edit`
         async with self.uow() as uow:
             await uow.mark_left_visible(message.id)
             await uow.notify(Notice(message.order_id, Role.MODERATOR, Text.of(
@@ -398,7 +412,7 @@ class Service:
     def _masked(self, text: str) -> tuple[str, bool]:
         return mask_contacts(text) if self.settings.mask_contacts else (text, False)
 
-    async def names(self, account_ids) -> dict[str, str]:
+    async def names(self, account_ids: Iterable[str]) -> dict[str, str]:
         """People's display names, for texts that tell several orders or people apart."""
         async with self.uow(read_only=True) as uow:
             return await uow.names(account_ids)
@@ -424,6 +438,14 @@ class Service:
         if order is None:
             return ChatDecision(False, Text.of(NO_ORDER))
         return may_send(order, viewer, self.clock.now(), self.settings)
+
+
+async def _placed(uow: UnitOfWork, checkout: Checkout) -> Order:
+    """The order a paid checkout placed."""
+    assert checkout.order_id is not None  # a paid checkout names its order
+    order = await uow.order(checkout.order_id)
+    assert order is not None  # placed in the checkout's transaction
+    return order
 
 
 def _flagged(order_id: str, role: Role, masked: str, message_id: int, edited: bool) -> Notice:

@@ -102,6 +102,7 @@ class Step:
         self.set(dispute=Dispute(self.role, reason, self.now, self.order.stage, frozen, None, remaining))
 
     def _restore(self, kinds: frozenset[Deadline]) -> None:
+        assert self.order.dispute is not None  # restored from the dispute that paused them
         for kind, left in self.order.dispute.remaining:
             if kind in kinds:
                 self.start(kind, self.now + left)
@@ -123,6 +124,7 @@ class Step:
     def split(self) -> None:
         """amount refunded to the buyer, the rest released to the seller"""
         to_buyer = self.payload.amount
+        assert to_buyer is not None  # an amount is this row's input (checked before the step)
         to_seller = self.order.held - to_buyer
         fee = self.settings.commission(to_seller)
         self._move("split", *self._refund(to_buyer),
@@ -132,6 +134,7 @@ class Step:
 
     def propose(self) -> None:
         """proposal waits for the seller"""
+        assert self.payload.amount is not None  # an amount is this row's input (checked before the step)
         self.set(proposal=Proposal(self.payload.amount, self.payload.text.strip(), self.now))
         self.data["amount"] = self.payload.amount
 
@@ -141,6 +144,7 @@ class Step:
 
     def refund_proposal(self) -> None:
         """proposed amount refunded at once; the order goes on"""
+        assert self.order.proposal is not None  # guarded: a proposal is waiting
         amount = self.order.proposal.amount
         self._move("partial_refund", *self._refund(amount))
         self.set(refunded=self.order.refunded + amount, proposal=None)
@@ -202,12 +206,14 @@ class Step:
 
     def request_extension(self) -> None:
         """the buyer's answer deadline starts"""
+        assert self.payload.days is not None  # days are this row's input (checked before the step)
         self.set(extension=Extension(self.payload.days, self.payload.text.strip(), self.now))
         self.start(Deadline.EXTENSION_ANSWER)
 
     def extend(self) -> None:
         """the request is closed; the delivery deadline moves by its days (from now if it passed); late cleared"""
         # from where the deadline was, or from now if it already passed (a late order)
+        assert self.order.extension is not None  # guarded: an extension request is waiting
         days = self.order.extension.days
         due = self.order.deadline(Deadline.DELIVERY)
         base = due if due is not None and due > self.now else self.now
@@ -258,6 +264,7 @@ class Step:
 
     def reply_review(self) -> None:
         """seller's one reply recorded"""
+        assert self.order.review is not None  # guarded: there is a review to reply to
         self.set(review=replace(self.order.review, reply=self.payload.text.strip(), reply_at=self.now))
 
     # --- effects: disputes --------------------------------------------------------------------------
@@ -276,10 +283,12 @@ class Step:
 
     def take(self) -> None:
         """the moderator joins the order's chat"""
+        assert self.order.dispute is not None  # only a disputed order's dispute is taken
         self.set(dispute=replace(self.order.dispute, moderator=self.actor))
 
     def unfreeze(self) -> None:
         """previous stage and its timers restored"""
+        assert self.order.dispute is not None  # only a disputed order is unfrozen
         previous = self.order.dispute.previous
         self._restore(DEADLINES_BY_STAGE[previous])
         self.set(stage=previous, dispute=None)
@@ -289,6 +298,7 @@ class Step:
         self._restore(frozenset({Deadline.EXPIRY}))
         self.set(dispute=None, cancellation_reason=None, cancellation_answer_overdue=False, proposal=None,
                  extension=None)
+        assert self.payload.days is not None  # days are this row's input (checked before the step)
         self._deliver_within(self.payload.days)
 
     def decided(self) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from core.chat import mask_contacts
 from core.discussion import (
     CustomOffer, Discussion, check_payable, check_seller, open_discussion, send_custom_offer,
 )
@@ -13,8 +12,9 @@ from core.engine import may_order
 from core.events import Choice, Notice, Refusal, Refused
 from core.i18n import N_, Money, Text
 from core.model import Offer, Role, Viewer
+from core.notices import shown
 from core.offers import Shown, check_offer, may_change, shown_to
-from core.ports import Clock, UnitOfWorkFactory, new_id
+from core.ports import Clock, UnitOfWork, UnitOfWorkFactory, new_id
 from core.settings import Settings
 
 NO_OFFER = N_("This offer does not exist.")
@@ -35,11 +35,14 @@ class Storefront:
 
     async def publish(self, seller: Viewer, offer: Offer) -> Offer | Refusal:
         """A new offer (no id yet), or a new version of one of the seller's (orders already placed keep what
-        they bought; a paused offer stays paused)."""
+        they bought; a paused offer stays paused). Its words are kept masked: every visitor reads them, and an
+        order's title and options are copied from them."""
         refusal = check_offer(offer)
         if refusal is not None:
             return refusal
-        offer = offer if offer.id else replace(offer, id=self.ids())
+        offer = replace(offer, id=offer.id or self.ids(), title=shown(offer.title, self.settings),
+                        description=shown(offer.description, self.settings),
+                        options=tuple(replace(o, title=shown(o.title, self.settings)) for o in offer.options))
         async with self.uow() as uow:
             current = await uow.offer(offer.id)
             if current is not None and (refusal := may_change(current, seller)):
@@ -56,6 +59,7 @@ class Storefront:
             refusal = may_change(offer, seller)
             if refusal is not None:
                 return refusal
+            assert offer is not None  # may_change refuses a missing offer
             offer = replace(offer, active=active)
             await uow.save_offer(offer)
             await uow.commit()
@@ -64,7 +68,11 @@ class Storefront:
     async def editable(self, offer_id: str, seller: Viewer) -> Offer | Refusal:
         async with self.uow() as uow:
             offer = await uow.offer(offer_id)
-        return may_change(offer, seller) or offer
+        refusal = may_change(offer, seller)
+        if refusal is not None:
+            return refusal
+        assert offer is not None  # may_change refuses a missing offer
+        return offer
 
     async def offers_of(self, seller: Viewer) -> list[Offer]:
         async with self.uow() as uow:
@@ -89,10 +97,10 @@ class Storefront:
                     return _missing()
                 offer, refusal = custom.as_offer(), check_payable(custom, buyer, self.clock.now())
             else:
-                offer = await uow.offer(offer_id or "")
-                if offer is None:
+                found = await uow.offer(offer_id or "")
+                if found is None:
                     return _missing()
-                refusal = None
+                offer, refusal = found, None
             return refusal or may_order(offer, buyer, await uow.seller_suspended(offer.seller)) or offer
 
     # discussions
@@ -105,6 +113,7 @@ class Storefront:
             opened = await self._open(uow, offer, buyer, discussion.id if discussion else self.ids())
             if isinstance(opened, Refusal):
                 return opened
+            assert offer is not None  # _open refuses a missing offer
             if discussion is None:
                 discussion = opened
                 await uow.save_discussion(discussion)
@@ -115,9 +124,13 @@ class Storefront:
         async with self.uow() as uow:
             offer = await uow.offer(offer_id)
             opened = await self._open(uow, offer, buyer, "")
-        return opened if isinstance(opened, Refusal) else offer
+        if isinstance(opened, Refusal):
+            return opened
+        assert offer is not None  # _open refuses a missing offer
+        return offer
 
-    async def _open(self, uow, offer: Offer | None, buyer: Viewer, discussion_id: str) -> Discussion | Refusal:
+    async def _open(self, uow: UnitOfWork, offer: Offer | None, buyer: Viewer,
+                    discussion_id: str) -> Discussion | Refusal:
         if offer is None:
             return _missing()
         opened = open_discussion(discussion_id, offer, buyer, self.clock.now())
@@ -131,7 +144,10 @@ class Storefront:
             discussion = await uow.discussion(discussion_id)
             if discussion is None or viewer.account not in (discussion.buyer, discussion.seller):
                 return Refusal(Refused.STRANGER, Text.of(N_("This discussion is not yours.")))
-            return await self._relay(uow, discussion, await uow.offer(discussion.offer_id), viewer, text)
+            offer = await uow.offer(discussion.offer_id)
+            if offer is None:
+                return _missing()
+            return await self._relay(uow, discussion, offer, viewer, text)
 
     async def discussed_offer(self, discussion_id: str, viewer: Viewer) -> Offer | Refusal:
         """The offer a discussion is about, for one of its two parties."""
@@ -139,7 +155,7 @@ class Storefront:
             discussion = await uow.discussion(discussion_id)
             if discussion is None or viewer.account not in (discussion.buyer, discussion.seller):
                 return Refusal(Refused.STRANGER, Text.of(N_("This discussion is not yours.")))
-            return await uow.offer(discussion.offer_id)
+            return await uow.offer(discussion.offer_id) or _missing()
 
     async def custom_offer_draft(self, discussion_id: str, seller: Viewer) -> Offer | Refusal:
         """The offer a custom offer starts from (its title and currency), for this discussion's seller only."""
@@ -147,9 +163,9 @@ class Storefront:
             discussion = await uow.discussion(discussion_id)
             if discussion is None or seller.account not in (discussion.buyer, discussion.seller):
                 return Refusal(Refused.STRANGER, Text.of(N_("This discussion is not yours.")))
-            return check_seller(discussion, seller) or await uow.offer(discussion.offer_id)
+            return check_seller(discussion, seller) or await uow.offer(discussion.offer_id) or _missing()
 
-    async def _relay(self, uow, discussion: Discussion, offer: Offer, sender: Viewer,
+    async def _relay(self, uow: UnitOfWork, discussion: Discussion, offer: Offer, sender: Viewer,
                      text: str) -> Discussion | Refusal:
         """Contact details are masked like in an order's chat: a discussion is where people try to leave."""
         if not text.strip():
@@ -158,24 +174,25 @@ class Storefront:
             return Refusal(Refused.INPUT, Text.of(
                 N_("This text is too long ({length} characters; the limit is {limit})."),
                 length=len(text), limit=self.settings.max_text))
-        if self.settings.mask_contacts:
-            text, _ = mask_contacts(text)
-        await uow.notify(_relayed(discussion, offer, sender, text, self.ids()))
+        await uow.notify(_relayed(discussion, offer, sender, shown(text, self.settings), self.ids()))
         await uow.commit()
         return discussion
 
     async def send_custom_offer(self, discussion_id: str, seller: Viewer, *, title: str, description: str,
                                 price: int, delivery_days: int) -> CustomOffer | Refusal:
-        """A price and delivery time made for this buyer, payable once within its validity."""
+        """A price and delivery time made for this buyer, payable once within its validity (its words masked:
+        the buyer reads them, and the order placed from it is named by its title)."""
         now = self.clock.now()
         async with self.uow() as uow:
             discussion = await uow.discussion(discussion_id)
             if discussion is None:
                 return Refusal(Refused.STRANGER, Text.of(N_("This discussion is not yours.")))
             offer = await uow.offer(discussion.offer_id)
-            custom = send_custom_offer(self.ids(), discussion, seller, now, self.settings, title=title,
-                                       description=description, price=price, currency=offer.currency,
-                                       delivery_days=delivery_days)
+            if offer is None:
+                return _missing()
+            custom = send_custom_offer(self.ids(), discussion, seller, now, self.settings,
+                                       title=shown(title, self.settings), description=shown(description, self.settings),
+                                       price=price, currency=offer.currency, delivery_days=delivery_days)
             if isinstance(custom, Refusal):
                 return custom
             await uow.save_custom_offer(custom)

@@ -1,1 +1,6 @@
 """The Discord adapter: slash commands, order cards as embeds with persistent buttons, notices by DM."""
+
+# started by the runtime (app); `comptoir doctor` checks the invite's permissions (invite)
+__all__ = [
+    "app", "invite",
+]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 from datetime import datetime, timezone
 
-from bots.config import Config, TelegramConfig
+from bots.config import Config, DiscordConfig, TelegramConfig
 from bots.runtime import build
 from bots.telegram.app import build_application
 from bots.telegram.notifier import TelegramNotifier
@@ -93,11 +93,14 @@ LOGO = Offer("logo", "", "Logo", "A vector logo", 12_000, "EUR", 3, (Option("sou
 
 
 @contextlib.asynccontextmanager
-async def telegram_world(tmp_path, payment: str = "manual", **fake_options):
+async def telegram_world(tmp_path, payment: str = "manual", also_discord: bool = False, **fake_options):
+    """Telegram alone; `also_discord`: the marketplace runs on Discord too (its bot not started here), so what
+    needs a second platform, such as /link, is offered."""
     clock = ManualClock(T0)
     async with FakeTelegram(**fake_options) as fake:
         config = Config(database_url=f"sqlite+aiosqlite:///{tmp_path / 'comptoir.sqlite3'}",
-                        telegram=TelegramConfig(token=fake.token, moderators=(MODERATOR_ID,), payment=payment))
+                        telegram=TelegramConfig(token=fake.token, moderators=(MODERATOR_ID,), payment=payment),
+                        discord=DiscordConfig(token="simulated" if also_discord else None))
         runtime = build(config, clock)
         await runtime.store.create_schema()
         world = World(fake, runtime, None)

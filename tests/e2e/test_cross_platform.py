@@ -178,4 +178,4 @@ async def test_a_buyer_on_discord_opens_a_telegram_sellers_offer_by_its_id_order
         await ben.user.submit_modal(form, {})
         await world.settle()
         assert (await world.rt.service.order(order_id)).stage is Stage.COMPLETED
-        await tg.wait_reply(ANA, f"La commande #{order_id} est terminée : vous êtes payé 120,00\xa0€.")
+        await tg.wait_reply(ANA, f"La commande #{order_id} est terminée : vous recevez 120,00\xa0€.")

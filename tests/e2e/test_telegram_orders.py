@@ -99,3 +99,24 @@ async def test_the_chat_is_blocked_during_the_delivery_window_and_reopened_by_a_
         await world.settle()
         await world.wait_reply(ANA, "And a darker orange")
         assert prompt and delivered
+
+
+async def test_show_the_brief_gives_the_seller_the_whole_brief_and_a_stranger_nothing(tmp_path):
+    async with telegram_world(tmp_path) as world:
+        ben, ana = await started(world, (BEN, "Ben", "en"), (ANA, "Ana", "en"))
+        eve, = await started(world, (300, "Eve", "en"))
+        await world.offer(ANA, LOGO)
+        brief = "A fox for my bakery.\n\n" + "Orange, friendly, round. " * 80  # longer than a card's excerpt
+        order_id = await paid_order(world, BEN, brief=brief)
+        card = await world.wait_reply(ANA, f"#{order_id}")
+        assert "round." not in card["text"].rstrip().rsplit("\n", 1)[-1]  # the card shows only the start
+        seen = len(world.fake.sent_to(ANA))
+        ana.press(card, world.button(card, "Show the brief"))
+        shown = await world.fake.wait_for(lambda: world.fake.sent_to(ANA)[seen:])
+        words = " ".join(m["text"] for m in shown).split()
+        assert words[words.index("bakery."):] == " ".join(["bakery."] + ["Orange, friendly, round."] * 80).split()
+        show = world.button(card, "Show the brief")
+        asked = eve.press(card, show, check=False)
+        answer = await world.fake.wait_for(lambda: world.fake.answer_for(asked))
+        assert answer.text == "This order does not exist."  # a stranger learns nothing, not even that it exists
+        assert not [m for m in world.fake.sent_to(300) if "bakery" in m.get("text", "")]

@@ -93,7 +93,7 @@ async def test_a_stars_order_cancelled_while_pending_is_refunded_exactly_once(tm
         charge = ben.pay(invoice)
         card = await world.wait_reply(BEN, "Paid: your order is placed.")
         asked = await tap(world, ben, card, "Cancel the order", "press Skip")
-        await tap(world, ben, asked, "Skip", "Cancelled: the buyer was refunded in full.")
+        await tap(world, ben, asked, "Skip", "Cancelled: you were refunded in full.")
         order, = await orders_of(world, BEN)
         assert order.stage is Stage.CANCELLED
         assert await world.rt.store.refunds.state(charge) == "pending"

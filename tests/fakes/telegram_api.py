@@ -778,9 +778,9 @@ class SimUser:
 
 
 class _Chat:
-    def __init__(self, info: dict) -> None:
+    def __init__(self, info: dict, first_id: int = 1) -> None:
         self.info = info
-        self.next_id = 1
+        self.next_id = first_id
         self.messages: dict[int, dict] = {}  # message_id -> current state (insertion ordered)
         self.started = False
         self.blocked = False
@@ -846,6 +846,9 @@ class FakeTelegram:
         self._pending: list[dict] = []  # {"update": ..., "dup": bool}
         self._redeliver: list[dict] = []
         self._next_update_id = 500_000_001
+        # where each chat's message ids start: two fakes standing for one bot (two processes) start apart, since
+        # Telegram numbers one chat's messages once, whichever process it hands them to
+        self.first_message_id = 1
         self._duplicate = 0
         self._allowed_updates: frozenset[str] = DEFAULT_UPDATE_TYPES
         self._poll_generation = 0
@@ -954,7 +957,7 @@ class FakeTelegram:
                         setattr(user, key, value)
             chat = self._chats.get(id)
             if chat is None:
-                self._chats[id] = _Chat(user.chat_dict())
+                self._chats[id] = _Chat(user.chat_dict(), self.first_message_id)
             else:
                 chat.info = user.chat_dict()
             return user
@@ -966,7 +969,7 @@ class FakeTelegram:
             if chat_id in self._chats:
                 self._chats[chat_id].info = info
             else:
-                self._chats[chat_id] = _Chat(info)
+                self._chats[chat_id] = _Chat(info, self.first_message_id)
             return dict(info)
 
     def block(self, chat_id: int, *, notify: bool = True) -> None:
@@ -1301,7 +1304,7 @@ class FakeTelegram:
         if chat is None:
             user = self._users.get(chat_id)
             info = user.chat_dict() if user else {"id": chat_id, "type": "private", "first_name": f"User {chat_id}"}
-            chat = self._chats[chat_id] = _Chat(info)
+            chat = self._chats[chat_id] = _Chat(info, self.first_message_id)
         return chat
 
     def _known_chat(self, chat_id: Any) -> _Chat:

@@ -41,7 +41,7 @@ async def kept(world, code: str) -> bool:
 
 
 async def test_a_start_link_deep_link_only_asks_naming_the_account_and_moves_nothing_until_pressed(tmp_path):
-    async with telegram_world(tmp_path) as world:
+    async with telegram_world(tmp_path, also_discord=True) as world:
         ben, = await started(world, (BEN, "Ben", "en"))
         before = await world.account(BEN)
         code = await code_of(world, "discord", "4242", "Eve")
@@ -56,7 +56,7 @@ async def test_a_start_link_deep_link_only_asks_naming_the_account_and_moves_not
 
 
 async def test_a_link_code_never_moves_an_identity_away_from_its_own_orders(tmp_path):
-    async with telegram_world(tmp_path) as world:
+    async with telegram_world(tmp_path, also_discord=True) as world:
         ben, ana = await started(world, (BEN, "Ben", "en"), (ANA, "Ana", "en"))
         await world.offer(ANA, LOGO)
         order_id = await paid_order(world, BEN)
@@ -72,7 +72,7 @@ async def test_a_link_code_never_moves_an_identity_away_from_its_own_orders(tmp_
 
 
 async def test_a_link_code_is_refused_on_the_platform_that_made_it(tmp_path):
-    async with telegram_world(tmp_path) as world:
+    async with telegram_world(tmp_path, also_discord=True) as world:
         ben, eve = await started(world, (BEN, "Ben", "en"), (EVE, "Eve", "en"))
         made = text_of(await ask(world, eve, "/link", "Your code"))
         code = made.split()[2]
@@ -84,7 +84,7 @@ async def test_a_link_code_is_refused_on_the_platform_that_made_it(tmp_path):
 
 
 async def test_a_link_code_expires_in_minutes_and_expired_codes_are_purged(tmp_path):
-    async with telegram_world(tmp_path) as world:
+    async with telegram_world(tmp_path, also_discord=True) as world:
         ben, = await started(world, (BEN, "Ben", "en"))
         code = await code_of(world, "discord", "4242", "Eve")
         world.clock.advance(LIFETIME + timedelta(seconds=1))
@@ -96,7 +96,7 @@ async def test_a_link_code_expires_in_minutes_and_expired_codes_are_purged(tmp_p
 
 
 async def test_nobody_holds_more_than_a_few_link_codes_and_is_told_when_to_ask_again(tmp_path):
-    async with telegram_world(tmp_path) as world:
+    async with telegram_world(tmp_path, also_discord=True) as world:
         eve, = await started(world, (EVE, "Eve", "en"))
         for _ in range(MOST):
             await ask(world, eve, "/link", "Your code")

@@ -11,6 +11,7 @@ tests/integration/test_one_winner.py.
 from __future__ import annotations
 
 import contextlib
+import itertools
 from datetime import datetime, timezone
 
 import pytest
@@ -37,7 +38,11 @@ BEN, ANA = 100, 200
 async def two_processes():
     await reset(POSTGRES_URL)
     async with FakeTelegram() as first, FakeTelegram() as second:
-        second._next_update_id += 1_000_000  # one bot's update ids, whichever process Telegram hands them to
+        # one bot's update, query and message ids, whichever process Telegram hands them to: Telegram never repeats one,
+        # and a repeated id is a delivery seen twice (bots.telegram.app.update_key)
+        second._next_update_id += 1_000_000
+        second._query_counter = itertools.count(1_000_000)
+        second.first_message_id = 1_000_000
         worlds = []
         for fake in (first, second):
             config = Config(database_url=POSTGRES_URL,

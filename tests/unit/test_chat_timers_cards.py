@@ -178,6 +178,20 @@ def test_the_card_shows_the_progress_the_dates_and_exactly_the_allowed_buttons_i
     assert "●●●●◉○○" in text and "100,00\xa0€" in text and "09:00" in text
 
 
+def test_a_reader_who_never_chose_a_zone_is_told_which_zone_the_times_are_in_and_how_to_choose():
+    card = order_card(delivered(), BUYER, T0, S)
+    chosen = render_text(card, "en", ZoneInfo("Europe/Paris"), T0)
+    guessed = render_text(card, "en", ZoneInfo("Europe/Paris"), T0, zone_note=True)
+    assert "Times are in" not in chosen and "UTC+" not in chosen  # dates carry no offset once a zone is chosen
+    assert guessed.endswith("Times are in Europe/Paris, UTC+01:00: /timezone to use yours.")
+
+
+def test_the_card_that_ends_an_order_speaks_to_its_reader():
+    completed, _ = run(delivered(), (Action.COMPLETE, BUYER))
+    assert order_card(completed, SELLER, T0, S).next_step.render("en") == "Completed: you were paid."
+    assert order_card(completed, MOD, T0, S).next_step.render("en") == "Completed: the seller was paid."
+
+
 def test_a_stranger_sees_no_buttons_and_the_system_gets_none_either():
     assert order_card(placed().order, Viewer("eve"), T0, S).buttons == ()
     assert order_card(placed().order, SYSTEM, T0, S).buttons == ()

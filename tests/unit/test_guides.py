@@ -62,3 +62,13 @@ def test_the_systemd_unit_runs_comptoir_run_and_does_not_restart_after_a_start_u
     parser().parse_args(command[1:])  # a command and options that exist
     assert unit["Service"]["RestartPreventExitStatus"] == "2"  # what a start-up failure exits with
     assert unit["Service"]["KillSignal"] == "SIGTERM"
+
+
+def test_the_doctors_sample_in_the_guides_names_the_newest_migration():
+    revisions = [re.search(r"^revision = '(\w+)'", path.read_text(), re.M).group(1)
+                 for path in (ROOT / "storage" / "migrations" / "versions").glob("*.py")]
+    downs = {re.search(r"^down_revision = '?(\w+)'?", path.read_text(), re.M).group(1)
+             for path in (ROOT / "storage" / "migrations" / "versions").glob("*.py")}
+    head, = [revision for revision in revisions if revision not in downs]
+    for guide in ("setup-telegram.md", "setup-discord.md"):
+        assert f"at the newest migration ({head})" in (ROOT / "docs" / guide).read_text()

@@ -115,3 +115,22 @@ async def test_a_custom_offer_is_made_by_the_seller_only_and_reaches_the_buyer_w
     assert "€150.00" in notice.text.render("en")
     assert (await front.orderable(BEN, custom_offer_id=custom.id)).price == 15_000
     assert isinstance(await front.orderable(EVE, custom_offer_id=custom.id), Refusal)
+
+
+async def test_an_offers_and_a_custom_offers_words_are_kept_masked_unless_the_rules_allow_contact_details(shop):
+    store, front = shop
+    draft = replace(OFFER, id="", title="Logo, insta: ana.design", description="Mail ana dot design at gmail dot com",
+                    options=(Option("call", "A call on 06 12 34 56 78", 1_000),))
+    published = await front.publish(ANA, draft)
+    assert (published.title, published.description, published.options[0].title) == (
+        "Logo, insta: […]", "Mail […]", "A call on […]")
+    assert store.offers[published.id] == published
+    talk = await front.ask("logo", BEN, "A fox?")
+    custom = await front.send_custom_offer(talk.id, ANA, title="Fox, t.me /anadesign", description="ana@design.fr",
+                                           price=15_000, delivery_days=5)
+    assert (custom.title, custom.description) == ("Fox, […]", "[…]")
+    told = store.outbox[-1].text.render("en")
+    assert told.startswith("The seller made you a custom offer: “Fox, […]”") and "design" not in told
+
+    front.settings = replace(front.settings, mask_contacts=False)
+    assert (await front.publish(ANA, draft)).description == "Mail ana dot design at gmail dot com"
