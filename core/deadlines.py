@@ -221,10 +221,9 @@ def reminder(order: Order, timer: Timer, now: datetime, settings: Settings) -> t
     """Who to remind and what to say, or None: when the thing was already done, when its deadline has passed
     (a restart, a batch, a clock jump fires reminders late: one after its deadline would announce the past),
     or when a later reminder of the same deadline is due too (only the latest of them is worth sending)."""
-    if not timer.is_reminder or not still_relevant(order, timer, settings):
-        return None
     deadline = timer.deadline
-    assert deadline is not None  # a reminder always belongs to a deadline
+    if deadline is None or not timer.is_reminder or not still_relevant(order, timer, settings):
+        return None
     due = order.deadline(deadline)
     role = REMINDED.get(deadline)
     if role is None or due is None or due <= now:

@@ -102,7 +102,7 @@ class Step:
         self.set(dispute=Dispute(self.role, reason, self.now, self.order.stage, frozen, None, remaining))
 
     def _restore(self, kinds: frozenset[Deadline]) -> None:
-        assert self.order.dispute is not None  # only a dispute's end restores clocks
+        assert self.order.dispute is not None  # restored from the dispute that paused them
         for kind, left in self.order.dispute.remaining:
             if kind in kinds:
                 self.start(kind, self.now + left)
@@ -283,12 +283,12 @@ class Step:
 
     def take(self) -> None:
         """the moderator joins the order's chat"""
-        assert self.order.dispute is not None  # guarded: the order is disputed
+        assert self.order.dispute is not None  # only a disputed order's dispute is taken
         self.set(dispute=replace(self.order.dispute, moderator=self.actor))
 
     def unfreeze(self) -> None:
         """previous stage and its timers restored"""
-        assert self.order.dispute is not None  # guarded: the order is disputed
+        assert self.order.dispute is not None  # only a disputed order is unfrozen
         previous = self.order.dispute.previous
         self._restore(DEADLINES_BY_STAGE[previous])
         self.set(stage=previous, dispute=None)
