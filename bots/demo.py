@@ -21,9 +21,9 @@ from bots.roads import (
 )
 from bots.runtime import Runtime, build
 from core import labels
-from core.card import order_card, render_text, span, when
+from core.card import order_card, render_text, when
 from core.events import Refusal
-from core.i18n import N_, Money, translate
+from core.i18n import N_, Money, span, translate
 from core.ledger import COMMISSION, escrow, seller
 from core.model import Viewer
 from core.ports import ManualClock, Outgoing

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -10,7 +14,7 @@ from babel.numbers import format_currency, format_decimal
 
 from core.card import Card, render_text
 from core.events import Quote, Refusal
-from core.i18n import N_, Money, minor_digits, translate
+from core.i18n import N_, Mark, Money, minor_digits, translate
 from core.model import Offer, Role, Viewer
 from core.notices import BRIEF
 from core.ports import Outgoing
@@ -56,18 +60,73 @@ def quote_text(quote: Quote, lang: str) -> str:
     return translate(N_("{label}:"), lang).format(label=quote.label.render(lang)) + "\n" + quote.text
 
 
-def notice_parts(message: Outgoing, card: Card | None, now: datetime) -> list[str]:
-    """The notice, what it carries (whole), then the order's card as this person sees it now."""
+def notice_parts(message: Outgoing, card: Card | None, now: datetime, mark: Mark | None = None) -> list[str]:
+    """The notice, what it carries (whole), then the order's card as this person sees it now. `mark`: how the
+    platform shows a live date (`live`, then `countdowns` or `stamps`)."""
     lang, where = message.language, zone(message.timezone)
-    parts = [message.text.render(lang, where)] + [quote_text(q, lang) for q in message.quotes]
+    parts = [message.text.render(lang, where, now, mark)] + [quote_text(q, lang) for q in message.quotes]
     if card is not None:
         quoted = any(q.label.msgid == BRIEF for q in message.quotes)  # the whole brief is right above
-        parts.append(render_text(card, lang, where, now, zone_note=not message.timezone_set, brief=not quoted))
+        parts.append(render_text(card, lang, where, now, zone_note=not message.timezone_set, brief=not quoted,
+                                 mark=mark))
     return parts
 
 
 def notice_text(message: Outgoing, card: Card | None, now: datetime) -> str:
     return "\n\n".join(notice_parts(message, card, now))
+
+
+# --- live dates ------------------------------------------------------------------------------------
+# Core writes a date as plain text; `live` marks where it is in the text, with its time, so that each adapter,
+# once the text is whole (escaped, packed into messages), shows it its platform's way: a Telegram date_time
+# entity wrapping the plain text, a Discord timestamp. The marks carry a key drawn at start, so that nobody's
+# words can pass for one: a mark a person typed is left as they typed it.
+
+_KEY = secrets.token_hex(4)
+_OPEN, _END = f"\ue000{_KEY}:", f"\ue002{_KEY}\ue002"
+_LIVE = re.compile(f"{_OPEN}(-?\\d+):([a-z]?)\ue001(.*?){_END}", re.DOTALL)
+#: what a split between two messages leaves of a mark: its opening without its end, or its end alone
+_HALF = re.compile(f"{_OPEN}-?\\d+:[a-z]?\ue001|{_END}")
+
+
+def live(at: datetime, text: str, countdown: bool) -> str:
+    """A core.i18n.Mark: the plain text of a date, marked with its time and whether it counts down."""
+    return f"{_OPEN}{int(at.timestamp())}:{'r' if countdown else ''}\ue001{text}{_END}"
+
+
+@dataclass(frozen=True)
+class Countdown:
+    """A live date in a text: where (as Python indexes of the text without marks), when, and whether it counts
+    down ("in 4 d") or is the date itself."""
+
+    start: int
+    end: int
+    at: datetime
+    countdown: bool
+
+
+def countdowns(text: str) -> tuple[str, list[Countdown]]:
+    """The text as written, without its marks, and where its live dates are in it."""
+    out, found, last = [], [], 0
+    for match in _LIVE.finditer(text):
+        out.append(_unhalved(text[last:match.start()]))
+        start = sum(len(piece) for piece in out)
+        out.append(match[3])
+        found.append(Countdown(start, start + len(match[3]), datetime.fromtimestamp(int(match[1]), UTC),
+                               match[2] == "r"))
+        last = match.end()
+    out.append(_unhalved(text[last:]))
+    return "".join(out), found
+
+
+def stamps(text: str, form: Callable[[datetime, str, bool], str]) -> str:
+    """The text with each live date in the platform's `form` (at, plain text, counts down)."""
+    replaced = _LIVE.sub(lambda m: form(datetime.fromtimestamp(int(m[1]), UTC), m[3], m[2] == "r"), text)
+    return _unhalved(replaced)
+
+
+def _unhalved(text: str) -> str:
+    return _HALF.sub("", text) if _KEY in text else text
 
 
 def pack(parts: list[str], limit: int) -> list[str]:

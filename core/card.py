@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 
 from core import labels
 from core.buttons import ButtonData
 from core.engine import allowed_actions
 from core.events import Choice
-from core.i18n import N_, Money, Text, translate
+from core.i18n import N_, Mark, Moment, Money, Text, translate
 from core.model import Action, Deadline, Order, Role, Stage, Viewer
 from core.notices import days_text, shown
 from core.settings import Settings
@@ -251,30 +251,9 @@ def progress_bar(step: int, stage: Stage) -> str:
     return "".join(cells)
 
 
-def when(at: datetime, now: datetime, zone: tzinfo, lang: str) -> str:
-    """A date in the reader's zone, with how far it is from now."""
-    local = at.astimezone(zone)
-    stamp = local.strftime("%d/%m/%Y %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M")
-    delta = at - now
-    if abs(delta) < timedelta(minutes=1):
-        return stamp
-    msgid = N_("in {span}") if delta > timedelta(0) else N_("{span} ago")
-    return f"{stamp}, {translate(msgid, lang).format(span=span(abs(delta), lang))}"
-
-
-def span(delta: timedelta, lang: str) -> str:
-    """A duration as people say it: "2 d 3 h", "45 min"."""
-    minutes = int(delta.total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    d = translate(N_("{n} d"), lang)
-    h = translate(N_("{n} h"), lang)
-    m = translate(N_("{n} min"), lang)
-    if days:
-        return " ".join([d.format(n=days)] + ([h.format(n=hours)] if hours else []))
-    if hours:
-        return " ".join([h.format(n=hours)] + ([m.format(n=minutes)] if minutes else []))
-    return m.format(n=minutes)
+def when(at: datetime, now: datetime, zone: tzinfo, lang: str, mark: Mark | None = None) -> str:
+    """A date in the reader's zone, with how far it is from now (each part through the platform's `mark`)."""
+    return Moment(at).render(lang, zone, now, mark)
 
 
 def zone_name(zone: tzinfo, now: datetime) -> str:
@@ -285,10 +264,10 @@ def zone_name(zone: tzinfo, now: datetime) -> str:
 
 
 def render_text(card: Card, lang: str, zone: tzinfo, now: datetime, zone_note: bool = False,
-                brief: bool = True) -> str:
+                brief: bool = True, mark: Mark | None = None) -> str:
     """The card as plain text, for any chat that shows text and buttons. `zone_note`: the reader did not choose
     their time zone, so the card says which one its times are in (and how to choose). `brief`: the start of the
-    brief (left out under a notice that carries the whole of it)."""
+    brief (left out under a notice that carries the whole of it). `mark`: how the platform shows a live date."""
     def t(msgid: str, **kw: object) -> str:
         return translate(msgid, lang).format(**kw)
 
@@ -305,7 +284,7 @@ def render_text(card: Card, lang: str, zone: tzinfo, now: datetime, zone_note: b
         lines.append(t(N_("Your payout: {amount}, after the platform's commission"),
                        amount=Money(card.payout, card.currency).render(lang)))
     for label, at in card.dates:
-        lines.append(t(N_("{label}: {date}"), label=label.render(lang), date=when(at, now, zone, lang)))
+        lines.append(t(N_("{label}: {date}"), label=label.render(lang), date=when(at, now, zone, lang, mark)))
     if card.brief and brief:
         lines.append(t(N_("Brief: “{excerpt}”"), excerpt=card.brief))
     for note in card.notes:

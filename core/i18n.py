@@ -5,7 +5,7 @@ from __future__ import annotations
 import gettext
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
 from pathlib import Path
 
@@ -50,15 +50,26 @@ class Text:
     def of(cls, msgid: str, **params: object) -> Text:
         return cls(msgid, tuple(sorted(params.items())))
 
-    def render(self, lang: str, zone: tzinfo | None = None) -> str:
-        values = {k: _render(v, lang, zone) for k, v in self.params}
+    def render(self, lang: str, zone: tzinfo | None = None, now: datetime | None = None,
+               mark: Mark | None = None) -> str:
+        values = {k: _render(v, lang, zone, now, mark) for k, v in self.params}
         return translate(self.msgid, lang).format(**values)
 
 
-def _render(value: object, lang: str, zone: tzinfo | None) -> object:
+def _render(value: object, lang: str, zone: tzinfo | None, now: datetime | None, mark: Mark | None) -> object:
     if isinstance(value, (Text, Moment)):
-        return value.render(lang, zone)
+        return value.render(lang, zone, now, mark)
     return value.render(lang) if hasattr(value, "render") else value
+
+
+#: how a platform shows a date its app keeps current: (the time, its plain text, True for the countdown ("in 4 d")
+#: or False for the date itself) -> the text to send, that the adapter turns into the platform's form (a Telegram
+#: date_time entity wrapping the plain text, a Discord timestamp); without one, the plain text is all there is
+Mark = Callable[[datetime, str, bool], str]
+
+
+def unmarked(at: datetime, text: str, countdown: bool) -> str:
+    return text
 
 
 #: currencies counted in whole units (Telegram Stars, yen, won): no cents
@@ -116,10 +127,32 @@ class Moment:
 
     at: datetime
 
-    def render(self, lang: str, zone: tzinfo | None = None) -> str:
+    def render(self, lang: str, zone: tzinfo | None = None, now: datetime | None = None,
+               mark: Mark | None = None) -> str:
+        """The date; with `now`, how far it is from now ("in 4 d"); each part through the platform's `mark`."""
+        mark = mark or unmarked
         local = self.at.astimezone(zone or UTC)
         stamp = local.strftime("%d/%m/%Y %H:%M" if language(lang) == "fr" else "%Y-%m-%d %H:%M")
-        return stamp if zone is not None else f"{stamp} UTC"
+        shown = mark(self.at, stamp if zone is not None else f"{stamp} UTC", False)
+        if now is None or abs(self.at - now) < timedelta(minutes=1):
+            return shown
+        msgid = N_("in {span}") if self.at > now else N_("{span} ago")
+        return f"{shown}, {mark(self.at, translate(msgid, lang).format(span=span(abs(self.at - now), lang)), True)}"
+
+
+def span(delta: timedelta, lang: str) -> str:
+    """A duration as people say it: "2 d 3 h", "45 min"."""
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    d = translate(N_("{n} d"), lang)
+    h = translate(N_("{n} h"), lang)
+    m = translate(N_("{n} min"), lang)
+    if days:
+        return " ".join([d.format(n=days)] + ([h.format(n=hours)] if hours else []))
+    if hours:
+        return " ".join([h.format(n=hours)] + ([m.format(n=minutes)] if minutes else []))
+    return m.format(n=minutes)
 
 
 def to_json(value: object) -> object:

@@ -51,6 +51,12 @@ def stamp(at: datetime) -> str:
     return f"<t:{unix}:F>\n<t:{unix}:R>"
 
 
+def timestamp(at: datetime, text: str, countdown: bool) -> str:
+    """A live date of a text (bots.render.live) as Discord shows it: the countdown ("in 4 days"), or the date in
+    the reader's zone and language; Discord's own, so the plain text core wrote is not needed."""
+    return f"<t:{int(at.timestamp())}:{'R' if countdown else 'f'}>"
+
+
 def card_embed(card: Card, lang: str) -> discord.Embed:
     t = lambda msgid, **kw: translate(msgid, lang).format(**kw)  # noqa: E731
     embed = discord.Embed(title=clip(t(N_("Order #{order} — {title}"), order=card.order_id, title=card.title), TITLE),

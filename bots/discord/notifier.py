@@ -24,13 +24,13 @@ from __future__ import annotations
 import discord
 
 from bots.discord.buttons import choice_items
-from bots.discord.cards import send_card
+from bots.discord.cards import send_card, timestamp
 from bots.discord.context import PLATFORM
 from bots.discord.files import CONTENT, MAX_FILES, UPLOAD_LIMIT, uploads
 from bots.discord.markdown import plain
 from bots.discord.rooms import Rooms
 from bots.files import Missing, name_of
-from bots.render import card_for, pack, quote_text, zone
+from bots.render import card_for, live, pack, quote_text, stamps, zone
 from core.ports import Outgoing, RetryLater, Undeliverable
 
 
@@ -60,9 +60,11 @@ class DiscordNotifier:
         files, notes = uploads(found, message.language)
         lang = message.language
         # the notice, what it carries (whole: split over several messages when long), and the files' notes
-        said = message.text.render(lang, zone(message.timezone))  # a new deadline, in the reader's zone
-        chunks = pack([plain(said), *(plain(quote_text(q, lang)) for q in message.quotes), notes],
-                      CONTENT)  # people's words as words (bots.discord.markdown)
+        # a new deadline, live: its marks become Discord timestamps once people's words are escaped (bots.render)
+        said = message.text.render(lang, zone(message.timezone), rt.clock.now(), live)
+        chunks = [stamps(chunk, timestamp) for chunk in pack(
+            [plain(said), *(plain(quote_text(q, lang)) for q in message.quotes), notes],
+            CONTENT)]  # people's words as words (bots.discord.markdown)
         view = None
         for item in choice_items(message.buttons, lang):
             view = view or discord.ui.View(timeout=None)

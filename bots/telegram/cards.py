@@ -7,7 +7,7 @@ from datetime import datetime
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden
 
-from bots.render import zone
+from bots.render import live, zone
 from bots.runtime import Runtime
 from core.people import Person
 from bots.telegram import callbacks
@@ -40,7 +40,8 @@ def choice_rows(choices, lang: str) -> list[list[InlineKeyboardButton]]:
 
 
 def card_text(card: Card, who: Person, now: datetime, notice: str = "") -> str:
-    body = render_text(card, who.lang, zone(who.account.timezone), now, zone_note=not who.account.timezone_set)
+    body = render_text(card, who.lang, zone(who.account.timezone), now, zone_note=not who.account.timezone_set,
+                       mark=live)  # its dates as date_time entities (bots.telegram.messages)
     return f"{notice}\n\n{body}" if notice else body
 
 

@@ -12,7 +12,7 @@ from bots.telegram import dialogs
 from bots.telegram.cards import card_text, keyboard, send_card
 from bots.telegram.context import PLATFORM, Person, Turn, runtime, update_key
 from bots.telegram.files import attachments, send_attachments
-from bots.telegram.messages import send_text
+from bots.telegram.messages import send_text, with_entities
 from core.buttons import ButtonData
 from core.card import order_card
 from core.events import Refusal
@@ -67,9 +67,9 @@ async def answer_result(update: Update, context: Turn, who: Person,
     if card is None:
         return
     if query and query.message:
-        text = card_text(card, who, rt.clock.now())
+        text, entities = with_entities(card_text(card, who, rt.clock.now()))
         try:
-            await query.edit_message_text(text, reply_markup=keyboard(card, who.lang))
+            await query.edit_message_text(text, entities=entities, reply_markup=keyboard(card, who.lang))
             return
         except BadRequest:
             pass  # the same text (nothing moved), or a message too old to edit: send a fresh card

@@ -87,6 +87,14 @@ class World:
                     return data
         raise AssertionError(f"no button {label!r} in {self.buttons(message)}")
 
+    @staticmethod
+    def dates(message: dict) -> list[tuple[str, int, str]]:
+        """The message's live dates as the app shows them: each date_time entity's text (cut out of the message by
+        its UTF-16 offsets), its unix time and its format ("r": a countdown; "": the text as written)."""
+        units = message["text"].encode("utf-16-le")
+        return [(units[2 * e["offset"]:2 * (e["offset"] + e["length"])].decode("utf-16-le"), e["unix_time"],
+                 e.get("date_time_format", "")) for e in message.get("entities", []) if e["type"] == "date_time"]
+
 
 LOGO = Offer("logo", "", "Logo", "A vector logo", 12_000, "EUR", 3, (Option("source", "Source files", 3_000, 1),))
 

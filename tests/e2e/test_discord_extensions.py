@@ -41,11 +41,15 @@ async def test_an_english_seller_asks_for_three_more_days_and_a_french_buyer_acc
         assert "Extension requested: 3 days (“The fox needs more fur.”)" in embed_text(card)
         assert "Ask for more time" not in labels(await more(world, ana, card))  # one request at a time
 
-        # Ben reads it in French, the dates in Paris (2026-03-08 08:00 UTC is 09:00 there), and accepts
+        # Ben reads it in French, each date a Discord timestamp his app shows in his zone and language, with its
+        # countdown, and accepts
         await world.settle()
         told = world.last_dm(ben, "demande un délai supplémentaire")
+        moved = int((due + timedelta(days=3)).timestamp())
+        answer = int((await world.rt.service.order(order_id)).deadline(Deadline.EXTENSION_ANSWER).timestamp())
         assert ("le vendeur demande un délai supplémentaire de 3 jours pour livrer\u00a0; la livraison serait alors "
-                "attendue le 08/03/2026 09:00. Acceptez ou refusez avant le 04/03/2026 09:00") in told.content
+                f"attendue le <t:{moved}:f>, <t:{moved}:R>. Acceptez ou refusez avant le <t:{answer}:f>, "
+                f"<t:{answer}:R>") in told.content
         assert "The fox needs more fur." in told.content
         card = world.card(ben, order_id)
         assert labels(card)[:2] == ["Accepter le délai", "Refuser le délai"]
@@ -54,11 +58,13 @@ async def test_an_english_seller_asks_for_three_more_days_and_a_french_buyer_acc
         order = await world.rt.service.order(order_id)
         assert order.extension is None and order.deadline(Deadline.DELIVERY) == due + timedelta(days=3)
         assert "Accepter le délai" not in labels(world.card(ben, order_id))
+        assert f"<t:{moved}:F>\n<t:{moved}:R>" in embed_text(world.card(ben, order_id))  # the moved deadline, live
 
         await world.settle()
         yes = world.last_dm(ana, "accepted your extension")
-        assert "the buyer accepted your extension of 3 days. The new delivery deadline is 2026-03-08 08:00." \
-            in yes.content
+        assert (f"the buyer accepted your extension of 3 days. The new delivery deadline is <t:{moved}:f>, "
+                f"<t:{moved}:R>.") in yes.content
+        assert f"<t:{moved}:R>" in embed_text(world.card(ana, order_id))
 
 
 async def test_a_french_seller_is_told_in_french_what_to_type_and_reads_an_english_buyers_reason_to_decline(
@@ -86,5 +92,6 @@ async def test_a_french_seller_is_told_in_french_what_to_type_and_reads_an_engli
         assert (await world.rt.service.order(order_id)).extension is None
         await world.settle()
         no = world.last_dm(ana, "a refusé votre demande de délai")
-        assert "La livraison reste attendue le 05/03/2026 08:00." in no.content
+        due = int((await world.rt.service.order(order_id)).deadline(Deadline.DELIVERY).timestamp())
+        assert f"La livraison reste attendue le <t:{due}:f>, <t:{due}:R>." in no.content
         assert "The fair is on Friday." in no.content

@@ -4,7 +4,7 @@ import contextlib
 import datetime
 
 import pytest
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice, MessageEntity, Update
 from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.ext import (
     Application,
@@ -130,6 +130,37 @@ async def test_callback_data_of_65_bytes_and_a_text_of_4097_characters_are_refus
     assert refused == ["Bad Request: BUTTON_DATA_INVALID", "Bad Request: message is too long",
                        "Bad Request: message text is empty"]
     assert [m["text"][:4] for m in fake.sent_to(BEN)] == ["fits", "xxxx"]
+
+
+async def test_entities_sent_with_a_text_are_kept_and_refused_when_outside_it_unknown_or_missing_a_field(fake):
+    fake.user(id=BEN, first_name="Ben").send("/start")
+    due = datetime.datetime(2026, 3, 6, 9, tzinfo=datetime.UTC)
+    app = application(fake)
+    async with polling(app):
+        await fake.wait_for(lambda: fake.pending_updates == 0)
+        text = "⏰ Due: in 4 d"  # the alarm clock is one UTF-16 unit, "Due: " starts at 2
+        countdown = MessageEntity(MessageEntity.DATE_TIME, 7, 6, unix_time=due, date_time_format="r")
+        await app.bot.send_message(BEN, text, entities=[countdown])
+        astral = "🕰️ " + text  # U+1F570 is two UTF-16 units, its variation selector one more
+        await app.bot.send_message(BEN, astral, entities=[MessageEntity(MessageEntity.DATE_TIME, 11, 6,
+                                                                         unix_time=due)])
+        with pytest.raises(BadRequest, match="outside the text"):
+            await app.bot.send_message(BEN, text, entities=[MessageEntity(MessageEntity.BOLD, 7, 7)])
+        with pytest.raises(BadRequest, match="cuts a character"):
+            await app.bot.send_message(BEN, astral, entities=[MessageEntity(MessageEntity.BOLD, 1, 3)])
+        with pytest.raises(BadRequest, match="unsupported entity type"):
+            await app.bot.send_message(BEN, text, entities=[MessageEntity("countdown", 7, 6)])
+        with pytest.raises(BadRequest, match='"unix_time" must be present'):
+            await app.bot.send_message(BEN, text, entities=[MessageEntity(MessageEntity.DATE_TIME, 7, 6)])
+        with pytest.raises(BadRequest, match="invalid date_time_format"):
+            await app.bot.send_message(BEN, text, entities=[MessageEntity(MessageEntity.DATE_TIME, 7, 6,
+                                                                         unix_time=due, date_time_format="rd")])
+
+    first, second = fake.sent_to(BEN)
+    assert first["entities"] == [{"type": "date_time", "offset": 7, "length": 6, "unix_time": int(due.timestamp()),
+                                  "date_time_format": "r"}]
+    assert second["entities"] == [{"type": "date_time", "offset": 11, "length": 6, "unix_time": int(due.timestamp())}]
+    assert len([r for r in fake.calls("sendMessage") if not r.response["ok"]]) == 5
 
 
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # RetryAfter's int retry_after

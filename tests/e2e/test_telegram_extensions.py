@@ -44,6 +44,9 @@ async def test_a_french_seller_asks_for_three_more_days_and_an_english_buyer_acc
         await zone(world, BEN, "America/Montreal")
         order_id, card = await accepted_order(world, ana, "Accepter", "Plus…")
         due = (await world.rt.service.order(order_id)).deadline(Deadline.DELIVERY)
+        # her card, drawn again once she accepted: the delivery deadline as written, and its live countdown
+        assert [(text, form) for text, at, form in world.dates(card) if at == int(due.timestamp())] == [
+            ("05/03/2026 08:00", ""), ("dans 3 j", "r")]
 
         # more than the rules allow: said in her language once the dialog ends, and nothing changes
         prompt, card = await ask_for_more_time(world, ana, order_id, card, "Plus…", "Demander un délai", "20",
@@ -67,7 +70,14 @@ async def test_a_french_seller_asks_for_three_more_days_and_an_english_buyer_acc
         await world.settle()
         told = await world.wait_reply(BEN, "asks for an extension")
         assert ("the seller asks for an extension of 3 days to deliver: the delivery deadline would move to "
-                "2026-03-08 04:00. Accept or decline it before 2026-03-04 03:00") in told["text"]
+                "2026-03-08 04:00, in 6 d. Accept or decline it before 2026-03-04 03:00, in 2 d") in told["text"]
+        moved, answer = int((due + timedelta(days=3)).timestamp()), int(
+            (await world.rt.service.order(order_id)).deadline(Deadline.EXTENSION_ANSWER).timestamp())
+        # each date lives: the date as written, and its countdown that Ben's app keeps current
+        assert world.dates(told)[:4] == [("2026-03-08 04:00", moved, ""), ("in 6 d", moved, "r"),
+                                         ("2026-03-04 03:00", answer, ""), ("in 2 d", answer, "r")]
+        card_due = [(text, form) for text, at, form in world.dates(told) if at == int(due.timestamp())]
+        assert card_due == [("2026-03-05 03:00", ""), ("in 3 d", "r")]  # the card's delivery deadline, as it stands
         assert "Their reason:\nLe renard mérite plus de poils." in told["text"]
         assert world.buttons(told)[:2] == ["Accept the extension", "Decline the extension"]
         ben.press(told, world.button(told, "Accept the extension"))  # the notice's card becomes the new card
@@ -79,7 +89,8 @@ async def test_a_french_seller_asks_for_three_more_days_and_an_english_buyer_acc
         await world.settle()
         yes = await world.wait_reply(ANA, "a accepté votre délai supplémentaire")
         assert ("le client a accepté votre délai supplémentaire de 3 jours. La livraison est désormais attendue le "
-                "08/03/2026 08:00.") in yes["text"]
+                "08/03/2026 08:00, dans 6 j.") in yes["text"]
+        assert world.dates(yes)[:2] == [("08/03/2026 08:00", moved, ""), ("dans 6 j", moved, "r")]
 
 
 async def test_an_english_buyer_declines_with_a_reason_and_the_seller_reads_it(tmp_path):
@@ -96,5 +107,5 @@ async def test_an_english_buyer_declines_with_a_reason_and_the_seller_reads_it(t
         assert (await world.rt.service.order(order_id)).extension is None
         await world.settle()
         no = await world.wait_reply(ANA, "declined your extension request")
-        assert "The delivery deadline stays 2026-03-05 08:00." in no["text"]  # in her zone (UTC by default)
+        assert "The delivery deadline stays 2026-03-05 08:00, in 3 d." in no["text"]  # in her zone (UTC by default)
         assert "Their reason:\nThe fair is on Friday." in no["text"]

@@ -88,6 +88,16 @@ JSON_PARSE_ERRORS = {
     "allowed_updates": "can't parse allowed updates JSON object",
     "reply_parameters": "can't parse reply parameters JSON object",
 }
+#: the entity types a bot may send, and the fields each needs besides its place (Bot API 9.5's MessageEntity)
+ENTITY_FIELDS: dict[str, tuple[str, ...]] = {
+    **{kind: () for kind in ("mention", "hashtag", "cashtag", "bot_command", "url", "email", "phone_number", "bold",
+                             "italic", "underline", "strikethrough", "spoiler", "blockquote",
+                             "expandable_blockquote", "code", "pre")},
+    "text_link": ("url",), "text_mention": ("user",), "custom_emoji": ("custom_emoji_id",),
+    "date_time": ("unix_time",),
+}
+#: date_time_format: relative alone, or an optional weekday, an optional short/long date, an optional short/long time
+DATE_TIME_FORMAT = re.compile(r"r|w?[dD]?[tT]?")
 INLINE_BUTTON_KINDS = (
     "url", "callback_data", "web_app", "login_url", "switch_inline_query", "switch_inline_query_current_chat",
     "switch_inline_query_chosen_chat", "copy_text", "callback_game", "pay",
@@ -445,6 +455,33 @@ def _parse_markdown(source: str) -> tuple[str, list[dict]]:
         pos += _u16(ch)
         i += 1
     return "".join(out), entities
+
+
+def _check_entities(text: str, entities: list[dict]) -> None:
+    """Entities sent with a text, checked as Telegram does: a known type with the fields it needs, within the
+    text (in UTF-16 code units), not cutting a character of the astral planes in two."""
+    units = text.encode("utf-16-le")
+    for entity in entities:
+        kind, offset, length = entity["type"], entity["offset"], entity["length"]
+        if kind not in ENTITY_FIELDS:
+            raise _bad(f'can\'t parse entities: unsupported entity type "{kind}"')
+        if offset < 0 or length <= 0 or offset + length > len(units) // 2:
+            raise _bad(f"can't parse entities: entity {kind} at offset {offset} with length {length} is outside "
+                       f"the text of length {len(units) // 2}")
+        for edge in (offset, offset + length):  # a low surrogate at an edge: a character cut in two
+            if edge < len(units) // 2 and 0xDC00 <= int.from_bytes(units[2 * edge:2 * edge + 2], "little") <= 0xDFFF:
+                raise _bad(f"can't parse entities: entity {kind} cuts a character at offset {edge}")
+        for field in ENTITY_FIELDS[kind]:
+            if field not in entity:
+                raise _bad(f'can\'t parse entities: field "{field}" must be present in an entity of type "{kind}"')
+        if kind == "date_time":
+            unix, form = entity["unix_time"], entity.get("date_time_format", "")
+            if not isinstance(unix, int) or isinstance(unix, bool) or unix < 0:
+                raise _bad('can\'t parse entities: field "unix_time" must be a Unix time')
+            if not isinstance(form, str) or not DATE_TIME_FORMAT.fullmatch(form):
+                raise _bad(f"can't parse entities: invalid date_time_format {form!r}")
+        if kind == "text_mention" and not isinstance((entity["user"] or {}).get("id"), int):
+            raise _bad('can\'t parse entities: field "user" must be a User')
 
 
 def _strip(text: str, entities: list[dict]) -> tuple[str, list[dict]]:
@@ -1383,6 +1420,7 @@ class FakeTelegram:
                     and isinstance(e.get("length"), int) for e in entities):
                 raise _bad("can't parse entities JSON object")
             entities = _copy(entities)
+            _check_entities(text, entities)
         entities.sort(key=lambda e: (e["offset"], -e["length"]))
         text, entities = _strip(text, entities)
         if key == "text" and not text:

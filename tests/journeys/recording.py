@@ -54,8 +54,21 @@ class Seen:
 
 # --- Telegram ---------------------------------------------------------------------------------------
 
+def with_dates(text: str, entities: list[dict]) -> str:
+    """The text with its live dates (date_time entities) shown: ⟪2026-03-04 10:00⟫ a date as written, that the
+    app lets its reader open in their own format; ⟪in 2 d⟫⏱ a countdown the app keeps current."""
+    units = text.encode("utf-16-le")
+    out, at = [], 0
+    for entity in sorted((e for e in entities if e["type"] == "date_time"), key=lambda e: e["offset"]):
+        start, end = 2 * entity["offset"], 2 * (entity["offset"] + entity["length"])
+        mark = "⏱" if entity.get("date_time_format") == "r" else ""
+        out += [units[at:start].decode("utf-16-le"), f"⟪{units[start:end].decode('utf-16-le')}⟫{mark}"]
+        at = end
+    return "".join(out) + units[at:].decode("utf-16-le")
+
+
 def telegram_shown(message: dict) -> Shown:
-    text = message.get("text") or message.get("caption") or ""
+    text = with_dates(message.get("text") or "", message.get("entities", [])) or message.get("caption") or ""
     files = []
     if "document" in message:
         files.append(message["document"].get("file_name") or "file")
@@ -134,7 +147,8 @@ class Reader:
             at = datetime.fromtimestamp(int(found[1]), timezone.utc)
             if found[2] == "R":
                 return relative(at - self.now(), self.lang)
-            return format_datetime(at, "EEEE d MMMM y HH:mm", tzinfo=self.zone, locale=self.lang)
+            pattern = "d MMMM y HH:mm" if found[2] == "f" else "EEEE d MMMM y HH:mm"  # f: without the weekday
+            return format_datetime(at, pattern, tzinfo=self.zone, locale=self.lang)
 
         text = TIMESTAMP.sub(moment, text)
         return MENTION.sub(lambda found: self.names(found[1].rstrip("!"), int(found[2])), text)
