@@ -39,14 +39,16 @@ class Conversations(Protocol):
 
 @dataclass
 class ConversationState:
-    """The conversation state's use cases, for the adapters: none of them opens a unit of work itself."""
+    """The conversation state's use cases, for the adapters: none of them opens a unit of work itself. Its reads
+    begin as writers, as the adapters' did: on SQLite they wait for the writes under way (a room being opened,
+    a card being remembered), so what they read is what those writes left."""
 
     uow: UnitOfWorkFactory
 
     # --- dialogs: what a person is in the middle of typing ----------------------------------------------
 
     async def dialog(self, platform: str, slot: str) -> dict[str, object] | None:
-        async with self.uow(read_only=True) as uow:
+        async with self.uow() as uow:
             return await uow.conversations.dialog(platform, slot)
 
     async def keep_dialog(self, platform: str, slot: str, dialog: dict[str, object] | None) -> None:
@@ -78,12 +80,12 @@ class ConversationState:
             await uow.commit()
 
     async def order_of_message(self, platform: str, chat_id: str, message_id: str) -> str | None:
-        async with self.uow(read_only=True) as uow:
+        async with self.uow() as uow:
             return await uow.conversations.order_of_message(platform, chat_id, message_id)
 
     async def cards(self, platform: str, order_id: str) -> list[tuple[str, str, str | None]]:
         """(chat, message, account) of every card of this order sent on this platform, oldest first."""
-        async with self.uow(read_only=True) as uow:
+        async with self.uow() as uow:
             return await uow.conversations.cards(platform, order_id)
 
     async def retire(self, platform: str, chat_id: str, message_id: str) -> None:
@@ -94,7 +96,7 @@ class ConversationState:
 
     async def chat_of(self, platform: str, order_id: str, kind: str) -> str | None:
         """The chat (a Discord thread) kept for this order under this kind of message, if any."""
-        async with self.uow(read_only=True) as uow:
+        async with self.uow() as uow:
             return await uow.conversations.chat_of(platform, order_id, kind)
 
     # --- one-time things, done by one process of several ---------------------------------------------------

@@ -116,18 +116,18 @@ class People:
             await uow.commit()
 
     async def by_identity(self, platform: str, external_id: str) -> Account | None:
-        async with self.uow(read_only=True) as uow:
+        async with self.uow() as uow:
             return await uow.accounts.by_identity(platform, external_id)
 
     async def by_username(self, platform: str, username: str) -> Account | None:
         """The account behind a platform username (with or without its @), as last seen."""
-        async with self.uow(read_only=True) as uow:
+        async with self.uow() as uow:
             return await uow.accounts.by_username(platform, username)
 
     async def on_platform(self, account_ids: Iterable[str], platform: str) -> dict[str, tuple[Account, Identity]]:
         """account id -> (account, identity on this platform), for those of these accounts who are on it."""
         found = {}
-        async with self.uow(read_only=True) as uow:
+        async with self.uow() as uow:
             for account_id in account_ids:
                 if not account_id:
                     continue
