@@ -3,6 +3,7 @@ order; their offers reopen by themselves, and visitors who asked are told once w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -143,8 +144,11 @@ def away_between(first: str, last: str, zone_name: str, now: datetime,
     if start is None or end is None:
         return Text.of(BAD_DAY)
     zone = zone_of(zone_name)
-    away_from = datetime.combine(start, time(), zone).astimezone(UTC)
-    away_until = datetime.combine(end + timedelta(days=1), time(), zone).astimezone(UTC)
+    try:
+        away_from = datetime.combine(start, time(), zone).astimezone(UTC)
+        away_until = datetime.combine(end + timedelta(days=1), time(), zone).astimezone(UTC)
+    except OverflowError:  # the year 9999's last day has no day after it
+        return Text.of(BAD_DAY)
     if away_until <= away_from or away_until <= now:
         return Text.of(ENDS_BEFORE)
     if away_until - max(away_from, now) > timedelta(days=settings.max_away_days):
@@ -157,8 +161,8 @@ def read_limit(typed: str, settings: Settings) -> int | None | Text:
     typed = typed.strip().lower()
     if typed in ("off", "0", "non", "aucun", "aucune"):
         return None
-    if typed.isdigit() and 1 <= int(typed) <= settings.max_in_progress_limit:
-        return int(typed)
+    if re.fullmatch("[0-9]{1,6}", typed) and 1 <= int(typed) <= settings.max_in_progress_limit:
+        return int(typed)  # ASCII digits only: str.isdigit() accepts "²", which int() refuses
     return Text.of(BAD_LIMIT, limit=settings.max_in_progress_limit)
 
 

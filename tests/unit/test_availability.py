@@ -31,6 +31,7 @@ def test_days_are_read_in_the_sellers_zone_from_the_start_of_the_first_to_the_en
     start, end = away_between("2026-01-10", "12/01/2026", "Europe/Paris", NOW, Settings())
     assert start == datetime(2026, 1, 9, 23, 0, tzinfo=UTC) and end == datetime(2026, 1, 12, 23, 0, tzinfo=UTC)
     assert "not a date" in away_between("tomorrow", "2026-01-12", "UTC", NOW, Settings()).render("en")
+    assert "not a date" in away_between("0001-01-01", "9999-12-31", "Asia/Tokyo", NOW, Settings()).render("en")
     assert "after its start" in away_between("2026-01-12", "2026-01-10", "UTC", NOW, Settings()).render("en")
     assert "after its start" in away_between("2025-12-01", "2026-01-04", "UTC", NOW, Settings()).render("en")
     assert "at most 90 days" in away_between("2026-01-10", "2026-12-10", "UTC", NOW, Settings()).render("en")
@@ -38,7 +39,7 @@ def test_days_are_read_in_the_sellers_zone_from_the_start_of_the_first_to_the_en
 
 def test_a_limit_is_a_whole_number_within_the_setting_or_off():
     assert read_limit("3", Settings()) == 3 and read_limit("off", Settings()) is None
-    for bad in ("-1", "three", "51", "2.5"):
+    for bad in ("-1", "three", "51", "2.5", "²", "١"):
         assert "between 1 and 50" in read_limit(bad, Settings()).render("en")
 
 
@@ -64,8 +65,8 @@ async def test_an_away_seller_s_offer_is_refused_with_the_date_and_the_visitor_m
     shown = await front.view("logo", BEN)
     assert isinstance(shown, Shown) and shown.actions == (WATCH,)
     assert "open again on 2026-01-08 00:00 UTC" in shown.note.render("en")
-    assert shown.note.render("fr") == ("Le vendeur est absent : les commandes rouvrent le 08/01/2026 00:00 UTC. "
-                                       "Son message : « Back soon »")
+    assert shown.note.render("fr") == ("Le vendeur est absent\u00a0: les commandes rouvrent le 08/01/2026 00:00 UTC. "
+                                       "Son message\u00a0: «\u00a0Back soon\u00a0»")
     refused = await front.orderable(BEN, "logo")
     assert refused.code is Refused.OFFER and "away" in refused.render("en")
     assert (await front.view("logo", ANA)).actions == ()  # its seller sees it as before
