@@ -1,14 +1,14 @@
 """Time off on Telegram, end to end: a French seller goes away with /away, an English visitor reads until when (in
 their zone) and asks to be told; the time off ends by itself and the visitor is told once. /away's limit and
-its bad input too."""
+its bad input too; a running order goes on, its reminders with it."""
 
 from datetime import timedelta
 
 from core.events import Refusal
-from core.model import Viewer
+from core.model import Stage, Viewer
 from tests.e2e.telegram_shop import say, tap
 from tests.e2e.telegram_world import LOGO, telegram_world
-from tests.e2e.test_telegram_extensions import zone
+from tests.e2e.test_telegram_extensions import accepted_order, zone
 from tests.e2e.test_telegram_orders import ANA, BEN, started
 
 N = "\u00a0"
@@ -65,3 +65,15 @@ async def test_a_seller_sets_a_limit_of_orders_in_progress_and_is_told_what_is_w
         assert "at most" not in off["text"]
         back = await say(world, ana, "/away off", "Welcome back")
         assert back["text"] == "Welcome back: your time off is cleared.\nYour offers are open for new orders."
+
+
+async def test_an_away_seller_s_running_order_goes_on_and_she_is_still_reminded_of_its_deadline(tmp_path):
+    async with telegram_world(tmp_path) as world:
+        ben, ana = await started(world, (BEN, "Ben", "en"), (ANA, "Ana", "en"))
+        order_id, _ = await accepted_order(world, ana, "Accept", "More…")
+        await say(world, ana, "/away 2026-03-02 2026-03-09 Back next week", "Your offers are paused")
+        world.clock.advance(timedelta(days=2, hours=9))  # 24 h before the 3 days' delivery deadline
+        await world.settle()
+        reminded = await world.wait_reply(ANA, "Reminder")
+        assert reminded["text"].startswith(f"Reminder: order #{order_id} is due soon. Deliver it on time.")
+        assert (await world.rt.service.order(order_id)).stage is Stage.IN_PROGRESS
