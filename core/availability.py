@@ -261,6 +261,9 @@ class Availability:
         """The waiting visitors due to be looked at: told (and forgotten) if their offer is open again, else looked
         at again later. Returns how many were looked at (the scheduler's poll)."""
         now = self.clock.now()
+        async with self.uow(read_only=True) as uow:  # every poll asks; a writing unit only when one is due
+            if not await uow.due_watches(now, 1, lock=False):
+                return 0
         async with self.uow() as uow:
             due = await uow.due_watches(now, limit)
             offers = {w.offer_id: await uow.offer(w.offer_id) for w in due}

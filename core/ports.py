@@ -132,8 +132,8 @@ class UnitOfWork(Protocol):
     async def save_watches(self, watches: list[Watch]) -> None:
         """Visitors waiting for a paused offer, each to be looked at again at its `due` (one per offer and visitor:
         a second request replaces the first)."""
-    async def due_watches(self, now: datetime, limit: int) -> list[Watch]:
-        """The waiting visitors due by `now`, soonest first, locked (PostgreSQL) until the unit ends."""
+    async def due_watches(self, now: datetime, limit: int, lock: bool = True) -> list[Watch]:
+        """The waiting visitors due by `now`, soonest first; with `lock`, locked (PostgreSQL) until the unit ends."""
     async def forget_watches(self, watches: list[Watch]) -> None: ...
     async def recheck_watches(self, seller: str, now: datetime) -> None:
         """This seller's waiting visitors are all due at `now` (their time off or limit changed)."""

@@ -40,10 +40,10 @@ class AvailabilityRows(InTransaction):
                                                "seller_id": watch.seller, "due_at": watch.due,
                                                "since": watch.since})
 
-    async def due_watches(self, now: datetime, limit: int) -> list[Watch]:
+    async def due_watches(self, now: datetime, limit: int, lock: bool = True) -> list[Watch]:
         query = select(reopen_watches).where(reopen_watches.c.due_at <= now).order_by(
             reopen_watches.c.due_at, reopen_watches.c.offer_id, reopen_watches.c.account_id).limit(limit)
-        if self.conn.dialect.name == "postgresql":  # two processes polling never take the same visitor
+        if lock and self.conn.dialect.name == "postgresql":  # two processes polling never take the same visitor
             query = query.with_for_update(skip_locked=True)
         return [Watch(r.offer_id, r.account_id, r.seller_id, r.due_at, r.since)
                 for r in await self.conn.execute(query)]

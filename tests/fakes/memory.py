@@ -95,7 +95,7 @@ class MemoryUnitOfWork:
     async def save_watches(self, watches: list[Watch]) -> None:
         self.work.watches.update({(w.offer_id, w.account): w for w in watches})
 
-    async def due_watches(self, now: datetime, limit: int) -> list[Watch]:
+    async def due_watches(self, now: datetime, limit: int, lock: bool = True) -> list[Watch]:
         return sorted((w for w in self.work.watches.values() if w.due <= now), key=lambda w: w.due)[:limit]
 
     async def forget_watches(self, watches: list[Watch]) -> None:
