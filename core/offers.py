@@ -16,7 +16,7 @@ OPTIONS_MAX = 10
 REVISIONS_MAX = 99
 #: what a visitor may do with an offer they are shown
 ORDER, ASK = "order", "ask"
-#: a paused offer's one action: be told once when it reopens (core.availability)
+#: instead of ordering a paused offer: be told once when it reopens (core.availability)
 WATCH = "watch"
 
 
@@ -112,8 +112,8 @@ def shown_to(offer: Offer, viewer: Viewer, refusal: Refusal | None, paused: Paus
         return Shown(offer, (), Text.of(note))
     if refusal is not None:
         return refusal
-    if paused is not None:
-        return Shown(offer, (WATCH,), paused.text)
+    if paused is not None:  # no order for now; a question still reaches the seller, if they take them
+        return Shown(offer, (WATCH, ASK) if offer.contact_allowed else (WATCH,), paused.text)
     return Shown(offer, buyer_actions(offer))
 
 

@@ -72,17 +72,17 @@ def order_button(offer: Offer, lang: str, label: str | None = None) -> discord.u
 
 
 def buyer_buttons(offer: Offer, actions: tuple[str, ...], lang: str, titled: bool = False) -> list[discord.ui.Item]:
-    """[Order now] and, when the seller takes questions, [Ask the seller a question] (titled: several offers
-    in one message, each button names its offer)."""
+    """[Order now] (or, paused, [Tell me when it reopens]) and, when the seller takes questions, [Ask the seller a
+    question] (titled: several offers in one message, each button names its offer)."""
     t = lambda msgid: translate(msgid, lang).format(title=offer.title)  # noqa: E731
     buttons = []
     if rules.ORDER in actions:
         buttons.append(order_button(offer, lang, t(N_("Order: {title}")) if titled else None))
+    if rules.WATCH in actions:
+        buttons.append(watch_button(offer.id, offer.title, lang, titled))
     if rules.ASK in actions:
         label = t(N_("Ask about: {title}")) if titled else t(N_("Ask the seller a question"))
         buttons.append(DiscussionButton(discord.ui.Button(label=clip(label, 80), custom_id=f"d:ask:{offer.id}")))
-    if rules.WATCH in actions:
-        buttons.append(watch_button(offer.id, offer.title, lang, titled))
     return buttons
 
 

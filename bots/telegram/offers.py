@@ -166,11 +166,11 @@ async def show_offer(update: Update, context: Turn, offer_id: str) -> None:
     offer, rows = shown.offer, []
     if ORDER in shown.actions:
         rows.append([InlineKeyboardButton(who.t(N_("Order now")), callback_data=f"b:order:{offer.id}")])
-    if ASK in shown.actions:
-        rows.append([InlineKeyboardButton(who.t(N_("Ask the seller a question")), callback_data=f"d:ask:{offer.id}")])
     if WATCH in shown.actions:
         rows.append([InlineKeyboardButton(who.t(N_("Tell me when it reopens")),
                                           callback_data=callbacks.watch(offer.id))])
+    if ASK in shown.actions:
+        rows.append([InlineKeyboardButton(who.t(N_("Ask the seller a question")), callback_data=f"d:ask:{offer.id}")])
     note = shown.note.render(who.lang, zone(who.account.timezone)) if shown.note else ""
     text = offer_text(offer, who.lang) + (f"\n\n{note}" if note else "")
     await send_text(context.bot, who.chat_id, text, InlineKeyboardMarkup(rows) if rows else None)

@@ -31,11 +31,11 @@ async def test_a_seller_goes_away_a_visitor_is_refused_with_the_date_asks_to_be_
                                 f"Vos offres sont en pause{N}: pas de nouvelle commande pour le moment. Les commandes "
                                 "en cours continuent comme d’habitude, avec leurs rappels.")
 
-        # Ben reads until when in Montreal (Paris's midnight is 18:00 there), and may only ask to be told
+        # Ben reads until when in Montreal (Paris's midnight is 18:00 there); he may ask to be told, or ask Ana
         page = await say(world, ben, "/start offer_logo", "A vector logo")
         assert page["text"].endswith("The seller is away: new orders open again on 2026-03-04 18:00. "
                                      "Their message: “Au ski, de retour jeudi”")
-        assert world.buttons(page) == ["Tell me when it reopens"]
+        assert world.buttons(page) == ["Tell me when it reopens", "Ask the seller a question"]
         buyer = Viewer((await world.account(BEN)).id)
         refused = await world.rt.service.checkout(buyer, "manual", offer_id="logo", brief="A fox")
         assert isinstance(refused, Refusal) and "away" in refused.render("en")

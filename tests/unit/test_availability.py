@@ -8,7 +8,7 @@ import pytest
 from core.availability import IN_PROGRESS, Availability, TimeOff, Why, away_between, pause, read_limit
 from core.events import Refusal, Refused
 from core.model import Offer, Stage, Viewer
-from core.offers import ORDER, WATCH, Shown
+from core.offers import ASK, ORDER, WATCH, Shown
 from core.settings import Settings
 from core.storefront import Storefront
 from tests.fakes.memory import FakeClock, MemoryUnitOfWork, Store
@@ -63,13 +63,16 @@ async def test_an_away_seller_s_offer_is_refused_with_the_date_and_the_visitor_m
     done = await availability.go_away(ANA, "2026-01-05", "2026-01-07", "Back soon", "UTC")
     assert done.away_until == datetime(2026, 1, 8, tzinfo=UTC) and done.message == "Back soon"
     shown = await front.view("logo", BEN)
-    assert isinstance(shown, Shown) and shown.actions == (WATCH,)
+    assert isinstance(shown, Shown) and shown.actions == (WATCH, ASK)
     assert "open again on 2026-01-08 00:00 UTC" in shown.note.render("en")
     assert shown.note.render("fr") == ("Le vendeur est absent\u00a0: les commandes rouvrent le 08/01/2026 00:00 UTC. "
                                        "Son message\u00a0: «\u00a0Back soon\u00a0»")
     refused = await front.orderable(BEN, "logo")
     assert refused.code is Refused.OFFER and "away" in refused.render("en")
     assert (await front.view("logo", ANA)).actions == ()  # its seller sees it as before
+    store.offers["logo"] = replace(OFFER, contact_allowed=False)
+    assert (await front.view("logo", BEN)).actions == (WATCH,)
+    store.offers["logo"] = OFFER
     told = await availability.watch("logo", BEN)
     assert "once when “A logo” is open" in told.render("en")
     assert store.watches[("logo", "ben")].due == datetime(2026, 1, 8, tzinfo=UTC)
@@ -85,7 +88,7 @@ async def test_the_visitor_is_told_once_when_the_time_off_ends_and_then_forgotte
     [notice] = store.outbox
     assert notice.account == "ben" and notice.text.render("en") == "Good news: “A logo” is open for orders again."
     assert store.watches == {} and await availability.reopen_due() == 0 and len(store.outbox) == 1
-    assert (await front.view("logo", BEN)).actions == (ORDER, "ask")
+    assert (await front.view("logo", BEN)).actions == (ORDER, ASK)
 
 
 async def test_a_seller_back_early_reopens_at_once_and_the_visitor_is_told_at_the_next_look(desk):
