@@ -87,7 +87,8 @@ class Storefront:
             if offer is None:
                 return _missing()
             refusal = may_order(offer, viewer, await uow.seller_suspended(offer.seller))
-            paused = await self._paused(uow, offer.seller) if refusal is None else None
+            own = viewer.account == offer.seller  # its seller is told too that buyers find it paused
+            paused = await self._paused(uow, offer.seller) if refusal is None or own else None
             return shown_to(offer, viewer, refusal, paused)
 
     async def orderable(self, buyer: Viewer, offer_id: str | None = None,

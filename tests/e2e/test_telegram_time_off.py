@@ -31,6 +31,11 @@ async def test_a_seller_goes_away_a_visitor_is_refused_with_the_date_asks_to_be_
                                 f"Vos offres sont en pause{N}: pas de nouvelle commande pour le moment. Les commandes "
                                 "en cours continuent comme d’habitude, avec leurs rappels.")
 
+        own = await say(world, ana, "/start offer_logo", "En pause pour les clients")
+        assert own["text"].endswith(f"En pause pour les clients (/away){N}:\nLe vendeur est absent{N}: les commandes "
+                                    f"rouvrent le 05/03/2026 00:00. Son message{N}: «{N}Au ski, de retour jeudi{N}»")
+        assert world.buttons(own) == []
+
         # Ben reads until when in Montreal (Paris's midnight is 18:00 there); he may ask to be told, or ask Ana
         page = await say(world, ben, "/start offer_logo", "A vector logo")
         assert page["text"].endswith("The seller is away: new orders open again on 2026-03-04 18:00. "
