@@ -9,6 +9,7 @@ from datetime import datetime
 from core import deadlines, engine
 from core.card import Brief, Card, brief_of, order_card
 from core import labels
+from core.availability import pause_of
 from core.chat import ChatDecision, ChatMessage, chat_recipients, check_message, may_send
 from core.checkout import (
     WATCHED, Checkout, PaymentState, Price, awaiting_notices, check_payment, check_provider, placed_notices, quote,
@@ -120,6 +121,9 @@ class Service:
             offer = await self._orderable(uow, buyer, now, offer_id, custom_offer_id)
             if isinstance(offer, Refusal):
                 return offer
+            paused = await pause_of(uow, offer.seller, now)  # away or full: no new order, custom ones included
+            if paused is not None:
+                return paused.refusal
             chosen = _options(offer.options, options)
             if chosen is None:
                 return Refusal(Refused.INPUT, Text.of(N_("One of the chosen options is not part of this offer.")))

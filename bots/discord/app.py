@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bots.discord import chat, commands, discussions, modals, moderation, offers, orders, shop
+from bots.discord import chat, commands, discussions, modals, moderation, offers, orders, shop, time_off
 from bots.discord.admission import DeskTree
 from bots.discord.buttons import PERSISTENT
 from bots.discord.context import PLATFORM, still_moderator
@@ -62,7 +62,7 @@ class _Desk:
         self.rooms = Rooms(self, runtime)
         self.tree = DeskTree(self)
         self.tree.error(_on_command_error)
-        for command in commands.COMMANDS + moderation.COMMANDS + offers.COMMANDS:
+        for command in commands.COMMANDS + moderation.COMMANDS + offers.COMMANDS + time_off.COMMANDS:
             self.tree.add_command(command)
 
     async def on_message(self, message: discord.Message) -> None:
@@ -93,7 +93,7 @@ class _Desk:
 
     async def setup_hook(self) -> None:
         # buttons of messages sent before this start work too
-        self.add_dynamic_items(*PERSISTENT, *offers.PERSISTENT, *shop.PERSISTENT)
+        self.add_dynamic_items(*PERSISTENT, *offers.PERSISTENT, *shop.PERSISTENT, *time_off.PERSISTENT)
         await self.tree.set_translator(CatalogTranslator())
         if self.sync_commands:
             await self.tree.sync()

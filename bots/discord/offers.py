@@ -20,10 +20,11 @@ from bots.discord.buttons import DiscussionButton
 from bots.discord.cards import clip
 from bots.discord.commands import localized
 from bots.discord.modals import dispatch_submit, open_unkept
+from bots.discord.time_off import watch_button
 from bots.discord.context import PLATFORM, Person, resolved, runtime
 from bots.parsing import offer_id as typed_offer_id
 from bots.parsing import parse_amount, parse_days, whole_number
-from bots.render import days_text, open_on_discord
+from bots.render import days_text, open_on_discord, zone
 from core import offers as rules
 from core.events import Refusal
 from core.i18n import N_, ZERO_DECIMALS, Money, Text, translate
@@ -71,12 +72,14 @@ def order_button(offer: Offer, lang: str, label: str | None = None) -> discord.u
 
 
 def buyer_buttons(offer: Offer, actions: tuple[str, ...], lang: str, titled: bool = False) -> list[discord.ui.Item]:
-    """[Order now] and, when the seller takes questions, [Ask the seller a question] (titled: several offers
-    in one message, each button names its offer)."""
+    """[Order now] (or, paused, [Tell me when it reopens]) and, when the seller takes questions, [Ask the seller a
+    question] (titled: several offers in one message, each button names its offer)."""
     t = lambda msgid: translate(msgid, lang).format(title=offer.title)  # noqa: E731
     buttons = []
     if rules.ORDER in actions:
         buttons.append(order_button(offer, lang, t(N_("Order: {title}")) if titled else None))
+    if rules.WATCH in actions:
+        buttons.append(watch_button(offer.id, offer.title, lang, titled))
     if rules.ASK in actions:
         label = t(N_("Ask about: {title}")) if titled else t(N_("Ask the seller a question"))
         buttons.append(DiscussionButton(discord.ui.Button(label=clip(label, 80), custom_id=f"d:ask:{offer.id}")))
@@ -362,7 +365,8 @@ async def view(interaction: discord.Interaction, typed: str) -> None:
     view = discord.ui.View(timeout=None)
     for button in buyer_buttons(shown.offer, shown.actions, who.lang):
         view.add_item(button)
-    embed = offer_embed(shown.offer, who.lang, shown.note.render(who.lang) if shown.note else "")
+    note = shown.note.render(who.lang, zone(who.account.timezone)) if shown.note else ""
+    embed = offer_embed(shown.offer, who.lang, note)
     await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
 
@@ -458,7 +462,8 @@ async def browse(interaction: discord.Interaction, member: discord.User) -> None
     view = discord.ui.View(timeout=None)
     embeds = []
     for seen in shown[:MAX_SHOWN]:
-        embeds.append(offer_embed(seen.offer, who.lang, seen.note.render(who.lang) if seen.note else ""))
+        note = seen.note.render(who.lang, zone(who.account.timezone)) if seen.note else ""
+        embeds.append(offer_embed(seen.offer, who.lang, note))
         for button in buyer_buttons(seen.offer, seen.actions, who.lang, titled=True):
             view.add_item(button)
     await interaction.followup.send(who.t(N_("{name}'s offers ({count}):"), name=member.display_name,
