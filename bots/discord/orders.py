@@ -100,11 +100,11 @@ async def pressing(interaction: discord.Interaction, who: Person, button: str | 
                    payload: Payload | None = None) -> tuple[Person, Answer]:
     """Core's press; refused to someone who is no party to the order, pressed again as a moderator if they are
     one (checked live: a request to Discord from a DM or another server)."""
-    answer = await runtime(interaction).press(who.viewer, button, payload)
+    answer = await runtime(interaction).press(who, button, payload)
     if isinstance(answer, Refused) and answer.stranger and who.moderator is None:
         moderator = await as_moderator(interaction, who)
         if moderator.moderator is not None:
-            return moderator, await runtime(interaction).press(moderator.viewer, button, payload)
+            return moderator, await runtime(interaction).press(moderator, button, payload)
     return who, answer
 
 
@@ -157,9 +157,8 @@ async def submit(interaction: discord.Interaction, modal: ActionModal) -> None:
 async def answer_press(interaction: discord.Interaction, who: Person, answer: Done | Refused) -> None:
     """Done or refused (core's reason then comes privately), the pressed card is drawn again whole from the order
     as it is now. In a DM it is the person's one card of the order; a card pressed elsewhere (in a server) brings
-    their DM card up to date too. A moderator's decision is recorded with as whom it was made."""
+    their DM card up to date too. (A moderator's decision was audited, with as whom it was made, by the press.)"""
     rt = runtime(interaction)
-    await rt.moderation.record(who, answer.outcome if isinstance(answer, Done) else answer.refusal)
     if isinstance(answer, Refused):
         await tell(interaction, answer.refusal.render(who.lang))
     card = answer.card
