@@ -18,7 +18,7 @@ from core.checkout import (
 from core.discussion import CustomOfferState, check_payable, settle_custom_offer
 from core.events import Notice, Outcome, Refusal, Refused
 from core.i18n import N_, Money, Text
-from core.model import SYSTEM, Action, Offer, Option, Order, Payload, Role, Viewer
+from core.model import OPEN, SYSTEM, TERMINAL, Action, Offer, Option, Order, Payload, Role, Viewer
 from core.ports import Clock, Conflict, UnitOfWork, UnitOfWorkFactory, new_id
 from core.press import moved_on, transition
 from core.routing import flagged_notice, masked, relay
@@ -401,6 +401,16 @@ class Service:
         """This person's orders as buyer or seller, the latest paid first."""
         async with self.uow(read_only=True) as uow:
             return await uow.orders_of(viewer.account, limit=limit)
+
+    async def listed(self, viewer: Viewer, which: str, limit: int = 200) -> list[Order]:
+        """This person's orders under a list's filter: "act" those where they can act now, "open" the running
+        ones, "closed" the closed ones."""
+        async with self.uow(read_only=True) as uow:
+            found = await uow.orders_of(viewer.account, TERMINAL if which == "closed" else OPEN, limit=limit)
+        if which == "act":
+            now = self.clock.now()
+            found = [o for o in found if engine.allowed_actions(o, viewer, now, self.settings)]
+        return found
 
     async def took_a_dispute(self, viewer: Viewer) -> bool:
         """Whether this person took a dispute still open (a moderator then writes in its chat as one)."""

@@ -6,7 +6,8 @@ import discord
 from discord import app_commands
 
 from bots import time_off
-from bots.discord import orders
+from bots.discord import custom_ids as ids, orders
+from bots.discord.routes import WatchButton
 from bots.discord.cards import clip
 from bots.discord.commands import localized
 from bots.discord.context import resolved, runtime
@@ -50,21 +51,6 @@ async def answer(interaction: discord.Interaction, **asked) -> None:
     await orders.tell(interaction, await time_off.answer(runtime(interaction), resolved(interaction), **asked))
 
 
-class WatchButton(discord.ui.DynamicItem[discord.ui.Button], template=r"w:watch:(?P<offer>[A-Za-z0-9_-]{1,20})"):
-    """[Tell me when it reopens] on a paused offer: told once when it reopens (core.availability)."""
-
-    def __init__(self, button: discord.ui.Button, offer_id: str = "") -> None:
-        super().__init__(button)
-        self.offer_id = offer_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item, match, /) -> WatchButton:
-        return cls(item, match["offer"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await orders.guarded(interaction, watch(interaction, self.offer_id))
-
-
 async def watch(interaction: discord.Interaction, offer_id: str) -> None:
     await orders.tell(interaction, await time_off.watch(runtime(interaction), resolved(interaction), offer_id))
 
@@ -72,8 +58,7 @@ async def watch(interaction: discord.Interaction, offer_id: str) -> None:
 def watch_button(offer_id: str, title: str, lang: str, titled: bool) -> WatchButton:
     label = (translate(N_("Tell me when “{title}” reopens"), lang).format(title=title) if titled
              else translate(N_("Tell me when it reopens"), lang))
-    return WatchButton(discord.ui.Button(label=clip(label, 80), custom_id=f"w:watch:{offer_id}"))
+    return WatchButton(discord.ui.Button(label=clip(label, 80), custom_id=ids.watch(offer_id)))
 
 
 COMMANDS = (away_group,)
-PERSISTENT = (WatchButton,)

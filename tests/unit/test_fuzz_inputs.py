@@ -291,7 +291,7 @@ def test_link_codes_and_evidence_ids(typed):
 # --- Discord: custom ids and modal fields --------------------------------------------------------------------
 
 def _discord_templates():
-    from bots.discord.buttons import PERSISTENT
+    from bots.discord.routes import PERSISTENT
 
     return [(item.__name__, item.__discord_ui_compiled_template__) for item in PERSISTENT]
 
