@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from core.events import Notice, Refusal, Refused
 from core.i18n import N_, Moment, Text
 from core.model import Offer, Role, Stage, Viewer
+from core.notices import shown
 from core.settings import Settings
 
 if TYPE_CHECKING:  # the ports name this module's types: imported for the checker only
@@ -220,7 +221,9 @@ class Availability:
         between = away_between(first, last, zone, self.clock.now(), self.settings)
         if isinstance(between, Text):
             return Refusal(Refused.INPUT, between)
-        return await self._change(seller, away_from=between[0], away_until=between[1], message=message)
+        # every visitor reads it: contact details masked like an offer's words (kept masked, as offers are)
+        return await self._change(seller, away_from=between[0], away_until=between[1],
+                                  message=shown(message, self.settings))
 
     async def come_back(self, seller: Viewer) -> TimeOff:
         """Time off cleared: the seller's offers open now (unless they are at their limit)."""

@@ -81,6 +81,14 @@ async def test_an_away_seller_s_offer_is_refused_with_the_date_and_the_visitor_m
     assert store.watches[("logo", "ben")].due == datetime(2026, 1, 8, tzinfo=UTC)
 
 
+async def test_an_away_message_reaches_visitors_with_its_contact_details_masked(desk):
+    store, clock, availability, front = desk
+    done = await availability.go_away(ANA, "2026-01-05", "2026-01-07", "Back soon, or write ana dot design at gmail "
+                                      "dot com", "UTC")
+    assert "gmail" not in done.message and done.message.startswith("Back soon, or write ")
+    assert "gmail" not in (await front.view("logo", BEN)).note.render("en")
+
+
 async def test_the_visitor_is_told_once_when_the_time_off_ends_and_then_forgotten(desk):
     store, clock, availability, front = desk
     await availability.go_away(ANA, "2026-01-05", "2026-01-07", "", "UTC")
