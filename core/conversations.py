@@ -156,9 +156,13 @@ class ConversationState:
             if await uow.conversations.topics_in(platform, chat_id) is False:
                 return Place()
             order = await uow.order(order_id)
-        if order is None:
-            return Place()
-        return Place(open_as=topic_name(order.id, order.title, name_limit))
+        return Place() if order is None else Place(open_as=topic_name(order.id, order.title, name_limit))
+
+    async def closed_topic_name(self, order_id: str, name_limit: int) -> str | None:
+        """The name an order's topic takes when its chat ends, marked closed where the platform cannot close it."""
+        async with self.uow() as uow:
+            order = await uow.order(order_id)
+        return None if order is None else (CLOSED_MARK + topic_name(order.id, order.title, name_limit))[:name_limit]
 
     async def topic_opened(self, platform: str, chat_id: str, order_id: str, topic_id: str) -> None:
         """The order's topic is open in this chat: its messages go there from now on, and the chat has topics."""

@@ -775,7 +775,7 @@ class SimUser:
         return self.send(text, chat_id=self.fake._message_key(message)[0], reply_to=message)
 
     def send_document(self, file_name: str, content: bytes, caption: str | None = None, *,
-                      mime_type: str | None = None, chat_id: int | None = None) -> dict:
+                      mime_type: str | None = None, chat_id: int | None = None, topic: int | None = None) -> dict:
         with self.fake._lock:
             file = self.fake._store_file(content, "documents", file_name=file_name, mime_type=mime_type)
         document = {k: file[k] for k in ("file_name", "mime_type", "file_id", "file_unique_id", "file_size")
@@ -783,7 +783,7 @@ class SimUser:
         message: dict[str, Any] = {"document": document}
         if caption:
             message["caption"] = caption
-        return self.fake._user_message(self, message, chat_id=chat_id)
+        return self.fake._user_message(self, message, chat_id=chat_id, topic=topic)
 
     def send_photo(self, content: bytes, caption: str | None = None, *, chat_id: int | None = None) -> dict:
         message: dict[str, Any] = {"photo": self.fake._photo_sizes(content)}
