@@ -152,9 +152,17 @@ class TelegramHands:
         act()
         await self.side.handled()
 
-    async def send(self, key: str, text: str) -> None:
+    async def send(self, key: str, text: str, topic: int | None = None) -> None:
         user = self.user(key)
-        await self.j.do(key, roads.SENDS, lambda: self._after(lambda: user.send(text)), text=text)
+        await self.j.do(key, roads.WRITES_IN_TOPIC if topic else roads.SENDS,
+                        lambda: self._after(lambda: user.send(text, topic=topic)), text=text,
+                        topic=self.side.fake.topics(user.id)[topic]["name"] if topic else "")
+
+    def order_topic(self, key: str) -> int | None:
+        """The order's topic in this person's chat, where they write about it (None: the bot has no topics)."""
+        prefix = f"#{self.j.order_id} "
+        return next((thread for thread, topic in self.side.fake.topics(self.user(key).id).items()
+                     if topic["name"].startswith(prefix)), None)
 
     async def send_file(self, key: str, name: str, caption: str = "") -> None:
         user = self.user(key)
@@ -238,7 +246,7 @@ class TelegramHands:
             for name in step.files[1:]:
                 await self.send_file(step.who, name)
         else:
-            await self.send(step.who, text)
+            await self.send(step.who, text, self.order_topic(step.who))
 
     async def looks(self, step: Looks) -> None:
         key, entry = step.who, f"#{self.j.order_id}"
