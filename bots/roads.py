@@ -309,6 +309,7 @@ def announce(step: Step, lang: str, now: datetime, tip_cap: int) -> str:
 
 #: what a person does on their platform, as a transcript tells it
 SENDS = N_("{name} sends “{text}”")
+SENDS_IN_TOPIC = N_("{name} sends “{text}” in the topic “{topic}”")
 SENDS_FILE = N_("{name} sends the file {file}")
 SENDS_FILE_WITH = N_("{name} sends the file {file} with “{text}”")
 PRESSES_ON = N_("{name} presses [{button}] on message {number}")
@@ -316,7 +317,6 @@ CHOOSES_ON = N_("{name} chooses “{choice}” on message {number}")
 RUNS = N_("{name} runs {command}")
 FILLS = N_("{name} fills in the form “{form}” and sends it:")
 WRITES_IN = N_("{name} writes in the room “{room}”: “{text}”")
-WRITES_IN_TOPIC = N_("{name} writes in the topic “{topic}”: “{text}”")
 WRITES_TO_BOT = N_("{name} finds the room “{room}” locked and writes to the bot instead: “{text}”")
 AN_EARLIER = N_("an earlier message")
 

@@ -35,11 +35,11 @@ class Shown:
     buttons: tuple[tuple[str, ...], ...] = ()
     files: tuple[str, ...] = ()
     place: str = ""  # "" for the person's private chat with the bot; a room's or channel's name otherwise
-    topic: str = ""  # the topic of the Telegram private chat it is in, if any
     author: str = ""  # "" for the bot; the name of a person who wrote it in a room
     only_you: bool = False  # a Discord answer nobody else sees
     #: what the message says before it is drawn for a reader (an edit that keeps it only changed the buttons)
     source: str = field(default="", compare=False)
+    topic: str = ""  # the topic of the Telegram private chat it is in, if any
 
 
 @dataclass(frozen=True)
