@@ -177,10 +177,6 @@ class ConversationState:
             await uow.conversations.decide_topics(platform, chat_id, False)
             await uow.commit()
 
-    async def topic(self, platform: str, chat_id: str, order_id: str) -> str | None:
-        async with self.uow() as uow:
-            return await uow.conversations.topic(platform, chat_id, order_id)
-
     # --- one-time things, done by one process of several ---------------------------------------------------
 
     async def claim(self, platform: str, key: str, order_id: str | None, lease: timedelta) -> bool:

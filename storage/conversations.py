@@ -83,7 +83,8 @@ class Conversations:
     async def topic(self, platform: str, chat_id: str, order_id: str) -> str | None:
         return await self.conn.scalar(select(platform_messages.c.message_id).where(
             platform_messages.c.platform == platform, platform_messages.c.chat_id == str(chat_id),
-            platform_messages.c.order_id == order_id, platform_messages.c.kind == TOPIC).limit(1))
+            platform_messages.c.order_id == order_id, platform_messages.c.kind == TOPIC)
+            .order_by(platform_messages.c.at).limit(1))  # the first opened, were two processes to open one each
 
     async def order_of_topic(self, platform: str, chat_id: str, topic_id: str) -> str | None:
         return await self.conn.scalar(select(platform_messages.c.order_id).where(

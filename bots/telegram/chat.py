@@ -76,19 +76,21 @@ async def on_edit(update: Update, context: Turn) -> None:
         return
     rt = runtime(context)
     edited = await rt.service.edit(PLATFORM, source_of(message), who.viewer, message.text or message.caption or "")
+    thread = topic_of(message)  # the answer goes where the edited message is
     if edited is None:
         await context.bot.send_message(who.chat_id, who.t(N_(
-            "Edits are not taken into account here: send the new text as a new message.")))
+            "Edits are not taken into account here: send the new text as a new message.")), message_thread_id=thread)
         return
     kept, refusal = edited
     if refusal is not None:
         await context.bot.send_message(who.chat_id, who.t(N_(
-            "Your edit is kept with the order but was not relayed: {reason}"), reason=refusal.reason.render(who.lang)))
+            "Your edit is kept with the order but was not relayed: {reason}"), reason=refusal.reason.render(who.lang)),
+            message_thread_id=thread)
         return
     note = who.t(N_("Edit sent to order #{order}."), order=kept.order_id)
     if kept.flagged:
         note += " " + who.t(N_("Contact details were hidden: sharing them is against the marketplace rules."))
-    await context.bot.send_message(who.chat_id, note)
+    await context.bot.send_message(who.chat_id, note, message_thread_id=thread)
 
 
 def picker_label(order: Order, who: Person, names: dict[str, str]) -> str:

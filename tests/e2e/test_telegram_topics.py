@@ -23,6 +23,17 @@ async def in_topic(world, chat_id: int, thread: int | None, contains: str) -> di
     return await world.fake.wait_for(found)
 
 
+async def answered(world, action: Action, ana_lang: str = "en") -> tuple:
+    """Ben and Ana on a bot with topics, one order of Ben's answered by Ana (accepted, declined), its notices
+    sent: (ben, ana, the order's id)."""
+    ben, ana = await started(world, (BEN, "Ben", "en"), (ANA, "Ana", ana_lang))
+    await world.offer(ANA, LOGO)
+    order_id = await paid_order(world, BEN)
+    await world.rt.service.act(order_id, action, Viewer((await world.account(ANA)).id))
+    await world.settle()
+    return ben, ana, order_id
+
+
 async def test_each_order_gets_its_own_topic_and_a_message_written_in_one_goes_to_its_order_without_asking(
         tmp_path):
     async with telegram_world(tmp_path, topics_enabled=True) as world:
@@ -39,9 +50,11 @@ async def test_each_order_gets_its_own_topic_and_a_message_written_in_one_goes_t
         ben_second = topic_named(world, BEN, f"#{second} Logo")
         assert await in_topic(world, BEN, ben_second, "accepted your order")
 
-        ben.send("Blue, please", topic=ben_second)
+        written = ben.send("Blue, please", topic=ben_second)
         sent = await in_topic(world, BEN, ben_second, f"Sent to order #{second}.")
         assert sent["message_thread_id"] == ben_second
+        ben.edit(written, "Blue, please, dark blue")
+        assert await in_topic(world, BEN, ben_second, f"Edit sent to order #{second}.")
         assert not [m for m in world.fake.sent_to(BEN) if "Which order" in (m.get("text") or "")]
         await world.settle()
         relayed = await in_topic(world, ANA, ana_second, "Blue, please")
@@ -83,11 +96,7 @@ async def test_a_chat_refused_a_topic_keeps_its_orders_in_the_chat_and_is_not_as
 
 async def test_when_the_order_s_chat_ends_its_topic_is_marked_closed_after_the_notice_said_so(tmp_path):
     async with telegram_world(tmp_path, topics_enabled=True) as world:
-        ben, ana = await started(world, (BEN, "Ben", "en"), (ANA, "Ana", "fr"))
-        await world.offer(ANA, LOGO)
-        order_id = await paid_order(world, BEN)
-        await world.rt.service.act(order_id, Action.DECLINE, Viewer((await world.account(ANA)).id))
-        await world.settle()
+        ben, ana, order_id = await answered(world, Action.DECLINE, "fr")
         world.clock.advance(timedelta(days=7, minutes=1))
         await world.settle()
         thread = topic_named(world, BEN, f"✓ #{order_id} Logo")
@@ -97,11 +106,7 @@ async def test_when_the_order_s_chat_ends_its_topic_is_marked_closed_after_the_n
 
 async def test_a_file_sent_in_an_order_s_topic_reaches_the_other_party_in_their_topic_of_that_order(tmp_path):
     async with telegram_world(tmp_path, topics_enabled=True) as world:
-        ben, ana = await started(world, (BEN, "Ben", "en"), (ANA, "Ana", "en"))
-        await world.offer(ANA, LOGO)
-        order_id = await paid_order(world, BEN)
-        await world.rt.service.act(order_id, Action.ACCEPT, Viewer((await world.account(ANA)).id))
-        await world.settle()
+        ben, ana, order_id = await answered(world, Action.ACCEPT)
         ben.send_document("sketch.pdf", b"%PDF-1.4 sketch", "My sketch", topic=topic_named(world, BEN,
                                                                                            f"#{order_id} Logo"))
         await world.wait_reply(BEN, "Sent to order")
