@@ -23,7 +23,7 @@ def comptoir(*args, env=None, timeout=120):
             "The chat is closed while you review the delivery", "closed on its own after the review window",
             "Sum of every ledger account: 0", "asks for an extension of 2 days",
             "on-time deliveries 100% (1 within an extended deadline, 0 late)"]),
-    ("fr", ["Rappel", "[Annuler (retard)]", "litige", "Les comptes", "Versé à Ana\u00a0: 545,00\xa0€",
+    ("fr", ["Rappel", "[Annuler (retard)]", "litige", "Les comptes", "Versé à Ana\u00a0: 595,00\xa0€",
             "Versé à Sam\u00a0: 80,00\xa0€", "[Accepter le délai]"]),
 ])
 async def test_the_demo_plays_every_road_of_the_order_process_in_each_language(lang, words):
