@@ -46,6 +46,7 @@ class Conversations(Protocol):
         """The order a topic of this chat was opened for: a message written in it is about it."""
 
     async def keep_topic(self, platform: str, chat_id: str, order_id: str, topic_id: str) -> None: ...
+    async def forget_topic(self, platform: str, chat_id: str, order_id: str) -> None: ...
 
     async def topics_in(self, platform: str, chat_id: str) -> bool | None:
         """Whether topics could be opened in this chat (None: not tried yet)."""
@@ -168,6 +169,12 @@ class ConversationState:
         async with self.uow() as uow:
             await uow.conversations.keep_topic(platform, chat_id, order_id, topic_id)
             await uow.conversations.decide_topics(platform, chat_id, True)
+            await uow.commit()
+
+    async def topic_lost(self, platform: str, chat_id: str, order_id: str) -> None:
+        """The person deleted the order's topic: the next message about it opens a new one."""
+        async with self.uow() as uow:
+            await uow.conversations.forget_topic(platform, chat_id, order_id)
             await uow.commit()
 
     async def no_topics(self, platform: str, chat_id: str) -> None:

@@ -94,6 +94,11 @@ class Conversations:
     async def keep_topic(self, platform: str, chat_id: str, order_id: str, topic_id: str) -> None:
         await self.remember(platform, chat_id, topic_id, TOPIC, order_id)
 
+    async def forget_topic(self, platform: str, chat_id: str, order_id: str) -> None:
+        await self.conn.execute(delete(platform_messages).where(
+            platform_messages.c.platform == platform, platform_messages.c.chat_id == str(chat_id),
+            platform_messages.c.order_id == order_id, platform_messages.c.kind == TOPIC))
+
     async def topics_in(self, platform: str, chat_id: str) -> bool | None:
         kind = await self.conn.scalar(select(platform_messages.c.kind).where(
             platform_messages.c.platform == platform, platform_messages.c.chat_id == str(chat_id),

@@ -41,10 +41,13 @@ class TelegramNotifier:
                 sent = await send_text(self.bot, message.chat_id, parts, markup, rate_limit_args=NO_RETRY,
                                        message_thread_id=thread)
             except BadRequest as lost:
-                if thread is None or "thread not found" not in str(lost).lower():
+                if thread is None or message.order_id is None or "thread not found" not in str(lost).lower():
                     raise
-                thread = None  # the person deleted the order's topic: the chat itself, rather than never
-                sent = await send_text(self.bot, message.chat_id, parts, markup, rate_limit_args=NO_RETRY)
+                # the person deleted the order's topic: a new one, rather than never
+                await rt.conversations.topic_lost(PLATFORM, message.chat_id, message.order_id)
+                thread = await thread_of(self.bot, rt, message.chat_id, message.order_id)
+                sent = await send_text(self.bot, message.chat_id, parts, markup, rate_limit_args=NO_RETRY,
+                                       message_thread_id=thread)
         except RetryAfter as wait:
             raise RetryLater(after=seconds(wait), reason=str(wait)) from wait
         except Forbidden as gone:

@@ -116,3 +116,15 @@ async def test_a_file_sent_in_an_order_s_topic_reaches_the_other_party_in_their_
             (m for m in world.fake.in_topic(ANA, thread) if "document" in m), None))
         assert document["document"]["file_name"] == "sketch.pdf"
         assert await in_topic(world, ANA, thread, "My sketch")
+
+
+async def test_an_order_whose_topic_the_person_deleted_gets_a_new_topic_with_its_next_notice(tmp_path):
+    async with telegram_world(tmp_path, topics_enabled=True) as world:
+        ben, ana, order_id = await answered(world, Action.ACCEPT)
+        deleted = topic_named(world, BEN, f"#{order_id} Logo")
+        await world.app.bot.delete_forum_topic(BEN, deleted)  # as Ben deleting it in his app
+        ana.send("Which colours?")
+        await world.wait_reply(ANA, "Sent to order")
+        await world.settle()
+        fresh = topic_named(world, BEN, f"#{order_id} Logo")
+        assert fresh != deleted and await in_topic(world, BEN, fresh, "Which colours?")
