@@ -321,6 +321,10 @@ def _settings(root: _Table) -> Settings:
     values["refused_cancellations_to_dispute"] = rules.get(
         "refused_cancellations_to_dispute", _integer(1), default.refused_cancellations_to_dispute)
     values["max_extension_days"] = rules.get("max_extension_days", _integer(1, 365), default.max_extension_days)
+    values["max_away_days"] = rules.get("max_away_days", _integer(1, 365), default.max_away_days)
+    values["max_away_message"] = rules.get("max_away_message", _integer(1, 1000), default.max_away_message)
+    values["max_in_progress_limit"] = rules.get("max_in_progress_limit", _integer(1, 1000),
+                                                default.max_in_progress_limit)
     values["expiry_voucher"] = rules.get("expiry_voucher", _boolean, default.expiry_voucher)
     values["mask_contacts"] = rules.get("mask_contacts", _boolean, default.mask_contacts)
     values["max_text"] = rules.get("max_text", _integer(1, 4096), default.max_text)

@@ -17,7 +17,8 @@ from bots.config import Config
 from bots.files import name_of
 from bots.render import button_labels, card_for, notice_text, zone
 from bots.roads import (
-    OFFERS, PEOPLE, ROADS, START, ConfirmsPayment, Looks, Orders, Presses, Road, Step, Waits, Writes, announce, said,
+    OFFERS, PEOPLE, ROADS, START, ConfirmsPayment, GoesAway, Looks, Orders, Presses, Road, Step, Visits, Waits,
+    Writes, announce, said,
 )
 from bots.runtime import Runtime, build
 from core import labels
@@ -26,6 +27,7 @@ from core.events import Refusal
 from core.i18n import N_, Money, span, translate
 from core.ledger import COMMISSION, escrow, seller
 from core.model import Viewer
+from core.offers import WATCH
 from core.ports import ManualClock, Outgoing
 from core.stats import seller_stats
 from core.people import Account
@@ -150,6 +152,33 @@ class Demo:
             self.clock.advance(step.delta)
         elif isinstance(step, Looks):
             await self.looks(step)
+        elif isinstance(step, GoesAway):
+            await self.goes_away(step)
+        elif isinstance(step, Visits):
+            await self.visits(step)
+
+    async def goes_away(self, step: GoesAway) -> None:
+        """The seller's /away, and what it answers them."""
+        person = self.people[step.who]
+        first, last = step.typed(self.clock.now(), zone(person.timezone), self.lang)
+        done = await self.rt.availability.go_away(self.viewer(step.who), first, last, said(step.message, self.lang),
+                                                  person.timezone)
+        self.refused(done)
+        for line in await self.rt.availability.status(self.viewer(step.who)):
+            self.show(f"  │ {line.render(self.lang, zone(person.timezone))}")
+
+    async def visits(self, step: Visits) -> None:
+        """The offer's page as the visitor reads it; paused, they ask to be told when it reopens."""
+        person = self.people[step.who]
+        shown = await self.rt.storefront.view(step.offer, self.viewer(step.who))
+        self.refused(shown)
+        if isinstance(shown, Refusal):
+            return
+        if shown.note:
+            self.show(f"  │ {shown.note.render(self.lang, zone(person.timezone))}")
+        if WATCH in shown.actions:
+            told = await self.rt.availability.watch(step.offer, self.viewer(step.who))
+            self.show(f"  │ {told.render(self.lang)}")
 
     def refused(self, result) -> None:
         if isinstance(result, Refusal):

@@ -1,5 +1,5 @@
 """Linking one person's accounts across platforms, for every adapter: a code, the confirmation that names the account
-being joined, the join. Core decides (core.linking); this runs it and words it in the person's language.
+being joined, the join. Core decides and keeps (core.linking, core.people); this words it in the person's language.
 
 Typing a code (or opening a /start link_<code> link) only asks; the join happens when the person presses the
 button under the question, which names the account, on the platform where the code was typed.
@@ -13,7 +13,7 @@ from datetime import datetime
 from core.people import Person
 from core.events import Refusal
 from core.i18n import N_
-from core.linking import LinkCode, link_refusal
+from core.linking import LinkCode
 
 PLATFORMS = {"telegram": "Telegram", "discord": "Discord"}
 
@@ -25,10 +25,7 @@ def other(platform: str) -> str:
 async def new_code(rt, who: Person, platform: str) -> str:
     """/link with no code: a fresh code to use on the other platform, or when to ask again."""
     limits = rt.config.limits
-    async with rt.store.unit_of_work() as uow:
-        made = await uow.accounts.new_link_code(who.account.id, platform, limits.link_code_lifetime,
-                                                limits.link_codes)
-        await uow.commit()
+    made = await rt.people.new_link_code(who.account.id, platform, limits.link_code_lifetime, limits.link_codes)
     if isinstance(made, datetime):
         minutes = max(1, math.ceil((made - rt.clock.now()).total_seconds() / 60))
         return who.t(N_("You already hold {count} unused codes: use one of them, or ask for a new one in "
@@ -42,12 +39,9 @@ async def new_code(rt, who: Person, platform: str) -> str:
 async def question(rt, who: Person, platform: str, code: str) -> tuple[str, LinkCode | None]:
     """/link CODE: the question to confirm, naming the account the code joins and where it was made; or why the
     code cannot be used here (and None)."""
-    async with rt.store.unit_of_work(read_only=True) as uow:
-        found = await uow.accounts.link_code(code)
-        history = await uow.accounts.has_history(who.account.id)
-    refusal = link_refusal(found, platform, who.account.id, history)
-    if refusal is not None:
-        return refusal.render(who.lang), None
+    found = await rt.people.link_question(code, platform, who.account.id)
+    if isinstance(found, Refusal):
+        return found.render(who.lang), None
     return who.t(N_("This code joins this {here} account to the account “{name}”, made on {platform}. From then on, "
                     "what you do here (orders, offers, messages) belongs to “{name}”, and its notices reach you "
                     "here. Join only if that account is yours."),
@@ -61,9 +55,7 @@ def join_label(who: Person, code: LinkCode) -> str:
 async def join(rt, who: Person, platform: str, code: str, *, chat_id: str | None = None,
                username: str | None = None) -> str:
     """The confirmation pressed: the join (core checks the code again), and what to tell the person."""
-    async with rt.store.unit_of_work() as uow:
-        linked = await uow.accounts.link(code, platform, str(who.user_id), chat_id=chat_id, username=username)
-        await uow.commit()
+    linked = await rt.people.link(code, platform, str(who.user_id), chat_id=chat_id, username=username)
     if isinstance(linked, Refusal):
         return linked.render(who.lang)
     return who.t(N_("Linked: this {platform} account is now {name}'s account."), platform=PLATFORMS[platform],

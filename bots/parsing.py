@@ -107,3 +107,20 @@ def parse_days(text: str) -> int | None:
     """A whole number of days from 1 to 9999 (ASCII digits); None otherwise."""
     days = whole_number(text, 4)
     return days if days else None
+
+
+def away_args(args: Sequence[str]) -> tuple[str, ...]:
+    """/away's words: ("status",), ("back",) for "off", ("limit", value) for "max <n|off>", ("away", first day,
+    last day, message) for two days and words, ("help",) for anything else (the days and the limit themselves are
+    read by core, which explains what is wrong with them)."""
+    words = [w for w in args if isinstance(w, str) and w.strip()] if isinstance(args, (list, tuple)) else []
+    if not words:
+        return ("status",)
+    head = words[0].lower()
+    if head in ("off", "back") and len(words) == 1:
+        return ("back",)
+    if head in ("max", "limit") and len(words) == 2:
+        return ("limit", words[1])
+    if len(words) >= 2 and head not in ("off", "back", "max", "limit"):
+        return ("away", words[0], words[1], " ".join(words[2:]))
+    return ("help",)

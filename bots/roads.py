@@ -11,7 +11,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
 
 from core import labels
 from core.checkout import quote, tip_choices
@@ -129,7 +130,28 @@ class Looks(Act):
 
 
 
-Step = Orders | ConfirmsPayment | Presses | Writes | Waits | Looks
+@dataclass(frozen=True)
+class GoesAway(Act):
+    """A seller takes time off from today to `days` later (both included, in their zone), with a message."""
+
+    days: int
+    message: str = ""  # a msgid, like every text people type in a road
+
+    def typed(self, now: datetime, zone: tzinfo, lang: str) -> tuple[str, str]:
+        """The first and last days as the seller types them: 2026-03-02, or 02/03/2026 in French."""
+        first = now.astimezone(zone)
+        pattern = "%d/%m/%Y" if lang == "fr" else "%Y-%m-%d"
+        return first.strftime(pattern), (first + timedelta(days=self.days)).strftime(pattern)
+
+
+@dataclass(frozen=True)
+class Visits(Act):
+    """A visitor opens an offer's page; when it is paused, they ask to be told when it reopens."""
+
+    offer: str
+
+
+Step = Orders | ConfirmsPayment | Presses | Writes | Waits | Looks | GoesAway | Visits
 
 
 @dataclass(frozen=True)
@@ -245,6 +267,20 @@ ROADS = (
           hours(25), Presses("ben", Action.ACCEPT_EXTENSION),
           hours(40), Presses("ana", Action.DELIVER, N_("Here is your logo, wrench and wheel."), files=("logo.svg",)),
           hours(3), Presses("ben", Action.COMPLETE, N_("Worth the wait!"), positive=True))),
+    Road("time-off",
+         N_("Ana takes two days off: Ben finds her offer paused, asks to be told, and orders when it reopens"),
+         N_("A seller's time off with a message, a visitor refused with the reason and the moment it reopens "
+            "(in their own zone), told once when it reopens by itself, then ordering (this product's addition to "
+            "the process)."),
+         ("ana", "ben", "mo"),
+         (GoesAway("ana", 1, N_("At a design fair, back in two days.")),
+          Visits("ben", "logo"),
+          hours(40),
+          Orders("ben", "logo", brief=N_("A logo for my tea room: a teapot and a cat.")),
+          ConfirmsPayment("mo"),
+          hours(1), Presses("ana", Action.ACCEPT),
+          hours(30), Presses("ana", Action.DELIVER, N_("Here is your teapot and its cat."), files=("logo.svg",)),
+          hours(2), Presses("ben", Action.COMPLETE, N_("Worth the wait!"), positive=True))),
     Road("topics",
          N_("Ana's Telegram bot has topics: the order lives in its own topic of each private chat"),
          N_("With the bot's topic mode on, the order's card, notices, chat, files and delivery in a topic named "
@@ -285,6 +321,8 @@ PRESSES = N_("{name} presses [{button}]")
 WRITES = N_("{name} writes: “{text}”")
 LATER = N_("{hours} h later ({date} UTC)")
 LOOKS = N_("{name} looks at the order's card.")
+GOES_AWAY = N_("{name} takes time off until {date}: “{text}”")
+VISITS = N_("{name} opens the offer “{title}”.")
 
 
 def announce(step: Step, lang: str, now: datetime, tip_cap: int) -> str:
@@ -304,6 +342,11 @@ def announce(step: Step, lang: str, now: datetime, tip_cap: int) -> str:
     if isinstance(step, Waits):
         return "⏩ " + t(LATER, hours=int(step.delta.total_seconds() // 3600),
                          date=(now + step.delta).strftime("%Y-%m-%d %H:%M"))
+    if isinstance(step, GoesAway):
+        zone = ZoneInfo(PEOPLE[step.who].timezone)
+        return "🏖 " + t(GOES_AWAY, name=name, date=step.typed(now, zone, lang)[1], text=said(step.message, lang))
+    if isinstance(step, Visits):
+        return "👀 " + t(VISITS, name=name, title=OFFERS[step.offer].title)
     return "👀 " + t(LOOKS, name=name)
 
 

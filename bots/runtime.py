@@ -24,6 +24,7 @@ from core.press import Presses
 from core.routing import Routes
 from core.service import Service
 from core.storefront import Storefront
+from core.availability import Availability
 from storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,8 @@ class Runtime:
     conversations: ConversationState
     #: the dispute queue, evidence, suspensions and the audit trail (core.moderation)
     moderation: Moderation
+    #: sellers' time off and limits, visitors waiting for a paused offer (core.availability)
+    availability: Availability = None  # type: ignore[assignment]  # made from the store when not given
     #: more polls for the scheduler, added by adapters (Telegram's Stars refunds): each returns how much it did
     extra_jobs: list[Callable[[], Awaitable[int]]] = field(default_factory=list)
     #: each running adapter's files, for the other platforms' notifiers to upload (bots.files)
@@ -74,6 +77,8 @@ class Runtime:
             self.refunds = self.store.refunds
         if self.limits is None:
             self.limits = Limits(self.clock)
+        if self.availability is None:
+            self.availability = Availability(self.store.unit_of_work, self.clock, self.config.settings)
 
     def plug(self, plug: Plug) -> None:
         """A platform adapter's notifier, file source, moderator check, relay observers and polls, registered
@@ -93,8 +98,9 @@ def build(config: Config, clock: Clock | None = None, notifiers: dict[str, Notif
     clock = clock or SystemClock()
     store = Store(config.database_url, clock)
     service = Service(store.unit_of_work, clock, config.settings)
+    availability = Availability(store.unit_of_work, clock, config.settings)
     timekeeper = Timekeeper(store.timers, service, config.scheduler.batch,
-                            timedelta(seconds=config.scheduler.lease_seconds))
+                            timedelta(seconds=config.scheduler.lease_seconds), availability)
     policy = RelayPolicy(config.relay.batch, config.relay.max_attempts, config.relay.backoff_seconds,
                          config.relay.max_backoff_seconds)
     relay = Relay(store.outbox, notifiers or {}, clock, policy)
@@ -103,7 +109,7 @@ def build(config: Config, clock: Clock | None = None, notifiers: dict[str, Notif
     route = Routes(store.unit_of_work, clock, config.settings)
     return Runtime(config, clock, store, service, timekeeper, relay, storefront, press, route,
                    People(store.unit_of_work), ConversationState(store.unit_of_work),
-                   Moderation(store.unit_of_work, clock))
+                   Moderation(store.unit_of_work, clock), availability)
 
 
 def adapters(config: Config) -> list[str]:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bots.relay import Relay
+from core.availability import Availability
 from core.service import Service
 from storage.claims import TimerQueue
 
@@ -22,14 +23,17 @@ log = logging.getLogger(__name__)
 
 
 class Timekeeper:
-    """Fires due timers: the system's deadline actions and the reminders."""
+    """Fires due timers: the system's deadline actions and the reminders; then tells the visitors waiting for an
+    offer that reopened."""
 
     def __init__(self, queue: TimerQueue, service: Service, batch: int = 100,
-                 lease: timedelta = timedelta(seconds=60)) -> None:
+                 lease: timedelta = timedelta(seconds=60), availability: Availability | None = None) -> None:
         self.queue = queue
         self.service = service
         self.batch = batch
         self.lease = lease
+        #: the visitors waiting for a paused offer are deadline rows too, looked at with the timers
+        self.availability = availability
 
     async def tick(self) -> int:
         """Claims one batch of due timers and fires them; returns how many were claimed."""
@@ -54,7 +58,13 @@ class Timekeeper:
             claimed = await self.tick()
             total += claimed
             if claimed < self.batch:
-                return total
+                break
+        while self.availability is not None:
+            looked = await self.availability.reopen_due(self.batch)
+            total += looked
+            if looked < self.batch:
+                break
+        return total
 
 
 class Polls(AsyncIOScheduler):

@@ -2,7 +2,7 @@
 
 # every module is the engine's API: adapters, storage, the simulation and the benchmarks use each
 __all__ = [
-    "buttons", "card", "chat", "checkout", "conversations", "deadlines", "discussion", "engine", "events", "i18n",
+    "availability", "buttons", "card", "chat", "checkout", "conversations", "deadlines", "discussion", "engine", "events", "i18n",
     "labels", "ledger", "linking", "masking", "model", "moderation", "notices", "offers", "people", "ports",
     "press", "refunds", "routing", "sanctions", "service", "settings", "stats", "step", "storefront", "table",
     "vouchers",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.availability import Pause
 from core.events import Refusal, Refused
 from core.i18n import N_, Text
 from core.model import Offer, Option, Viewer
@@ -15,6 +16,8 @@ OPTIONS_MAX = 10
 REVISIONS_MAX = 99
 #: what a visitor may do with an offer they are shown
 ORDER, ASK = "order", "ask"
+#: instead of ordering a paused offer: be told once when it reopens (core.availability)
+WATCH = "watch"
 
 
 def check_title(title: str) -> Text | None:
@@ -99,15 +102,20 @@ class Shown:
     note: Text | None = None
 
 
-def shown_to(offer: Offer, viewer: Viewer, refusal: Refusal | None) -> Shown | Refusal:
-    """`refusal` is whether this viewer may order it (engine.may_order). Its seller still sees it as buyers
-    do, to check the link they share; anyone else is told why they cannot order."""
+def shown_to(offer: Offer, viewer: Viewer, refusal: Refusal | None, paused: Pause | None = None) -> Shown | Refusal:
+    """`refusal` is whether this viewer may order it (engine.may_order), `paused` whether its seller takes no new
+    order now (core.availability). Its seller still sees it as buyers do, to check the link they share; anyone
+    else is told why they cannot order, and a visitor of a paused offer may ask to be told when it reopens."""
     if viewer.account == offer.seller:
         note = (N_("This is how buyers see your offer.") if offer.active
                 else N_("This offer is paused: buyers cannot order it until you resume it (/offers)."))
+        if offer.active and paused is not None:
+            return Shown(offer, (), Text.of(N_("Paused for buyers (/away):\n{why}"), why=paused.text))
         return Shown(offer, (), Text.of(note))
     if refusal is not None:
         return refusal
+    if paused is not None:  # no order for now; a question still reaches the seller, if they take them
+        return Shown(offer, (WATCH, ASK) if offer.contact_allowed else (WATCH,), paused.text)
     return Shown(offer, buyer_actions(offer))
 
 

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
+from core.events import Refusal
 from core.i18n import translate
+from core.linking import LinkCode, link_refusal
 from core.model import Viewer
 
 if TYPE_CHECKING:  # core.ports names this module's Accounts port: imported for the annotations only
@@ -84,6 +87,12 @@ class Accounts(Protocol):
     async def names(self, account_ids: Iterable[str]) -> dict[str, str]: ...
     async def suspend(self, moderator_id: str, account_id: str, suspended: bool, reason: str,
                       as_whom: str | None = None) -> None: ...
+    async def new_link_code(self, account_id: str, platform: str, lifetime: timedelta,
+                            most: int) -> str | datetime: ...
+    async def link_code(self, code: str) -> LinkCode | None: ...
+    async def has_history(self, account_id: str) -> bool: ...
+    async def link(self, code: str, platform: str, external_id: str, *, chat_id: str | None = None,
+                   username: str | None = None) -> Account | Refusal: ...
 
 
 @dataclass
@@ -136,3 +145,34 @@ class People:
                     if identity.platform == platform and account is not None:
                         found[account_id] = (account, identity)
         return found
+
+    # --- one person's accounts joined across platforms (core.linking decides when a code may join) ----------
+
+    async def new_link_code(self, account_id: str, platform: str, lifetime: timedelta, most: int) -> str | datetime:
+        """A fresh code for this account, made on this platform; or, when it holds `most` live codes already, the
+        moment it may ask again."""
+        async with self.uow() as uow:
+            made = await uow.accounts.new_link_code(account_id, platform, lifetime, most)
+            await uow.commit()
+        return made
+
+    async def link_question(self, code: str, platform: str, account_id: str) -> LinkCode | Refusal:
+        """The code typed on this platform by this account, if it may join them (the account it joins, to name in
+        the question the person confirms); else why not."""
+        async with self.uow(read_only=True) as uow:
+            found = await uow.accounts.link_code(code)
+            history = await uow.accounts.has_history(account_id)
+        refusal = link_refusal(found, platform, account_id, history)
+        if refusal is not None:
+            return refusal
+        assert found is not None  # (link_refusal refuses a code not found)
+        return found
+
+    async def link(self, code: str, platform: str, external_id: str, *, chat_id: str | None = None,
+                   username: str | None = None) -> Account | Refusal:
+        """The confirmation pressed: this identity joined to the code's account (the code checked again), or why
+        not; nothing changes then."""
+        async with self.uow() as uow:
+            linked = await uow.accounts.link(code, platform, external_id, chat_id=chat_id, username=username)
+            await uow.commit()
+        return linked

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
+from core.availability import TimeOff, Watch
 from core.chat import ChatMessage
 from core.conversations import Conversations
 from core.checkout import Checkout, PaymentState
@@ -122,6 +123,20 @@ class UnitOfWork(Protocol):
         """Removes a fired timer so it never fires again."""
 
     async def finish_timers(self, fired: list[tuple[str, Timer]]) -> None: ...
+
+    # time off and capacity (core.availability)
+    async def time_off(self, seller: str) -> TimeOff | None: ...
+    async def save_time_off(self, time_off: TimeOff) -> None: ...
+    async def count_in_progress(self, seller: str, stages: frozenset[Stage]) -> int:
+        """How many of this seller's orders are in these stages."""
+    async def save_watches(self, watches: list[Watch]) -> None:
+        """Visitors waiting for a paused offer, each to be looked at again at its `due` (one per offer and visitor:
+        a second request replaces the first)."""
+    async def due_watches(self, now: datetime, limit: int, lock: bool = True) -> list[Watch]:
+        """The waiting visitors due by `now`, soonest first; with `lock`, locked (PostgreSQL) until the unit ends."""
+    async def forget_watches(self, watches: list[Watch]) -> None: ...
+    async def recheck_watches(self, seller: str, now: datetime) -> None:
+        """This seller's waiting visitors are all due at `now` (their time off or limit changed)."""
 
 
 class UnitOfWorkFactory(Protocol):

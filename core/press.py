@@ -1,6 +1,7 @@
 """A press of an order card's button, decided in one call and one transaction: ask for what the action needs,
 done (with the new card, drawn from the outcome), or refused (why, what is possible now, and the card as the
-order stands). A platform's second delivery of the same press is recognised in that same transaction."""
+order stands). A platform's second delivery of the same press is recognised, and a moderator's act audited, in
+that same transaction."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from core.events import Outcome, Refusal
 from core.events import Refused as Why
 from core.i18n import N_, Text
 from core.model import Action, Order, Payload, Stage, Viewer
+from core.moderation import audit_entries
+from core.people import Person
 from core.ports import Clock, Conflict, UnitOfWork, UnitOfWorkFactory
 from core.settings import Settings
 from core.table import Needs
@@ -92,17 +95,23 @@ class Presses:
     clock: Clock
     settings: Settings
 
-    async def __call__(self, viewer: Viewer, button: str | ButtonData, payload: Payload | None = None,
+    async def __call__(self, who: Person | Viewer, button: str | ButtonData, payload: Payload | None = None,
                        seen: tuple[str, str] | None = None) -> Answer | None:
         """What pressing this button (its data as the platform gave it back) means for this person now. With a
         `payload` (what a dialog collected) the action is taken, never asked for. `seen`: (platform, key) of the
-        update, remembered in the same transaction; None back when that update was already handled."""
+        update, remembered in the same transaction; None back when that update was already handled. A `Person`
+        acting as a moderator has the act audited (as whom it was made) in that transaction too; a bare `Viewer`
+        is audited by nobody."""
         now = self.clock.now()
+        viewer = who.viewer if isinstance(who, Person) else who
         async with self.uow() as uow:
             try:
                 if seen is not None and not await uow.conversations.first_sight(*seen):
                     return None
                 answer = await self._decide(uow, viewer, button, payload, now)
+                if isinstance(who, Person) and isinstance(answer, Done):
+                    for entry in audit_entries(who, answer.outcome, now):
+                        await uow.audit.record(entry)
                 await uow.commit()
                 return answer
             except Conflict:

@@ -9,6 +9,7 @@ from datetime import datetime
 from core import deadlines, engine
 from core.card import Brief, Card, brief_of, order_card
 from core import labels
+from core.availability import pause_of
 from core.chat import ChatDecision, ChatMessage, chat_recipients, check_message, may_send
 from core.checkout import (
     WATCHED, Checkout, PaymentState, Price, awaiting_notices, check_payment, check_provider, placed_notices, quote,
@@ -17,7 +18,7 @@ from core.checkout import (
 from core.discussion import CustomOfferState, check_payable, settle_custom_offer
 from core.events import Notice, Outcome, Refusal, Refused
 from core.i18n import N_, Money, Text
-from core.model import SYSTEM, Action, Offer, Option, Order, Payload, Role, Viewer
+from core.model import OPEN, SYSTEM, TERMINAL, Action, Offer, Option, Order, Payload, Role, Viewer
 from core.ports import Clock, Conflict, UnitOfWork, UnitOfWorkFactory, new_id
 from core.press import moved_on, transition
 from core.routing import flagged_notice, masked, relay
@@ -120,6 +121,9 @@ class Service:
             offer = await self._orderable(uow, buyer, now, offer_id, custom_offer_id)
             if isinstance(offer, Refusal):
                 return offer
+            paused = await pause_of(uow, offer.seller, now)  # away or full: no new order, custom ones included
+            if paused is not None:
+                return paused.refusal
             chosen = _options(offer.options, options)
             if chosen is None:
                 return Refusal(Refused.INPUT, Text.of(N_("One of the chosen options is not part of this offer.")))
@@ -397,6 +401,16 @@ class Service:
         """This person's orders as buyer or seller, the latest paid first."""
         async with self.uow(read_only=True) as uow:
             return await uow.orders_of(viewer.account, limit=limit)
+
+    async def listed(self, viewer: Viewer, which: str, limit: int = 200) -> list[Order]:
+        """This person's orders under a list's filter: "act" those where they can act now, "open" the running
+        ones, "closed" the closed ones."""
+        async with self.uow(read_only=True) as uow:
+            found = await uow.orders_of(viewer.account, TERMINAL if which == "closed" else OPEN, limit=limit)
+        if which == "act":
+            now = self.clock.now()
+            found = [o for o in found if engine.allowed_actions(o, viewer, now, self.settings)]
+        return found
 
     async def took_a_dispute(self, viewer: Viewer) -> bool:
         """Whether this person took a dispute still open (a moderator then writes in its chat as one)."""

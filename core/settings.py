@@ -42,6 +42,11 @@ class Settings:
     commission_basis_points: int = 0  # 100 = 1 %
     refused_cancellations_to_dispute: int = 2
     max_extension_days: int = 14  # the most days one extension request may ask for
+    max_away_days: int = 90  # the longest time off a seller may set at once
+    max_away_message: int = 300  # characters of the message visitors read while the seller is away
+    max_in_progress_limit: int = 50  # the highest limit of orders in progress a seller may set
+    #: how often a visitor waiting for a full seller's offer is looked at again (away ends at a known time)
+    reopen_check: timedelta = 10 * timedelta(minutes=1)
     expiry_voucher: bool = True
     mask_contacts: bool = True
     max_text: int = 4000

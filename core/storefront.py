@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from core.availability import Pause, pause_of
 from core.discussion import (
     CustomOffer, Discussion, check_payable, check_seller, open_discussion, send_custom_offer,
 )
@@ -85,7 +86,10 @@ class Storefront:
             offer = await uow.offer(offer_id)
             if offer is None:
                 return _missing()
-            return shown_to(offer, viewer, may_order(offer, viewer, await uow.seller_suspended(offer.seller)))
+            refusal = may_order(offer, viewer, await uow.seller_suspended(offer.seller))
+            own = viewer.account == offer.seller  # its seller is told too that buyers find it paused
+            paused = await self._paused(uow, offer.seller) if refusal is None or own else None
+            return shown_to(offer, viewer, refusal, paused)
 
     async def orderable(self, buyer: Viewer, offer_id: str | None = None,
                         custom_offer_id: str | None = None) -> Offer | Refusal:
@@ -101,7 +105,15 @@ class Storefront:
                 if found is None:
                     return _missing()
                 offer, refusal = found, None
-            return refusal or may_order(offer, buyer, await uow.seller_suspended(offer.seller)) or offer
+            refusal = refusal or may_order(offer, buyer, await uow.seller_suspended(offer.seller))
+            if refusal is None and (paused := await self._paused(uow, offer.seller)) is not None:
+                refusal = paused.refusal  # a custom offer too: the seller takes no new order, whichever
+            return refusal or offer
+
+    async def _paused(self, uow: UnitOfWork, seller: str) -> Pause | None:
+        """Is this seller away or at their limit of orders in progress now? (evaluated against the clock: a
+        time off ends by itself, with no job to run)"""
+        return await pause_of(uow, seller, self.clock.now())
 
     # discussions
 

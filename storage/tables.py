@@ -109,6 +109,29 @@ offers = Table(
     Column("updated_at", Time, nullable=False),
 )
 
+# a seller's time off and limit of orders in progress (core.availability): one row per seller who set either
+time_off = Table(
+    "time_off",
+    metadata,
+    Column("seller_id", Id, ForeignKey("accounts.id"), primary_key=True),
+    Column("away_from", Time, nullable=True),
+    Column("away_until", Time, nullable=True),
+    Column("message", Text, nullable=False),
+    Column("max_in_progress", Integer, nullable=True),
+)
+
+# visitors waiting for a paused offer: each looked at again at due_at, told once when it reopens, then deleted
+reopen_watches = Table(
+    "reopen_watches",
+    metadata,
+    Column("offer_id", Id, ForeignKey("offers.id"), nullable=False),
+    Column("account_id", Id, ForeignKey("accounts.id"), nullable=False),
+    Column("seller_id", Id, nullable=False, index=True),
+    Column("due_at", Time, nullable=False, index=True),
+    Column("since", Time, nullable=False),
+    PrimaryKeyConstraint("offer_id", "account_id"),
+)
+
 offer_options = Table(
     "offer_options",
     metadata,

@@ -1,7 +1,7 @@
 """The unit of work: one database transaction in which an action's every consequence is saved, or none.
 
 It is composed of parts, each keeping one kind of data (storage.orders, storage.notices, storage.catalog,
-storage.payments, storage.chat, storage.views) on the unit's one connection; people and conversation state are
+storage.payments, storage.chat, storage.views, storage.availability) on the unit's one connection; people and conversation state are
 `accounts` and `conversations`."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from core.model import Order
 from core.ports import Conflict
 from storage.accounts import Accounts
+from storage.availability import AvailabilityRows
 from storage.audit import Audit
 from storage.catalog import CatalogRows
 from storage.chat import ChatRows
@@ -23,7 +24,7 @@ from storage.payments import PaymentRows
 from storage.views import OrderViews
 
 
-class SqlUnitOfWork(OrderRows, NoticeRows, PaymentRows, CatalogRows, ChatRows, OrderViews):
+class SqlUnitOfWork(OrderRows, NoticeRows, PaymentRows, CatalogRows, ChatRows, OrderViews, AvailabilityRows):
     """With `read_only=True` the unit only reads: on SQLite its transaction is a deferred BEGIN, so it does not
     take the write lock (WAL readers see a consistent snapshot and never wait for writers); its writes are refused."""
 

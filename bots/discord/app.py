@@ -11,9 +11,8 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bots.discord import chat, commands, discussions, modals, moderation, offers, orders, shop
+from bots.discord import chat, orders, routes
 from bots.discord.admission import DeskTree
-from bots.discord.buttons import PERSISTENT
 from bots.discord.context import PLATFORM, still_moderator
 from bots.discord.notifier import DiscordNotifier
 from bots.discord.files import PREFIX, DiscordFiles
@@ -26,10 +25,6 @@ log = logging.getLogger(__name__)
 
 #: a rate limit longer than this is not waited out in place: the notifier hands it to the relay
 MAX_RATE_LIMIT_WAIT = 10.0
-#: the modals no process keeps in memory (bots.discord.modals): the start of their custom id, who rebuilds them
-REOPEN = ((modals.PREFIX, orders.reopen), (shop.BRIEF_PREFIX, shop.reopen),
-          (discussions.FORM_PREFIX, discussions.reopen), (offers.OFFER_FORM, offers.reopen),
-          (offers.OPTION_FORM, offers.reopen))
 
 
 def intents() -> discord.Intents:
@@ -62,8 +57,7 @@ class _Desk:
         self.rooms = Rooms(self, runtime)
         self.tree = DeskTree(self)
         self.tree.error(_on_command_error)
-        for command in commands.COMMANDS + moderation.COMMANDS + offers.COMMANDS:
-            self.tree.add_command(command)
+        routes.add_commands(self.tree)  # every command, button, select and modal: bots.discord.routes
 
     async def on_message(self, message: discord.Message) -> None:
         """Chat: in an order's room, or to the bot by DM (bots.discord.chat); each person's messages in turn."""
@@ -82,18 +76,12 @@ class _Desk:
             log.exception("while handling the edit of message %s", payload.message_id)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """A submitted modal: rebuilt here, since no process keeps one (bots.discord.modals)."""
-        if interaction.type is not discord.InteractionType.modal_submit:
-            return
-        custom_id = (interaction.data or {}).get("custom_id", "")
-        for prefix, reopen in REOPEN:
-            if custom_id.startswith(prefix):
-                await orders.guarded(interaction, reopen(interaction, custom_id))
-                return
+        """A submitted modal: rebuilt by its route, since no process keeps one (bots.discord.modals)."""
+        if interaction.type is discord.InteractionType.modal_submit:
+            await routes.on_modal(interaction)
 
     async def setup_hook(self) -> None:
-        # buttons of messages sent before this start work too
-        self.add_dynamic_items(*PERSISTENT, *offers.PERSISTENT, *shop.PERSISTENT)
+        routes.add_items(self)  # buttons of messages sent before this start work too
         await self.tree.set_translator(CatalogTranslator())
         if self.sync_commands:
             await self.tree.sync()

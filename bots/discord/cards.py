@@ -7,7 +7,8 @@ from datetime import datetime
 
 import discord
 
-from bots.discord.buttons import BriefButton, MoreButton, OrderButton
+from bots.discord import custom_ids as ids
+from bots.discord.routes import BriefButton, MoreButton, OrderButton
 from bots.discord.context import PLATFORM
 from bots.runtime import Runtime
 from core import labels
@@ -99,7 +100,7 @@ def card_view(card: Card, lang: str, expanded: bool = False) -> discord.ui.View 
     if card.more_buttons and not expanded:
         view.add_item(MoreButton(discord.ui.Button(label=translate(N_("More…"), lang),
                                                    style=discord.ButtonStyle.secondary,
-                                                   custom_id=f"x:more:{card.order_id}")))
+                                                   custom_id=ids.more(card.order_id))))
     for link in card.links:
         view.add_item(BriefButton(discord.ui.Button(label=clip(link.label.render(lang), LABEL),
                                                     style=discord.ButtonStyle.secondary, custom_id=link.data)))

@@ -14,7 +14,8 @@ from collections.abc import Awaitable, Callable
 
 import discord
 
-from bots.discord.buttons import RouteSelect
+from bots.discord import custom_ids as ids
+from bots.discord.routes import RouteSelect
 from bots.discord.cards import clip, send_card
 from bots.discord.context import PLATFORM, Person, person, person_of, resolved, runtime
 from bots.discord.files import file_ref
@@ -190,7 +191,7 @@ async def in_dm(client: discord.Client, message: discord.Message) -> None:
     if isinstance(routed, Pick):
         await rt.conversations.keep_dialog(PLATFORM, str(who.user_id), {
             "kind": "route", "text": message.content, "files": files, "source": str(message.id)})
-        select = discord.ui.Select(custom_id="x:route", placeholder=who.t(N_("Which order is this message about?")),
+        select = discord.ui.Select(custom_id=ids.ROUTE, placeholder=who.t(N_("Which order is this message about?")),
                                    options=[discord.SelectOption(label=clip(f"#{o.id} {o.title}", 100), value=o.id)
                                             for o in routed.orders[:ROUTE_CHOICES]])
         view = discord.ui.View(timeout=None)

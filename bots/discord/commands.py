@@ -14,7 +14,8 @@ from discord.app_commands import Choice, locale_str
 
 from bots import linking
 from bots.discord import orders
-from bots.discord.buttons import LinkButton
+from bots.discord import custom_ids as ids
+from bots.discord.routes import LinkButton
 from bots.discord.cards import clip
 from bots.discord.context import PLATFORM, person, resolved, runtime
 from bots.routing import FILTERS
@@ -68,8 +69,8 @@ async def link(interaction: discord.Interaction, code: str | None) -> None:
         return
     view = discord.ui.View(timeout=None)
     view.add_item(LinkButton(discord.ui.Button(label=clip(linking.join_label(who, found), 80),
-                                               style=discord.ButtonStyle.danger, custom_id=f"l:ok:{found.code}")))
-    view.add_item(LinkButton(discord.ui.Button(label=who.t(N_("Cancel")), custom_id=f"l:no:{found.code}")))
+                                               style=discord.ButtonStyle.danger, custom_id=ids.link("ok", found.code))))
+    view.add_item(LinkButton(discord.ui.Button(label=who.t(N_("Cancel")), custom_id=ids.link("no", found.code))))
     await interaction.response.send_message(text, view=view, ephemeral=True)
 
 

@@ -1,6 +1,6 @@
 """Talking before an order on Discord: a buyer's question, the seller's answer, the custom offer made from it.
 
-Each message is typed in a modal opened by a persistent button (bots.discord.buttons.DiscussionButton):
+Each message is typed in a modal opened by a persistent button (bots.discord.routes.DiscussionButton):
 [Ask the seller a question] on an offer, [Reply] and [Send a custom offer] on the messages the relay
 brings by DM. The messages travel through core and the outbox like every notice, so the other party
 hears on whatever platform they are (a buyer on Telegram, a seller on Discord). Core decides who may
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import discord
 
+from bots.discord import custom_ids as ids
 from bots.discord import orders
 from bots.discord.cards import clip
 from bots.discord.context import Person, resolved, runtime
@@ -22,7 +23,6 @@ from core.i18n import N_, Money
 from core.model import Offer
 
 FORM_TIMEOUT = 30 * 60
-FORM_PREFIX = "d:form:"
 #: the modal's title and its field, for a question and for an answer
 MESSAGE_FORM = {
     "ask": (N_("Ask the seller a question"), N_("The seller's answer comes to you by direct message.")),
@@ -45,7 +45,7 @@ async def reopen(interaction: discord.Interaction, custom_id: str) -> None:
     """A submitted modal of a discussion (`d:form:<verb>:<target>:<user>`), rebuilt (none is kept in memory:
     bots.discord.modals) and submitted as usual."""
     who = resolved(interaction)
-    verb, _, target = custom_id.removeprefix(FORM_PREFIX).rpartition(":")[0].partition(":")
+    verb, target = ids.discussion_form_of(custom_id)
     modal = await form(interaction, who, verb, target) if verb in ("ask", "reply", "custom") and target else None
     if modal is None:
         await orders.tell(interaction, who.t(N_("This button is not valid.")))
@@ -78,7 +78,7 @@ class MessageModal(discord.ui.Modal):
     def __init__(self, who: Person, verb: str, target: str, offer: Offer, max_text: int) -> None:
         title, description = MESSAGE_FORM[verb]
         super().__init__(title=clip(f"{who.t(title)} · {offer.title}", LABEL_LIMIT),
-                         custom_id=f"{FORM_PREFIX}{verb}:{target}:{who.user_id}", timeout=FORM_TIMEOUT)
+                         custom_id=ids.discussion_form(verb, target, who.user_id), timeout=FORM_TIMEOUT)
         self.verb, self.target = verb, target
         self.text = discord.ui.TextInput(custom_id="text", style=discord.TextStyle.paragraph,
                                          max_length=min(max_text, TEXT_LIMIT))
@@ -112,7 +112,7 @@ class CustomOfferModal(discord.ui.Modal):
     def __init__(self, who: Person, discussion_id: str, offer: Offer) -> None:
         t = who.t
         super().__init__(title=clip(t(N_("Send a custom offer")), LABEL_LIMIT),
-                         custom_id=f"{FORM_PREFIX}custom:{discussion_id}:{who.user_id}", timeout=FORM_TIMEOUT)
+                         custom_id=ids.discussion_form("custom", discussion_id, who.user_id), timeout=FORM_TIMEOUT)
         self.discussion_id, self.currency = discussion_id, offer.currency
 
         def field(label: str, component: discord.ui.TextInput, description: str | None = None) -> None:

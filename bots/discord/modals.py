@@ -6,7 +6,7 @@ possible and whether the input is enough (an empty delivery, a missing reason ar
 No modal is kept, like a card's buttons: discord.py would keep a sent modal in memory (its view store)
 and drop the submit of one sent before a restart. A modal's custom id and the database hold all it
 needs, so every modal is sent unkept (`open_unkept`) and every submit, before or after a restart, rebuilds
-it (`orders.reopen` for these, app.REOPEN for all, from the client's `on_interaction`): one path, so never
+it (`orders.reopen` for these, routes.on_modal for all, from the client's `on_interaction`): one path, so never
 handled twice. (Their `timeout` no longer applies: a late submit is answered, and core decides.)
 """
 
@@ -16,6 +16,7 @@ import logging
 
 import discord
 
+from bots.discord import custom_ids as ids
 from bots.discord.cards import action_label, clip
 from bots.discord.files import file_ref
 from bots.parsing import parse_amount, parse_days
@@ -54,18 +55,6 @@ REQUIRED_TEXT = frozenset({Needs.REASON, Needs.TEXT, Needs.AMOUNT, Needs.DAYS})
 PARAGRAPH = frozenset({Needs.BRIEF, Needs.DELIVERY, Needs.TEXT, Needs.REASON, Needs.OPTIONAL_REASON})
 WITH_FILES = frozenset({Needs.BRIEF, Needs.DELIVERY})
 POSITIVE, NEGATIVE = "good", "bad"
-PREFIX = "m:"
-
-
-def modal_id(user_id: int, pressed: ButtonData) -> str:
-    return f"{PREFIX}{user_id}:{pressed.encode()}"
-
-
-def pressed_of(custom_id: str) -> ButtonData:
-    """The button an order's modal was opened from, read back from the modal's custom id (BadButton if
-    it is not one of ours)."""
-    _, _, data = custom_id.removeprefix(PREFIX).partition(":")
-    return ButtonData.decode(data)
 
 
 async def open_unkept(interaction: discord.Interaction, modal: discord.ui.Modal) -> None:
@@ -90,7 +79,7 @@ class ActionModal(discord.ui.Modal):
     def __init__(self, user_id: int, pressed: ButtonData, needs: Needs, lang: str, currency: str,
                  max_text: int, current: str = "") -> None:
         title = clip(f"{action_label(pressed.action, lang)} · #{pressed.order_id}", LABEL_LIMIT)
-        super().__init__(title=title, custom_id=modal_id(user_id, pressed), timeout=30 * 60)
+        super().__init__(title=title, custom_id=ids.action_form(user_id, pressed), timeout=30 * 60)
         self.pressed, self.needs, self.currency = pressed, needs, currency
         t = lambda msgid: translate(msgid, lang) if msgid else None  # noqa: E731
         self.amount = self.days = self.verdict = self.files = None

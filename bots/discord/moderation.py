@@ -20,7 +20,8 @@ from discord import app_commands
 
 from bots import evidence, moderation
 from bots.discord import orders
-from bots.discord.buttons import CardLink, DisputesPage, EvidenceButton
+from bots.discord import custom_ids as ids
+from bots.discord.routes import CardLink, DisputesPage, EvidenceButton
 from bots.discord.cards import clip
 from bots.discord.commands import localized
 from bots.discord.context import PLATFORM, Person, person, runtime
@@ -67,14 +68,14 @@ async def queue_page(interaction: discord.Interaction, who: Person, page: int):
     text = moderation.queue_text(queue, who.lang, zone(who.account.timezone), rt.clock.now())
     view = discord.ui.View(timeout=None)
     for row, o in enumerate(queue.orders):
-        view.add_item(CardLink(discord.ui.Button(label=clip(f"#{o.id} {o.title}", 80), custom_id=f"x:card:{o.id}",
+        view.add_item(CardLink(discord.ui.Button(label=clip(f"#{o.id} {o.title}", 80), custom_id=ids.card(o.id),
                                                  row=row)))
-        view.add_item(EvidenceButton(discord.ui.Button(label=who.t(N_("Evidence")), custom_id=f"x:evidence:{o.id}",
+        view.add_item(EvidenceButton(discord.ui.Button(label=who.t(N_("Evidence")), custom_id=ids.evidence(o.id),
                                                        row=row)))
     if queue.page > 0:
-        view.add_item(DisputesPage(discord.ui.Button(label="◀", custom_id=f"x:disputes:{queue.page - 1}", row=4)))
+        view.add_item(DisputesPage(discord.ui.Button(label="◀", custom_id=ids.disputes(queue.page - 1), row=4)))
     if queue.page + 1 < queue.pages:
-        view.add_item(DisputesPage(discord.ui.Button(label="▶", custom_id=f"x:disputes:{queue.page + 1}", row=4)))
+        view.add_item(DisputesPage(discord.ui.Button(label="▶", custom_id=ids.disputes(queue.page + 1), row=4)))
     return clip(plain(text), CONTENT), view  # the reasons quoted are people's words: shown as words
 
 

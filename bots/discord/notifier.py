@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import discord
 
-from bots.discord.buttons import choice_items
+from bots.discord.routes import choice_items
 from bots.discord.cards import send_card, timestamp
 from bots.discord.context import PLATFORM
 from bots.discord.files import CONTENT, MAX_FILES, UPLOAD_LIMIT, uploads

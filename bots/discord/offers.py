@@ -16,14 +16,16 @@ from discord import app_commands
 from discord.app_commands import Choice
 
 from bots.discord import orders
-from bots.discord.buttons import DiscussionButton
+from bots.discord import custom_ids as ids
+from bots.discord.routes import DiscussionButton, OrderOffer, QuestionsSelect, SellerButton
 from bots.discord.cards import clip
 from bots.discord.commands import localized
 from bots.discord.modals import dispatch_submit, open_unkept
+from bots.discord.time_off import watch_button
 from bots.discord.context import PLATFORM, Person, resolved, runtime
 from bots.parsing import offer_id as typed_offer_id
 from bots.parsing import parse_amount, parse_days, whole_number
-from bots.render import days_text, open_on_discord
+from bots.render import days_text, open_on_discord, zone
 from core import offers as rules
 from core.events import Refusal
 from core.i18n import N_, ZERO_DECIMALS, Money, Text, translate
@@ -32,10 +34,8 @@ from core.ports import new_id
 
 #: a new offer is priced in what the bot can take: on Discord, euros confirmed by a moderator (as Telegram's manual)
 CURRENCY = {"manual": "EUR"}
-OFFER_FORM, OPTION_FORM = "f:form:", "f:optform:"
 LABEL_LIMIT = 45
 MAX_SHOWN = 10  # embeds in one message
-OFFER_ID = r"(?P<offer>[A-Za-z0-9_-]{1,20})"
 
 
 def offer_embed(offer: Offer, lang: str, note: str = "") -> discord.Embed:
@@ -64,22 +64,23 @@ def typed_amount(amount: int, currency: str) -> str:
 
 
 def order_button(offer: Offer, lang: str, label: str | None = None) -> discord.ui.DynamicItem:
-    from bots.discord.shop import OrderOffer
 
     return OrderOffer(discord.ui.Button(label=clip(label or translate(N_("Order now"), lang), 80),
-                                        style=discord.ButtonStyle.success, custom_id=f"f:order:{offer.id}"))
+                                        style=discord.ButtonStyle.success, custom_id=ids.order_offer(offer.id)))
 
 
 def buyer_buttons(offer: Offer, actions: tuple[str, ...], lang: str, titled: bool = False) -> list[discord.ui.Item]:
-    """[Order now] and, when the seller takes questions, [Ask the seller a question] (titled: several offers
-    in one message, each button names its offer)."""
+    """[Order now] (or, paused, [Tell me when it reopens]) and, when the seller takes questions, [Ask the seller a
+    question] (titled: several offers in one message, each button names its offer)."""
     t = lambda msgid: translate(msgid, lang).format(title=offer.title)  # noqa: E731
     buttons = []
     if rules.ORDER in actions:
         buttons.append(order_button(offer, lang, t(N_("Order: {title}")) if titled else None))
+    if rules.WATCH in actions:
+        buttons.append(watch_button(offer.id, offer.title, lang, titled))
     if rules.ASK in actions:
         label = t(N_("Ask about: {title}")) if titled else t(N_("Ask the seller a question"))
-        buttons.append(DiscussionButton(discord.ui.Button(label=clip(label, 80), custom_id=f"d:ask:{offer.id}")))
+        buttons.append(DiscussionButton(discord.ui.Button(label=clip(label, 80), custom_id=ids.ask(offer.id))))
     return buttons
 
 
@@ -107,7 +108,7 @@ class OfferModal(discord.ui.Modal):
     def __init__(self, lang: str, currency: str, offer: Offer | None = None) -> None:
         t = lambda msgid: translate(msgid, lang)  # noqa: E731
         super().__init__(title=clip(t(N_("Edit your offer")) if offer else t(N_("New offer")), LABEL_LIMIT),
-                         custom_id=f"{OFFER_FORM}{offer.id if offer else ''}", timeout=30 * 60)
+                         custom_id=ids.offer_form(offer.id if offer else None), timeout=30 * 60)
         self.offer, self.lang = offer, lang
 
         def field(key: str, label: str, default: str | None, **kw) -> discord.ui.TextInput:
@@ -151,7 +152,7 @@ class OptionModal(discord.ui.Modal):
 
     def __init__(self, lang: str, offer: Offer) -> None:
         t = lambda msgid: translate(msgid, lang)  # noqa: E731
-        super().__init__(title=clip(t(N_("Add an option")), LABEL_LIMIT), custom_id=f"{OPTION_FORM}{offer.id}",
+        super().__init__(title=clip(t(N_("Add an option")), LABEL_LIMIT), custom_id=ids.option_form(offer.id),
                          timeout=30 * 60)
         self.offer_id = offer.id
         self.title_in = discord.ui.TextInput(custom_id="title", max_length=rules.TITLE_MAX)
@@ -174,11 +175,12 @@ async def reopen(interaction: discord.Interaction, custom_id: str) -> None:
     memory: bots.discord.modals) from the offer as it is now, and submitted as usual."""
     who = resolved(interaction)
     rt = runtime(interaction)
-    if custom_id == OFFER_FORM:
+    if custom_id == ids.OFFER_FORM:
         await dispatch_submit(OfferModal(who.lang, CURRENCY[rt.config.discord.payment]), interaction)
         return
-    option = custom_id.startswith(OPTION_FORM)
-    offer = await rt.storefront.editable(custom_id.removeprefix(OPTION_FORM if option else OFFER_FORM), who.viewer)
+    option = custom_id.startswith(ids.OPTION_FORM)
+    offer = await rt.storefront.editable(custom_id.removeprefix(ids.OPTION_FORM if option else ids.OFFER_FORM),
+                                          who.viewer)
     if isinstance(offer, Refusal):
         await orders.tell(interaction, offer.render(who.lang))
         return
@@ -240,44 +242,12 @@ async def submit_option(interaction: discord.Interaction, modal: OptionModal) ->
 
 # --- the seller's panel ------------------------------------------------------------------------------
 
-class SellerButton(discord.ui.DynamicItem[discord.ui.Button],
-                   template=r"f:(?P<verb>edit|opt|drop|pause|resume|share):" + OFFER_ID):
-    """A button of the seller's panel; core refuses anyone but the offer's seller."""
-
-    def __init__(self, button: discord.ui.Button, verb: str = "edit", offer_id: str = "") -> None:
-        super().__init__(button)
-        self.verb, self.offer_id = verb, offer_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item, match, /) -> SellerButton:
-        return cls(item, match["verb"], match["offer"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await orders.guarded(interaction, manage(interaction, self.verb, self.offer_id))
-
-
-class QuestionsSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"f:questions:" + OFFER_ID):
-    """Whether buyers may ask the seller questions before they order."""
-
-    def __init__(self, select: discord.ui.Select, offer_id: str = "") -> None:
-        super().__init__(select)
-        self.offer_id = offer_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item,
-                             match, /) -> QuestionsSelect:
-        return cls(item, match["offer"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await orders.guarded(interaction, set_questions(interaction, self.offer_id, self.item.values[0] == "yes"))
-
-
 def panel(offer: Offer, who: Person) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
 
     def button(label: str, verb: str, style=discord.ButtonStyle.secondary, row: int = 0) -> None:
         view.add_item(SellerButton(discord.ui.Button(label=who.t(label), style=style, row=row,
-                                                     custom_id=f"f:{verb}:{offer.id}")))
+                                                     custom_id=ids.seller(verb, offer.id))))
 
     button(N_("Edit"), "edit")
     if len(offer.options) < rules.OPTIONS_MAX:
@@ -289,7 +259,7 @@ def panel(offer: Offer, who: Person) -> discord.ui.View:
         button(N_("Share"), "share", discord.ButtonStyle.primary, row=1)
     else:
         button(N_("Resume"), "resume", discord.ButtonStyle.success, row=1)
-    view.add_item(QuestionsSelect(discord.ui.Select(custom_id=f"f:questions:{offer.id}", row=2, options=[
+    view.add_item(QuestionsSelect(discord.ui.Select(custom_id=ids.questions(offer.id), row=2, options=[
         discord.SelectOption(label=who.t(N_("Buyers may ask questions before ordering")), value="yes",
                              default=offer.contact_allowed),
         discord.SelectOption(label=who.t(N_("No questions: buyers order directly")), value="no",
@@ -362,7 +332,8 @@ async def view(interaction: discord.Interaction, typed: str) -> None:
     view = discord.ui.View(timeout=None)
     for button in buyer_buttons(shown.offer, shown.actions, who.lang):
         view.add_item(button)
-    embed = offer_embed(shown.offer, who.lang, shown.note.render(who.lang) if shown.note else "")
+    note = shown.note.render(who.lang, zone(who.account.timezone)) if shown.note else ""
+    embed = offer_embed(shown.offer, who.lang, note)
     await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
 
@@ -458,7 +429,8 @@ async def browse(interaction: discord.Interaction, member: discord.User) -> None
     view = discord.ui.View(timeout=None)
     embeds = []
     for seen in shown[:MAX_SHOWN]:
-        embeds.append(offer_embed(seen.offer, who.lang, seen.note.render(who.lang) if seen.note else ""))
+        note = seen.note.render(who.lang, zone(who.account.timezone)) if seen.note else ""
+        embeds.append(offer_embed(seen.offer, who.lang, note))
         for button in buyer_buttons(seen.offer, seen.actions, who.lang, titled=True):
             view.add_item(button)
     await interaction.followup.send(who.t(N_("{name}'s offers ({count}):"), name=member.display_name,
@@ -466,4 +438,3 @@ async def browse(interaction: discord.Interaction, member: discord.User) -> None
 
 
 COMMANDS = (offer_group, offers_command)
-PERSISTENT = (SellerButton, QuestionsSelect)

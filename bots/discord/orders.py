@@ -8,11 +8,12 @@ from collections.abc import Coroutine
 import discord
 
 from bots.discord.admission import refused
-from bots.discord.buttons import CardLink, OrdersPage
+from bots.discord import custom_ids as ids
+from bots.discord.routes import CardLink, OrdersPage
 from bots.discord.cards import card_embed, card_view, clip, refresh_card, remember_card, retire_cards
 from bots.discord.context import Person, as_moderator, person, resolved, runtime
 from bots.discord.markdown import plain
-from bots.discord.modals import ActionModal, dispatch_submit, open_unkept, pressed_of
+from bots.discord.modals import ActionModal, dispatch_submit, open_unkept
 from bots.discord.files import CONTENT, MAX_FILES, UPLOAD_LIMIT, uploads
 from bots.files import Missing, name_of
 from bots.render import pack
@@ -100,11 +101,11 @@ async def pressing(interaction: discord.Interaction, who: Person, button: str | 
                    payload: Payload | None = None) -> tuple[Person, Answer]:
     """Core's press; refused to someone who is no party to the order, pressed again as a moderator if they are
     one (checked live: a request to Discord from a DM or another server)."""
-    answer = await runtime(interaction).press(who.viewer, button, payload)
+    answer = await runtime(interaction).press(who, button, payload)
     if isinstance(answer, Refused) and answer.stranger and who.moderator is None:
         moderator = await as_moderator(interaction, who)
         if moderator.moderator is not None:
-            return moderator, await runtime(interaction).press(moderator.viewer, button, payload)
+            return moderator, await runtime(interaction).press(moderator, button, payload)
     return who, answer
 
 
@@ -126,7 +127,7 @@ async def reopen(interaction: discord.Interaction, custom_id: str) -> None:
     custom id, the person and the order, then submitted as usual, so core decides (a stale one is refused)."""
     who = resolved(interaction)
     try:
-        pressed = pressed_of(custom_id)
+        pressed = ids.pressed_of(custom_id)
     except BadButton:
         await tell(interaction, who.t(N_("This button is not valid.")))
         return
@@ -157,9 +158,8 @@ async def submit(interaction: discord.Interaction, modal: ActionModal) -> None:
 async def answer_press(interaction: discord.Interaction, who: Person, answer: Done | Refused) -> None:
     """Done or refused (core's reason then comes privately), the pressed card is drawn again whole from the order
     as it is now. In a DM it is the person's one card of the order; a card pressed elsewhere (in a server) brings
-    their DM card up to date too. A moderator's decision is recorded with as whom it was made."""
+    their DM card up to date too. (A moderator's decision was audited, with as whom it was made, by the press.)"""
     rt = runtime(interaction)
-    await rt.moderation.record(who, answer.outcome if isinstance(answer, Done) else answer.refusal)
     if isinstance(answer, Refused):
         await tell(interaction, answer.refusal.render(who.lang))
     card = answer.card
@@ -272,16 +272,16 @@ async def listing(interaction: discord.Interaction, who: Person, which: str, pag
     embed.set_footer(text=who.t(N_("Page {page} of {pages}"), page=page + 1, pages=pages))
     view = discord.ui.View(timeout=None)
     for o in shown:
-        view.add_item(CardLink(discord.ui.Button(label=clip(f"#{o.id} {o.title}", 80), custom_id=f"x:card:{o.id}",
+        view.add_item(CardLink(discord.ui.Button(label=clip(f"#{o.id} {o.title}", 80), custom_id=ids.card(o.id),
                                                  style=discord.ButtonStyle.secondary, row=0)))
     for key, label in FILTERS.items():
         style = discord.ButtonStyle.primary if key == which else discord.ButtonStyle.secondary
-        view.add_item(OrdersPage(discord.ui.Button(label=who.t(label), style=style, custom_id=f"x:orders:{key}:0",
+        view.add_item(OrdersPage(discord.ui.Button(label=who.t(label), style=style, custom_id=ids.orders(key),
                                                    row=1)))
     if page > 0:
-        view.add_item(OrdersPage(discord.ui.Button(label="◀", custom_id=f"x:page:{which}:{page - 1}", row=2)))
+        view.add_item(OrdersPage(discord.ui.Button(label="◀", custom_id=ids.page(which, page - 1), row=2)))
     if page + 1 < pages:
-        view.add_item(OrdersPage(discord.ui.Button(label="▶", custom_id=f"x:page:{which}:{page + 1}", row=2)))
+        view.add_item(OrdersPage(discord.ui.Button(label="▶", custom_id=ids.page(which, page + 1), row=2)))
     return embed, view
 
 

@@ -8,7 +8,7 @@ stored dialog (an older checkout's controls say so and change nothing) and the o
 may have been paused since). Core checks the whole choice when [Confirm order] is pressed
 (Service.checkout), then again when the payment is confirmed. Discord has no payments for bots: the
 configured provider is `manual`, and a moderator confirms the money arrived (core's notice, with the
-PaymentButton of bots.discord.buttons). The buyer is told how to pay (bots.manual_payment) in the answer to
+PaymentButton of bots.discord.routes). The buyer is told how to pay (bots.manual_payment) in the answer to
 [Confirm order] and, so that the reference is not lost with an ephemeral message, in their DMs.
 
 A person has one checkout at a time, kept apart from their other dialog (a DM waiting for its order,
@@ -21,10 +21,12 @@ from dataclasses import dataclass
 
 import discord
 
+from bots.discord import custom_ids as ids
 from bots.discord import orders
 from bots.discord.cards import clip
 from bots.discord.context import PLATFORM, Person, resolved, runtime
 from bots.discord.files import file_ref
+from bots.discord.routes import CheckoutControl
 from bots.discord.modals import LABEL_LIMIT, MAX_FILES, TEXT_LIMIT, dispatch_submit, open_unkept
 from bots.manual_payment import how_to_pay
 from bots.parsing import whole_number
@@ -35,48 +37,13 @@ from core.model import Offer
 from core.ports import new_id
 
 FORM_TIMEOUT = 30 * 60
-BRIEF_PREFIX = "b:form:"
 STALE = N_("Nothing to answer here any more.")
 #: what the summary says of paying by hand: shown how when confirming, or told by a moderator
 PAY_AS_SHOWN = N_("You pay by hand: once you confirm, you are shown how, and a moderator confirms the payment.")
 PAY_AS_TOLD = N_("You pay by hand: once you confirm, a moderator will tell you how, then confirm the payment.")
-CHECKOUT_ID = r"(?P<flow>[A-Za-z0-9]{1,12})"
 #: what may be pressed (or submitted: "write" is the brief's modal) at each step
 STEP_VERBS = {"choose": frozenset({"opt", "tip", "brief", "write", "cancel"}),
               "summary": frozenset({"confirm", "back", "cancel"})}
-
-
-class OrderOffer(discord.ui.DynamicItem[discord.ui.Button], template=r"f:order:(?P<offer>[A-Za-z0-9_-]{1,20})"):
-    """[Order] on an offer: opens the buyer's private checkout, or says privately why they cannot order."""
-
-    def __init__(self, button: discord.ui.Button, offer_id: str = "") -> None:
-        super().__init__(button)
-        self.offer_id = offer_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item, match, /) -> OrderOffer:
-        return cls(item, match["offer"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await orders.guarded(interaction, begin(interaction, offer_id=self.offer_id))
-
-
-class CheckoutControl(discord.ui.DynamicItem[discord.ui.Item],
-                      template=r"b:(?P<verb>opt|tip|brief|confirm|back|cancel):" + CHECKOUT_ID):
-    """A button, or the options or tip select, of the buyer's private checkout message."""
-
-    def __init__(self, item: discord.ui.Button | discord.ui.Select, verb: str = "cancel", flow: str = "") -> None:
-        super().__init__(item)
-        self.verb, self.flow = verb, flow
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item, match,
-                             /) -> CheckoutControl:
-        return cls(item, match["verb"], match["flow"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        chosen = tuple(getattr(self.item, "values", ()))  # a select's choice; a button has none
-        await orders.guarded(interaction, step(interaction, self.verb, self.flow, values=chosen))
 
 
 # --- the stored checkout ---------------------------------------------------------------------------
@@ -146,18 +113,18 @@ class Draft:
         t, flow = self.who.t, self.dialog["flow"]
 
         def button(label: str, verb: str, style=discord.ButtonStyle.secondary) -> None:
-            view.add_item(CheckoutControl(discord.ui.Button(label=clip(label, 80), custom_id=f"b:{verb}:{flow}",
+            view.add_item(CheckoutControl(discord.ui.Button(label=clip(label, 80), custom_id=ids.checkout(verb, flow),
                                                            style=style, row=2)))
 
         if self.dialog["step"] == "choose":
             if self.offer.options:
                 view.add_item(CheckoutControl(discord.ui.Select(
-                    custom_id=f"b:opt:{flow}", min_values=0, max_values=len(self.offer.options), row=0,
+                    custom_id=ids.checkout("opt", flow), min_values=0, max_values=len(self.offer.options), row=0,
                     placeholder=t(N_("Options")),
                     options=[discord.SelectOption(label=clip(f"{o.title} (+{self.money(o.price)})", 100), value=o.id,
                                                   default=o.id in self.options) for o in self.offer.options])))
             view.add_item(CheckoutControl(discord.ui.Select(
-                custom_id=f"b:tip:{flow}", row=1, placeholder=t(N_("Add a tip for the seller?")),
+                custom_id=ids.checkout("tip", flow), row=1, placeholder=t(N_("Add a tip for the seller?")),
                 options=[discord.SelectOption(label=t(N_("No tip")) if p == 0 else f"{p} % (+{self.money(a)})",
                                               value=str(p), default=p == self.dialog["percent"])
                          for p, a in self.tips().items()])))
@@ -262,7 +229,7 @@ async def confirm(interaction: discord.Interaction, draft: Draft) -> None:
 async def reopen(interaction: discord.Interaction, custom_id: str) -> None:
     """A submitted brief (`b:form:<flow>`), rebuilt (none is kept in memory: bots.discord.modals): the stored
     checkout takes it if it is still this flow's, at the brief's step."""
-    flow = custom_id.removeprefix(BRIEF_PREFIX)
+    flow = custom_id.removeprefix(ids.BRIEF_FORM)
     await dispatch_submit(BriefModal(resolved(interaction), flow, "", runtime(interaction).config.settings.max_text),
                           interaction)
 
@@ -272,7 +239,7 @@ class BriefModal(discord.ui.Modal):
 
     def __init__(self, who: Person, flow: str, brief: str, limit: int) -> None:
         t = who.t
-        super().__init__(title=clip(t(N_("Brief")), LABEL_LIMIT), custom_id=f"{BRIEF_PREFIX}{flow}", timeout=FORM_TIMEOUT)
+        super().__init__(title=clip(t(N_("Brief")), LABEL_LIMIT), custom_id=ids.brief_form(flow), timeout=FORM_TIMEOUT)
         self.flow = flow
         self.text = discord.ui.TextInput(custom_id="text", required=False, default=brief or None,
                                          style=discord.TextStyle.paragraph, max_length=min(limit, TEXT_LIMIT))
@@ -290,4 +257,3 @@ class BriefModal(discord.ui.Modal):
         await orders.failed(interaction, error)
 
 
-PERSISTENT = (OrderOffer, CheckoutControl)

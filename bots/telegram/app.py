@@ -24,7 +24,7 @@ from telegram.ext import (
 
 from bots.runtime import Plug, Runtime, adapters
 from bots.telegram import (
-    callbacks, chat, checkout, discussions, flood, moderation, offers, orders, payments, privacy, start,
+    callbacks, chat, checkout, discussions, flood, moderation, offers, orders, payments, privacy, start, time_off,
 )
 from bots.telegram.context import PLATFORM, Turn, authority, identify, person, update_key
 from bots.telegram.files import PREFIX, TelegramFiles
@@ -41,6 +41,7 @@ COMMANDS = [
     ("orders", N_("Your orders and what to do next")),
     ("order", N_("One order's card, by its number")),
     ("offers", N_("Your offers")),
+    ("away", N_("Time off and how many orders you take at once")),
     ("lang", N_("Language")),
     ("timezone", N_("Your time zone")),
     ("link", N_("Use the same account on Discord")),
@@ -100,6 +101,8 @@ def build_application(runtime: Runtime, token: str, base_url: str | None = None,
     # sellers' offers, buyers' questions and custom offers, checkouts and payments
     app.add_handler(CommandHandler("offers", offers.show_offers))
     app.add_handler(CallbackQueryHandler(offers.on_seller_button, pattern=callbacks.SELLER))
+    app.add_handler(CommandHandler("away", time_off.away))
+    app.add_handler(CallbackQueryHandler(time_off.on_watch, pattern=callbacks.pattern(callbacks.WATCH)))
     app.add_handler(CallbackQueryHandler(discussions.on_button, pattern=callbacks.DISCUSSION))
     app.add_handler(CallbackQueryHandler(checkout.on_button, pattern=callbacks.CHECKOUT))
     app.add_handler(PreCheckoutQueryHandler(payments.on_precheck))

@@ -16,8 +16,9 @@ PAYMENT = r"^p:(ok|no):"
 DIALOG = r"^x:(cancel|skip|done|good|bad)$"
 CANCEL, SKIP, DONE, GOOD, BAD = "x:cancel", "x:skip", "x:done", "x:good", "x:bad"
 
-LANGUAGE, LINK, ORDERS, CARD, MORE, BRIEF, ROUTE, DISPUTES, EVIDENCE = (
-    "x:lang:", "x:link:", "x:orders:", "x:card:", "x:more:", "x:brief:", "x:to:", "x:disputes:", "x:evidence:")
+LANGUAGE, LINK, ORDERS, CARD, MORE, BRIEF, ROUTE, DISPUTES, EVIDENCE, WATCH = (
+    "x:lang:", "x:link:", "x:orders:", "x:card:", "x:more:", "x:brief:", "x:to:", "x:disputes:", "x:evidence:",
+    "x:watch:")
 #: joining another platform's account refused under its question
 LINK_NO = LINK + "no"
 
@@ -59,6 +60,11 @@ def disputes(page: int) -> str:
 
 def evidence(order_id: str) -> str:
     return EVIDENCE + order_id
+
+
+def watch(offer_id: str) -> str:
+    """A paused offer's [Tell me when it reopens]."""
+    return WATCH + offer_id
 
 
 def dialog_choice(data: str) -> str:

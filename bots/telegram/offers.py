@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bots.render import offer_text, open_on_discord
+from bots.render import offer_text, open_on_discord, zone
 from bots.runtime import adapters
-from bots.telegram import offer_steps
+from bots.telegram import callbacks, offer_steps
 from bots.telegram.context import Person, Turn, runtime
 from bots.telegram.dialogs import current, save
 from bots.telegram.messages import send_text, show_text
@@ -18,7 +18,7 @@ from bots.telegram.start import deep_link
 from core.events import Refusal
 from core.i18n import N_
 from core.model import Offer
-from core.offers import ASK, ORDER
+from core.offers import ASK, ORDER, WATCH
 
 #: a new offer is priced in what the bot can take: Telegram Stars, or euros confirmed by a moderator
 CURRENCY = {"stars": "XTR", "manual": "EUR"}
@@ -166,7 +166,11 @@ async def show_offer(update: Update, context: Turn, offer_id: str) -> None:
     offer, rows = shown.offer, []
     if ORDER in shown.actions:
         rows.append([InlineKeyboardButton(who.t(N_("Order now")), callback_data=f"b:order:{offer.id}")])
+    if WATCH in shown.actions:
+        rows.append([InlineKeyboardButton(who.t(N_("Tell me when it reopens")),
+                                          callback_data=callbacks.watch(offer.id))])
     if ASK in shown.actions:
         rows.append([InlineKeyboardButton(who.t(N_("Ask the seller a question")), callback_data=f"d:ask:{offer.id}")])
-    text = offer_text(offer, who.lang) + (f"\n\n{shown.note.render(who.lang)}" if shown.note else "")
+    note = shown.note.render(who.lang, zone(who.account.timezone)) if shown.note else ""
+    text = offer_text(offer, who.lang) + (f"\n\n{note}" if note else "")
     await send_text(context.bot, who.chat_id, text, InlineKeyboardMarkup(rows) if rows else None)

@@ -31,7 +31,7 @@ async def on_order_button(update: Update, context: Turn) -> None:
     query = update.callback_query
     who = context.person
     rt = runtime(context)
-    answer = await rt.press(who.viewer, query.data, seen=(PLATFORM, update_key(update)))
+    answer = await rt.press(who, query.data, seen=(PLATFORM, update_key(update)))
     if answer is None:  # Telegram delivered this press twice: the first delivery answered it
         return
     if isinstance(answer, Ask):
@@ -54,7 +54,6 @@ async def answer_result(update: Update, context: Turn, who: Person,
                         answer: Done | Refused) -> None:
     """Done: the pressed card becomes the new card. Refused: the reason, and the current card."""
     rt = runtime(context)
-    await rt.moderation.record(who, answer.outcome if isinstance(answer, Done) else answer.refusal)
     query = update.callback_query
     if isinstance(answer, Refused):
         reason = answer.refusal.render(who.lang)
@@ -82,9 +81,8 @@ async def answer_result(update: Update, context: Turn, who: Person,
 async def finish(update: Update, context: Turn, who: Person, dialog: dict) -> None:
     rt = runtime(context)
     await dialogs.save(rt, who, None)
-    answer = await rt.press(who.viewer, ButtonData(dialog["order"], Action(dialog["action"]), dialog["version"]),
+    answer = await rt.press(who, ButtonData(dialog["order"], Action(dialog["action"]), dialog["version"]),
                             dialogs.payload(dialog))
-    await rt.moderation.record(who, answer.outcome if isinstance(answer, Done) else answer.refusal)
     if isinstance(answer, Refused):
         await context.bot.send_message(who.chat_id, answer.refusal.render(who.lang),
                                        message_thread_id=await thread_of(context.bot, rt, who.chat_id,

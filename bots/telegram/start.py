@@ -20,6 +20,7 @@ HELP = N_(
     "/orders — your orders and what to do next\n"
     "/order <number> — one order's card\n"
     "/offers — your offers (sellers)\n"
+    "/away — time off, and how many orders you take at once (sellers)\n"
     "/lang — language\n"
     "/timezone — your time zone, for deadlines\n"
     "{link}"

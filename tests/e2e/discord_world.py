@@ -12,7 +12,7 @@ import simcord
 
 from bots.config import Config, DiscordConfig
 from bots.discord.app import build_client, plug
-from bots.discord.buttons import OrderButton
+from bots.discord.routes import OrderButton
 from bots.discord.cards import card_embed, card_view
 from bots.runtime import build
 from core.model import Offer, Option, Viewer

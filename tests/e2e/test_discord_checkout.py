@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from bots.config import PaymentConfig
-from bots.discord.shop import PAY_AS_SHOWN, PAY_AS_TOLD, CheckoutControl
+from bots.discord.routes import CheckoutControl
+from bots.discord.shop import PAY_AS_SHOWN, PAY_AS_TOLD
 from bots.manual_payment import HOW_TO_PAY
 from core.i18n import Money, translate
 from storage.tables import checkouts

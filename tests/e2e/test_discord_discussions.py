@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import discord
 
-from bots.discord.buttons import DiscussionButton
+from bots.discord.routes import DiscussionButton
 from core.model import Stage, Viewer
 from tests.e2e.discord_world import control, discord_world, embed_text
 from tests.e2e.test_discord_offers import labels

@@ -6,6 +6,7 @@ import copy
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
+from core.availability import TimeOff, Watch
 from core.discussion import CustomOffer, Discussion
 from core.events import Event, Notice, Outcome
 from core.ledger import Ledger
@@ -30,6 +31,8 @@ class Store:
     discussions: dict[str, Discussion] = field(default_factory=dict)
     refunds: dict[str, object] = field(default_factory=dict)  # by provider_ref, like the database's unique key
     vouchers: dict[str, Voucher] = field(default_factory=dict)
+    time_off: dict[str, TimeOff] = field(default_factory=dict)
+    watches: dict[tuple[str, str], Watch] = field(default_factory=dict)  # by (offer, account)
 
 
 class MemoryUnitOfWork:
@@ -79,6 +82,30 @@ class MemoryUnitOfWork:
 
     async def seller_suspended(self, account: str) -> bool:
         return account in self.work.suspended
+
+    async def time_off(self, seller: str) -> TimeOff | None:
+        return self.work.time_off.get(seller)
+
+    async def save_time_off(self, time_off: TimeOff) -> None:
+        self.work.time_off[time_off.seller] = time_off
+
+    async def count_in_progress(self, seller: str, stages) -> int:
+        return sum(1 for o in self.work.orders.values() if o.seller == seller and o.stage in stages)
+
+    async def save_watches(self, watches: list[Watch]) -> None:
+        self.work.watches.update({(w.offer_id, w.account): w for w in watches})
+
+    async def due_watches(self, now: datetime, limit: int, lock: bool = True) -> list[Watch]:
+        return sorted((w for w in self.work.watches.values() if w.due <= now), key=lambda w: w.due)[:limit]
+
+    async def forget_watches(self, watches: list[Watch]) -> None:
+        for w in watches:
+            self.work.watches.pop((w.offer_id, w.account), None)
+
+    async def recheck_watches(self, seller: str, now: datetime) -> None:
+        for key, w in list(self.work.watches.items()):
+            if w.seller == seller:
+                self.work.watches[key] = replace(w, due=now)
 
     async def events(self, order_id: str) -> list[Event]:
         return [e for e in self.work.events if e.order_id == order_id]

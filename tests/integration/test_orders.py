@@ -229,3 +229,15 @@ async def test_every_listing_of_orders_carries_each_order_with_its_review(engine
         assert {o.id: o for o in listed} == one_by_one, name  # the same orders as read one by one, reviews included
     assert one_by_one[reviewed].review.comment == "Lovely" and one_by_one[reviewed].review.reply == "Thanks"
     assert one_by_one[silent].review is None
+
+
+async def test_a_persons_order_lists_show_what_they_can_act_on_what_runs_and_what_closed(engine, service, clock):
+    ids = await people(engine, clock)
+    waiting = await placed(service, ids)
+    declined = await placed(service, ids)
+    await service.act(declined, Action.DECLINE, Viewer(ids["seller"]), Payload(text="Too busy"))
+    seller, buyer = Viewer(ids["seller"]), Viewer(ids["buyer"])
+    assert [o.id for o in await service.listed(seller, "act")] == [waiting]  # she may accept it
+    assert [o.id for o in await service.listed(seller, "open")] == [waiting]
+    assert [o.id for o in await service.listed(seller, "closed")] == [declined]
+    assert [o.id for o in await service.listed(buyer, "open")] == [waiting]

@@ -11,6 +11,7 @@ from core.card import order_card
 from core.events import Outcome
 from core.events import Refused as Why
 from core.model import Action, Payload, Stage, Viewer
+from core.people import Account, Authority, Person
 from core.press import Ask, Done, Presses, Refused, may_ask
 from storage.database import READ_ONLY
 from storage.unit_of_work import SqlUnitOfWork
@@ -69,6 +70,23 @@ async def test_an_accept_press_is_done_in_one_write_transaction_reading_the_orde
     assert (counted.transactions, counted.writers, counted.order_reads) == (1, 1, 1)
     # the card drawn from the outcome is the card the order, read back, draws
     assert answer.card == order_card(await service.order(order_id), seller, clock.now(), settings)
+
+
+async def test_a_moderators_press_is_done_and_audited_as_whom_it_was_made_in_one_write_transaction(
+        engine, service, presses, clock):
+    ids = await people(engine, clock)
+    order_id = await placed(service, ids)
+    await service.act(order_id, Action.ACCEPT, Viewer(ids["seller"]))
+    await service.act(order_id, Action.OPEN_DISPUTE, Viewer(ids["seller"]), Payload(text="no brief"))
+    mod = Person(Account(ids["moderator"], "Mo", "en", "UTC", False), 900, 900,
+                 Authority("telegram", "900", "telegram.moderators"))
+    with Counted(engine) as counted:
+        answer = await presses(mod, ButtonData(order_id, Action.TAKE_DISPUTE, 3).encode())
+    assert isinstance(answer, Done) and answer.outcome.order.dispute.moderator == ids["moderator"]
+    assert (counted.transactions, counted.writers) == (1, 1)
+    async with SqlUnitOfWork(engine, clock) as uow:
+        grounds = await uow.audit.grounds(list(answer.outcome.events))
+    assert grounds == {(order_id, 4): "telegram:900 telegram.moderators"}
 
 
 async def test_the_same_press_delivered_twice_acts_once_and_the_second_delivery_gets_no_answer(engine, service,

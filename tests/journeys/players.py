@@ -13,7 +13,9 @@ import discord
 import simcord
 
 from bots import roads
-from bots.roads import ConfirmsPayment, Looks, Orders, Presses, Step, Waits, Writes, announce, said
+from bots.roads import (
+    ConfirmsPayment, GoesAway, Looks, Orders, Presses, Step, Visits, Waits, Writes, announce, said,
+)
 from bots.routing import FILTERS
 from core import labels
 from core.card import NEEDS
@@ -107,6 +109,12 @@ class Journey:
             await hands.writes(step)
         elif isinstance(step, Looks):
             await hands.looks(step)
+        elif isinstance(step, GoesAway):
+            first, last = step.typed(self.stage.clock.now(), ZoneInfo(self.stage.cast[step.who].person.timezone),
+                                     self.lang)
+            await hands.goes_away(step.who, first, last, said(step.message, self.lang))
+        elif isinstance(step, Visits):
+            await hands.visits(step)
 
     async def find_order(self) -> None:
         buyer = next(s.who for s in self.road.steps if isinstance(s, Orders))
@@ -248,6 +256,18 @@ class TelegramHands:
                 await self.send_file(step.who, name, topic=topic)
         else:
             await self.send(step.who, text, topic)
+
+    async def goes_away(self, key: str, first: str, last: str, message: str) -> None:
+        await self.send(key, f"/away {first} {last} {message}".strip())
+
+    async def visits(self, step: Visits) -> None:
+        await self.send(step.who, f"/start offer_{step.offer}")
+        reopens = self.j.t(N_("Tell me when it reopens"))
+        try:
+            self.newest(step.who, reopens)
+        except AssertionError:  # open: nothing to wait for
+            return
+        await self.press(step.who, reopens)
 
     async def looks(self, step: Looks) -> None:
         key, entry = step.who, f"#{self.j.order_id}"
@@ -403,6 +423,21 @@ class DiscordHands:
 
     def locked(self, room) -> bool:
         return self.side.env.backend.channels[room.id].thread_metadata.locked
+
+    async def goes_away(self, key: str, first: str, last: str, message: str) -> None:
+        t = self.j.t
+        shown = f"/{t(N_('away'))} {t(N_('set'))} {first} {last} {message}".strip()
+        await self.run(key, shown, "away set", first=first, last=last, message=message)
+
+    async def visits(self, step: Visits) -> None:
+        t = self.j.t
+        await self.run(step.who, f"/{t(N_('offer'))} {t(N_('view'))} {step.offer}", "offer view", offer=step.offer)
+        reopens = t(N_("Tell me when it reopens"))
+        try:
+            self.newest(step.who, lambda item: item.type is discord.ComponentType.button and item.label == reopens)
+        except AssertionError:  # open: nothing to wait for
+            return
+        await self.press(step.who, reopens)
 
     async def looks(self, step: Looks) -> None:
         t = self.j.t

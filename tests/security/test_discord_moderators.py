@@ -46,7 +46,7 @@ async def checkout_state(world, checkout_id: str) -> PaymentState:
 async def forged(world, channel, buttons: dict[str, str]):
     """A message of the bot's in this channel carrying these buttons {label: custom id}: Discord lets nobody
     press a button they cannot see, so a forged press needs one (tests/e2e/discord_world.py says so too)."""
-    from bots.discord.buttons import OrderButton, PaymentButton
+    from bots.discord.routes import OrderButton, PaymentButton
 
     view = discord.ui.View(timeout=None)
     for label, custom_id in buttons.items():

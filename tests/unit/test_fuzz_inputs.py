@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import string
+from datetime import datetime, timezone
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -290,7 +291,7 @@ def test_link_codes_and_evidence_ids(typed):
 # --- Discord: custom ids and modal fields --------------------------------------------------------------------
 
 def _discord_templates():
-    from bots.discord.buttons import PERSISTENT
+    from bots.discord.routes import PERSISTENT
 
     return [(item.__name__, item.__discord_ui_compiled_template__) for item in PERSISTENT]
 
@@ -436,3 +437,29 @@ def test_a_duration_too_long_for_a_date_is_a_config_error(tmp_path, text):
 
 def test_decimal_sanity():  # the amounts above rely on Decimal accepting these, as people type them
     assert Decimal("1e999999999").is_finite() and not Decimal("sNaN").is_finite()
+
+
+@settings
+@given(st.lists(anything, max_size=6))
+def test_away_arguments_are_one_of_the_known_requests_never_an_error(words):
+    asked = parsing.away_args(words)
+    assert asked[0] in ("status", "back", "limit", "away", "help")
+    assert len(asked) == {"status": 1, "back": 1, "limit": 2, "away": 4, "help": 1}[asked[0]]
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ([], ("status",)), (["off"], ("back",)), (["max", "3"], ("limit", "3")), (["MAX", "off"], ("limit", "off")),
+    (["2026-12-24", "2027-01-02", "Back", "in", "January"], ("away", "2026-12-24", "2027-01-02", "Back in January")),
+    (["2026-12-24"], ("help",)), (["off", "now"], ("help",)), (["max"], ("help",))])
+def test_away_arguments(words, expected):
+    assert parsing.away_args(words) == expected
+
+
+@settings
+@given(anything, anything)
+def test_typed_days_of_time_off_are_read_or_explained_never_an_error(first, last):
+    from core.availability import away_between
+    from core.settings import Settings as Rules
+
+    found = away_between(first, last, "Europe/Paris", datetime(2026, 1, 5, tzinfo=timezone.utc), Rules())
+    assert isinstance(found, tuple) or found.render("fr")
