@@ -164,6 +164,8 @@ class Road:
     #: where each person is when the road is played across platforms; None: played on each platform in turn,
     #: everyone on it
     platforms: Mapping[str, str] | None = field(default=None)
+    #: the Telegram bot's topic mode is on: each order in its own topic of each private chat
+    topics: bool = False
 
     @property
     def offer(self) -> Offer:
@@ -279,6 +281,21 @@ ROADS = (
           hours(1), Presses("ana", Action.ACCEPT),
           hours(30), Presses("ana", Action.DELIVER, N_("Here is your teapot and its cat."), files=("logo.svg",)),
           hours(2), Presses("ben", Action.COMPLETE, N_("Worth the wait!"), positive=True))),
+    Road("topics",
+         N_("Ana's Telegram bot has topics: the order lives in its own topic of each private chat"),
+         N_("With the bot's topic mode on, the order's card, notices, chat, files and delivery in a topic named "
+            "after the order, a message written there passed on without asking which order, and the topic "
+            "marked closed when the order's chat ends (this product's addition)."),
+         ("ana", "ben", "mo"),
+         (Orders("ben", "flyer", brief=N_("A flyer for our street party, A5.")),
+          ConfirmsPayment("mo"),
+          hours(1), Presses("ana", Action.ACCEPT),
+          Writes("ben", N_("Could it be green?")),
+          Writes("ana", N_("Green it is.")),
+          hours(20), Presses("ana", Action.DELIVER, N_("Here is your flyer."), files=("flyer.pdf",)),
+          hours(2), Presses("ben", Action.COMPLETE, N_("Lovely, thanks!"), positive=True),
+          Waits(timedelta(days=7, hours=1))),
+         platforms={"ana": "telegram", "ben": "telegram", "mo": "telegram"}, topics=True),
     Road("cross-platform",
          N_("Ben on Telegram orders from Sam on Discord: one order across two platforms"),
          N_("A buyer on Telegram and a seller on Discord: the brief's file, the chat both ways, a delivery with a "
@@ -335,6 +352,7 @@ def announce(step: Step, lang: str, now: datetime, tip_cap: int) -> str:
 
 #: what a person does on their platform, as a transcript tells it
 SENDS = N_("{name} sends “{text}”")
+SENDS_IN_TOPIC = N_("{name} sends “{text}” in the topic “{topic}”")
 SENDS_FILE = N_("{name} sends the file {file}")
 SENDS_FILE_WITH = N_("{name} sends the file {file} with “{text}”")
 PRESSES_ON = N_("{name} presses [{button}] on message {number}")
@@ -350,6 +368,9 @@ RECEIVES = N_("{name} receives:")
 NOBODY = N_("Nobody receives anything.")
 MESSAGE = N_("message {number}")
 IN_ROOM = N_("in the room “{room}”")
+IN_TOPIC = N_("in the topic “{topic}”")
+TOPIC_OPENED = N_("a topic opens in the chat: “{topic}”")
+TOPIC_RENAMED = N_("the topic “{before}” is renamed “{topic}”")
 FROM = N_("written by {name}")
 ONLY_YOU = N_("seen by no one else")
 NOW_READS = N_("{message} now reads:")

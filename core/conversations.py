@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
+from core.deadlines import CHAT_ENDED
+from core.i18n import Text
+
 if TYPE_CHECKING:  # core.ports names this module's port: imported for the annotations only
     from core.ports import UnitOfWorkFactory
 
@@ -35,6 +38,44 @@ class Conversations(Protocol):
     async def claim(self, platform: str, key: str, order_id: str | None, lease: timedelta) -> bool: ...
     async def claim_done(self, platform: str, key: str) -> None: ...
     async def release(self, platform: str, key: str) -> None: ...
+
+    async def topic(self, platform: str, chat_id: str, order_id: str) -> str | None:
+        """The topic of this chat kept for this order, if one was opened."""
+
+    async def order_of_topic(self, platform: str, chat_id: str, topic_id: str) -> str | None:
+        """The order a topic of this chat was opened for: a message written in it is about it."""
+
+    async def keep_topic(self, platform: str, chat_id: str, order_id: str, topic_id: str) -> None: ...
+    async def forget_topic(self, platform: str, chat_id: str, order_id: str) -> None: ...
+
+    async def topics_in(self, platform: str, chat_id: str) -> bool | None:
+        """Whether topics could be opened in this chat (None: not tried yet)."""
+
+    async def decide_topics(self, platform: str, chat_id: str, available: bool) -> None:
+        """Remembers whether topics could be opened in this chat; the first decision stays."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an order's messages go in a chat: its topic (`topic`), or the chat itself; `open_as`: no topic yet
+    and the chat may have one, to open under this name (then `topic_opened`, or `no_topics` if refused)."""
+
+    topic: str | None = None
+    open_as: str | None = None
+
+
+def topic_name(order_id: str, title: str, limit: int) -> str:
+    """An order's topic as its party finds it in the chat's list: its number and title, within the platform's
+    limit on a topic's name."""
+    return f"#{order_id} {title}".strip()[:limit]
+
+
+CLOSED_MARK = "✓ "  # a topic whose order's chat has ended, where the platform cannot close it
+
+
+def closes_topic(text: Text) -> bool:
+    """This notice ends the order's chat: its topic is closed after it (nothing more is passed on in it)."""
+    return text.msgid == CHAT_ENDED
 
 
 @dataclass
@@ -98,6 +139,49 @@ class ConversationState:
         """The chat (a Discord thread) kept for this order under this kind of message, if any."""
         async with self.uow() as uow:
             return await uow.conversations.chat_of(platform, order_id, kind)
+
+    # --- an order's topic in a chat (Telegram's private chats) ---------------------------------------------
+
+    async def place(self, platform: str, chat_id: str, order_id: str | None, *, offered: bool,
+                    name_limit: int) -> Place:
+        """Where this order's messages go in this chat: its topic once opened; the chat itself when the platform
+        does not offer topics (`offered`), when the chat was found without them (decided once, remembered), or
+        for a message about no order; else a topic to open, named after the order."""
+        if not offered or order_id is None:
+            return Place()
+        async with self.uow() as uow:
+            topic = await uow.conversations.topic(platform, chat_id, order_id)
+            if topic is not None:
+                return Place(topic)
+            if await uow.conversations.topics_in(platform, chat_id) is False:
+                return Place()
+            order = await uow.order(order_id)
+        return Place() if order is None else Place(open_as=topic_name(order.id, order.title, name_limit))
+
+    async def closed_topic_name(self, order_id: str, name_limit: int) -> str | None:
+        """The name an order's topic takes when its chat ends, marked closed where the platform cannot close it."""
+        async with self.uow() as uow:
+            order = await uow.order(order_id)
+        return None if order is None else (CLOSED_MARK + topic_name(order.id, order.title, name_limit))[:name_limit]
+
+    async def topic_opened(self, platform: str, chat_id: str, order_id: str, topic_id: str) -> None:
+        """The order's topic is open in this chat: its messages go there from now on, and the chat has topics."""
+        async with self.uow() as uow:
+            await uow.conversations.keep_topic(platform, chat_id, order_id, topic_id)
+            await uow.conversations.decide_topics(platform, chat_id, True)
+            await uow.commit()
+
+    async def topic_lost(self, platform: str, chat_id: str, order_id: str) -> None:
+        """The person deleted the order's topic: the next message about it opens a new one."""
+        async with self.uow() as uow:
+            await uow.conversations.forget_topic(platform, chat_id, order_id)
+            await uow.commit()
+
+    async def no_topics(self, platform: str, chat_id: str) -> None:
+        """Opening a topic in this chat was refused: its orders stay in the chat itself, for good."""
+        async with self.uow() as uow:
+            await uow.conversations.decide_topics(platform, chat_id, False)
+            await uow.commit()
 
     # --- one-time things, done by one process of several ---------------------------------------------------
 

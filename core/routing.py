@@ -112,10 +112,12 @@ class Routes:
 
     async def __call__(self, viewer: Viewer, text: str, platform: str, files: tuple[str, ...] = (),
                        source: str | None = None, *, order_id: str | None = None,
-                       reply_to: tuple[str, str] | None = None, check_first: bool = False) -> Route:
+                       reply_to: tuple[str, str] | None = None, topic: tuple[str, str] | None = None,
+                       check_first: bool = False) -> Route:
         """Where this person's message goes. `order_id`: the order it is about, already known (a room's, a pick);
         else the order of the message it replies to (`reply_to`: the chat and message the platform names), else
-        their only order they can write about, else they pick. `check_first`: a message no order could take is
+        the order whose topic it was written in (`topic`: the chat and the topic), else their only order they can
+        write about, else they pick. `check_first`: a message no order could take is
         refused before asking which order. Read, decided and written in one transaction."""
         now = self.clock.now()
         problem = check_message(text, tuple(files), self.settings)
@@ -124,6 +126,8 @@ class Routes:
         async with self.uow() as uow:
             if order_id is None and reply_to is not None:
                 order_id = await uow.conversations.order_of_message(platform, *reply_to)
+            if order_id is None and topic is not None:
+                order_id = await uow.conversations.order_of_topic(platform, *topic)
             if order_id is None:
                 candidates = chattable(await uow.orders_of(viewer.account, limit=50)
                                        + await uow.disputes_taken_by(viewer.account), viewer, now, self.settings)

@@ -14,6 +14,9 @@ from storage.tables import dialogs, platform_messages, seen_updates
 
 #: claims are platform_messages rows in this pseudo-chat, keyed by what they claim; kind CLAIMED once done
 CLAIMS, CLAIMING, CLAIMED = "claims", "claiming", "claimed"
+#: an order's topic is a platform_messages row of its chat: the topic's id (that of the message opening it), kind
+#: TOPIC; whether a chat has topics, a row of that chat under the message id TOPICS, kind WITH or WITHOUT
+TOPIC, TOPICS, WITH_TOPICS, WITHOUT_TOPICS = "topic", "topics", "topics-on", "topics-off"
 
 
 class Conversations:
@@ -74,6 +77,37 @@ class Conversations:
         return await self.conn.scalar(select(platform_messages.c.chat_id).where(
             platform_messages.c.platform == platform, platform_messages.c.order_id == order_id,
             platform_messages.c.kind == kind).order_by(platform_messages.c.at).limit(1))
+
+    # --- topics: an order's place in a chat ----------------------------------------------------------------
+
+    async def topic(self, platform: str, chat_id: str, order_id: str) -> str | None:
+        return await self.conn.scalar(select(platform_messages.c.message_id).where(
+            platform_messages.c.platform == platform, platform_messages.c.chat_id == str(chat_id),
+            platform_messages.c.order_id == order_id, platform_messages.c.kind == TOPIC)
+            .order_by(platform_messages.c.at).limit(1))  # the first opened, were two processes to open one each
+
+    async def order_of_topic(self, platform: str, chat_id: str, topic_id: str) -> str | None:
+        return await self.conn.scalar(select(platform_messages.c.order_id).where(
+            platform_messages.c.platform == platform, platform_messages.c.chat_id == str(chat_id),
+            platform_messages.c.message_id == str(topic_id), platform_messages.c.kind == TOPIC))
+
+    async def keep_topic(self, platform: str, chat_id: str, order_id: str, topic_id: str) -> None:
+        await self.remember(platform, chat_id, topic_id, TOPIC, order_id)
+
+    async def forget_topic(self, platform: str, chat_id: str, order_id: str) -> None:
+        await self.conn.execute(delete(platform_messages).where(
+            platform_messages.c.platform == platform, platform_messages.c.chat_id == str(chat_id),
+            platform_messages.c.order_id == order_id, platform_messages.c.kind == TOPIC))
+
+    async def topics_in(self, platform: str, chat_id: str) -> bool | None:
+        kind = await self.conn.scalar(select(platform_messages.c.kind).where(
+            platform_messages.c.platform == platform, platform_messages.c.chat_id == str(chat_id),
+            platform_messages.c.message_id == TOPICS))
+        return None if kind is None else kind == WITH_TOPICS
+
+    async def decide_topics(self, platform: str, chat_id: str, available: bool) -> None:
+        """The first decision stays: a chat found without topics keeps its orders in the chat itself."""
+        await self.remember(platform, chat_id, TOPICS, WITH_TOPICS if available else WITHOUT_TOPICS)
 
     # --- claims: which process does a one-time thing --------------------------------------------------
 

@@ -13,6 +13,7 @@ from core.people import Person
 from bots.telegram import callbacks
 from bots.telegram.context import PLATFORM
 from bots.telegram.messages import send_text
+from bots.telegram.topics import thread_of
 from core.card import Card, render_text
 from core.i18n import N_, translate
 
@@ -52,7 +53,9 @@ def cancel_button(lang: str) -> list[InlineKeyboardButton]:
 async def send_card(bot: Bot, rt: Runtime, who: Person, card: Card, notice: str = "") -> int:
     """Sends a card to this person, hides the buttons of this order's older cards in their chat, remembers it."""
     chat_id, account_id = who.chat_id, who.account.id
-    message = await send_text(bot, chat_id, card_text(card, who, rt.clock.now(), notice), keyboard(card, who.lang))
+    thread = await thread_of(bot, rt, chat_id, card.order_id)  # the order's topic, if the chat has topics
+    message = await send_text(bot, chat_id, card_text(card, who, rt.clock.now(), notice), keyboard(card, who.lang),
+                              message_thread_id=thread)
     await retire_cards(bot, rt, card.order_id, chat_id=str(chat_id), keep=str(message.message_id))
     await rt.conversations.remember(PLATFORM, str(chat_id), str(message.message_id), "card", card.order_id,
                                     account_id)

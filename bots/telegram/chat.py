@@ -39,8 +39,10 @@ async def on_message(update: Update, context: Turn) -> None:
     text = message.text or message.caption or ""
     files = dialogs.files_of(message)
     replied = message.reply_to_message
+    thread = topic_of(message)
     routed = await rt.route(who.viewer, text, PLATFORM, tuple(files), source_of(message), check_first=True,
-                            reply_to=(str(who.chat_id), str(replied.message_id)) if replied is not None else None)
+                            reply_to=(str(who.chat_id), str(replied.message_id)) if replied is not None else None,
+                            topic=(str(who.chat_id), str(thread)) if thread is not None else None)
     if isinstance(routed, Unsendable):  # no order to write about, or said before "which order?": none could take it
         await message.reply_text(routed.reason.render(who.lang))
         return
@@ -53,6 +55,11 @@ async def on_message(update: Update, context: Turn) -> None:
                                  reply_markup=InlineKeyboardMarkup(buttons))
         return
     await answer(update, context, who, routed)
+
+
+def topic_of(message: Message | None) -> int | None:
+    """The topic of the private chat a message was written in (an order's, Bot API 9.3), if any."""
+    return message.message_thread_id if message is not None and message.is_topic_message else None
 
 
 def source_of(message: Message) -> str:
@@ -69,19 +76,21 @@ async def on_edit(update: Update, context: Turn) -> None:
         return
     rt = runtime(context)
     edited = await rt.service.edit(PLATFORM, source_of(message), who.viewer, message.text or message.caption or "")
+    thread = topic_of(message)  # the answer goes where the edited message is
     if edited is None:
         await context.bot.send_message(who.chat_id, who.t(N_(
-            "Edits are not taken into account here: send the new text as a new message.")))
+            "Edits are not taken into account here: send the new text as a new message.")), message_thread_id=thread)
         return
     kept, refusal = edited
     if refusal is not None:
         await context.bot.send_message(who.chat_id, who.t(N_(
-            "Your edit is kept with the order but was not relayed: {reason}"), reason=refusal.reason.render(who.lang)))
+            "Your edit is kept with the order but was not relayed: {reason}"), reason=refusal.reason.render(who.lang)),
+            message_thread_id=thread)
         return
     note = who.t(N_("Edit sent to order #{order}."), order=kept.order_id)
     if kept.flagged:
         note += " " + who.t(N_("Contact details were hidden: sharing them is against the marketplace rules."))
-    await context.bot.send_message(who.chat_id, note)
+    await context.bot.send_message(who.chat_id, note, message_thread_id=thread)
 
 
 def picker_label(order: Order, who: Person, names: dict[str, str]) -> str:
@@ -97,14 +106,15 @@ async def answer(update: Update, context: Turn, who: Person,
     """Sent, with a word when contact details were hidden; or not sent: why, until when, and the buttons that
     reopen the chat."""
     rt = runtime(context)
+    thread = topic_of(update.effective_message)  # the answer goes where the message was written
     if isinstance(routed, Blocked):
         await context.bot.send_message(who.chat_id, blocked_text(rt, who, routed),
-                                       reply_markup=unblock_buttons(routed, who))
+                                       reply_markup=unblock_buttons(routed, who), message_thread_id=thread)
         return
     note = who.t(N_("Sent to order #{order}."), order=routed.message.order_id)
     if routed.message.flagged:
         note += " " + who.t(N_("Contact details were hidden: sharing them is against the marketplace rules."))
-    await context.bot.send_message(who.chat_id, note)
+    await context.bot.send_message(who.chat_id, note, message_thread_id=thread)
 
 
 def blocked_text(rt, who: Person, blocked: Blocked) -> str:

@@ -62,37 +62,40 @@ async def attachments(files: Files, refs) -> list[Attachment]:
 
 
 async def send_attachments(bot: Bot, chat_id: str | int, found: list[Attachment], reply_to: int | None,
-                           lang: str, tries: int = 3) -> None:
+                           lang: str, tries: int = 3, thread: int | None = None) -> None:
+    """The files under the message they came with, in its topic (`thread`) if it went to one."""
     for file in found:
-        await _send_file(bot, chat_id, file, reply_to, lang, tries)
+        await _send_file(bot, chat_id, file, reply_to, lang, tries, thread)
 
 
 async def _send_file(bot: Bot, chat_id: str | int, file: Attachment, reply_to: int | None, lang: str,
-                     tries: int) -> None:
+                     tries: int, thread: int | None) -> None:
     for attempt in range(tries):
         try:
-            await _send_one_file(bot, chat_id, file, reply_to, lang)
+            await _send_one_file(bot, chat_id, file, reply_to, lang, thread)
             return
         except RetryAfter as wait:
             await asyncio.sleep(min(seconds(wait), 60.0))
         except (TimedOut, NetworkError):
             await asyncio.sleep(2**attempt)
     name = file.name if isinstance(file, (Fetched, Missing)) else name_of(file)
-    await bot.send_message(chat_id, f"📎 {name}", reply_to_message_id=reply_to)
+    await bot.send_message(chat_id, f"📎 {name}", reply_to_message_id=reply_to, message_thread_id=thread)
 
 
-async def _send_one_file(bot: Bot, chat_id: str | int, file: Attachment, reply_to: int | None, lang: str) -> None:
+async def _send_one_file(bot: Bot, chat_id: str | int, file: Attachment, reply_to: int | None, lang: str,
+                         thread: int | None) -> None:
     """Files Telegram already has are re-sent by their id, fetched ones uploaded; others are named
     with the reason (the evidence keeps them)."""
     if isinstance(file, Fetched):
-        await bot.send_document(chat_id, InputFile(file.content, filename=file.name), reply_to_message_id=reply_to)
+        await bot.send_document(chat_id, InputFile(file.content, filename=file.name), reply_to_message_id=reply_to,
+                                message_thread_id=thread)
     elif isinstance(file, Missing):
-        await bot.send_message(chat_id, file.note(lang), reply_to_message_id=reply_to)
+        await bot.send_message(chat_id, file.note(lang), reply_to_message_id=reply_to, message_thread_id=thread)
     elif (parsed := parse(file)) is not None:
         kind, file_id, _ = parsed
         if kind == "photo":
-            await bot.send_photo(chat_id, file_id, reply_to_message_id=reply_to)
+            await bot.send_photo(chat_id, file_id, reply_to_message_id=reply_to, message_thread_id=thread)
         else:
-            await bot.send_document(chat_id, file_id, reply_to_message_id=reply_to)
+            await bot.send_document(chat_id, file_id, reply_to_message_id=reply_to, message_thread_id=thread)
     else:
-        await bot.send_message(chat_id, f"📎 {name_of(file)}", reply_to_message_id=reply_to)
+        await bot.send_message(chat_id, f"📎 {name_of(file)}", reply_to_message_id=reply_to, message_thread_id=thread)

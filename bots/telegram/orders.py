@@ -13,6 +13,7 @@ from bots.telegram.cards import card_text, keyboard, send_card
 from bots.telegram.context import PLATFORM, Person, Turn, runtime, update_key
 from bots.telegram.files import attachments, send_attachments
 from bots.telegram.messages import send_text, with_entities
+from bots.telegram.topics import thread_of
 from core.buttons import ButtonData
 from core.card import order_card
 from core.events import Refusal
@@ -39,7 +40,9 @@ async def on_order_button(update: Update, context: Turn) -> None:
         await dialogs.save(rt, who, dialog)
         await query.answer()
         text, markup = dialogs.prompt(dialog, who.lang)
-        await context.bot.send_message(who.chat_id, text, reply_markup=markup)
+        await context.bot.send_message(who.chat_id, text, reply_markup=markup,
+                                       message_thread_id=await thread_of(context.bot, rt, who.chat_id,
+                                                                         pressed.order_id))
         return
     if isinstance(answer, Refused) and answer.card is None:  # a forged button, or not their order: no card
         await query.answer(answer.refusal.render(who.lang), show_alert=True)
@@ -81,7 +84,9 @@ async def finish(update: Update, context: Turn, who: Person, dialog: dict) -> No
     answer = await rt.press(who, ButtonData(dialog["order"], Action(dialog["action"]), dialog["version"]),
                             dialogs.payload(dialog))
     if isinstance(answer, Refused):
-        await context.bot.send_message(who.chat_id, answer.refusal.render(who.lang))
+        await context.bot.send_message(who.chat_id, answer.refusal.render(who.lang),
+                                       message_thread_id=await thread_of(context.bot, rt, who.chat_id,
+                                                                         dialog["order"]))
     if answer.card is not None:
         notice = who.t(N_("Done.")) if isinstance(answer, Done) else ""
         await send_card(context.bot, rt, who, answer.card, notice)
@@ -109,7 +114,8 @@ async def on_dialog_button(update: Update, context: Turn) -> None:
         return
     await dialogs.save(rt, who, dialog)
     text, markup = dialogs.prompt(dialog, who.lang)
-    await context.bot.send_message(who.chat_id, text, reply_markup=markup)
+    await context.bot.send_message(who.chat_id, text, reply_markup=markup,
+                                   message_thread_id=await thread_of(context.bot, rt, who.chat_id, dialog["order"]))
 
 
 async def on_dialog_message(update: Update, context: Turn, who: Person, dialog: dict) -> None:
@@ -125,7 +131,9 @@ async def on_dialog_message(update: Update, context: Turn, who: Person, dialog: 
     await dialogs.save(rt, who, dialog)
     if dialog["step"] != "main" or Needs(dialog["needs"]) not in (Needs.BRIEF, Needs.DELIVERY):
         text, markup = dialogs.prompt(dialog, who.lang)
-        await context.bot.send_message(who.chat_id, text, reply_markup=markup)
+        await context.bot.send_message(who.chat_id, text, reply_markup=markup,
+                                       message_thread_id=await thread_of(context.bot, rt, who.chat_id,
+                                                                         dialog["order"]))
     else:
         await update.effective_message.reply_text(who.t(N_("Got it. Send more, or press Done.")),
                                                   reply_markup=InlineKeyboardMarkup(

@@ -24,7 +24,7 @@ def comptoir(*args, env=None, timeout=120):
             "Sum of every ledger account: 0", "asks for an extension of 2 days",
             "on-time deliveries 100% (1 within an extended deadline, 0 late)",
             "The seller is away: new orders open again on", "Good news: “Logo” is open for orders again."]),
-    ("fr", ["Rappel", "[Annuler (retard)]", "litige", "Les comptes", "Versé à Ana\u00a0: 665,00\xa0€",
+    ("fr", ["Rappel", "[Annuler (retard)]", "litige", "Les comptes", "Versé à Ana\u00a0: 715,00\xa0€",
             "Versé à Sam\u00a0: 80,00\xa0€", "[Accepter le délai]",
             "Bonne nouvelle\u00a0: «\u00a0Logo\u00a0» est de nouveau ouvert aux commandes."]),
 ])

@@ -300,3 +300,50 @@ async def test_users_who_never_started_the_bot_or_blocked_it_are_forbidden(fake)
 
     assert fake.updates[-1]["my_chat_member"]["new_chat_member"]["status"] == "kicked"
     assert [m["text"] for m in fake.sent_to(BEN)] == ["hello"]
+
+
+async def test_a_bot_with_topic_mode_opens_a_topic_in_a_private_chat_sends_into_it_and_reads_replies_written_in_it():
+    seen = []
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        seen.append((update.message.message_thread_id, update.message.is_topic_message, update.message.text))
+
+    with FakeTelegram(topics_enabled=True) as fake:
+        ben = fake.user(BEN, "Ben")
+        ben.send("hello")
+        app = application(fake)
+        app.add_handler(MessageHandler(filters.TEXT, echo))
+        async with polling(app):
+            assert app.bot.bot.has_topics_enabled is True
+            topic = await app.bot.create_forum_topic(BEN, "#12 Logo design")
+            sent = await app.bot.send_message(BEN, "Your order", message_thread_id=topic.message_thread_id)
+            await app.bot.send_message(BEN, "Outside")
+            ben.send("About the logo", topic=topic.message_thread_id)
+            await fake.wait_for(lambda: seen[1:])
+            await app.bot.edit_forum_topic(BEN, topic.message_thread_id, name="✓ #12 Logo design")
+            with pytest.raises(BadRequest, match="only for supergroups"):
+                await app.bot.close_forum_topic(BEN, topic.message_thread_id)
+            with pytest.raises(BadRequest, match="thread not found"):
+                await app.bot.send_message(BEN, "Lost", message_thread_id=topic.message_thread_id + 100)
+            with pytest.raises(BadRequest, match="(?i)topic_title_invalid"):
+                await app.bot.create_forum_topic(BEN, "x" * 129)
+
+    assert topic.name == "#12 Logo design" and sent.message_thread_id == topic.message_thread_id
+    assert sent.is_topic_message is True
+    assert seen[1] == (topic.message_thread_id, True, "About the logo") and seen[0] == (None, None, "hello")
+    assert [m["text"] for m in fake.in_topic(BEN, topic.message_thread_id)] == ["Your order"]
+    assert [m["text"] for m in fake.in_topic(BEN, None)] == ["Outside"]
+    assert fake.topics(BEN) == {topic.message_thread_id: {"name": "✓ #12 Logo design", "icon_color": 0x6FB9F0,
+                                                           "is_closed": False}}
+
+
+async def test_a_bot_without_topic_mode_is_refused_a_topic_in_a_private_chat_and_says_so_in_get_me(fake):
+    fake.user(BEN, "Ben").send("hello")
+    app = application(fake)
+    async with polling(app):
+        assert not app.bot.bot.has_topics_enabled
+        with pytest.raises(BadRequest, match="not a forum"):
+            await app.bot.create_forum_topic(BEN, "#12 Logo design")
+        with pytest.raises(BadRequest, match="thread not found"):
+            await app.bot.send_message(BEN, "In a topic", message_thread_id=2)
+    assert fake.topics(BEN) == {} and fake.sent_to(BEN) == []

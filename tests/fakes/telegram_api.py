@@ -18,6 +18,12 @@ Telegram's answers are reproduced where a bot can trip on them: message length, 
 bot, "message is not modified", flood control (429 with retry_after, off by default: ``rate_limits_enabled``),
 getUpdates conflicts (409), and a few invoice and payment rules for Telegram Stars. ``files_down`` stands
 for an outage of Telegram's file servers: getFile and downloads answer 502 Bad Gateway until it is cleared.
+
+Topics in private chats (Bot API 9.3) come with ``topics_enabled`` (the bot's topic mode, turned on in
+@BotFather; getMe's ``has_topics_enabled``): createForumTopic opens one (its id is the service message's),
+messages sent with its ``message_thread_id`` land in it, a user's message in it carries ``message_thread_id``
+and ``is_topic_message`` (``SimUser.send(…, topic=…)``), editForumTopic renames it; closeForumTopic stays a
+forum supergroup's, as the Bot API documents it. Without the mode every topic method answers 400.
 """
 
 from __future__ import annotations
@@ -49,6 +55,8 @@ DEFAULT_TOKEN = "123456789:AAF4keT0kenForComptoirEndToEndTests"
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
+MAX_TOPIC_NAME = 128  # a forum topic's name: 1-128 characters
+TOPIC_ICON_COLORS = (0x6FB9F0, 0xFFD67E, 0xCB86DB, 0x8EEE98, 0xFF93B2, 0xFB6F5F)
 MAX_CALLBACK_ANSWER = 200
 MAX_DOWNLOAD = 20 * 1024 * 1024
 
@@ -753,20 +761,21 @@ class SimUser:
 
     # what the user does
     def send(self, text: str, *, chat_id: int | None = None, entities: list[dict] | None = None,
-             reply_to: Any = None) -> dict:
-        """Type and send a text; commands, mentions, hashtags and links get their entities like in Telegram."""
+             reply_to: Any = None, topic: int | None = None) -> dict:
+        """Type and send a text; commands, mentions, hashtags and links get their entities like in Telegram.
+        `topic`: written in that topic of the chat (its message_thread_id)."""
         content: dict[str, Any] = {"text": text}
         found = _detect_entities(text) if entities is None else entities
         if found:
             content["entities"] = found
-        return self.fake._user_message(self, content, chat_id=chat_id, reply_to=reply_to)
+        return self.fake._user_message(self, content, chat_id=chat_id, reply_to=reply_to, topic=topic)
 
     def reply_to(self, message: Any, text: str) -> dict:
         """Reply to a message of the chat (reply_to_message is set)."""
         return self.send(text, chat_id=self.fake._message_key(message)[0], reply_to=message)
 
     def send_document(self, file_name: str, content: bytes, caption: str | None = None, *,
-                      mime_type: str | None = None, chat_id: int | None = None) -> dict:
+                      mime_type: str | None = None, chat_id: int | None = None, topic: int | None = None) -> dict:
         with self.fake._lock:
             file = self.fake._store_file(content, "documents", file_name=file_name, mime_type=mime_type)
         document = {k: file[k] for k in ("file_name", "mime_type", "file_id", "file_unique_id", "file_size")
@@ -774,7 +783,7 @@ class SimUser:
         message: dict[str, Any] = {"document": document}
         if caption:
             message["caption"] = caption
-        return self.fake._user_message(self, message, chat_id=chat_id)
+        return self.fake._user_message(self, message, chat_id=chat_id, topic=topic)
 
     def send_photo(self, content: bytes, caption: str | None = None, *, chat_id: int | None = None) -> dict:
         message: dict[str, Any] = {"photo": self.fake._photo_sizes(content)}
@@ -823,6 +832,7 @@ class _Chat:
         self.blocked = False
         self.deactivated = False
         self.keyboard: dict | None = None  # the last reply keyboard shown under the input field
+        self.topics: dict[int, dict] = {}  # message_thread_id -> {"name", "icon_color", "is_closed"}
 
     @property
     def private(self) -> bool:
@@ -838,7 +848,8 @@ class FakeTelegram:
     def __init__(self, token: str = DEFAULT_TOKEN, *, bot_username: str = "comptoir_test_bot",
                  bot_first_name: str = "Comptoir", require_start: bool = True, rate_limits_enabled: bool = False,
                  per_chat_per_second: int = 1, global_per_second: int = 30, per_group_per_minute: int = 20,
-                 pre_checkout_timeout: float = 10.0, stars_max_amount: int = 10000, host: str = "127.0.0.1"):
+                 pre_checkout_timeout: float = 10.0, stars_max_amount: int = 10000, host: str = "127.0.0.1",
+                 topics_enabled: bool = False):
         self.token = token
         self.bot_id = int(token.split(":")[0]) if token.split(":")[0].isdigit() else 123456789
         self.bot_username = bot_username
@@ -851,6 +862,8 @@ class FakeTelegram:
         self.pre_checkout_timeout = pre_checkout_timeout
         self.stars_max_amount = stars_max_amount
         self.host = host
+        # the bot's "topics in private chats" mode, turned on in @BotFather (Bot API 9.3: User.has_topics_enabled)
+        self.topics_enabled = topics_enabled
 
         self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
@@ -1283,7 +1296,8 @@ class FakeTelegram:
     # ---------------------------------------------------------------------------------------------- bot info
     def _m_getMe(self, p: dict) -> dict:
         return {**self.bot_user, "can_join_groups": True, "can_read_all_group_messages": False,
-                "supports_inline_queries": False, "can_connect_to_business": False, "has_main_web_app": False}
+                "supports_inline_queries": False, "can_connect_to_business": False, "has_main_web_app": False,
+                "has_topics_enabled": self.topics_enabled, "allows_users_to_create_topics": False}
 
     def _m_close(self, p: dict) -> bool:
         return True
@@ -1494,13 +1508,109 @@ class FakeTelegram:
     def _bot_send(self, p: dict, content_of: Callable[[_Chat], dict]) -> dict:
         """The common path of every method that posts a message: checks in Telegram's order, then the post."""
         chat = self._chat_for_send(p.get("chat_id"))
+        thread = self._topic_thread(p, chat)
         content = content_of(chat)
+        if thread is not None:
+            content.update(message_thread_id=thread, is_topic_message=True)
         markup = self._markup(p, chat)
         reply_to = self._reply_target(p, chat)
         self._check_rate(chat)
         if markup:
             content["reply_markup"] = markup
         return _copy(self._new_message(chat, self.bot_user, content, p, reply_to))
+
+    # ------------------------------------------------------------------------------------------------ topics
+    def _topic_thread(self, p: dict, chat: _Chat) -> int | None:
+        """The topic a message is sent to (message_thread_id), checked: it must exist in the chat and be open."""
+        thread = p.get("message_thread_id")
+        if thread is None or thread == "":
+            return None
+        topic = chat.topics.get(int(thread)) if str(thread).lstrip("-").isdigit() else None
+        if topic is None:
+            raise _bad("message thread not found")
+        if topic["is_closed"]:
+            raise _bad("TOPIC_CLOSED")
+        return int(thread)
+
+    def _topic_chat(self, p: dict) -> _Chat:
+        """A chat the bot may manage topics in: a forum supergroup, or a private chat with the bot's topic mode
+        on (Bot API 9.3); Telegram's 400 otherwise."""
+        chat = self._chat_for_send(p.get("chat_id"))
+        if chat.private and not self.topics_enabled:
+            raise _bad("the chat is not a forum")
+        if not chat.private and not chat.info.get("is_forum"):
+            raise _bad("the chat is not a forum")
+        return chat
+
+    def _topic_of(self, p: dict, chat: _Chat) -> dict:
+        thread = p.get("message_thread_id")
+        topic = chat.topics.get(int(thread)) if str(thread or "").lstrip("-").isdigit() else None
+        if topic is None:
+            raise _bad("TOPIC_ID_INVALID")
+        return topic
+
+    @staticmethod
+    def _topic_name(name: Any) -> str:
+        name = "" if name is None else str(name)
+        if not name.strip():
+            raise _bad("TOPIC_TITLE_EMPTY")
+        if len(name) > MAX_TOPIC_NAME:
+            raise _bad("TOPIC_TITLE_INVALID")
+        return name
+
+    def _m_createForumTopic(self, p: dict) -> dict:
+        """A topic in a forum supergroup or (Bot API 9.3) a private chat: its id is that of the service message
+        that opens it, which Telegram posts in the chat."""
+        chat = self._topic_chat(p)
+        name = self._topic_name(p.get("name"))
+        color = int(p.get("icon_color") or TOPIC_ICON_COLORS[0])
+        if color not in TOPIC_ICON_COLORS:
+            raise _bad("TOPIC_ICON_COLOR_INVALID")
+        self._check_rate(chat)
+        opened = self._new_message(chat, self.bot_user, {"forum_topic_created": {"name": name, "icon_color": color}})
+        thread = opened["message_id"]
+        opened.update(message_thread_id=thread, is_topic_message=True)
+        chat.topics[thread] = {"name": name, "icon_color": color, "is_closed": False}
+        return {"message_thread_id": thread, "name": name, "icon_color": color}
+
+    def _m_editForumTopic(self, p: dict) -> bool:
+        """Renames a topic (Bot API 9.3: in private chats too); an empty or missing name keeps it."""
+        chat = self._topic_chat(p)
+        topic = self._topic_of(p, chat)
+        if p.get("name"):
+            topic["name"] = self._topic_name(p["name"])
+            self._new_message(chat, self.bot_user, {"forum_topic_edited": {"name": topic["name"]},
+                                                    "message_thread_id": int(p["message_thread_id"]),
+                                                    "is_topic_message": True})
+        return True
+
+    def _m_closeForumTopic(self, p: dict) -> bool:
+        """Closing a topic is a forum supergroup's: the Bot API does not offer it in private chats."""
+        chat = self._topic_chat(p)
+        if chat.private:
+            raise _bad("method is available only for supergroups")
+        self._topic_of(p, chat)["is_closed"] = True
+        return True
+
+    def _m_deleteForumTopic(self, p: dict) -> bool:
+        chat = self._topic_chat(p)
+        thread = int(p["message_thread_id"]) if str(p.get("message_thread_id") or "").isdigit() else None
+        self._topic_of(p, chat)
+        del chat.topics[thread]
+        for message_id in [i for i, m in chat.messages.items() if m.get("message_thread_id") == thread]:
+            del chat.messages[message_id]
+        return True
+
+    def topics(self, chat_id: int) -> dict[int, dict]:
+        """The topics of a chat: message_thread_id -> {"name", "icon_color", "is_closed"}."""
+        with self._lock:
+            chat = self._chats.get(chat_id)
+            return {thread: dict(topic) for thread, topic in chat.topics.items()} if chat else {}
+
+    def in_topic(self, chat_id: int, thread: int | None) -> list[dict]:
+        """The bot's messages in one topic of a chat (None: those outside any topic), oldest first."""
+        return [m for m in self.sent_to(chat_id) if m.get("message_thread_id") == thread
+                and "forum_topic_created" not in m and "forum_topic_edited" not in m]
 
     def _m_sendMessage(self, p: dict) -> dict:
         def content(chat: _Chat) -> dict:
@@ -1839,9 +1949,15 @@ class FakeTelegram:
         return self._chats[chat_id]
 
     def _user_message(self, user: SimUser, content: dict, *, chat_id: int | None = None,
-                      reply_to: Any = None) -> dict:
+                      reply_to: Any = None, topic: int | None = None) -> dict:
         with self._lock:
             chat = self._user_chat(user, chat_id)
+            if topic is not None:
+                if topic not in chat.topics:
+                    raise ValueError(f"no topic {topic} in chat {chat.info['id']}")
+                if chat.topics[topic]["is_closed"]:
+                    raise ValueError(f"topic {topic} is closed: nobody can write in it")
+                content = {**content, "message_thread_id": topic, "is_topic_message": True}
             target = None
             if reply_to is not None:
                 found = chat.messages.get(self._message_key(reply_to)[1])

@@ -3,6 +3,7 @@
 import pytest
 
 from core.buttons import ButtonData
+from core.conversations import ConversationState, Place
 from core.model import Action, Deadline, Payload, Viewer
 from core.routing import Blocked, Pick, Relayed, Routes, Unsendable
 from storage.unit_of_work import SqlUnitOfWork
@@ -78,3 +79,33 @@ async def test_while_the_buyer_reviews_the_delivery_the_chat_is_refused_until_it
     assert routed.card is not None and routed.card.order_id == order_id
     told = await route(seller, "Enjoy", "telegram")
     assert isinstance(told, Blocked) and told.reopen == () and told.card is None
+
+
+async def test_a_message_written_in_an_order_s_topic_goes_to_that_order_without_asking(engine, service, route, clock):
+    ids = await people(engine, clock)
+    first = await placed(service, ids)
+    await placed(service, ids)
+    state = ConversationState(lambda **kw: SqlUnitOfWork(engine, clock, **kw))
+    await state.topic_opened("telegram", "100", first, "7")
+    routed = await route(Viewer(ids["buyer"]), "About the first", "telegram", topic=("100", "7"))
+    assert isinstance(routed, Relayed) and routed.message.order_id == first
+    elsewhere = await route(Viewer(ids["buyer"]), "Which one?", "telegram", topic=("200", "7"))
+    assert isinstance(elsewhere, Pick)
+
+
+async def test_an_order_s_place_in_a_chat_is_its_topic_once_opened_and_a_chat_refused_topics_keeps_them_all(
+        engine, service, clock):
+    ids = await people(engine, clock)
+    order_id = await placed(service, ids)
+    state = ConversationState(lambda **kw: SqlUnitOfWork(engine, clock, **kw))
+    assert await state.place("telegram", "100", order_id, offered=False, name_limit=128) == Place()
+    assert await state.place("telegram", "100", None, offered=True, name_limit=128) == Place()
+    to_open = await state.place("telegram", "100", order_id, offered=True, name_limit=128)
+    assert to_open == Place(open_as=f"#{order_id} A logo")
+    assert (await state.place("telegram", "100", order_id, offered=True, name_limit=5)).open_as == f"#{order_id}"[:5]
+    await state.topic_opened("telegram", "100", order_id, "7")
+    assert await state.place("telegram", "100", order_id, offered=True, name_limit=128) == Place("7")
+    await state.no_topics("telegram", "200")
+    await state.no_topics("telegram", "100")  # too late: the chat has topics, decided once
+    assert await state.place("telegram", "200", order_id, offered=True, name_limit=128) == Place()
+    assert await state.place("telegram", "100", order_id, offered=True, name_limit=128) == Place("7")

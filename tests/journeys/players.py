@@ -160,14 +160,23 @@ class TelegramHands:
         act()
         await self.side.handled()
 
-    async def send(self, key: str, text: str) -> None:
+    async def send(self, key: str, text: str, topic: int | None = None) -> None:
         user = self.user(key)
-        await self.j.do(key, roads.SENDS, lambda: self._after(lambda: user.send(text)), text=text)
+        await self.j.do(key, roads.SENDS_IN_TOPIC if topic else roads.SENDS,
+                        lambda: self._after(lambda: user.send(text, topic=topic)), text=text,
+                        topic=self.side.fake.topics(user.id)[topic]["name"] if topic else "")
 
-    async def send_file(self, key: str, name: str, caption: str = "") -> None:
+    def order_topic(self, key: str) -> int | None:
+        """The order's topic in this person's chat, where they write about it (None: the bot has no topics)."""
+        prefix = f"#{self.j.order_id} "
+        return next((thread for thread, topic in self.side.fake.topics(self.user(key).id).items()
+                     if topic["name"].startswith(prefix)), None)
+
+    async def send_file(self, key: str, name: str, caption: str = "", topic: int | None = None) -> None:
         user = self.user(key)
         await self.j.do(key, roads.SENDS_FILE_WITH if caption else roads.SENDS_FILE, lambda: self._after(
-            lambda: user.send_document(name, content(name), caption=caption or None)), file=name, text=caption)
+            lambda: user.send_document(name, content(name), caption=caption or None, topic=topic)), file=name,
+                        text=caption)
 
     def newest(self, key: str, label: Label) -> tuple[dict, str, str]:
         """The newest message in this person's chat with a button so labelled: (message, label, its data)."""
@@ -203,12 +212,12 @@ class TelegramHands:
         pay = t(N_("Pay {total}"), total="")
         await self.press(key, lambda text: text.startswith(pay))
 
-    async def brief(self, key: str, text: str, files: tuple[str, ...]) -> None:
-        """A brief or a delivery: its text, its files, then Done."""
+    async def brief(self, key: str, text: str, files: tuple[str, ...], topic: int | None = None) -> None:
+        """A brief or a delivery: its text, its files, then Done (in the order's topic, where it asked)."""
         if text:
-            await self.send(key, text)
+            await self.send(key, text, topic)
         for name in files:
-            await self.send_file(key, name)
+            await self.send_file(key, name, topic=topic)
         await self.press(key, self.j.t(N_("Done")))
 
     async def confirms(self, step: ConfirmsPayment) -> None:
@@ -216,7 +225,7 @@ class TelegramHands:
 
     async def presses(self, step: Presses) -> None:
         key, t, text = step.who, self.j.t, said(step.text, self.j.lang)
-        label = t(labels.ACTION[step.action])
+        label, topic = t(labels.ACTION[step.action]), self.order_topic(key)  # where the dialog asks
         try:
             self.newest(key, label)
         except AssertionError:  # a rare action: one tap further, behind "More…"
@@ -224,29 +233,29 @@ class TelegramHands:
         await self.press(key, label)
         needs = NEEDS[step.action]
         if needs is Needs.OPTIONAL_REASON:
-            await (self.send(key, text) if text else self.press(key, t(N_("Skip"))))
+            await (self.send(key, text, topic) if text else self.press(key, t(N_("Skip"))))
         elif needs in (Needs.REASON, Needs.TEXT):
-            await self.send(key, text)
+            await self.send(key, text, topic)
         elif needs in (Needs.BRIEF, Needs.DELIVERY):
-            await self.brief(key, text, step.files)
+            await self.brief(key, text, step.files, topic)
         elif needs in (Needs.AMOUNT, Needs.DAYS):
-            await self.send(key, self.j.amount(step.amount) if needs is Needs.AMOUNT else str(step.days))
-            await self.send(key, text)
+            await self.send(key, self.j.amount(step.amount) if needs is Needs.AMOUNT else str(step.days), topic)
+            await self.send(key, text, topic)
         elif needs in (Needs.REVIEW, Needs.OPTIONAL_REVIEW):
             if step.positive is None:
                 await self.press(key, t(N_("No review")))
                 return
             await self.press(key, t(N_("👍 Positive") if step.positive else N_("👎 Negative")))
-            await (self.send(key, text) if text else self.press(key, t(N_("Skip"))))
+            await (self.send(key, text, topic) if text else self.press(key, t(N_("Skip"))))
 
     async def writes(self, step: Writes) -> None:
-        text = said(step.text, self.j.lang)
+        text, topic = said(step.text, self.j.lang), self.order_topic(step.who)
         if step.files:
-            await self.send_file(step.who, step.files[0], text)
+            await self.send_file(step.who, step.files[0], text, topic)
             for name in step.files[1:]:
-                await self.send_file(step.who, name)
+                await self.send_file(step.who, name, topic=topic)
         else:
-            await self.send(step.who, text)
+            await self.send(step.who, text, topic)
 
     async def goes_away(self, key: str, first: str, last: str, message: str) -> None:
         await self.send(key, f"/away {first} {last} {message}".strip())

@@ -39,6 +39,7 @@ class Shown:
     only_you: bool = False  # a Discord answer nobody else sees
     #: what the message says before it is drawn for a reader (an edit that keeps it only changed the buttons)
     source: str = field(default="", compare=False)
+    topic: str = ""  # the topic of the Telegram private chat it is in, if any
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Seen:
     shown: Shown | None = None
     note: str = ""  # a toast's or alert's words, a form's title, a room's name; "own" on a deletion of their own
     fields: tuple[tuple[str, str], ...] = ()  # a form's fields and what they hold
+    before: str = ""  # a renamed topic's name before
 
 
 # --- Telegram ---------------------------------------------------------------------------------------
@@ -67,7 +69,7 @@ def with_dates(text: str, entities: list[dict]) -> str:
     return "".join(out) + units[at:].decode("utf-16-le")
 
 
-def telegram_shown(message: dict) -> Shown:
+def telegram_shown(message: dict, topic: str = "") -> Shown:
     text = with_dates(message.get("text") or "", message.get("entities", [])) or message.get("caption") or ""
     files = []
     if "document" in message:
@@ -79,7 +81,7 @@ def telegram_shown(message: dict) -> Shown:
         amount = f"{invoice['total_amount']} {invoice['currency']}"
         text = f"🧾 {invoice['title']} — {invoice['description']} — {amount}"
     rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
-    return Shown(text, tuple(tuple(b.get("text", "") for b in row) for row in rows), tuple(files),
+    return Shown(text, tuple(tuple(b.get("text", "") for b in row) for row in rows), tuple(files), topic=topic,
                  source=json.dumps([text, files]))
 
 
@@ -90,6 +92,7 @@ class TelegramRecorder:
         self.fake = fake
         self.people = people  # private chat id -> person
         self.pressed: dict[str, str] = {}  # callback query id -> who pressed (answers carry no user)
+        self.topics: dict[tuple[int, int], str] = {}  # (chat, topic) -> its name now
         self.cursor = len(fake.requests)
 
     def collect(self) -> list[tuple[str, Seen]]:
@@ -108,6 +111,14 @@ class TelegramRecorder:
             elif request.method == "deleteMessage" and int(params["chat_id"]) in self.people:
                 chat = int(params["chat_id"])
                 seen.append((self.people[chat], Seen("delete", (chat, int(params["message_id"])))))
+            elif request.method == "createForumTopic" and int(params["chat_id"]) in self.people:
+                chat = int(params["chat_id"])
+                self.topics[(chat, result["message_thread_id"])] = result["name"]
+                seen.append((self.people[chat], Seen("topic", note=result["name"])))
+            elif request.method == "editForumTopic" and int(params["chat_id"]) in self.people:
+                chat, thread = int(params["chat_id"]), int(params["message_thread_id"])
+                before, self.topics[(chat, thread)] = self.topics.get((chat, thread), ""), params["name"]
+                seen.append((self.people[chat], Seen("renamed", note=params["name"], before=before)))
             elif request.method == "answerCallbackQuery" and params.get("text"):
                 kind = "alert" if params.get("show_alert") else "toast"
                 seen.append((self.pressed[str(params["callback_query_id"])], Seen(kind, note=params["text"])))
@@ -117,7 +128,8 @@ class TelegramRecorder:
         chat = message["chat"]["id"]
         if chat not in self.people:
             return []  # a chat of nobody in the cast
-        return [(self.people[chat], Seen(kind, (chat, message["message_id"]), telegram_shown(message)))]
+        topic = self.topics.get((chat, message.get("message_thread_id", 0)), "")
+        return [(self.people[chat], Seen(kind, (chat, message["message_id"]), telegram_shown(message, topic)))]
 
 
 # --- Discord ----------------------------------------------------------------------------------------

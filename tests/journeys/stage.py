@@ -133,7 +133,7 @@ async def stage(road: Road, platforms: dict[str, str], lang: str, folder: Path):
     cast = {key: Member(PEOPLE[key], platforms[key], lang) for key in road.cast}
     on = set(platforms.values())
     async with contextlib.AsyncExitStack() as stack:
-        fake = await stack.enter_async_context(FakeTelegram()) if "telegram" in on else None
+        fake = await stack.enter_async_context(FakeTelegram(topics_enabled=road.topics)) if "telegram" in on else None
         moderators = tuple(TELEGRAM_IDS[key] for key, m in cast.items() if m.person.moderator)
         config = Config(
             database_url=f"sqlite+aiosqlite:///{folder / 'comptoir.sqlite3'}", payment=INSTRUCTIONS,

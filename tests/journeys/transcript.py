@@ -114,6 +114,8 @@ class Page:
             where = [t(roads.MESSAGE, number=number)]
             if seen.shown.place:
                 where.append(t(roads.IN_ROOM, room=seen.shown.place))
+            if seen.shown.topic:
+                where.append(t(roads.IN_TOPIC, topic=seen.shown.topic))
             if seen.shown.author:
                 where.append(t(roads.FROM, name=seen.shown.author))
             if seen.shown.only_you:
@@ -138,6 +140,10 @@ class Page:
         elif seen.kind == "form":
             self.item("🗔 " + t(roads.FORM, title=seen.note),
                       "\n".join(f"{label} — {value}" if value else label for label, value in seen.fields))
+        elif seen.kind == "topic":
+            self.item("🗂 " + t(roads.TOPIC_OPENED, topic=seen.note))
+        elif seen.kind == "renamed":
+            self.item("🗂 " + t(roads.TOPIC_RENAMED, before=seen.before, topic=seen.note))
         elif seen.kind == "joined":
             self.item("➕ " + t(roads.JOINED, room=seen.note))
         elif seen.kind in ("locked", "unlocked"):
