@@ -75,6 +75,7 @@ async def test_webhook_mode_registers_the_webhook_and_answers_the_updates_posted
         try:
             hook = await fake.wait_for(lambda: fake.webhook, timeout=30)
             assert hook["url"] == "https://bots.example.org/telegram/hook"
+            await running(process, tmp_path, fake)  # the hook is registered before its server listens
             ben = fake.user(100, "Ben", language_code="en")
             update = {"update_id": 1, "message": {
                 "message_id": 1, "date": 1767225600, "chat": {"id": 100, "type": "private", "first_name": "Ben"},
