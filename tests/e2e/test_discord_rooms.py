@@ -29,6 +29,16 @@ def room_of(world):
     return room
 
 
+async def paid_order_in_room(world):
+    """Ana's offer paid by Ben, its room open, and a moderator the bot has seen (moderators' notices reach them)."""
+    ana, ben = await met(world, "ana", "ben")
+    mod = world.member("mod", moderator=True)
+    await mod.slash(world.channel, "orders")
+    await world.offer(ana)
+    order_id = await world.paid_order(ben)
+    return ana, ben, mod, order_id, room_of(world)
+
+
 async def thread(world, room) -> discord.Thread:
     """The room as Discord says it is now."""
     return await world.client.fetch_channel(room.id)

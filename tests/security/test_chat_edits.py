@@ -13,7 +13,7 @@ from tests.e2e.discord_world import discord_world
 from tests.e2e.telegram_shop import started
 from tests.e2e.telegram_world import LOGO, MODERATOR_ID, telegram_world
 from tests.e2e.test_discord_orders import met, private_answer
-from tests.e2e.test_discord_rooms import chat_of, room_of, room_world, said
+from tests.e2e.test_discord_rooms import chat_of, paid_order_in_room, room_world, said
 from tests.e2e.test_telegram_moderation import ask, evidence_file
 from tests.e2e.test_telegram_orders import paid_order
 
@@ -27,12 +27,7 @@ async def evidence(world, order_id: str) -> str:
 
 async def test_a_room_message_edited_to_show_an_email_is_taken_down_kept_beside_the_original_and_flagged(tmp_path):
     async with room_world(tmp_path) as world:
-        ana, ben = await met(world, "ana", "ben")
-        mod = world.member("mod", moderator=True)
-        await mod.slash(world.channel, "orders")
-        await world.offer(ana)
-        order_id = await world.paid_order(ben)
-        room = room_of(world)
+        ana, ben, mod, order_id, room = await paid_order_in_room(world)
         written = await ben.send(room, "Hello, which colours?")
         world.clock.advance(timedelta(minutes=5))
         await ben.edit(written, f"Hello, mail me at {EMAIL}")
@@ -79,12 +74,7 @@ async def test_a_dm_edited_to_show_an_email_reaches_the_other_party_masked_as_an
 
 async def test_a_flagged_room_message_discord_will_not_take_down_alerts_the_moderators(tmp_path):
     async with room_world(tmp_path) as world:
-        ana, ben = await met(world, "ana", "ben")
-        mod = world.member("mod", moderator=True)
-        await mod.slash(world.channel, "orders")
-        await world.offer(ana)
-        order_id = await world.paid_order(ben)
-        room = room_of(world)
+        ana, ben, mod, order_id, room = await paid_order_in_room(world)
         world.env.inject_error("DELETE", f"/channels/{room.id}/messages/*", status=403, code=50013,
                                message="Missing Permissions")
         await ben.send(room, f"Write to {EMAIL}")

@@ -14,7 +14,7 @@ from tests.e2e.test_discord_discussions import TERMS, custom_offer_sent
 from tests.e2e.test_discord_moderation import private_message
 from tests.e2e.test_discord_offers import FORM, created, shared
 from tests.e2e.test_discord_orders import met, private_answer
-from tests.e2e.test_discord_rooms import chat_of, room_of, room_world, said
+from tests.e2e.test_discord_rooms import chat_of, paid_order_in_room, room_world, said
 from tests.e2e.test_telegram_moderation import ask
 from tests.e2e.test_telegram_orders import paid_order
 
@@ -100,12 +100,7 @@ async def test_a_date_a_time_and_an_invoice_reference_are_relayed_unchanged_and_
 
 async def test_a_spelled_email_and_a_spaced_link_in_a_discord_room_are_taken_down_and_reposted_masked(tmp_path):
     async with room_world(tmp_path) as world:
-        ana, ben = await met(world, "ana", "ben")
-        mod = world.member("mod", moderator=True)
-        await mod.slash(world.channel, "orders")
-        await world.offer(ana)
-        order_id = await world.paid_order(ben)
-        room = room_of(world)
+        ana, ben, mod, order_id, room = await paid_order_in_room(world)
         written = await ben.send(room, "Reach me: ben dot private at gmail dot com, or t.me /benprivate")
         await world.settle()
 
