@@ -9,10 +9,18 @@ bot sends no parse_mode there: text is text).
 
 from __future__ import annotations
 
+import re
+
 import discord
 
 
 def plain(text: str) -> str:
     """The text as Discord will show it literally: Markdown escaped (a bare link stays a link, never a masked
-    one), and @everyone, @here, users and roles written so that they mention nobody."""
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    one), @everyone, @here, users and roles written so that they mention nobody, and no "<t:…>" timestamp,
+    "<#…>" channel or "</…>" command: a typed "<t:0:R>" would otherwise tick like one of our deadlines."""
+    return _ANGLED.sub(r"\\<", discord.utils.escape_mentions(discord.utils.escape_markdown(text)))
+
+
+# Discord reads "<" followed by one of these as a timestamp, channel, command, emoji or mention: a backslash
+# before it shows the "<" as typed.
+_ANGLED = re.compile(r"<(?=t:|#|/|:|a:|@)")

@@ -13,13 +13,15 @@ from tests.e2e.test_cross_platform import BEN, marketplace
 from tests.e2e.test_discord_orders import met
 from tests.e2e.test_discord_rooms import room_of, said
 
-PHISHING = "Hello\n# URGENT\n[Comptoir: confirm your payout here](https://evil.example/payout)\n@here **now**"
+PHISHING = ("Hello\n# URGENT\n[Comptoir: confirm your payout here](https://evil.example/payout)\n@here **now**\n"
+            "Refund closes <t:0:R> in <#1>")
 
 
 def shown_as_text(content: str) -> None:
     assert "\n\\# URGENT" in content  # a literal "#", no headline
     assert "\\[Comptoir: confirm your payout here](https://evil.example/payout)" in content  # no masked link
     assert "@\u200bhere" in content and "\\*\\*now\\*\\*" in content  # (mentions nobody; **, not bold)
+    assert "Refund closes \\<t:0:R> in \\<#1>" in content  # no countdown ticking in our voice, no channel link
 
 
 async def test_a_headline_and_a_masked_link_from_telegram_reach_the_discord_room_as_plain_text(tmp_path):
