@@ -77,6 +77,7 @@ class Page:
         self.numbers: dict[tuple[str, Hashable], int] = {}
         self.count: dict[str, int] = {}
         self.last: dict[tuple[str, Hashable], Shown] = {}
+        self.places: dict[tuple[str, Hashable], str] = {}
         for number, chapter in enumerate(played.chapters, 1):
             self.lines += ["", f"### {number}. {chapter.heading}"]
             for gesture in chapter.gestures:
@@ -93,6 +94,8 @@ class Page:
         by_person: dict[str, list[Seen]] = {}
         for who, seen in gesture.seen:
             by_person.setdefault(who, []).append(seen)
+        for who, seens in by_person.items():
+            by_person[who] = self.by_place(who, seens)
         if not by_person:
             self.lines += ["", f"_{self.t(roads.NOBODY)}_"]
         for key in self.road.cast:
@@ -100,6 +103,22 @@ class Page:
                 self.lines += ["", self.t(roads.RECEIVES, name=PEOPLE[key].name), ""]
                 for seen in by_person[key]:
                     self.seen(key, seen)
+
+    def by_place(self, who: str, seens: list[Seen]) -> list[Seen]:
+        """A person's private chat first, then each room, each in the order it was shown. The bot sends to
+        several chats at once, so which of two chats gets its message first varies from run to run; within
+        one chat the order is the bot's, and so is the transcript's."""
+        def place(seen: Seen) -> str:
+            if seen.kind in ("joined", "locked", "unlocked"):
+                found = seen.note
+            elif seen.shown is not None:
+                found = seen.shown.place
+            else:
+                found = self.places.get((who, seen.key), "")
+            self.places[(who, seen.key)] = found
+            return found
+        placed = [(place(seen), seen) for seen in seens]
+        return [seen for where, seen in sorted(placed, key=lambda pair: (pair[0] != "", pair[0]))]
 
     def name_of(self, who: str, key: Hashable) -> str:
         number = self.numbers.get((who, key))
