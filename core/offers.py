@@ -110,7 +110,7 @@ def shown_to(offer: Offer, viewer: Viewer, refusal: Refusal | None, paused: Paus
         note = (N_("This is how buyers see your offer.") if offer.active
                 else N_("This offer is paused: buyers cannot order it until you resume it (/offers)."))
         if offer.active and paused is not None:
-            return Shown(offer, (), Text.of(N_("Paused for buyers (/away):\n{why}"), why=paused.text))
+            return Shown(offer, (), Text.of(N_("Paused for buyers:\n{why}"), why=paused.text))
         return Shown(offer, (), Text.of(note))
     if refusal is not None:
         return refusal

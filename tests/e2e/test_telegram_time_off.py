@@ -32,7 +32,7 @@ async def test_a_seller_goes_away_a_visitor_is_refused_with_the_date_asks_to_be_
                                 "en cours continuent comme d’habitude, avec leurs rappels.")
 
         own = await say(world, ana, "/start offer_logo", "En pause pour les clients")
-        assert own["text"].endswith(f"En pause pour les clients (/away){N}:\nLe vendeur est absent{N}: les commandes "
+        assert own["text"].endswith(f"En pause pour les clients{N}:\nLe vendeur est en congé{N}: les commandes "
                                     f"rouvrent le 05/03/2026 00:00. Son message{N}: «{N}Au ski, de retour jeudi{N}»")
         assert world.buttons(own) == []
 

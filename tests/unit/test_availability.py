@@ -65,13 +65,13 @@ async def test_an_away_seller_s_offer_is_refused_with_the_date_and_the_visitor_m
     shown = await front.view("logo", BEN)
     assert isinstance(shown, Shown) and shown.actions == (WATCH, ASK)
     assert "open again on 2026-01-08 00:00 UTC" in shown.note.render("en")
-    assert shown.note.render("fr") == ("Le vendeur est absent\u00a0: les commandes rouvrent le 08/01/2026 00:00 UTC. "
+    assert shown.note.render("fr") == ("Le vendeur est en congé\u00a0: les commandes rouvrent le 08/01/2026 00:00 UTC. "
                                        "Son message\u00a0: «\u00a0Back soon\u00a0»")
     refused = await front.orderable(BEN, "logo")
     assert refused.code is Refused.OFFER and "away" in refused.render("en")
     own = await front.view("logo", ANA)  # its seller sees it as buyers do, and why they cannot order it
     assert own.actions == () and own.note.render("en") == (
-        "Paused for buyers (/away):\nThe seller is away: new orders open again on 2026-01-08 00:00 UTC. "
+        "Paused for buyers:\nThe seller is away: new orders open again on 2026-01-08 00:00 UTC. "
         "Their message: “Back soon”")
     store.offers["logo"] = replace(OFFER, contact_allowed=False)
     assert (await front.view("logo", BEN)).actions == (WATCH,)
