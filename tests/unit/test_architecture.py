@@ -214,6 +214,28 @@ def test_adapters_import_neither_storage_nor_sqlalchemy_besides_the_listed_modul
         "no longer imports storage or SQLAlchemy: take it off ADAPTERS_STILL_IMPORTING_STORAGE"
 
 
+# A unit of work is opened by core's use cases (handed their factory by the composition root, which opens none
+# itself) and by storage: nothing in `bots`, adapters or not, opens one. Today's exception, which may only shrink
+# (the test fails when it no longer opens one): the demo, which casts its people and offers and reads the books.
+BOTS_STILL_OPENING_UNITS_OF_WORK = {"bots.demo"}
+OPENERS = {"unit_of_work", "uow", "SqlUnitOfWork"}
+
+
+def opens_a_unit_of_work(module: str) -> bool:
+    """Whether this module calls something named like a unit of work's factory (`store.unit_of_work()`, `uow()`)."""
+    return any(isinstance(node, ast.Call) and (node.func.attr if isinstance(node.func, ast.Attribute) else
+                                               getattr(node.func, "id", None)) in OPENERS
+               for node in ast.walk(parsed(module)))
+
+
+def test_nothing_in_bots_opens_a_unit_of_work_besides_the_listed_modules_which_may_only_shrink():
+    opening = {module for module in SOURCES if (package_of(module) or "").startswith("bots")
+               and opens_a_unit_of_work(module)}
+    assert opening - BOTS_STILL_OPENING_UNITS_OF_WORK == set(), "bots opens a unit of work: ask core's use cases"
+    assert BOTS_STILL_OPENING_UNITS_OF_WORK - opening == set(), \
+        "no longer opens a unit of work: take it off BOTS_STILL_OPENING_UNITS_OF_WORK"
+
+
 def test_every_hop_the_architecture_page_names_exists_in_the_code():
     """docs/architecture.md walks a press and a deadline as `file.py:function` hops: when the code moves, the
     walks must move with it."""
