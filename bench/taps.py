@@ -138,7 +138,7 @@ async def start_bot(fake: FakeTelegram, url: str, work: Path, name: str = "taps"
     config.write_text(f'database_url = "{url}"\n[telegram]\nbase_url = "{fake.base_url}"\n{more}')
     env = {k: v for k, v in os.environ.items() if not k.startswith("COMPTOIR_")}
     env.update(COMPTOIR_TELEGRAM_TOKEN=fake.token, PYTHONPATH=str(ROOT))
-    entry = ["-m", "bots.cli"]
+    entry = ["-m", "bots.command.cli"]
     if counts is not None:
         env["BENCH_COUNTS"] = str(counts)
         entry = ["-m", "bench.taps_counts"]

@@ -91,7 +91,7 @@ def per_press(found: dict) -> dict:
 
 def main() -> int:
     install()
-    from bots.cli import main as comptoir
+    from bots.command.cli import main as comptoir
 
     try:
         return comptoir(sys.argv[1:])

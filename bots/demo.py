@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from bots.config import Config
 from bots.files import name_of
-from bots.render import button_labels, card_for, notice_text, zone
+from bots.render import button_labels, notice_text, zone
 from bots.roads import (
     OFFERS, PEOPLE, ROADS, START, ConfirmsPayment, GoesAway, Looks, Orders, Presses, Road, Step, Visits, Waits,
     Writes, announce, said,
@@ -46,7 +46,7 @@ class Console:
         self.count = 0
 
     async def send(self, message: Outgoing) -> str:
-        card = await card_for(self.service, message)
+        card = self.service.notice_card(message)
         who = self.names.get(message.account_id, message.account_id)
         role = translate(labels.ROLE[message.role], message.language)
         self.show(f"\n  📨 {who} ({role} · {self.platform.capitalize()})")

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel.numbers import format_currency, format_decimal
 
 from core.card import Card, render_text
-from core.events import Quote, Refusal
+from core.events import Quote
 from core.i18n import N_, Mark, Money, minor_digits, translate
-from core.model import Offer, Role, Viewer
+from core.model import Offer
 from core.notices import BRIEF
 from core.ports import Outgoing
 
@@ -41,18 +41,6 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
-
-
-def viewer_of(message: Outgoing) -> Viewer:
-    return Viewer(message.account_id, moderator=message.role is Role.MODERATOR)
-
-
-async def card_for(service, message: Outgoing) -> Card | None:
-    """The card a notice shows: its order as this recipient sees it now, if the notice has one."""
-    if not (message.order_id and message.with_card):
-        return None
-    found = await service.card(message.order_id, viewer_of(message))
-    return None if isinstance(found, Refusal) else found
 
 
 def quote_text(quote: Quote, lang: str) -> str:

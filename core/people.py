@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from core.events import Refusal
 from core.i18n import translate
-from core.linking import LinkCode, link_refusal
+from core.linking import LinkCode, code_wait, link_refusal
 from core.model import Viewer
 
 if TYPE_CHECKING:  # core.ports names this module's Accounts port: imported for the annotations only
@@ -87,12 +87,14 @@ class Accounts(Protocol):
     async def names(self, account_ids: Iterable[str]) -> dict[str, str]: ...
     async def suspend(self, moderator_id: str, account_id: str, suspended: bool, reason: str,
                       as_whom: str | None = None) -> None: ...
-    async def new_link_code(self, account_id: str, platform: str, lifetime: timedelta,
-                            most: int) -> str | datetime: ...
+    async def live_codes(self, account_id: str) -> list[datetime]:
+        """When each of this person's live link codes expires (expired ones, everyone's, purged on the way)."""
+    async def add_link_code(self, code: str, account_id: str, platform: str, lifetime: timedelta) -> None: ...
     async def link_code(self, code: str) -> LinkCode | None: ...
     async def has_history(self, account_id: str) -> bool: ...
-    async def link(self, code: str, platform: str, external_id: str, *, chat_id: str | None = None,
-                   username: str | None = None) -> Account | Refusal: ...
+    async def join(self, code: LinkCode, platform: str, external_id: str, *, chat_id: str | None = None,
+                   username: str | None = None) -> Account | None:
+        """This identity joined to the code's account (once `link_refusal` let it), the code consumed."""
 
 
 @dataclass
@@ -152,9 +154,14 @@ class People:
         """A fresh code for this account, made on this platform; or, when it holds `most` live codes already, the
         moment it may ask again."""
         async with self.uow() as uow:
-            made = await uow.accounts.new_link_code(account_id, platform, lifetime, most)
+            wait = code_wait(most, await uow.accounts.live_codes(account_id))
+            if wait is not None:
+                return wait
+            from core.ports import new_id  # (core.ports imports this module: not at its top)
+            code = new_id(8)
+            await uow.accounts.add_link_code(code, account_id, platform, lifetime)
             await uow.commit()
-        return made
+        return code
 
     async def link_question(self, code: str, platform: str, account_id: str) -> LinkCode | Refusal:
         """The code typed on this platform by this account, if it may join them (the account it joins, to name in
@@ -173,6 +180,14 @@ class People:
         """The confirmation pressed: this identity joined to the code's account (the code checked again), or why
         not; nothing changes then."""
         async with self.uow() as uow:
-            linked = await uow.accounts.link(code, platform, external_id, chat_id=chat_id, username=username)
+            found = await uow.accounts.link_code(code)
+            current = await uow.accounts.by_identity(platform, external_id)
+            history = current is not None and await uow.accounts.has_history(current.id)
+            refusal = link_refusal(found, platform, current.id if current else "", history)
+            if refusal is not None:
+                return refusal
+            assert found is not None  # (link_refusal refuses a code not found)
+            linked = await uow.accounts.join(found, platform, external_id, chat_id=chat_id, username=username)
+            assert linked is not None  # the code's account: a link code goes with its account
             await uow.commit()
         return linked

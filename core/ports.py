@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
@@ -164,6 +164,9 @@ class Outgoing:
     buttons: tuple[Choice, ...] = ()  # besides the card's: a notice's own (reply, pay, confirm)
     quotes: tuple[Quote, ...] = ()  # what the notice announces, whole (a brief, a delivery's message, a reason)
     timezone_set: bool = True  # False: `timezone` is the marketplace's, not chosen: cards say which zone it is
+    #: its order as it stood when the relay's batch was read (None: no order, or it is gone): the card under the
+    #: notice and the order's Discord room are drawn from it, so sending a notice reads no order of its own
+    order: Order | None = field(default=None, repr=False)
 
 
 class RetryLater(Exception):

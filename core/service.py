@@ -19,7 +19,7 @@ from core.discussion import CustomOfferState, check_payable, settle_custom_offer
 from core.events import Notice, Outcome, Refusal, Refused
 from core.i18n import N_, Money, Text
 from core.model import OPEN, SYSTEM, TERMINAL, Action, Offer, Option, Order, Payload, Role, Viewer
-from core.ports import Clock, Conflict, UnitOfWork, UnitOfWorkFactory, new_id
+from core.ports import Clock, Conflict, Outgoing, UnitOfWork, UnitOfWorkFactory, new_id
 from core.press import moved_on, transition
 from core.routing import flagged_notice, masked, relay
 from core.refunds import AUTOMATIC, Refund
@@ -435,6 +435,17 @@ class Service:
         order = await self.order(order_id)
         if order is None or order.role_of(viewer) is None:
             return _missing(NO_ORDER)
+        return order_card(order, viewer, self.clock.now(), self.settings)
+
+    def notice_card(self, message: Outgoing) -> Card | None:
+        """The card under a notice: its order as the relay's batch read it, as this reader sees it now; None when
+        the notice has no card, or its order is gone or not theirs to see. No read of its own."""
+        order = message.order
+        if order is None or not message.with_card:
+            return None
+        viewer = Viewer(message.account_id, moderator=message.role is Role.MODERATOR)
+        if order.role_of(viewer) is None:
+            return None
         return order_card(order, viewer, self.clock.now(), self.settings)
 
     async def brief(self, order_id: str, viewer: Viewer) -> Brief | Refusal:

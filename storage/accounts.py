@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.events import Refusal
-from core.linking import LinkCode, code_wait, link_refusal
+from core.linking import LinkCode
 from core.people import Account, Identity
 from core.ports import new_id
 from storage.tables import accounts, audit_log, checkouts, discussions, identities, link_codes, offers, orders
@@ -106,22 +104,16 @@ class Accounts:
             actor_id=moderator_id, action="suspend" if suspended else "unsuspend", subject=f"account:{account_id}",
             reason=reason, at=self.clock.now(), as_whom=as_whom))
 
-    async def new_link_code(self, account_id: str, platform: str, lifetime: timedelta,
-                            most: int) -> str | datetime:
-        """A one-time code that joins another platform's identity to this account, once its owner confirms there;
-        or, when this person already holds `most` live codes, the moment they may ask again. Expired codes are
-        purged on the way (everyone's)."""
+    async def live_codes(self, account_id: str) -> list[datetime]:
+        """When each of this person's live link codes expires; expired codes (everyone's) are purged on the way."""
         now = self.clock.now()
         await self.conn.execute(delete(link_codes).where(link_codes.c.expires_at <= now))
-        live = (await self.conn.execute(select(link_codes.c.expires_at)
-                                        .where(link_codes.c.account_id == account_id))).scalars().all()
-        wait = code_wait(most, list(live))
-        if wait is not None:
-            return wait
-        code = "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(8))
+        return list((await self.conn.execute(select(link_codes.c.expires_at)
+                                             .where(link_codes.c.account_id == account_id))).scalars().all())
+
+    async def add_link_code(self, code: str, account_id: str, platform: str, lifetime: timedelta) -> None:
         await self.conn.execute(link_codes.insert().values(
-            code=code, account_id=account_id, platform=platform, expires_at=now + lifetime))
-        return code
+            code=code, account_id=account_id, platform=platform, expires_at=self.clock.now() + lifetime))
 
     async def link_code(self, code: str) -> LinkCode | None:
         """A live code: the account it joins (named) and where it was made; None if unknown or expired."""
@@ -140,24 +132,17 @@ class Accounts:
                 return True
         return False
 
-    async def link(self, code: str, platform: str, external_id: str, *, chat_id: str | None = None,
-                   username: str | None = None) -> Account | Refusal:
-        """Joins this identity to the code's account (the person confirmed it), consuming the code; or core's
-        refusal (core.linking), and nothing changes."""
-        found = await self.link_code(code)
-        current = await self.by_identity(platform, external_id)
-        history = current is not None and await self.has_history(current.id)
-        refusal = link_refusal(found, platform, current.id if current else "", history)
-        if refusal is not None:
-            return refusal
-        await self.conn.execute(delete(link_codes).where(link_codes.c.code == found.code))
-        if current is None:
+    async def join(self, code: LinkCode, platform: str, external_id: str, *, chat_id: str | None = None,
+                   username: str | None = None) -> Account | None:
+        """This identity joined to the code's account (core.people decided it may), the code consumed."""
+        await self.conn.execute(delete(link_codes).where(link_codes.c.code == code.code))
+        if await self.by_identity(platform, external_id) is None:
             await self.conn.execute(identities.insert().values(
-                platform=platform, external_id=str(external_id), account_id=found.account, chat_id=chat_id,
+                platform=platform, external_id=str(external_id), account_id=code.account, chat_id=chat_id,
                 username=username))
         else:
             changes = {k: v for k, v in (("chat_id", chat_id), ("username", username)) if v is not None}
             await self.conn.execute(update(identities).where(
                 identities.c.platform == platform, identities.c.external_id == str(external_id))
-                .values(account_id=found.account, **changes))
-        return await self.get(found.account)
+                .values(account_id=code.account, **changes))
+        return await self.get(code.account)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.events import Choice, Quote
@@ -12,7 +12,8 @@ from core.i18n import from_json
 from core.model import Role
 from core.ports import Outgoing
 from storage.claims import claim_outbox
-from storage.tables import accounts, identities, outbox, platform_messages
+from storage.orders import WITH_REVIEW, order_with_review
+from storage.tables import accounts, identities, orders, outbox, platform_messages
 from storage.database import insert_ignoring_duplicates
 
 
@@ -22,7 +23,9 @@ class Outbox:
 
     async def claim(self, now: datetime, limit: int, lease: timedelta) -> list[tuple[int, int, Outgoing | None]]:
         """(row id, attempts so far, message) for due rows; the message is None while the person
-        cannot be reached yet (they never started the bot on that platform)."""
+        cannot be reached yet (they never started the bot on that platform). Each message carries its order as
+        this read finds it: the recipients and the orders of the whole batch are read together, so sending a
+        notice reads no order of its own."""
         rows = await claim_outbox(self.engine, now, limit, lease)
         if not rows:
             return []
@@ -33,6 +36,9 @@ class Outbox:
                 .join(accounts, accounts.c.id == identities.c.account_id)
                 .where(identities.c.account_id.in_({r.account_id for r in rows})))
             people = {(r.platform, r.external_id): r for r in found}
+            order_ids = sorted({r.order_id for r in rows if r.order_id})
+            by_id = ({row.id: order_with_review(row) for row in await conn.execute(_ORDERS, {"ids": order_ids})}
+                     if order_ids else {})
         claimed = []
         for row in rows:
             person = people.get((row.platform, row.external_id))
@@ -43,7 +49,7 @@ class Outbox:
                                    row.with_card, tuple(row.files),
                                    tuple(Choice(from_json(label), data) for label, data in row.buttons or ()),
                                    tuple(Quote(from_json(label), text) for label, text in row.quotes or ()),
-                                   person.timezone_set)
+                                   person.timezone_set, by_id.get(row.order_id))
             claimed.append((row.id, row.attempts, message))
         return claimed
 
@@ -75,3 +81,7 @@ class Outbox:
         async with self.engine.connect() as conn:
             return bool(await conn.scalar(select(platform_messages.c.message_id)
                                           .where(platform_messages.c.dedupe_key == dedupe_key)))
+
+
+#: the orders of a batch of notices, with their reviews
+_ORDERS = WITH_REVIEW.where(orders.c.id.in_(bindparam("ids", expanding=True)))

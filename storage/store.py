@@ -23,6 +23,12 @@ class Store:
     def unit_of_work(self, read_only: bool = False) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.clock, read_only)
 
+    async def answers(self) -> None:
+        """A real read through this store's own engine and units of work (the operator's health check): raises
+        whatever keeps the database from answering."""
+        async with self.unit_of_work(read_only=True) as uow:
+            await uow.order("-")
+
     async def migrate(self) -> None:
         await upgrade_async(self.url)
 

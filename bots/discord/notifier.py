@@ -30,7 +30,7 @@ from bots.discord.files import CONTENT, MAX_FILES, UPLOAD_LIMIT, uploads
 from bots.discord.markdown import plain
 from bots.discord.rooms import Rooms
 from bots.files import Missing, name_of
-from bots.render import card_for, live, pack, quote_text, stamps, zone
+from bots.render import live, pack, quote_text, stamps, zone
 from core.ports import Outgoing, RetryLater, Undeliverable
 
 
@@ -56,7 +56,7 @@ class DiscordNotifier:
         # every file first (its own, another platform's): if that platform is down, the whole row waits
         found = [await rt.files.fetch(ref, UPLOAD_LIMIT) for ref in message.files[:MAX_FILES]]
         found += [Missing(name_of(ref)) for ref in message.files[MAX_FILES:]]
-        card = await card_for(rt.service, message)
+        card = rt.service.notice_card(message)  # from the order the relay's batch read: no read here
         files, notes = uploads(found, message.language)
         lang = message.language
         # the notice, what it carries (whole: split over several messages when long), and the files' notes

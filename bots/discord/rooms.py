@@ -74,6 +74,9 @@ class Rooms:
         self.runtime = runtime
         self._locks: dict[str, asyncio.Lock] = {}
         self._locked: dict[int, bool] = {}  # what this process last set, ahead of the gateway's echo
+        #: the version of each order its room was last kept in step with: a notice's order is the one its batch
+        #: read, and a later batch's may already have passed here (the room never steps back)
+        self._synced: dict[str, int] = {}
 
     def lock(self, order_id: str) -> asyncio.Lock:
         return self._locks.setdefault(order_id, asyncio.Lock())
@@ -107,13 +110,14 @@ class Rooms:
 
     # --- keeping a room in step with its order -----------------------------------------------------
 
-    async def sync(self, order_id: str) -> None:
+    async def sync(self, order: Order) -> None:
+        """The order's room in step with the order as given (a notice's: as its batch read it, no read here)."""
         if self.channel_id is None:
             return  # no marketplace channel: Discord parties talk through the bot's DMs
-        async with self.lock(order_id):
-            order = await self.runtime.service.order(order_id)
-            if order is None:
-                return
+        async with self.lock(order.id):
+            if order.version < self._synced.get(order.id, 0):
+                return  # a newer version of it was kept in step already
+            self._synced[order.id] = order.version
             parties = await self._on_discord((order.buyer, order.seller))
             if not parties:
                 return
@@ -268,5 +272,5 @@ class RoomKeeper:
     async def __call__(self, message: Outgoing) -> None:
         notifier = self.runtime.relay.notifiers.get(PLATFORM)
         rooms = getattr(notifier, "rooms", None)
-        if message.order_id and rooms is not None:
-            await rooms.sync(message.order_id)
+        if message.order is not None and rooms is not None:  # the order as the notice's batch read it
+            await rooms.sync(message.order)

@@ -14,7 +14,7 @@ from bots.roads import ROADS
 def comptoir(*args, env=None, timeout=120):
     environ = {k: v for k, v in os.environ.items() if not k.startswith("COMPTOIR_")}
     environ.update(env or {})
-    return subprocess.run([sys.executable, "-m", "bots.cli", *args], capture_output=True, text=True, env=environ,
+    return subprocess.run([sys.executable, "-m", "bots.command.cli", *args], capture_output=True, text=True, env=environ,
                           timeout=timeout)
 
 

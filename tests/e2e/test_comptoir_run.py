@@ -27,7 +27,7 @@ def comptoir_run(tmp_path: Path, config: str, **tokens: str) -> subprocess.Popen
     env = {k: v for k, v in os.environ.items() if not k.startswith("COMPTOIR_")}
     env.update(tokens, PYTHONPATH=str(ROOT))
     with (tmp_path / "run.log").open("w") as log:
-        return subprocess.Popen([sys.executable, "-m", "bots.cli", "run", "--config", "config.toml"], cwd=tmp_path,
+        return subprocess.Popen([sys.executable, "-m", "bots.command.cli", "run", "--config", "config.toml"], cwd=tmp_path,
                                 env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
 
 

@@ -97,8 +97,8 @@ async def test_link_shares_one_account_between_telegram_and_discord_once_confirm
     async with discord_world(tmp_path) as world:
         async with world.rt.store.unit_of_work() as uow:
             on_telegram = await uow.accounts.ensure("telegram", "100", name="Ana", chat_id="100")
-            code = await uow.accounts.new_link_code(on_telegram.id, "telegram", timedelta(minutes=10), 3)
             await uow.commit()
+        code = await world.rt.people.new_link_code(on_telegram.id, "telegram", timedelta(minutes=10), 3)
         ana = world.member("ana")
         asked = await ana.slash(world.channel, "link", code=code.lower())
         assert "joins this Discord account to the account “Ana”, made on Telegram" in private_answer(asked)

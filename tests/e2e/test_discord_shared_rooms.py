@@ -50,7 +50,8 @@ async def test_two_processes_syncing_one_order_at_once_open_one_room_and_both_us
         ana, ben = fake.user("ana"), fake.user("ben")
         async with two_processes(tmp_path, fake) as (one, other):
             order_id = await placed_order(one.runtime, ana, ben)
-            await asyncio.gather(one.rooms.sync(order_id), other.rooms.sync(order_id))
+            order = await one.runtime.service.order(order_id)  # as a notice's batch reads it
+            await asyncio.gather(one.rooms.sync(order), other.rooms.sync(order))
 
             [room] = fake.threads
             assert [call.route for call in fake.requests].count(OPEN_THREAD) == 1
@@ -65,10 +66,11 @@ async def test_when_opening_the_room_fails_the_claim_is_released_and_the_next_no
         ana, ben = fake.user("ana"), fake.user("ben")
         async with two_processes(tmp_path, fake) as (one, other):
             order_id = await placed_order(one.runtime, ana, ben)
+            order = await one.runtime.service.order(order_id)  # as a notice's batch reads it
             with pytest.raises(discord.Forbidden):
-                await one.rooms.sync(order_id)
+                await one.rooms.sync(order)
             assert fake.threads == []
 
-            await other.rooms.sync(order_id)  # not kept waiting for a room that will never come
+            await other.rooms.sync(order)  # not kept waiting for a room that will never come
             [room] = fake.threads
             assert await one.rooms.room_of(order_id) == int(room["id"])

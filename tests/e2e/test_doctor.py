@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bots.doctor import check
+from bots.command.doctor import check
 from bots.discord.invite import invite_url
 from storage.migrate import upgrade_async
 from tests.fakes.discord_api import FakeDiscord
@@ -53,7 +53,7 @@ async def test_a_telegram_desk_set_up_as_the_guide_says_is_all_ticks_and_exit_st
         path = await desk(tmp_path, telegram_desk(fake))
         environ = {**{k: v for k, v in os.environ.items() if not k.startswith("COMPTOIR_")},
                    "COMPTOIR_TELEGRAM_TOKEN": fake.token, "PYTHONPATH": str(ROOT)}
-        done = subprocess.run([sys.executable, "-m", "bots.cli", "check", "--config", str(path)], env=environ,
+        done = subprocess.run([sys.executable, "-m", "bots.command.cli", "check", "--config", str(path)], env=environ,
                               capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.strip().splitlines()
@@ -82,7 +82,7 @@ async def test_no_payment_instructions_for_buyers_who_pay_by_hand_is_a_warning_w
         path = await desk(tmp_path, telegram_desk(fake, "[telegram]\nmoderators = [100]\n"))
         environ = {**{k: v for k, v in os.environ.items() if not k.startswith("COMPTOIR_")},
                    "COMPTOIR_TELEGRAM_TOKEN": fake.token, "PYTHONPATH": str(ROOT)}
-        done = subprocess.run([sys.executable, "-m", "bots.cli", "check", "--config", str(path)], env=environ,
+        done = subprocess.run([sys.executable, "-m", "bots.command.cli", "check", "--config", str(path)], env=environ,
                               capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert ("⚠ payment instructions: none: buyers who pay by hand are only told that a moderator will tell them "

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bots.cli import main
+from bots.command.cli import main
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -23,7 +23,7 @@ def comptoir(tmp_path: Path, command: str, config: str, **env: str) -> subproces
     (tmp_path / "config.toml").write_text(config)
     environ = {k: v for k, v in os.environ.items() if not k.startswith("COMPTOIR_")}
     environ.update(env, PYTHONPATH=str(ROOT))
-    return subprocess.run([sys.executable, "-m", "bots.cli", command, "--config", "config.toml"], cwd=tmp_path,
+    return subprocess.run([sys.executable, "-m", "bots.command.cli", command, "--config", "config.toml"], cwd=tmp_path,
                           env=environ, capture_output=True, text=True, timeout=120)
 
 

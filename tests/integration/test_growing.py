@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def comptoir(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("COMPTOIR_")}
     environ["PYTHONPATH"] = str(ROOT)
-    return subprocess.run([sys.executable, "-m", "bots.cli", *args, "--config", str(tmp_path / "config.toml")],
+    return subprocess.run([sys.executable, "-m", "bots.command.cli", *args, "--config", str(tmp_path / "config.toml")],
                           env=environ, capture_output=True, text=True, timeout=300, cwd=tmp_path)
 
 

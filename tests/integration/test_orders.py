@@ -9,6 +9,7 @@ from bots.scheduler import Timekeeper
 from core.events import Outcome, Refusal, Refused
 from core.ledger import escrow, seller
 from core.model import SYSTEM, Action, Deadline, Payload, Stage, Viewer
+from core.people import People
 from core.service import Service
 from storage.claims import TimerQueue
 from storage.tables import order_events, orders, outbox, settlements, timers
@@ -166,10 +167,9 @@ async def test_a_reminder_is_dropped_when_the_thing_was_done(engine, service, cl
 async def test_notifications_are_written_with_the_transition_for_every_identity_of_the_recipient(
         engine, service, clock):
     ids = await people(engine, clock)
-    async with SqlUnitOfWork(engine, clock) as uow:  # the seller also uses Discord
-        code = await uow.accounts.new_link_code(ids["seller"], "telegram", timedelta(minutes=10), 3)
-        await uow.accounts.link(code, "discord", "D200", chat_id="dm-200")
-        await uow.commit()
+    linking = People(lambda **kw: SqlUnitOfWork(engine, clock, **kw))  # the seller also uses Discord
+    code = await linking.new_link_code(ids["seller"], "telegram", timedelta(minutes=10), 3)
+    await linking.link(code, "discord", "D200", chat_id="dm-200")
     order_id = await placed(service, ids)
     async with engine.connect() as conn:
         rows = (await conn.execute(select(outbox.c.platform, outbox.c.role).where(outbox.c.order_id == order_id))).all()

@@ -3,9 +3,7 @@
 import asyncio
 
 import pytest
-from sqlalchemy import event
 
-from bench.taps_counts import ORDER_READ
 from core.buttons import ButtonData
 from core.card import order_card
 from core.events import Outcome
@@ -13,8 +11,8 @@ from core.events import Refused as Why
 from core.model import Action, Payload, Stage, Viewer
 from core.people import Account, Authority, Person
 from core.press import Ask, Done, Presses, Refused, may_ask
-from storage.database import READ_ONLY
 from storage.unit_of_work import SqlUnitOfWork
+from tests.counting import Counted
 from tests.integration.conftest import people
 
 
@@ -31,32 +29,6 @@ async def placed(service, ids) -> str:
 
 def accept(order_id: str, version: int = 1) -> str:
     return ButtonData(order_id, Action.ACCEPT, version).encode()
-
-
-class Counted:
-    """What the database was asked while counting: transactions (and how many began as writers), statements,
-    reads of the order."""
-
-    def __init__(self, engine) -> None:
-        self.engine = engine.sync_engine
-        self.writers = self.transactions = self.statements = self.order_reads = 0
-
-    def _begin(self, conn) -> None:
-        self.transactions += 1
-        self.writers += not conn.get_execution_options().get(READ_ONLY)
-
-    def _statement(self, conn, cursor, statement, *rest) -> None:
-        self.statements += 1
-        self.order_reads += bool(ORDER_READ.match(statement))
-
-    def __enter__(self) -> "Counted":
-        event.listen(self.engine, "begin", self._begin)
-        event.listen(self.engine, "before_cursor_execute", self._statement)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        event.remove(self.engine, "begin", self._begin)
-        event.remove(self.engine, "before_cursor_execute", self._statement)
 
 
 async def test_an_accept_press_is_done_in_one_write_transaction_reading_the_order_once(engine, service, presses,

@@ -123,3 +123,18 @@ async def test_messages_to_one_chat_keep_their_order_behind_a_rate_limit(engine,
     assert await relay.drain() == 2
     row_of = {r.dedupe_key: r.id for r in await rows(engine)}
     assert [row_of[m.dedupe_key] for m in notifier.sent] == sorted(row_of.values())
+
+
+async def test_each_notice_carries_its_order_as_its_batch_read_it_and_one_whose_order_is_gone_goes_without(
+        engine, service, clock):
+    ids = await an_order(engine, service, clock)
+    await service.place("logo", Viewer(ids["buyer"]), paid=10_000, brief="A bee")
+    first, second = await rows(engine)
+    async with engine.begin() as conn:  # an order unknown by the time its notice goes
+        await conn.execute(update(outbox).where(outbox.c.id == second.id).values(order_id="GONE"))
+    notifier = RecordingNotifier()
+    assert await relay_for(engine, clock, notifier).drain() == 2
+    with_order, without = sorted(notifier.sent, key=lambda m: m.order_id == "GONE")
+    assert with_order.order == await service.order(first.order_id) and with_order.order.brief == "A fox"
+    assert service.notice_card(with_order).order_id == first.order_id
+    assert without.order_id == "GONE" and without.order is None and service.notice_card(without) is None

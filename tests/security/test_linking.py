@@ -25,9 +25,8 @@ async def code_of(world, platform: str, external_id: str, name: str) -> str:
     """A code made on `platform` by the account of that identity (created if new)."""
     async with world.rt.store.unit_of_work() as uow:
         account = await uow.accounts.ensure(platform, external_id, name=name, chat_id=external_id)
-        code = await uow.accounts.new_link_code(account.id, platform, LIFETIME, MOST)
         await uow.commit()
-    return code
+    return await world.rt.people.new_link_code(account.id, platform, LIFETIME, MOST)
 
 
 async def live_codes(world) -> int:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import discord
 
-from bots.cli import parser
+from bots.command.cli import parser
 from bots.discord.invite import LABELS, SCOPES, needed
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,5 +1,6 @@
 """The use cases over the in-memory unit of work: what a chat adapter calls."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -7,7 +8,9 @@ import pytest
 from core.discussion import CustomOfferState, open_discussion, send_custom_offer
 from core.events import Outcome, Refusal, Refused
 from core.ledger import escrow, seller
-from core.model import SYSTEM, Action, Deadline, Offer, Option, Payload, Stage, Viewer
+from core.i18n import Text
+from core.model import SYSTEM, Action, Deadline, Offer, Option, Payload, Role, Stage, Viewer
+from core.ports import Outgoing
 from core.service import Service
 from core.settings import Settings
 from core.deadlines import Timer, TimerKind
@@ -194,6 +197,20 @@ async def test_cards_are_shown_to_parties_and_moderators_only(world):
     assert [b.data for b in card.buttons] == ["o:O1:accept:1", "o:O1:decline:1"]
     assert isinstance(await service.card("O1", Viewer("eve")), Refusal)
     assert (await service.card("O1", Viewer("mod", moderator=True))).buttons[0].data == "o:O1:freeze:1"
+
+
+async def test_a_notices_card_is_drawn_from_the_order_it_carries_for_its_reader_without_reading_it(world):
+    store, _, service = world
+    placed = await service.place("logo", BUYER, paid=10_000, brief="A fox")
+    store.orders.clear()  # nothing to read: the card comes from the order the notice carries
+    notice = Outgoing("k", "telegram", "1", SELLER.account, "en", "UTC", "O1", Role.SELLER, Text.of("New order"),
+                      order=placed.order)
+    assert [b.data for b in service.notice_card(notice).buttons] == ["o:O1:accept:1", "o:O1:decline:1"]
+    to_moderator = replace(notice, account_id="mod", role=Role.MODERATOR)
+    assert service.notice_card(to_moderator).buttons[0].data == "o:O1:freeze:1"
+    assert service.notice_card(replace(notice, account_id="eve")) is None
+    assert service.notice_card(replace(notice, with_card=False)) is None
+    assert service.notice_card(replace(notice, order=None)) is None
 
 
 async def test_the_system_cannot_be_impersonated_by_a_person_pressing_a_deadline_action(world):

@@ -7,9 +7,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 #: how values become columns: the one kind of core function storage may call
 SERIALIZERS = {("core.i18n", "to_json"), ("core.i18n", "from_json"),
-               ("core.moderation", "decision_subject")}  # the audit trail's key for a decision, as a column holds it
-#: people and conversation state, whose own move out of storage's rules is issue 12's first item
-NOT_YET = {"accounts.py"}
+               ("core.moderation", "decision_subject"),  # the audit trail's key for a decision, as a column holds it
+               ("core.ports", "new_id")}  # a new row's id, made as core makes every id (a key, not a rule)
+#: modules still asking core's rules, which may only shrink (empty: kept so that a new offender fails the test)
+NOT_YET: set[str] = set()
 
 
 def core_names(path: Path):

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bots.config import Config, ConfigError, load_config
-from bots.startup import DISCORD_API, INTENTS, TELEGRAM_API, redacted
+from bots.command.startup import DISCORD_API, INTENTS, TELEGRAM_API, redacted
 from storage.probe import probe
 
 #: seconds a platform gets to answer each call

@@ -9,7 +9,7 @@ import textwrap
 from importlib.metadata import PackageNotFoundError, version
 
 from bots.config import CONFIG_ENV, DATABASE_URL_ENV, Config, ConfigError, load_config
-from bots.startup import StartupFailure, redacted
+from bots.command.startup import StartupFailure, redacted
 from core.i18n import LANGUAGES
 
 ENVIRONMENT = f"""\
@@ -79,14 +79,14 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(demo_main(args.lang))
         return 0
     if args.command == "check":
-        from bots.doctor import main as check
+        from bots.command.doctor import main as check
 
         return asyncio.run(check(args.config))
     try:
         config = load_config(args.config)
     except ConfigError as error:
         return refuse(str(error))
-    from bots import logs
+    from bots.command import logs
 
     logs.configure(config)
     try:
@@ -126,7 +126,7 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         except CopyRefused as refused:
             raise StartupFailure(f"copy-to: {refused}") from None
         return 0
-    from bots.runtime import serve
+    from bots.command.run import serve
 
     return asyncio.run(serve(config))
 
