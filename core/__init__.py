@@ -4,6 +4,6 @@
 __all__ = [
     "availability", "buttons", "card", "chat", "checkout", "conversations", "deadlines", "discussion", "engine", "events", "i18n",
     "labels", "ledger", "linking", "masking", "model", "moderation", "notices", "offers", "people", "ports",
-    "press", "refunds", "routing", "sanctions", "service", "settings", "stats", "step", "storefront", "table",
+    "press", "refunds", "routing", "sanctions", "service", "settings", "stats", "step", "storefront", "table", "today",
     "vouchers",
 ]
