@@ -4,5 +4,5 @@
 # `comptoir` command (cli); the rest (scheduler, endpoint, doctor, demo...) is the runtime's own
 __all__ = [
     "cli", "config", "evidence", "files", "limits", "linking", "manual_payment", "moderation", "parsing",
-    "relay", "render", "routing", "runtime", "time_off", "turns",
+    "relay", "render", "routing", "runtime", "time_off", "today", "turns",
 ]

@@ -84,7 +84,7 @@ class TodayRules:
     """What the Today card shows and when it is drawn again, from the config's [today] section."""
 
     due_soon: timedelta = timedelta(hours=24)  # a delivery due within this is "due soon"
-    most: int = 8  # lines shown; the rest are counted ("…and 3 more")
+    lines: int = 8  # lines shown; the rest are counted ("…and 3 more")
     debounce: timedelta = timedelta(seconds=30)  # a person's card is drawn again at most once per this
     digest_at: time = time(8, 0)  # the morning digest's local time
     digest_when_empty: bool = False  # send the digest even when nothing needs the person
@@ -213,7 +213,7 @@ def today_of(account: str, orders: list[Order], now: datetime, rules: TodayRules
         if need is not None:
             found.append(line_of(order, *need))
     found.sort(key=_urgency)
-    shown = tuple(found[:rules.most])
+    shown = tuple(found[:rules.lines])
     return TodayCard(account, shown, len(found) - len(shown), digest, rules.digest_at)
 
 
@@ -364,13 +364,14 @@ class Todays:
             return ()
         return tuple(Reader(i, account) for i in await uow.accounts.identities(account_id) if i.chat_id)
 
-    async def shown(self, state: TodayState, messages: list[TodayMessage]) -> None:
+    async def shown(self, state: TodayState, messages: list[TodayMessage], drawn: bool = True) -> None:
         """The card was drawn for every change up to `state.changes` (the messages where it now is kept); one made
-        since keeps it out of date."""
+        since keeps it out of date. Not `drawn` (a platform refused it for now): it stays out of date, and is drawn
+        again after the debounce."""
         async with self.uow() as uow:
             for message in messages:
                 await uow.keep_today_message(message)
-            await uow.today_shown(state.account, state.changes, self.clock.now())
+            await uow.today_shown(state.account, state.changes if drawn else state.shown, self.clock.now())
             await uow.commit()
 
     async def digests(self, limit: int) -> int:

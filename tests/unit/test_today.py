@@ -89,7 +89,7 @@ def test_nothing_to_do_says_so_and_offers_to_turn_the_digest_off():
 
 def test_a_long_list_shows_the_first_lines_and_counts_the_rest():
     orders = [ordered(order_id=f"O{n}", at=datetime(2025, 3, 3, n, tzinfo=UTC)).order for n in range(12)]
-    card = today_of(SELLER.account, orders, datetime(2025, 3, 3, 12, tzinfo=UTC), replace(RULES, most=5))
+    card = today_of(SELLER.account, orders, datetime(2025, 3, 3, 12, tzinfo=UTC), replace(RULES, lines=5))
     assert [line.order_id for line in card.lines] == ["O0", "O1", "O2", "O3", "O4"] and card.more == 7
     text = card.text("fr", PARIS, datetime(2025, 3, 3, 12, tzinfo=UTC))
     assert text.splitlines()[-2] == "…et 7 de plus : /orders".replace(" :", "\u00a0:")
