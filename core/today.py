@@ -77,6 +77,8 @@ DIGEST_BACK = N_("Done: a summary will come every morning at {at}, your time.")
 #: the Today card's buttons: a line's opens that order's card (the same data as /orders' entries)
 CARD, DIGEST = "x:card:", "x:digest:"
 TITLE_LENGTH = 40  # characters of an order's title on a line
+#: what a seller does (the others are a buyer's, or either party's)
+SELLERS = frozenset({Need.LATE, Need.DUE_SOON, Need.TO_ACCEPT, Need.CANCELLATION, Need.REVISION})
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,8 @@ class TodayCard:
     def digest_notice(self, day: date) -> Notice:
         """The morning digest, through the outbox like every notice (on each platform the person uses, once: its
         key names the local day): the card's lines, each with its button, and the digest's own."""
-        return Notice(None, Role.SELLER, Text.of("{lines}", lines=self.body(digest=True)),
+        selling = any(line.need in SELLERS for line in self.lines)
+        return Notice(None, Role.SELLER if selling else Role.BUYER, Text.of("{lines}", lines=self.body(digest=True)),
                       f"today:{self.account}:{day.isoformat()}", with_card=False, account=self.account,
                       buttons=self.buttons + (self.toggle,))
 
