@@ -382,6 +382,9 @@ class Todays:
         were looked at. A person's digest comes once per local day at `rules.digest_at`, unless they turned it off
         or (by the rules) nothing needs them; sent and planned in one transaction, so a restart sends none twice."""
         now = self.clock.now()
+        async with self.uow(read_only=True) as uow:  # every poll asks: no write lock while nobody is due
+            if not await uow.due_digests(now, 1):
+                return 0
         async with self.uow() as uow:
             due = await uow.due_digests(now, limit)
             for state in due:

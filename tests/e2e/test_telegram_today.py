@@ -90,6 +90,10 @@ async def test_the_digest_comes_at_8_in_the_sellers_zone_in_french_and_not_once_
                   match=lambda m: "Activer le récapitulatif du matin" in world.buttons(m))
         answer = world.fake.answers[-1]
         assert answer.text == f"C’est fait{N}: plus de récapitulatif le matin. Cette fiche reste à jour."
+        forged = ana.press(digest, "x:digest:maybe", check=False)  # a button no version of ours drew
+        await world.fake.wait_for(lambda: any(a.callback_query_id == forged for a in world.fake.answers))
+        refused = next(a for a in world.fake.answers if a.callback_query_id == forged)
+        assert (refused.text, refused.show_alert) == ("Ce bouton n'est pas valide.", True)
         world.clock.current = datetime(2026, 3, 3, 13, 0, tzinfo=timezone.utc)  # the next morning
         await world.rt.today_poll()
         await world.settle()

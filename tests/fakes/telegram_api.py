@@ -27,8 +27,8 @@ forum supergroup's, as the Bot API documents it. Without the mode every topic me
 
 Pinned messages: pinChatMessage pins any non-service message of a private chat (the chat gets the service message
 with ``pinned_message``), unpinChatMessage unpins one (or, without message_id, the most recent),
-unpinAllChatMessages all of them; getChat names the most recent as ``pinned_message``; ``fake.pinned(chat)`` lists
-them.
+unpinAllChatMessages all of them; getChat names the most recent (by sending date) as ``pinned_message``;
+``fake.pinned(chat)`` lists them.
 """
 
 from __future__ import annotations
@@ -1352,12 +1352,13 @@ class FakeTelegram:
 
     def _m_getChat(self, p: dict) -> dict:
         chat = self._known_chat(p.get("chat_id"))
+        info = {**chat.info, "accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": {
+            "unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False, "premium_subscription": False,
+            "gifts_from_channels": False}}
         pinned = [chat.messages[i] for i in chat.pinned if i in chat.messages]
-        if pinned:  # the most recent pinned message (by sending date), as Telegram's ChatFullInfo says
-            return {**chat.info, "pinned_message": _copy(max(pinned, key=lambda m: (m["date"], m["message_id"]))),
-                    "accent_color_id": 0, "max_reaction_count": 11}
-        return {**chat.info, "accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": {
-            "unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False, "premium_subscription": False}}
+        if pinned:  # "the most recent pinned message (by sending date)", as ChatFullInfo names it
+            info["pinned_message"] = _copy(max(pinned, key=lambda m: (m["date"], m["message_id"])))
+        return info
 
     # ----------------------------------------------------------------------------------------- chats & messages
     def _private_chat(self, chat_id: int) -> _Chat:
@@ -1796,11 +1797,13 @@ class FakeTelegram:
         return True
 
     def _m_unpinChatMessage(self, p: dict) -> bool:
-        """Removes a message from the pinned ones; without message_id, the most recent pinned one."""
+        """Removes a message from the pinned ones; without message_id, the most recent pinned one (by sending
+        date)."""
         chat = self._known_chat(p.get("chat_id"))
         if p.get("message_id") in (None, ""):
-            if chat.pinned:
-                chat.pinned.pop()
+            pinned = [chat.messages[i] for i in chat.pinned if i in chat.messages]
+            if pinned:
+                chat.pinned.remove(max(pinned, key=lambda m: (m["date"], m["message_id"]))["message_id"])
             return True
         message = self._stored(chat, p.get("message_id"), "message to unpin not found")
         if message["message_id"] in chat.pinned:

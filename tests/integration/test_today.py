@@ -110,3 +110,27 @@ async def test_the_digest_comes_at_8_in_the_sellers_zone_once_per_day_across_a_r
     clock.current = datetime(2026, 1, 7, 7, 0, tzinfo=UTC)
     await desk.digests(10)
     assert [key for _, key in await digests(engine, clock)][-1].startswith(f"today:{ids['seller']}:2026-01-07")
+
+
+class Refusing:
+    """A platform that refuses every card for now (a rate limit, an outage)."""
+
+    platform = "telegram"
+
+    async def show(self, account, chat_id, card, where, fresh=False):
+        raise RuntimeError("try again later")
+
+
+async def test_a_card_a_platform_refused_stays_out_of_date_and_is_drawn_again_after_the_debounce(engine, clock,
+                                                                                                 service):
+    from bots.today import TodayPoll
+
+    ids = await people(engine, clock)
+    await service.place("logo", Viewer(ids["buyer"]), paid=10_000, brief="A fox", payment_ref="pay_1")
+    poll = TodayPoll(todays(engine, clock), 5.0, 10)
+    poll.desks["telegram"] = Refusing()
+    assert await poll() == 2 + 2  # two digests planned, two cards looked at
+    assert (await state(engine, clock, ids["seller"])).dirty
+    assert await poll() == 0  # within the debounce: nobody
+    clock.advance(timedelta(seconds=30))
+    assert await poll() == 2
