@@ -21,13 +21,20 @@ def edits_of(world, chat_id: int, message_id: int) -> int:
                 if int(r.params.get("chat_id")) == chat_id and int(r.params.get("message_id")) == message_id])
 
 
+async def a_french_seller_s_new_order(world, where: str):
+    """Ana (in French, in this zone) has Ben's order of her logo to accept; the Today poll ran once (the cards
+    drawn, each person's digest planned at 08:00 local)."""
+    ben, ana = await started(world, (BEN, "Ben", "en"), (ANA, "Ana", "fr"))
+    await zone(world, ANA, where)
+    await world.offer(ANA, LOGO)
+    order_id = await paid_order(world, BEN)
+    await world.rt.today_poll()
+    return ana, order_id
+
+
 async def test_a_sellers_card_is_pinned_edited_in_place_once_per_window_and_opens_the_order(tmp_path):
     async with telegram_world(tmp_path) as world:
-        ben, ana = await started(world, (BEN, "Ben", "en"), (ANA, "Ana", "fr"))
-        await zone(world, ANA, "Europe/Paris")
-        await world.offer(ANA, LOGO)
-        order_id = await paid_order(world, BEN)
-        await world.rt.today_poll()
+        ana, order_id = await a_french_seller_s_new_order(world, "Europe/Paris")
         card = await world.fake.wait_for(lambda: card_of(world, ANA, "📌 Aujourd’hui"))
         assert card["text"] == (f"📌 Aujourd’hui\n🆕 À accepter{N}: #{order_id} «{N}Logo{N}», avant le 04/03/2026 "
                                 f"09:00, dans 2 j\nUn récapitulatif arrive chaque matin à 08:00, à votre heure.")
@@ -65,11 +72,7 @@ async def test_a_sellers_card_is_pinned_edited_in_place_once_per_window_and_open
 
 async def test_the_digest_comes_at_8_in_the_sellers_zone_in_french_and_not_once_turned_off(tmp_path):
     async with telegram_world(tmp_path) as world:
-        ben, ana = await started(world, (BEN, "Ben", "en"), (ANA, "Ana", "fr"))
-        await zone(world, ANA, "America/Montreal")
-        await world.offer(ANA, LOGO)
-        order_id = await paid_order(world, BEN)
-        await world.rt.today_poll()  # plans each person's digest (08:00 local), draws the cards
+        ana, order_id = await a_french_seller_s_new_order(world, "America/Montreal")
         world.clock.current = datetime(2026, 3, 2, 12, 59, tzinfo=timezone.utc)  # 07:59 in Montreal
         await world.rt.today_poll()
         await world.settle()
