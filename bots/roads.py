@@ -389,7 +389,8 @@ def announce(step: Step, lang: str, now: datetime, tip_cap: int) -> str:
         return "💬 " + t(WRITES, name=name, text=said(step.text, lang))
     if isinstance(step, Waits):
         delta = step.after(now)
-        return "⏩ " + t(LATER, hours=int(delta.total_seconds() // 3600), date=(now + delta).strftime("%Y-%m-%d %H:%M"))
+        return "⏩ " + t(LATER, hours=int(delta.total_seconds() // 3600),
+                         date=(now + delta).strftime("%Y-%m-%d %H:%M"))
     if isinstance(step, GoesAway):
         zone = ZoneInfo(PEOPLE[step.who].timezone)
         return "🏖 " + t(GOES_AWAY, name=name, date=step.typed(now, zone, lang)[1], text=said(step.message, lang))

@@ -93,8 +93,8 @@ class Runtime:
 
     def plug(self, plug: Plug) -> None:
         """A platform adapter's notifier, file source, moderator check, relay observers, polls and Today card,
-        registered here and nowhere else. An observer of a kind already watching (a second client of one platform) is not
-        added twice."""
+        registered here and nowhere else. An observer of a kind already watching (a second client of one platform)
+        is not added twice; the Today poll is one, whichever adapters draw its cards."""
         self.relay.notifiers[plug.platform] = plug.notifier
         self.files.register(*plug.files)
         self.relay.moderators[plug.platform] = plug.moderates

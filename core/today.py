@@ -341,12 +341,10 @@ class Todays:
             await uow.commit()
         return card
 
-    async def placed(self, message: TodayMessage, changes: int | None = None) -> None:
-        """The card was sent (or edited) there; with `changes`, it shows every change up to that count."""
+    async def placed(self, message: TodayMessage) -> None:
+        """The card was sent (or edited) there, outside the poll (/today, the digest's switch)."""
         async with self.uow() as uow:
             await uow.keep_today_message(message)
-            if changes is not None:
-                await uow.today_shown(message.account, changes, self.clock.now())
             await uow.commit()
 
     async def due_cards(self, limit: int) -> list[DueCard]:

@@ -12,7 +12,7 @@ from core.i18n import to_json
 from core.model import Order, Role
 from storage.tables import identities, outbox
 from storage.today import TodayRows
-from storage.transaction import InTransaction, skipping
+from storage.transaction import skipping
 
 
 class NoticeRows(TodayRows):

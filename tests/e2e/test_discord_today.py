@@ -45,7 +45,7 @@ async def test_a_sellers_today_card_is_a_dm_edited_in_place_whose_buttons_open_t
         await world.env.settle()
         edited = today_card(world, ana)
         assert edited.id == card.id  # the same message, edited in place
-        assert edited.embeds[0].description.startswith(f"Rien ne vous attend aujourd’hui.")
+        assert edited.embeds[0].description.startswith("Rien ne vous attend aujourd’hui.")
 
         world.clock.advance(timedelta(days=2, hours=1))  # the delivery is due within 24 h
         await world.settle()
@@ -58,7 +58,8 @@ async def test_a_sellers_today_card_is_a_dm_edited_in_place_whose_buttons_open_t
         assert "Livrer" in labels(world.card(ana, order_id))
 
         answer = private_answer(await ana.slash(world.channel, "today"))
-        assert answer == f"Votre fiche «{N}Aujourd’hui{N}» est dans nos messages privés{N}: elle se met à jour d’elle-même."
+        assert answer == (f"Votre fiche «{N}Aujourd’hui{N}» est dans nos messages privés{N}: elle se met à jour "
+                          "d’elle-même.")
         again = today_card(world, ana)
         assert again.id != card.id  # sent again at the bottom, the old one gone
 
