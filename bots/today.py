@@ -8,6 +8,7 @@ import logging
 from typing import Protocol
 
 from core.people import Account
+from core.ports import Undeliverable
 from core.today import TodayCard, TodayMessage, Todays
 
 log = logging.getLogger(__name__)
@@ -21,7 +22,8 @@ class TodayDesk(Protocol):
     async def show(self, account: Account, chat_id: str, card: TodayCard, where: TodayMessage | None,
                    fresh: bool = False) -> TodayMessage:
         """The card in this person's private chat: `where` edited in place (or, when `fresh` or gone, a new message
-        in its place); returns where it now is. Raises when the platform refused it for now."""
+        in its place); returns where it now is. Raises Undeliverable when it can never be (the bot blocked),
+        anything else when the platform refused it for now."""
 
 
 class TodayPoll:
@@ -45,6 +47,8 @@ class TodayPoll:
                 where = next((m for m in due.messages if m.platform == desk.platform), None)
                 try:
                     placed.append(await desk.show(reader.account, reader.identity.chat_id, due.card, where))
+                except Undeliverable:  # blocked the bot, closed their DMs: nothing to draw there, nor to retry
+                    log.info("the Today card of %s on %s cannot be delivered", due.state.account, desk.platform)
                 except Exception:  # noqa: BLE001 — one person's platform failing must not hold the others back
                     drawn = False  # still out of date: drawn again after the debounce
                     log.warning("the Today card of %s on %s was not drawn", due.state.account, desk.platform,

@@ -19,6 +19,7 @@ from bots.render import live, stamps, zone
 from bots.runtime import Runtime
 from core.i18n import N_, translate
 from core.people import Account
+from core.ports import Undeliverable
 from core.today import DIGEST_BACK, DIGEST_OFF, TodayCard, TodayMessage
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,13 @@ class DiscordToday:
 
     async def show(self, account: Account, chat_id: str, card: TodayCard, where: TodayMessage | None,
                    fresh: bool = False) -> TodayMessage:
+        try:
+            return await self._show(account, chat_id, card, where, fresh)
+        except discord.Forbidden as gone:  # DMs closed, no server shared any more
+            raise Undeliverable(str(gone)) from gone
+
+    async def _show(self, account: Account, chat_id: str, card: TodayCard, where: TodayMessage | None,
+                    fresh: bool) -> TodayMessage:
         lang = account.language
         embed, view = today_embed(card, lang, self.runtime.clock.now()), today_view(card, lang)
         channel = await self.client.create_dm(discord.Object(int(chat_id)))

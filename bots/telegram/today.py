@@ -15,6 +15,7 @@ from bots.telegram.context import PLATFORM, Turn, runtime
 from bots.telegram.messages import with_entities
 from core.i18n import translate
 from core.people import Account
+from core.ports import Undeliverable
 from core.today import DIGEST_BACK, DIGEST_OFF, TodayCard, TodayMessage
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,17 @@ class TelegramToday:
 
     async def show(self, account: Account, chat_id: str, card: TodayCard, where: TodayMessage | None,
                    fresh: bool = False) -> TodayMessage:
+        try:
+            return await self._show(account, chat_id, card, where, fresh)
+        except Forbidden as gone:  # the person blocked the bot
+            raise Undeliverable(str(gone)) from gone
+        except BadRequest as bad:
+            if "chat not found" in str(bad).lower():
+                raise Undeliverable(str(bad)) from bad
+            raise
+
+    async def _show(self, account: Account, chat_id: str, card: TodayCard, where: TodayMessage | None,
+                    fresh: bool) -> TodayMessage:
         text, entities = with_entities(card.text(account.language, zone(account.timezone), self.runtime.clock.now(),
                                                  live))  # its deadlines as date_time entities
         markup = today_keyboard(card, account.language)
@@ -82,7 +94,7 @@ async def _show(bot: Bot, rt: Runtime, account: Account, chat_id: str, card: Tod
     where = await rt.todays.where(account.id, PLATFORM)
     try:
         placed = await TelegramToday(bot, rt).show(account, chat_id, card, where, fresh=fresh)
-    except RetryAfter:  # Telegram asks to wait: the poll draws it later
+    except (RetryAfter, Undeliverable):  # Telegram asks to wait (the poll draws it later), or the chat is gone
         return
     await rt.todays.placed(placed)
 

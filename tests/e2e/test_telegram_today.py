@@ -4,6 +4,7 @@ again, and the morning digest arrives at 08:00 in the seller's zone, in French, 
 
 from datetime import datetime, timedelta, timezone
 
+from core.model import Action, Viewer
 from tests.e2e.telegram_shop import say, tap, then
 from tests.e2e.telegram_world import LOGO, telegram_world
 from tests.e2e.test_telegram_extensions import zone
@@ -101,3 +102,18 @@ async def test_the_digest_comes_at_8_in_the_sellers_zone_in_french_and_not_once_
         await world.rt.today_poll()
         await world.settle()
         assert len([m for m in world.fake.sent_to(ANA) if "Bonjour" in (m.get("text") or "")]) == 1
+
+
+async def test_a_seller_who_blocked_the_bot_is_not_drawn_again_and_again(tmp_path):
+    async with telegram_world(tmp_path) as world:
+        ana, order_id = await a_french_seller_s_new_order(world, "Europe/Paris")
+        ana.block()
+        await world.rt.today_poll()  # Ben's card, nothing for Ana
+        world.clock.advance(timedelta(hours=1))
+        await world.rt.service.act(order_id, Action.ACCEPT, Viewer((await world.account(ANA)).id))
+        world.clock.advance(timedelta(minutes=1))
+        assert await world.rt.today_poll() == 2  # both looked at once: Ana's blocked chat is not an error
+        refused = [r for r in world.fake.calls("editMessageText") if int(r.params["chat_id"]) == ANA]
+        assert [r.response["error_code"] for r in refused] == [403]
+        world.clock.advance(timedelta(minutes=1))
+        assert await world.rt.today_poll() == 0  # nor retried
