@@ -4,5 +4,5 @@
 # the `comptoir` command (bots.command) starts: the demo, the operator's endpoint, the scheduler's polls
 __all__ = [
     "config", "demo", "endpoint", "evidence", "files", "limits", "linking", "manual_payment", "moderation",
-    "parsing", "relay", "render", "routing", "runtime", "scheduler", "time_off", "turns",
+    "parsing", "relay", "render", "routing", "runtime", "scheduler", "time_off", "today", "turns",
 ]

@@ -10,7 +10,7 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -18,11 +18,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from core.i18n import LANGUAGES
 from core.model import Deadline
 from core.settings import Settings
+from core.today import TodayRules
 from storage.locations import SQLITE_EXAMPLE, beside, url_problem
 
 __all__ = [
     "CONFIG_ENV", "DATABASE_URL_ENV", "Config", "ConfigError", "DiscordConfig", "HttpConfig", "LimitsConfig",
-    "LoggingConfig", "PaymentConfig", "RelayConfig", "SchedulerConfig", "TelegramConfig", "format_duration",
+    "LoggingConfig", "PaymentConfig", "RelayConfig", "SchedulerConfig", "TelegramConfig", "TodayConfig",
+    "format_duration",
     "load_config", "parse_duration",
 ]
 
@@ -122,6 +124,15 @@ class LimitsConfig:
 
 
 @dataclass(frozen=True)
+class TodayConfig:
+    """Each person's Today card and morning digest (core.today): how often it is looked at, and its rules."""
+
+    poll_seconds: float = 5.0  # between two looks for cards out of date and digests due
+    batch: int = 50  # people looked at per look
+    rules: TodayRules = field(default_factory=TodayRules)
+
+
+@dataclass(frozen=True)
 class Config:
     database_url: str = "sqlite+aiosqlite:///comptoir.sqlite3"
     settings: Settings = field(default_factory=Settings)
@@ -135,6 +146,7 @@ class Config:
     http: HttpConfig = field(default_factory=HttpConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
     limits: LimitsConfig = field(default_factory=LimitsConfig)
+    today: TodayConfig = field(default_factory=TodayConfig)
 
 
 # --- durations: "48h", "7d", "30m", "90s", "2d 12h" -------------------------------------------
@@ -477,6 +489,33 @@ def _limits(table: _Table) -> LimitsConfig:
     return config
 
 
+def _clock_time(value: Any) -> time:
+    """A time of day written "08:00"."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
+        raise ValueError(f'{_show(value)} is not a time of day: write it like "08:00"')
+    hours, minutes = (int(part) for part in value.strip().split(":"))
+    if hours > 23 or minutes > 59:
+        raise ValueError(f'{_show(value)} is not a time of day: write it like "08:00"')
+    return time(hours, minutes)
+
+
+def _today(table: _Table) -> TodayConfig:
+    d, rules = TodayConfig(), TodayRules()
+    config = TodayConfig(
+        poll_seconds=table.get("poll_seconds", _seconds, d.poll_seconds),
+        batch=table.get("batch", _integer(1, 10_000), d.batch),
+        rules=TodayRules(
+            due_soon=table.get("due_soon", parse_duration, rules.due_soon),
+            lines=table.get("lines", _integer(1, 20), rules.lines),
+            debounce=table.get("debounce", parse_duration, rules.debounce),
+            digest_at=table.get("digest_at", _clock_time, rules.digest_at),
+            digest_when_empty=table.get("digest_when_empty", _boolean, rules.digest_when_empty),
+        ),
+    )
+    table.done()
+    return config
+
+
 def _logging(table: _Table) -> LoggingConfig:
     d = LoggingConfig()
     config = LoggingConfig(
@@ -534,6 +573,7 @@ def load_config(path: str | Path | None = None, environ: Mapping[str, str] | Non
         http=_http(root.table("http")),
         logging=_logging(root.table("logging")),
         limits=_limits(root.table("limits")),
+        today=_today(root.table("today")),
     )
     root.done()
     return config

@@ -17,8 +17,8 @@ from bots.config import Config
 from bots.files import name_of
 from bots.render import button_labels, notice_text, zone
 from bots.roads import (
-    OFFERS, PEOPLE, ROADS, START, ConfirmsPayment, GoesAway, Looks, Orders, Presses, Road, Step, Visits, Waits,
-    Writes, announce, said,
+    OFFERS, PEOPLE, ROADS, START, ConfirmsPayment, GoesAway, Looks, Orders, Presses, Road, Step, SwitchesDigest,
+    Visits, Waits, Writes, announce, said,
 )
 from bots.runtime import Runtime, build
 from core import labels
@@ -31,6 +31,7 @@ from core.offers import WATCH
 from core.ports import ManualClock, Outgoing
 from core.stats import seller_stats
 from core.people import Account
+from core.today import DIGEST_BACK, DIGEST_OFF, TodayCard, TodayMessage
 
 RULE = "─" * 72
 
@@ -59,6 +60,31 @@ class Console:
             self.show(f"  │ 📎 {name_of(ref)}")
         self.count += 1
         return str(self.count)
+
+
+class ConsoleToday:
+    """A TodayDesk for every platform at once (bots.today): prints each person's Today card when it is drawn."""
+
+    def __init__(self, platform: str, out, names: dict[str, str], clock) -> None:
+        self.platform, self.out, self.names, self.clock = platform, out, names, clock
+        self.count = 0
+
+    async def show_card(self, account: Account, card: TodayCard, edited: bool) -> None:
+        lang = account.language
+        what = N_("{name}'s Today card, edited in place") if edited else N_("{name}'s Today card, pinned")
+        self.out(f"\n  📌 {translate(what, lang).format(name=self.names.get(account.id, account.display_name))} "
+                  f"({self.platform.capitalize()})")
+        for line in card.text(lang, zone(account.timezone), self.clock.now()).splitlines():
+            self.out(f"  │ {line}")
+        self.out("  │ " + " ".join(f"[{c.label.render(lang)}]" for c in (*card.buttons, card.toggle)))
+
+    async def show(self, account: Account, chat_id: str, card: TodayCard, where: TodayMessage | None,
+                   fresh: bool = False) -> TodayMessage:
+        await self.show_card(account, card, edited=where is not None and not fresh)
+        if where is not None and not fresh:
+            return where
+        self.count += 1
+        return TodayMessage(account.id, self.platform, chat_id, str(self.count))
 
 
 class Demo:
@@ -113,10 +139,14 @@ class Demo:
 
     # the plumbing every step uses
 
-    async def settle(self) -> None:
-        """What the running bot does in the background: fire due timers, send queued notifications."""
+    async def settle(self, today: bool = False) -> None:
+        """What the running bot does in the background: fire due timers, send queued notifications, (on the Today
+        road) draw the Today cards and send the morning digests."""
         await self.rt.timekeeper.drain()
         await self.rt.relay.drain()
+        if today:
+            await self.rt.today_poll()
+            await self.rt.relay.drain()
 
     def viewer(self, key: str) -> Viewer:
         """As the marketplace's config would have it: the cast says who moderates (accounts never do)."""
@@ -126,11 +156,19 @@ class Demo:
         """A road through the service: its numbers drawn as the journeys draw them, so both tell the same order."""
         self.rt.service.ids = road.ids()
         self.checkout = self.order_id = None
-        for step in road.steps:
-            self.show("")
-            self.show(announce(step, self.lang, self.clock.now(), self.rt.config.settings.tip_cap_percent))
-            await self.step(step)
-            await self.settle()
+        desks = self.rt.today_poll.desks
+        if road.today:  # the earlier roads' cards as drawn already (quietly), then each drawn where people read
+            await self.rt.today_poll()
+            names = {account.id: account.display_name for account in self.people.values()}
+            desks.update({p: ConsoleToday(p, self.show, names, self.clock) for p in ("telegram", "discord")})
+        try:
+            for step in road.steps:
+                self.show("")
+                self.show(announce(step, self.lang, self.clock.now(), self.rt.config.settings.tip_cap_percent))
+                await self.step(step)
+                await self.settle(today=road.today)
+        finally:
+            desks.clear()
 
     async def step(self, step: Step) -> None:
         if isinstance(step, Orders):
@@ -149,13 +187,17 @@ class Demo:
         elif isinstance(step, Writes):
             await self.writes(step)
         elif isinstance(step, Waits):
-            self.clock.advance(step.delta)
+            self.clock.advance(step.after(self.clock.now()))
         elif isinstance(step, Looks):
             await self.looks(step)
         elif isinstance(step, GoesAway):
             await self.goes_away(step)
         elif isinstance(step, Visits):
             await self.visits(step)
+        elif isinstance(step, SwitchesDigest):
+            card = await self.rt.todays.set_digest(self.viewer(step.who), step.on)
+            answer = translate(DIGEST_BACK if step.on else DIGEST_OFF, self.lang)
+            self.show(f"  │ {answer.format(at=card.digest_at.strftime('%H:%M'))}")
 
     async def goes_away(self, step: GoesAway) -> None:
         """The seller's /away, and what it answers them."""

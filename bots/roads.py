@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from core import labels
@@ -122,6 +122,21 @@ class Waits:
     delta: timedelta
     who = None  # nobody: the clock
 
+    def after(self, now: datetime) -> timedelta:
+        """How long passes, from `now`."""
+        return self.delta
+
+
+@dataclass(frozen=True)
+class WaitsUntil(Waits):
+    """Time passes until the next `at` o'clock UTC: a moment of the day (a morning), whenever the road is played."""
+
+    at: time = time(0)
+
+    def after(self, now: datetime) -> timedelta:
+        then = datetime.combine(now.date(), self.at, tzinfo=timezone.utc)
+        return (then if then > now else then + timedelta(days=1)) - now
+
 
 
 @dataclass(frozen=True)
@@ -151,7 +166,14 @@ class Visits(Act):
     offer: str
 
 
-Step = Orders | ConfirmsPayment | Presses | Writes | Waits | Looks | GoesAway | Visits
+@dataclass(frozen=True)
+class SwitchesDigest(Act):
+    """A person presses [Turn off the morning digest] (or [Turn on …]) on the newest message that carries it."""
+
+    on: bool = False
+
+
+Step = Orders | ConfirmsPayment | Presses | Writes | Waits | Looks | GoesAway | Visits | SwitchesDigest
 
 
 @dataclass(frozen=True)
@@ -166,6 +188,8 @@ class Road:
     platforms: Mapping[str, str] | None = field(default=None)
     #: the Telegram bot's topic mode is on: each order in its own topic of each private chat
     topics: bool = False
+    #: the Today cards are drawn (and the morning digests sent) after every step, as the running bot's poll does
+    today: bool = False
 
     @property
     def offer(self) -> Offer:
@@ -192,6 +216,11 @@ class Road:
 
 def hours(n: float) -> Waits:
     return Waits(timedelta(hours=n))
+
+
+def until(hour: int) -> WaitsUntil:
+    """Until the next `hour` o'clock UTC."""
+    return WaitsUntil(timedelta(0), time(hour))
 
 
 ROADS = (
@@ -296,6 +325,23 @@ ROADS = (
           hours(2), Presses("ben", Action.COMPLETE, N_("Lovely, thanks!"), positive=True),
           Waits(timedelta(days=7, hours=1))),
          platforms={"ana": "telegram", "ben": "telegram", "mo": "telegram"}, topics=True),
+    Road("today",
+         N_("Ana's Today card: what needs her, pinned and kept current, and a digest each morning; Ben's side too"),
+         N_("Each person's Today card, pinned on Telegram and in the direct messages on Discord, edited when one of "
+            "their orders changes (at most once per 30 s): the order to accept, then the delivery due within 24 h; "
+            "the morning digest at 08:00 in each person's zone, which Ana turns off; the buyer's delivery to check "
+            "with the days left (this product's addition)."),
+         ("ana", "ben", "mo"),
+         (Orders("ben", "flyer", brief=N_("A flyer for our book swap, A5, blue.")),
+          ConfirmsPayment("mo"),
+          hours(1), Presses("ana", Action.ACCEPT),
+          until(7),  # the next morning: past 08:00 in Paris, Ana's digest
+          SwitchesDigest("ana"),
+          hours(1), Presses("ana", Action.DELIVER, N_("Here is your flyer."), files=("flyer.pdf",)),
+          until(13),  # past 08:00 in Montreal: Ben's digest
+          Presses("ben", Action.COMPLETE, N_("Just right, thank you!"), positive=True),
+          hours(1)),
+         today=True),
     Road("cross-platform",
          N_("Ben on Telegram orders from Sam on Discord: one order across two platforms"),
          N_("A buyer on Telegram and a seller on Discord: the brief's file, the chat both ways, a delivery with a "
@@ -323,6 +369,8 @@ LATER = N_("{hours} h later ({date} UTC)")
 LOOKS = N_("{name} looks at the order's card.")
 GOES_AWAY = N_("{name} takes time off until {date}: “{text}”")
 VISITS = N_("{name} opens the offer “{title}”.")
+SWITCHES_OFF = N_("{name} turns off the morning digest.")
+SWITCHES_ON = N_("{name} turns the morning digest back on.")
 
 
 def announce(step: Step, lang: str, now: datetime, tip_cap: int) -> str:
@@ -340,13 +388,16 @@ def announce(step: Step, lang: str, now: datetime, tip_cap: int) -> str:
     if isinstance(step, Writes):
         return "💬 " + t(WRITES, name=name, text=said(step.text, lang))
     if isinstance(step, Waits):
-        return "⏩ " + t(LATER, hours=int(step.delta.total_seconds() // 3600),
-                         date=(now + step.delta).strftime("%Y-%m-%d %H:%M"))
+        delta = step.after(now)
+        return "⏩ " + t(LATER, hours=int(delta.total_seconds() // 3600),
+                         date=(now + delta).strftime("%Y-%m-%d %H:%M"))
     if isinstance(step, GoesAway):
         zone = ZoneInfo(PEOPLE[step.who].timezone)
         return "🏖 " + t(GOES_AWAY, name=name, date=step.typed(now, zone, lang)[1], text=said(step.message, lang))
     if isinstance(step, Visits):
         return "👀 " + t(VISITS, name=name, title=OFFERS[step.offer].title)
+    if isinstance(step, SwitchesDigest):
+        return "☀️ " + t(SWITCHES_ON if step.on else SWITCHES_OFF, name=name)
     return "👀 " + t(LOOKS, name=name)
 
 
@@ -377,6 +428,7 @@ NOW_READS = N_("{message} now reads:")
 NOW_BUTTONS = N_("{message} now has the buttons {buttons}")
 NO_BUTTONS = N_("{message} loses its buttons")
 DELETED = N_("{message} is deleted")
+PINNED = N_("{message} is pinned at the top of the chat")
 OWN_DELETED = N_("their own message is deleted")
 TOAST = N_("a notice over the chat: “{text}”")
 ALERT = N_("a pop-up: “{text}”")

@@ -13,6 +13,7 @@ from bots.limits import Limits
 from bots.relay import Relay, RelayPolicy
 from bots.render import money
 from bots.scheduler import Timekeeper
+from bots.today import TodayDesk, TodayPoll
 from core.i18n import use_money_format
 from core.ports import Clock, Notifier, SystemClock
 from core.conversations import ConversationState
@@ -23,6 +24,7 @@ from core.routing import Routes
 from core.service import Service
 from core.storefront import Storefront
 from core.availability import Availability
+from core.today import Todays
 from storage.store import Store
 
 
@@ -36,6 +38,7 @@ class Plug:
     moderates: Callable[[str], Awaitable[bool]]  # whether a user of this platform moderates now (a notice to all)
     observers: tuple[object, ...] = ()  # what watches the relay's notices (Discord's rooms)
     jobs: tuple[Callable[[], Awaitable[int]], ...] = ()  # more polls for the scheduler (Telegram's Stars refunds)
+    today: TodayDesk | None = None  # how this platform shows a person's Today card (bots.today)
 
 
 @dataclass
@@ -59,6 +62,10 @@ class Runtime:
     moderation: Moderation
     #: sellers' time off and limits, visitors waiting for a paused offer (core.availability)
     availability: Availability = None  # type: ignore[assignment]  # made from the store when not given
+    #: each person's Today card and morning digest (core.today)
+    todays: Todays = None  # type: ignore[assignment]  # made from the store when not given
+    #: the poll drawing the Today cards out of date on each platform plugged in, and sending the digests
+    today_poll: TodayPoll = None  # type: ignore[assignment]
     #: more polls for the scheduler, added by adapters (Telegram's Stars refunds): each returns how much it did
     extra_jobs: list[Callable[[], Awaitable[int]]] = field(default_factory=list)
     #: each running adapter's files, for the other platforms' notifiers to upload (bots.files)
@@ -75,11 +82,15 @@ class Runtime:
             self.limits = Limits(self.clock)
         if self.availability is None:
             self.availability = Availability(self.store.unit_of_work, self.clock, self.config.settings)
+        if self.todays is None:
+            self.todays = Todays(self.store.unit_of_work, self.clock, self.config.today.rules)
+        if self.today_poll is None:
+            self.today_poll = TodayPoll(self.todays, self.config.today.poll_seconds, self.config.today.batch)
 
     def plug(self, plug: Plug) -> None:
-        """A platform adapter's notifier, file source, moderator check, relay observers and polls, registered
-        here and nowhere else. An observer of a kind already watching (a second client of one platform) is not
-        added twice."""
+        """A platform adapter's notifier, file source, moderator check, relay observers, polls and Today card,
+        registered here and nowhere else. An observer of a kind already watching (a second client of one platform)
+        is not added twice; the Today poll is one, whichever adapters draw its cards."""
         self.relay.notifiers[plug.platform] = plug.notifier
         self.files.register(*plug.files)
         self.relay.moderators[plug.platform] = plug.moderates
@@ -87,6 +98,10 @@ class Runtime:
             if not any(type(known) is type(observer) for known in self.relay.observers):
                 self.relay.observers.append(observer)
         self.extra_jobs.extend(plug.jobs)
+        if plug.today is not None:  # one poll draws every platform's cards: registered with the first
+            self.today_poll.desks[plug.platform] = plug.today
+            if self.today_poll not in self.extra_jobs:
+                self.extra_jobs.append(self.today_poll)
 
 
 def build(config: Config, clock: Clock | None = None, notifiers: dict[str, Notifier] | None = None) -> Runtime:

@@ -98,12 +98,13 @@ def start_scheduler(timekeeper: Timekeeper, relay: Relay, poll_seconds: float, r
                     extra_jobs: Iterable[Callable[[], Awaitable[int]]] = ()) -> Polls:
     """Starts the polls on the running event loop. Polls never overlap themselves, and a poll
     that was late simply runs (no misfire is dropped: the work is in the tables, not in the job).
-    Extra jobs (an adapter's queue, like Stars refunds) poll at the relay's pace."""
+    Extra jobs (an adapter's queue, like Stars refunds) poll at the relay's pace, unless they say their own
+    (`seconds`: the Today cards')."""
     scheduler = Polls()
     scheduler.add_poll(timekeeper.drain, poll_seconds, "timers")
     scheduler.add_poll(relay.drain, relay_seconds, "outbox")
     for number, job in enumerate(extra_jobs):
-        scheduler.add_poll(job, relay_seconds, f"extra-{number}")
+        scheduler.add_poll(job, getattr(job, "seconds", relay_seconds), f"extra-{number}")
     scheduler.start()
     return scheduler
 

@@ -6,5 +6,6 @@ __all__ = [
     "availability", "buttons", "card", "chat", "checkout", "conversations", "deadlines", "discussion", "engine",
     "events", "i18n", "labels", "ledger", "linking", "masking", "model", "moderation", "notices", "offers", "people",
     "ports", "press", "refunds", "routing", "sanctions", "service", "settings", "stats", "storefront", "table",
+    "today",
     "vouchers",
 ]

@@ -57,9 +57,20 @@ class Text:
 
 
 def _render(value: object, lang: str, zone: tzinfo | None, now: datetime | None, mark: Mark | None) -> object:
-    if isinstance(value, (Text, Moment)):
+    if isinstance(value, (Text, Moment, Lines)):
         return value.render(lang, zone, now, mark)
     return value.render(lang) if hasattr(value, "render") else value
+
+
+@dataclass(frozen=True)
+class Lines:
+    """Texts shown one per line, each after its mark (a list a notice carries: the Today card's lines)."""
+
+    items: tuple[tuple[str, Text], ...]
+
+    def render(self, lang: str, zone: tzinfo | None = None, now: datetime | None = None,
+               mark: Mark | None = None) -> str:
+        return "\n".join(f"{prefix} {text.render(lang, zone, now, mark)}".strip() for prefix, text in self.items)
 
 
 #: how a platform shows a date its app keeps current: (the time, its plain text, True for the countdown ("in 4 d")
@@ -165,6 +176,8 @@ def to_json(value: object) -> object:
         return {"d": value.at.isoformat()}
     if isinstance(value, Moment):
         return {"at": value.at.isoformat()}
+    if isinstance(value, Lines):
+        return {"l": [[prefix, to_json(text)] for prefix, text in value.items]}
     return value
 
 
@@ -177,4 +190,12 @@ def from_json(data: object) -> object:
         return Day(datetime.fromisoformat(data["d"]))
     if isinstance(data, dict) and "at" in data:
         return Moment(datetime.fromisoformat(data["at"]))
+    if isinstance(data, dict) and "l" in data:
+        return Lines(tuple((prefix, _text(from_json(text))) for prefix, text in data["l"]))
     return data
+
+
+def _text(value: object) -> Text:
+    if not isinstance(value, Text):
+        raise ValueError(f"not a text: {value!r}")
+    return value

@@ -19,6 +19,7 @@ from core.model import Offer, Order, Role, Stage
 from core.moderation import Audit
 from core.people import Accounts
 from core.refunds import Refund
+from core.today import TodayMessage, TodayState
 from core.deadlines import Timer, TimerPlan
 from core.vouchers import Voucher
 
@@ -137,6 +138,19 @@ class UnitOfWork(Protocol):
     async def forget_watches(self, watches: list[Watch]) -> None: ...
     async def recheck_watches(self, seller: str, now: datetime) -> None:
         """This seller's waiting visitors are all due at `now` (their time off or limit changed)."""
+
+    # the Today card and the morning digest (core.today); a change of an order marks its parties' cards out of
+    # date where its notices are written (`save`, `notify`), in the same transaction
+    async def today_state(self, account: str) -> TodayState | None: ...
+    async def save_today(self, state: TodayState) -> None: ...
+    async def today_shown(self, account: str, changes: int, now: datetime) -> None:
+        """The card shows every change up to `changes` (drawn at `now`); one counted since keeps it out of date."""
+    async def dirty_todays(self, shown_before: datetime, limit: int) -> list[TodayState]:
+        """The out-of-date cards last drawn before `shown_before` (or never), the longest out of date first."""
+    async def due_digests(self, now: datetime, limit: int) -> list[TodayState]:
+        """The people whose digest is due by `now` or not planned yet (locked, on PostgreSQL, in a writing unit)."""
+    async def today_messages(self, account: str) -> list[TodayMessage]: ...
+    async def keep_today_message(self, message: TodayMessage) -> None: ...
 
 
 class UnitOfWorkFactory(Protocol):

@@ -3,28 +3,43 @@ found in one query for a whole batch, inserted in one statement."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import bindparam, or_, select
 
 from core.events import Notice
 from core.i18n import to_json
 from core.model import Order, Role
 from storage.tables import identities, outbox
-from storage.transaction import InTransaction, skipping
+from storage.today import TodayRows
+from storage.transaction import skipping
 
 
-class NoticeRows(InTransaction):
+class NoticeRows(TodayRows):
     """The notices part of `SqlUnitOfWork`."""
 
     async def notify(self, notice: Notice, order: Order | None = None) -> None:
         """One outbox row per recipient identity (a person on Telegram and Discord hears on both)."""
         await self._notify_all([notice], order)
 
-    async def notify_all(self, notices: list[Notice]) -> None:
-        await self._notify_all(notices)
+    async def notify_all(self, notices: list[Notice], touched: Iterable[str] = ()) -> None:
+        """`touched`: the parties of the orders a transition wrote (their Today cards are out of date)."""
+        await self._notify_all(notices, touched=touched)
 
-    async def _notify_all(self, notices: list[Notice], order: Order | None = None) -> None:
-        """The outbox rows of these notices: one query for every recipient's identities, one insert."""
+    async def _notify_all(self, notices: list[Notice], order: Order | None = None,
+                          touched: Iterable[str] = ()) -> None:
+        """The outbox rows of these notices: one query for every recipient's identities, one insert. The Today
+        cards of the parties of the orders they are about (and of `touched`) are marked out of date here, where
+        every path that changes or reminds of an order passes, in its transaction."""
         self.writing()
+        parties = set(touched)
+        for notice in notices:  # (a chat message, which changes nothing on the card, travels without it)
+            about = self.known.get(notice.order_id) if notice.order_id is not None and notice.with_card else None
+            if about is None and order is not None and notice.with_card and notice.order_id == order.id:
+                about = order
+            if about is not None:
+                parties.update((about.buyer, about.seller))
+        await self.mark_today(parties)
         wanted: list[tuple[Notice, list[str] | None]] = []  # None: every moderator
         for notice in notices:
             if notice.account is not None:

@@ -39,6 +39,7 @@ class Writes:
     scheduled_timers: list[dict] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     refunds: list[Refund] = field(default_factory=list)
+    parties: set[str] = field(default_factory=set)  # whose Today card the changes put out of date
 
     def add(self, before: Order | None, outcome: Outcome, plan: TimerPlan) -> None:
         order = outcome.order
@@ -63,6 +64,7 @@ class Writes:
                                    "claimed_until": None} for t in plan.schedule]
         self.notices += outcome.told
         self.refunds += outcome.refunds
+        self.parties.update((order.buyer, order.seller))
 
 
 class OrderRows(InTransaction):
@@ -134,7 +136,7 @@ class OrderRows(InTransaction):
             await self.conn.execute(_CANCEL_TIMER, writes.cancelled_timers)
         if writes.scheduled_timers:
             await self.conn.execute(_INSERT_TIMERS, writes.scheduled_timers)
-        await self.notify_all(writes.notices)
+        await self.notify_all(writes.notices, touched=writes.parties)
         if writes.refunds:
             await self.queue_refunds(writes.refunds)
 

@@ -132,6 +132,32 @@ reopen_watches = Table(
     PrimaryKeyConstraint("offer_id", "account_id"),
 )
 
+# a person's Today card (core.today): how many changes touched their orders and how many the card shows (out of
+# date while they differ, since dirty_since), when it was last drawn, and their morning digest
+today_marks = Table(
+    "today_marks",
+    metadata,
+    Column("account_id", Id, ForeignKey("accounts.id"), primary_key=True),
+    Column("changes", Integer, nullable=False),
+    Column("shown", Integer, nullable=False),
+    Column("dirty_since", Time, nullable=True, index=True),
+    Column("shown_at", Time, nullable=True),
+    Column("digest_off", Boolean, nullable=False, server_default=false()),
+    Column("last_digest", String(10), nullable=True),  # the local day (ISO) of the last digest
+    Column("digest_due", Time, nullable=True, index=True),
+)
+
+# where each person's Today card is, per platform: edited in place (pinned on Telegram)
+today_messages = Table(
+    "today_messages",
+    metadata,
+    Column("account_id", Id, ForeignKey("accounts.id"), nullable=False),
+    Column("platform", String(16), nullable=False),
+    Column("chat_id", String(64), nullable=False),
+    Column("message_id", String(64), nullable=False),
+    PrimaryKeyConstraint("account_id", "platform"),
+)
+
 offer_options = Table(
     "offer_options",
     metadata,

@@ -1,7 +1,7 @@
 """The unit of work: one database transaction in which an action's every consequence is saved, or none.
 
 It is composed of parts, each keeping one kind of data (storage.orders, storage.notices, storage.catalog,
-storage.payments, storage.chat, storage.views, storage.availability) on the unit's one connection; people and conversation state are
+storage.payments, storage.chat, storage.views, storage.availability, storage.today) on the unit's one connection; people and conversation state are
 `accounts` and `conversations`."""
 
 from __future__ import annotations

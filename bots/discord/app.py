@@ -17,6 +17,7 @@ from bots.discord.context import PLATFORM, still_moderator
 from bots.discord.notifier import DiscordNotifier
 from bots.discord.files import PREFIX, DiscordFiles
 from bots.discord.rooms import RoomKeeper, Rooms
+from bots.discord.today import DiscordToday
 from bots.discord.translator import CatalogTranslator
 from bots.runtime import Plug, Runtime
 from bots.turns import Turns
@@ -130,9 +131,11 @@ async def use_its_gateway(client: discord.Client) -> None:
 
 def plug(runtime: Runtime, client: discord.Client) -> Plug:
     """What this adapter adds to the desk, for the composition root to register (Runtime.plug): its notifier, its
-    files, whether a Discord user moderates now (checked live), and the keeper of the orders' rooms."""
+    files, whether a Discord user moderates now (checked live), the keeper of the orders' rooms, and its Today
+    cards (in each person's DMs)."""
     return Plug(PLATFORM, DiscordNotifier(client, runtime), (PREFIX, DiscordFiles(client)),
-                lambda user_id: still_moderator(client, user_id), observers=(RoomKeeper(runtime),))
+                lambda user_id: still_moderator(client, user_id), observers=(RoomKeeper(runtime),),
+                today=DiscordToday(client, runtime))
 
 
 async def start_discord(runtime: Runtime) -> DeskClient | ShardedDeskClient:

@@ -1,4 +1,4 @@
-"""The slash commands, in every catalog language: /orders, /order, /link, /language, /timezone.
+"""The slash commands, in every catalog language: /today, /orders, /order, /link, /language, /timezone.
 
 Names, descriptions and choices are `locale_str` msgids: the tree's translator (bots.discord.translator)
 reads them from the gettext catalogs when the commands are synced. Every answer is private.
@@ -13,7 +13,7 @@ from discord import app_commands
 from discord.app_commands import Choice, locale_str
 
 from bots import linking
-from bots.discord import orders
+from bots.discord import orders, today
 from bots.discord import custom_ids as ids
 from bots.discord.routes import LinkButton
 from bots.discord.cards import clip
@@ -135,4 +135,9 @@ async def set_timezone(interaction: discord.Interaction, name: str | None) -> No
     await orders.tell(interaction, who.t(N_("Done: deadlines are now shown in {zone}."), zone=name))
 
 
-COMMANDS = (orders_command, order_command, link_command, language_command, timezone_command)
+@app_commands.command(name=localized(N_("today")), description=localized(N_("What needs you today")))
+async def today_command(interaction: discord.Interaction) -> None:
+    await orders.guarded(interaction, today.today(interaction))
+
+
+COMMANDS = (today_command, orders_command, order_command, link_command, language_command, timezone_command)

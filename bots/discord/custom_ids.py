@@ -38,6 +38,8 @@ QUESTIONS = rf"f:questions:(?P<offer>{ID})"
 ORDER_OFFER = rf"f:order:(?P<offer>{ID})"
 #: a visitor's [Tell me when it reopens] under a paused offer
 WATCH = rf"w:watch:(?P<offer>{ID})"
+#: the Today card's [Turn off the morning digest] / [Turn on …] (core.today writes it: "x:digest:off")
+DIGEST = r"x:digest:(?P<verb>on|off)"
 #: a button, or the options or tip select, of the buyer's private checkout message
 CHECKOUT = r"b:(?P<verb>opt|tip|brief|confirm|back|cancel):" + FLOW
 

@@ -318,9 +318,26 @@ class WatchButton(discord.ui.DynamicItem[discord.ui.Button], template=ids.WATCH)
         await orders.guarded(interaction, time_off.watch(interaction, self.offer_id))
 
 
+class DigestButton(discord.ui.DynamicItem[discord.ui.Button], template=ids.DIGEST):
+    """[Turn off the morning digest] / [Turn on …] under the Today card and the digest (core.today)."""
+
+    def __init__(self, button: discord.ui.Button, verb: str = "off") -> None:
+        super().__init__(button)
+        self.verb = verb
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item, match, /) -> DigestButton:
+        return cls(item, match["verb"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        from bots.discord import orders, today
+
+        await orders.guarded(interaction, today.switch_digest(interaction, self.verb == "on"))
+
+
 PERSISTENT = (OrderButton, OrdersPage, CardLink, BriefButton, MoreButton, PaymentButton, EvidenceButton,
               DisputesPage, RouteSelect, DiscussionButton, CustomOfferButton, LinkButton, SellerButton,
-              QuestionsSelect, OrderOffer, CheckoutControl, WatchButton)
+              QuestionsSelect, OrderOffer, CheckoutControl, WatchButton, DigestButton)
 
 
 def add_commands(tree: app_commands.CommandTree) -> None:
@@ -351,7 +368,7 @@ async def on_modal(interaction: discord.Interaction) -> None:
 
 
 #: core's notice buttons that mean something on Discord, and the item that answers them
-CHOICES = (PaymentButton, CardLink, DiscussionButton, CustomOfferButton)
+CHOICES = (PaymentButton, CardLink, DiscussionButton, CustomOfferButton, DigestButton)
 CHOICE_STYLE = {"p:ok:": discord.ButtonStyle.success, "p:no:": discord.ButtonStyle.danger,
                 "c:pay:": discord.ButtonStyle.success, "d:custom:": discord.ButtonStyle.primary}
 

@@ -25,6 +25,7 @@ from telegram.ext import (
 from bots.runtime import Plug, Runtime, adapters
 from bots.telegram import (
     callbacks, chat, checkout, discussions, flood, moderation, offers, orders, payments, privacy, start, time_off,
+    today,
 )
 from bots.telegram.context import PLATFORM, Turn, authority, identify, person, update_key
 from bots.telegram.files import PREFIX, TelegramFiles
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 ORDER_BUTTON = re.compile(callbacks.ORDER)
 
 COMMANDS = [
+    ("today", N_("What needs you today")),
     ("orders", N_("Your orders and what to do next")),
     ("order", N_("One order's card, by its number")),
     ("offers", N_("Your offers")),
@@ -80,6 +82,8 @@ def build_application(runtime: Runtime, token: str, base_url: str | None = None,
     app.add_handler(CommandHandler("cancel", start.cancel))
     app.add_handler(CommandHandler("orders", orders.show_orders))
     app.add_handler(CommandHandler("order", orders.order_command))
+    app.add_handler(CommandHandler("today", today.today))
+    app.add_handler(CallbackQueryHandler(today.on_digest, pattern=callbacks.DIGEST_PATTERN))
     app.add_handler(CallbackQueryHandler(orders.on_order_button, pattern=ORDER_BUTTON))
     app.add_handler(CallbackQueryHandler(start.set_language, pattern=callbacks.pattern(callbacks.LANGUAGE)))
     app.add_handler(CallbackQueryHandler(start.confirm_link, pattern=callbacks.pattern(callbacks.LINK)))
@@ -122,10 +126,11 @@ def build_application(runtime: Runtime, token: str, base_url: str | None = None,
 def plug(runtime: Runtime, bot: Bot) -> Plug:
     """What this adapter adds to the desk, for the composition root to register (Runtime.plug): its notifier,
     its files, whether a Telegram user moderates (the config's list), the Stars refunds and the forgetting of
-    updates seen long ago."""
+    updates seen long ago, and its Today cards (pinned in each private chat)."""
     return Plug(PLATFORM, TelegramNotifier(bot, runtime), (PREFIX, TelegramFiles(bot)),
                 lambda user_id: _listed(runtime, user_id),
-                jobs=(payments.StarsRefunder(bot, runtime).drain, ForgetSeenUpdates(runtime)))
+                jobs=(payments.StarsRefunder(bot, runtime).drain, ForgetSeenUpdates(runtime)),
+                today=today.TelegramToday(bot, runtime))
 
 
 async def _listed(runtime: Runtime, user_id: str) -> bool:

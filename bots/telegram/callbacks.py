@@ -19,6 +19,9 @@ CANCEL, SKIP, DONE, GOOD, BAD = "x:cancel", "x:skip", "x:done", "x:good", "x:bad
 LANGUAGE, LINK, ORDERS, CARD, MORE, BRIEF, ROUTE, DISPUTES, EVIDENCE, WATCH = (
     "x:lang:", "x:link:", "x:orders:", "x:card:", "x:more:", "x:brief:", "x:to:", "x:disputes:", "x:evidence:",
     "x:watch:")
+#: the Today card's digest button, "x:digest:on" / "x:digest:off" (core.today draws it)
+DIGEST = "x:digest:"
+DIGEST_PATTERN = r"^x:digest:(on|off)$"
 #: joining another platform's account refused under its question
 LINK_NO = LINK + "no"
 

@@ -17,6 +17,7 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 HELP = N_(
     "I am this marketplace's order desk. Sellers run their orders here; buyers order, pay and talk to the "
     "seller here.\n\n"
+    "/today — what needs you today, pinned at the top of this chat\n"
     "/orders — your orders and what to do next\n"
     "/order <number> — one order's card\n"
     "/offers — your offers (sellers)\n"

@@ -23,10 +23,13 @@ def comptoir(*args, env=None, timeout=120):
             "The chat is closed while you review the delivery", "closed on its own after the review window",
             "Sum of every ledger account: 0", "asks for an extension of 2 days",
             "on-time deliveries 100% (1 within an extended deadline, 0 late)",
-            "The seller is away: new orders open again on", "Good news: “Logo” is open for orders again."]),
-    ("fr", ["Rappel", "[Annuler (retard)]", "litige", "Les comptes", "Versé à Ana\u00a0: 715,00\xa0€",
+            "The seller is away: new orders open again on", "Good news: “Logo” is open for orders again.",
+            "📌 Ana's Today card, pinned (Telegram)", "☀️ Good morning! Here is what needs you today:",
+            "📦 Delivery to check: #"]),
+    ("fr", ["Rappel", "[Annuler (retard)]", "litige", "Les comptes", "Versé à Ana\u00a0: 765,00\xa0€",
             "Versé à Sam\u00a0: 80,00\xa0€", "[Accepter le délai]",
-            "Bonne nouvelle\u00a0: «\u00a0Logo\u00a0» est de nouveau ouvert aux commandes."]),
+            "Bonne nouvelle\u00a0: «\u00a0Logo\u00a0» est de nouveau ouvert aux commandes.",
+            "Ana\u00a0: fiche «\u00a0Aujourd’hui\u00a0» épinglée", "⏳ Bientôt dû\u00a0: #"]),
 ])
 async def test_the_demo_plays_every_road_of_the_order_process_in_each_language(lang, words):
     lines = []

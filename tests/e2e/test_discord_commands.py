@@ -142,12 +142,12 @@ async def test_the_slash_commands_have_french_names_descriptions_and_choices(tmp
         synced = {command.name: command for command in await world.client.tree.fetch_commands()}
         assert set(synced) == {"orders", "order", "link", "language", "timezone",
                                "disputes", "evidence", "suspend", "unsuspend", "audit", "flagged", "offer", "offers",
-                               "away"}
+                               "away", "today"}
         french = {name: command.name_localizations[discord.Locale.french] for name, command in synced.items()}
         assert french == {"orders": "commandes", "order": "commande", "link": "lier", "language": "langue",
                           "timezone": "fuseau-horaire", "disputes": "litiges", "evidence": "preuves",
                           "suspend": "suspendre", "unsuspend": "rétablir", "audit": "journal", "flagged": "signalés",
-                          "offer": "offre", "offers": "offres", "away": "absence"}
+                          "offer": "offre", "offers": "offres", "away": "absence", "today": "aujourdhui"}
         assert {sub.name: sub.name_localizations[discord.Locale.french] for sub in synced["away"].options} == {
             "status": "statut", "set": "poser", "back": "retour", "limit": "limite"}
         orders = synced["orders"]

@@ -163,6 +163,29 @@ async def test_entities_sent_with_a_text_are_kept_and_refused_when_outside_it_un
     assert len([r for r in fake.calls("sendMessage") if not r.response["ok"]]) == 5
 
 
+async def test_a_pinned_message_is_listed_named_by_get_chat_announced_by_a_service_message_and_unpinned(fake):
+    fake.user(id=BEN, first_name="Ben").send("/start")
+    app = application(fake)
+    async with polling(app):
+        await fake.wait_for(lambda: fake.pending_updates == 0)
+        first = await app.bot.send_message(BEN, "Today")
+        second = await app.bot.send_message(BEN, "Later")
+        assert await app.bot.pin_chat_message(BEN, first.message_id, disable_notification=True)
+        assert await app.bot.pin_chat_message(BEN, second.message_id)
+        assert fake.pinned(BEN) == [first.message_id, second.message_id]
+        assert (await app.bot.get_chat(BEN)).pinned_message.message_id == second.message_id
+        service = fake.last_message(BEN)
+        assert service["pinned_message"]["message_id"] == second.message_id and "text" not in service
+        with pytest.raises(BadRequest, match="(?i)message to pin not found"):
+            await app.bot.pin_chat_message(BEN, 999)
+        with pytest.raises(BadRequest, match="(?i)message can.t be pinned"):
+            await app.bot.pin_chat_message(BEN, service["message_id"])
+        assert await app.bot.unpin_chat_message(BEN)  # the most recent
+        assert fake.pinned(BEN) == [first.message_id]
+        assert await app.bot.unpin_chat_message(BEN, first.message_id)
+        assert fake.pinned(BEN) == [] and (await app.bot.get_chat(BEN)).pinned_message is None
+
+
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # RetryAfter's int retry_after
 async def test_a_burst_of_five_messages_to_one_chat_gets_429_with_retry_after_when_rate_limits_are_on(fake):
     fake.user(id=BEN, first_name="Ben").send("/start")

@@ -52,7 +52,7 @@ def test_the_built_wheel_installs_a_working_comptoir_outside_the_source_tree(tmp
     comptoir = fresh / "bin" / "comptoir"
     assert run(comptoir, "--version", cwd=elsewhere, env=env).stdout.strip() == f"comptoir {version('comptoir')}"
     demo = run(comptoir, "demo", "--lang", "fr", cwd=elsewhere, env=env)
-    assert "Démo de Comptoir" in demo.stdout and "Versé à Ana\u00a0: 715,00\xa0€" in demo.stdout  # the French catalog
+    assert "Démo de Comptoir" in demo.stdout and "Versé à Ana\u00a0: 765,00\xa0€" in demo.stdout  # the French catalog
     (elsewhere / "config.toml").write_text('database_url = "sqlite+aiosqlite:///desk.sqlite3"\n')
     run(comptoir, "migrate", "--config", "config.toml", cwd=elsewhere, env=env)
     assert (elsewhere / "desk.sqlite3").stat().st_size > 0  # the migrations came with the package

@@ -13,6 +13,7 @@ from core.ledger import Ledger
 from core.model import Offer, Order
 from core.ports import Conflict, ManualClock
 from core.deadlines import Timer, TimerPlan
+from core.today import TodayMessage, TodayState
 from core.vouchers import Voucher
 
 
@@ -33,6 +34,8 @@ class Store:
     vouchers: dict[str, Voucher] = field(default_factory=dict)
     time_off: dict[str, TimeOff] = field(default_factory=dict)
     watches: dict[tuple[str, str], Watch] = field(default_factory=dict)  # by (offer, account)
+    todays: dict[str, TodayState] = field(default_factory=dict)
+    today_messages: dict[tuple[str, str], TodayMessage] = field(default_factory=dict)  # by (account, platform)
 
 
 class MemoryUnitOfWork:
@@ -180,6 +183,30 @@ class MemoryUnitOfWork:
 
     async def notify_all(self, notices: list[Notice]) -> None:
         self.work.outbox.extend(notices)
+
+    async def today_state(self, account: str) -> TodayState | None:
+        return self.work.todays.get(account)
+
+    async def save_today(self, state: TodayState) -> None:
+        self.work.todays[state.account] = state
+
+    async def today_shown(self, account: str, changes: int, now: datetime) -> None:
+        state = self.work.todays[account]
+        self.work.todays[account] = replace(state, shown=changes, shown_at=now,
+                                            dirty_since=None if state.changes == changes else state.dirty_since)
+
+    async def dirty_todays(self, shown_before: datetime, limit: int) -> list[TodayState]:
+        return sorted((s for s in self.work.todays.values() if s.dirty_since is not None
+                       and (s.shown_at is None or s.shown_at <= shown_before)), key=lambda s: s.dirty_since)[:limit]
+
+    async def due_digests(self, now: datetime, limit: int) -> list[TodayState]:
+        return [s for s in self.work.todays.values() if s.digest_due is None or s.digest_due <= now][:limit]
+
+    async def today_messages(self, account: str) -> list[TodayMessage]:
+        return [m for (a, _), m in sorted(self.work.today_messages.items()) if a == account]
+
+    async def keep_today_message(self, message: TodayMessage) -> None:
+        self.work.today_messages[(message.account, message.platform)] = message
 
     async def finish_timer(self, order_id: str, timer: Timer) -> None:
         self.work.timers.pop((order_id, timer.kind.format()), None)

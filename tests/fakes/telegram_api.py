@@ -24,6 +24,11 @@ Topics in private chats (Bot API 9.3) come with ``topics_enabled`` (the bot's to
 messages sent with its ``message_thread_id`` land in it, a user's message in it carries ``message_thread_id``
 and ``is_topic_message`` (``SimUser.send(…, topic=…)``), editForumTopic renames it; closeForumTopic stays a
 forum supergroup's, as the Bot API documents it. Without the mode every topic method answers 400.
+
+Pinned messages: pinChatMessage pins any non-service message of a private chat (the chat gets the service message
+with ``pinned_message``), unpinChatMessage unpins one (or, without message_id, the most recent),
+unpinAllChatMessages all of them; getChat names the most recent (by sending date) as ``pinned_message``;
+``fake.pinned(chat)`` lists them.
 """
 
 from __future__ import annotations
@@ -833,6 +838,7 @@ class _Chat:
         self.deactivated = False
         self.keyboard: dict | None = None  # the last reply keyboard shown under the input field
         self.topics: dict[int, dict] = {}  # message_thread_id -> {"name", "icon_color", "is_closed"}
+        self.pinned: list[int] = []  # pinned message ids, the most recently pinned last
 
     @property
     def private(self) -> bool:
@@ -1346,8 +1352,13 @@ class FakeTelegram:
 
     def _m_getChat(self, p: dict) -> dict:
         chat = self._known_chat(p.get("chat_id"))
-        return {**chat.info, "accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": {
-            "unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False, "premium_subscription": False}}
+        info = {**chat.info, "accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": {
+            "unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False, "premium_subscription": False,
+            "gifts_from_channels": False}}
+        pinned = [chat.messages[i] for i in chat.pinned if i in chat.messages]
+        if pinned:  # "the most recent pinned message (by sending date)", as ChatFullInfo names it
+            info["pinned_message"] = _copy(max(pinned, key=lambda m: (m["date"], m["message_id"])))
+        return info
 
     # ----------------------------------------------------------------------------------------- chats & messages
     def _private_chat(self, chat_id: int) -> _Chat:
@@ -1767,6 +1778,47 @@ class FakeTelegram:
         for message_id in ids:
             chat.messages.pop(int(message_id), None)
         return True
+
+    # ------------------------------------------------------------------------------------------------ pins
+    def _m_pinChatMessage(self, p: dict) -> bool:
+        """Adds a message to the chat's pinned messages: in a private chat, any message but a service one. The
+        chat gets Telegram's service message saying so (`pinned_message`)."""
+        chat = self._chat_for_send(p.get("chat_id"))
+        message = self._stored(chat, p.get("message_id"), "message to pin not found")
+        if "pinned_message" in message:
+            raise _bad("message can't be pinned")
+        if not chat.private:
+            raise _bad("not enough rights to manage pinned messages in the chat")
+        if message["message_id"] in chat.pinned:
+            chat.pinned.remove(message["message_id"])
+        chat.pinned.append(message["message_id"])
+        pinned = {k: v for k, v in message.items() if k != "reply_to_message"}
+        self._new_message(chat, self.bot_user, {"pinned_message": _copy(pinned)})
+        return True
+
+    def _m_unpinChatMessage(self, p: dict) -> bool:
+        """Removes a message from the pinned ones; without message_id, the most recent pinned one (by sending
+        date)."""
+        chat = self._known_chat(p.get("chat_id"))
+        if p.get("message_id") in (None, ""):
+            pinned = [chat.messages[i] for i in chat.pinned if i in chat.messages]
+            if pinned:
+                chat.pinned.remove(max(pinned, key=lambda m: (m["date"], m["message_id"]))["message_id"])
+            return True
+        message = self._stored(chat, p.get("message_id"), "message to unpin not found")
+        if message["message_id"] in chat.pinned:
+            chat.pinned.remove(message["message_id"])
+        return True
+
+    def _m_unpinAllChatMessages(self, p: dict) -> bool:
+        self._known_chat(p.get("chat_id")).pinned.clear()
+        return True
+
+    def pinned(self, chat_id: int) -> list[int]:
+        """The chat's pinned messages (still there), the most recently pinned last."""
+        with self._lock:
+            chat = self._chats.get(chat_id)
+            return [i for i in chat.pinned if i in chat.messages] if chat else []
 
     def _m_answerCallbackQuery(self, p: dict) -> bool:
         query_id = str(p.get("callback_query_id") or "")

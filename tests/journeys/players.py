@@ -14,13 +14,14 @@ import simcord
 
 from bots import roads
 from bots.roads import (
-    ConfirmsPayment, GoesAway, Looks, Orders, Presses, Step, Visits, Waits, Writes, announce, said,
+    ConfirmsPayment, GoesAway, Looks, Orders, Presses, Step, SwitchesDigest, Visits, Waits, Writes, announce, said,
 )
 from bots.routing import FILTERS
 from core import labels
 from core.card import NEEDS
 from core.i18n import N_, translate
 from core.table import Needs
+from core.today import TURN_OFF, TURN_ON
 from tests.journeys.recording import DiscordRecorder, Reader, Seen, TelegramRecorder
 from tests.journeys.stage import Stage
 from tests.journeys.transcript import Chapter, Gesture, Played
@@ -94,7 +95,7 @@ class Journey:
     async def step(self, step: Step) -> None:
         if isinstance(step, Waits):
             async def later() -> None:
-                self.stage.clock.advance(step.delta)
+                self.stage.clock.advance(step.after(self.stage.clock.now()))
             await self.do(None, None, later)
             return
         hands = self.hands[self.stage.cast[step.who].platform]
@@ -115,6 +116,8 @@ class Journey:
             await hands.goes_away(step.who, first, last, said(step.message, self.lang))
         elif isinstance(step, Visits):
             await hands.visits(step)
+        elif isinstance(step, SwitchesDigest):
+            await hands.press(step.who, self.t(TURN_ON if step.on else TURN_OFF))
 
     async def find_order(self) -> None:
         buyer = next(s.who for s in self.road.steps if isinstance(s, Orders))

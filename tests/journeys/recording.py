@@ -108,6 +108,9 @@ class TelegramRecorder:
                 seen += self._message("new", result)
             elif request.method in ("editMessageText", "editMessageCaption", "editMessageReplyMarkup"):
                 seen += self._message("edit", result)
+            elif request.method == "pinChatMessage" and int(params["chat_id"]) in self.people:
+                chat = int(params["chat_id"])
+                seen.append((self.people[chat], Seen("pinned", (chat, int(params["message_id"])))))
             elif request.method == "deleteMessage" and int(params["chat_id"]) in self.people:
                 chat = int(params["chat_id"])
                 seen.append((self.people[chat], Seen("delete", (chat, int(params["message_id"])))))

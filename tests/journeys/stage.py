@@ -90,9 +90,13 @@ class Stage:
     discord: DiscordSide | None = None
 
     async def settle(self) -> None:
-        """What the running bot does in the background: due timers, then the outbox, then Discord's echoes."""
+        """What the running bot does in the background: due timers, then the outbox, (on a road that shows them)
+        the Today cards and the morning digests, sent through the outbox too, then Discord's echoes."""
         await self.rt.timekeeper.drain()
         await self.rt.relay.drain()
+        if self.road.today:
+            await self.rt.today_poll()
+            await self.rt.relay.drain()
         if self.discord is not None:
             await self.discord.env.settle()
 

@@ -153,6 +153,8 @@ class Page:
         elif seen.kind == "delete":
             self.item("🗑 " + (t(roads.OWN_DELETED) if seen.note == "own" else
                               t(roads.DELETED, message=self.name_of(who, seen.key))))
+        elif seen.kind == "pinned":
+            self.item("📌 " + t(roads.PINNED, message=self.name_of(who, seen.key)))
         elif seen.kind in ("toast", "alert"):
             self.item(("🔔 " if seen.kind == "toast" else "⚠️ ")
                       + t(roads.TOAST if seen.kind == "toast" else roads.ALERT, text=seen.note))

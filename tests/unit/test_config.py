@@ -9,9 +9,10 @@ import pytest
 
 from bots.config import (Config, ConfigError, DiscordConfig, HttpConfig, LimitsConfig, LoggingConfig, PaymentConfig,
                          RelayConfig,
-                         SchedulerConfig, TelegramConfig, format_duration, load_config, parse_duration)
+                         SchedulerConfig, TelegramConfig, TodayConfig, format_duration, load_config, parse_duration)
 from core.model import Deadline
 from core.settings import Settings
+from core.today import TodayRules
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config.example.toml"
 DURATION_HINT = '(use e.g. "48h", "7d", "30m")'
@@ -33,9 +34,10 @@ def test_the_example_file_loads_and_equals_the_defaults():
 
 def test_the_example_documents_every_setting_with_a_comment():
     lines = EXAMPLE.read_text().splitlines()
-    sections = {"settings", "telegram", "discord", "scheduler", "relay", "reminders", "http", "logging", "limits"}
+    sections = {"settings", "telegram", "discord", "scheduler", "relay", "reminders", "http", "logging", "limits",
+                "today", "rules"}
     kinds = (Config, Settings, TelegramConfig, DiscordConfig, PaymentConfig, SchedulerConfig, RelayConfig, HttpConfig,
-             LoggingConfig, LimitsConfig)
+             LoggingConfig, LimitsConfig, TodayConfig, TodayRules)
     names = {f.name for kind in kinds for f in fields(kind)} - sections - {"token"}
     names |= {deadline.value for deadline in Settings().reminders}
     for name in names:
@@ -389,3 +391,13 @@ def test_payment_instructions_that_cannot_be_shown_are_refused_naming_the_settin
     with pytest.raises(ConfigError) as refused:
         load_config(write(f"[payment]\ninstructions = {value}\n"), environ={})
     assert str(refused.value).startswith(error)
+
+
+def test_the_today_card_s_settings_are_read_and_a_bad_hour_is_named(write):
+    config = load_config(write('[today]\ndigest_at = "7:30"\ndebounce = "1m"\nlines = 5\n'), environ={})
+    assert (config.today.rules.digest_at.hour, config.today.rules.digest_at.minute) == (7, 30)
+    assert config.today.rules.debounce == timedelta(minutes=1) and config.today.rules.lines == 5
+    with pytest.raises(ConfigError, match=r'today.digest_at: "25:00" is not a time of day'):
+        load_config(write('[today]\ndigest_at = "25:00"\n'), environ={})
+    with pytest.raises(ConfigError, match="today.lines"):
+        load_config(write('[today]\nlines = 0\n'), environ={})
