@@ -10,7 +10,7 @@ import discord
 from bots.discord.admission import refused
 from bots.discord import custom_ids as ids
 from bots.discord.routes import CardLink, OrdersPage
-from bots.discord.cards import card_embed, card_view, clip, refresh_card, remember_card, retire_cards
+from bots.discord.cards import card_layout, clip, redraw, refresh_card, remember_card, retire_cards
 from bots.discord.context import Person, as_moderator, person, resolved, runtime
 from bots.discord.markdown import plain
 from bots.discord.modals import ActionModal, dispatch_submit, open_unkept
@@ -166,8 +166,7 @@ async def answer_press(interaction: discord.Interaction, who: Person, answer: Do
     if card is None:
         return
     order_id = card.order_id
-    await interaction.edit_original_response(content=None, embed=card_embed(card, who.lang),
-                                             view=card_view(card, who.lang))
+    await redraw(interaction.edit_original_response, card_layout(card, who.lang))
     user_id = str(who.user_id)
     if interaction.guild is None and interaction.message is not None:
         await remember_card(rt, user_id, interaction.message.id, order_id, who.account.id)
@@ -185,8 +184,7 @@ async def show_more(interaction: discord.Interaction, order_id: str) -> None:
     if isinstance(card, Refusal):
         await tell(interaction, card.render(who.lang))
         return
-    await interaction.edit_original_response(embed=card_embed(card, who.lang),
-                                             view=card_view(card, who.lang, expanded=True))
+    await redraw(interaction.edit_original_response, card_layout(card, who.lang, expanded=True))
 
 
 async def viewing(interaction: discord.Interaction, who: Person, order_id: str) -> Person:
@@ -234,9 +232,7 @@ async def show_card(interaction: discord.Interaction, order_id: str) -> None:
         await tell(interaction, card.render(who.lang))
         return
     in_dm = interaction.guild is None
-    view = card_view(card, who.lang)
-    await interaction.response.send_message(embed=card_embed(card, who.lang), ephemeral=not in_dm,
-                                            **({"view": view} if view else {}))
+    await interaction.response.send_message(view=card_layout(card, who.lang), ephemeral=not in_dm)
     if in_dm:
         message = await interaction.original_response()
         await remember_card(rt, str(who.user_id), message.id, card.order_id, who.account.id)

@@ -6,7 +6,7 @@ import discord
 
 from core.i18n import translate
 from core.model import Stage
-from tests.e2e.discord_world import discord_world, embed_text, labels
+from tests.e2e.discord_world import discord_world, labels, read
 from tests.e2e.test_discord_orders import met, private_answer
 
 
@@ -69,8 +69,8 @@ async def test_order_completes_the_persons_order_numbers_and_shows_the_card_with
 
         shown = await ben.slash(world.channel, "order", number=order_id)
         assert shown.ephemeral and shown.response.ephemeral
-        assert f"#{order_id}" in embed_text(shown.response)
-        assert labels(shown.response.message) == ["Edit the brief", "Cancel the order", "Show the brief"]
+        assert f"#{order_id}" in read(shown.response)
+        assert labels(shown.response.message) == ["Show the brief", "Edit the brief", "Cancel the order"]
 
         asked = await ben.click(shown.response, label="Cancel the order")
         assert asked.modal is not None  # a reason (optional) comes first
@@ -87,7 +87,7 @@ async def test_a_card_opened_in_a_dm_becomes_the_orders_only_card_with_buttons_t
         first = world.card(ana, order_id)
         fresh = await ana.user.slash("order", number=order_id)
         assert not fresh.ephemeral
-        assert labels(fresh.response.message) == ["Accept", "Decline", "Show the brief"]
+        assert labels(fresh.response.message) == ["Show the brief", "Accept", "Decline"]
         assert world.card(ana, order_id).id == fresh.response.message.id  # the earlier card went
         assert first.id not in [m.id for m in world.dms(ana)]
         assert "New order" in world.dms(ana)[-2].content  # the notice above it keeps its words
@@ -168,5 +168,5 @@ async def test_a_french_speaking_seller_gets_the_card_and_its_buttons_in_french(
         await world.offer(ana)
         order_id = await world.paid_order(ben)
         card = world.card(ana, order_id)
-        assert labels(card) == ["Accepter", "Refuser", "Voir le cahier des charges"]
-        assert "Commande" in embed_text(card)
+        assert labels(card) == ["Voir le cahier des charges", "Accepter", "Refuser"]
+        assert "Commande" in read(card)
