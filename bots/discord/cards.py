@@ -1,5 +1,6 @@
 """Order cards in Discord's Components V2: one container per card (its title, progress, live dates, next step) with
-exactly core's buttons; `layout` draws any card so (a container of texts, sections and buttons) within Discord's limits."""
+exactly core's buttons; `layout` draws any card so (texts, sections and buttons in a container) within Discord's
+limits."""
 
 from __future__ import annotations
 
@@ -115,9 +116,10 @@ def layout(groups: Sequence[Sequence[Part]], buttons: Sequence[discord.ui.Item] 
 
 
 def card_layout(card: Card, lang: str, expanded: bool = False) -> discord.ui.LayoutView:
-    """The order's card as one container: its number, title and amount (the tip included); the progress through the stages; the amounts
-    and dates (live: "in 2 days"); the brief's start beside [Show the brief]; the notes; the next step; exactly the
-    card's buttons: the step to take first, the rarely needed ones behind "More…" until it is pressed."""
+    """The order's card as one container: its number, title and amount (the tip included); the progress through
+    the stages; the amounts and dates (live: "in 2 days"); the brief's start beside [Show the brief]; the notes;
+    "→ the next step"; exactly the card's buttons: the step to take first, the rarely needed ones behind "More…"
+    until it is pressed."""
     def t(msgid: str, **kw: object) -> str:
         return translate(msgid, lang).format(**kw)
 

@@ -135,8 +135,8 @@ async def test_comptoir_run_serves_discord_on_the_default_database_and_stops_cle
             assert {"orders", "link", "offer"} <= {command["name"] for command in fake.commands[None]}
             ana, ben = fake.user("ana"), fake.user("ben")
             asked = await fake.slash(ana, "orders")
-            [listing] = await fake.wait_for(lambda: [a for a in fake.answers(asked) if a["embeds"]])
-            assert listing["embeds"][0]["title"] == "Your orders — To act on (0)" and listing["flags"] == 64
+            [listing] = await fake.wait_for(lambda: [a for a in fake.answers(asked) if a["components"]])
+            assert read(listing).startswith("### Your orders — To act on (0)") and listing["flags"] & 64  # private
             asked = await fake.slash(ben, "language", language="fr")  # Ben's account, in French
             [said] = await fake.wait_for(lambda: fake.answers(asked))
             assert said["content"] == "C'est fait : je vous parlerai en Français."

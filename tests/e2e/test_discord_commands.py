@@ -19,21 +19,20 @@ async def test_orders_lists_a_persons_orders_privately_a_page_at_a_time_with_fil
         listed = await ben.slash(world.channel, "orders")
         page = listed.response  # the answer to a deferred command takes the place of "thinking…"
         assert page.ephemeral
-        assert page.embeds[0].title == "Your orders — To act on (6)"
-        assert page.embeds[0].footer.text == "Page 1 of 2"
+        lines = read(page).splitlines()
+        assert lines[0] == "### Your orders — To act on (6)" and lines[-1] == "-# Page 1 of 2"
         assert labels(page.message)[-4:] == ["To act on", "Running", "Closed", "▶"]
 
         await ben.click(page, label="▶")
         turned = world.now(page, world.channel, viewer=ben)
-        assert turned.embeds[0].footer.text == "Page 2 of 2"
+        assert read(turned).endswith("-# Page 2 of 2")
         assert "◀" in labels(turned) and "▶" not in labels(turned)
         shown = [label.split()[0] for label in labels(turned) if label.startswith("#")]
         assert len(shown) == 1 and shown[0].lstrip("#") in ids
 
         await ben.click(turned, label="Closed")
         closed = world.now(page, world.channel, viewer=ben)
-        assert closed.embeds[0].title == "Your orders — Closed (0)"
-        assert "Nothing here." in closed.embeds[0].description
+        assert read(closed).startswith("### Your orders — Closed (0)\nNothing here.")
 
 
 async def test_the_closed_filter_shows_a_reviewed_order_as_reviewed_not_waiting_for_a_review(tmp_path):
@@ -51,9 +50,9 @@ async def test_the_closed_filter_shows_a_reviewed_order_as_reviewed_not_waiting_
 
         page = (await ben.slash(world.channel, "orders")).response
         await ben.click(page, label="Closed")
-        closed = world.now(page, world.channel, viewer=ben).embeds[0]
-        assert closed.title == "Your orders — Closed (1)"
-        assert f"**#{order_id}** — Logo\n→ Completed. Thank you!" in closed.description
+        closed = read(world.now(page, world.channel, viewer=ben))
+        assert closed.startswith("### Your orders — Closed (1)")
+        assert f"**#{order_id}** — Logo\n→ Completed. Thank you!" in closed
 
 
 async def test_order_completes_the_persons_order_numbers_and_shows_the_card_with_their_buttons(tmp_path):

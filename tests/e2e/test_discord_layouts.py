@@ -88,7 +88,8 @@ async def test_the_fake_discord_api_keeps_the_v2_flag_through_edits_and_refuses_
         async with aiohttp.ClientSession(headers={"Authorization": f"Bot {fake.token}"}) as http:
             async with http.post(messages, json=CARD) as answer:
                 card = await answer.json()
-            edited = {"components": [container(text("### Order #A1 — Logo"), row(button("o:A1:deliver:2", "Deliver")))]}
+            edited = {"components": [container(text("### Order #A1 — Logo"),
+                                               row(button("o:A1:deliver:2", "Deliver")))]}
             async with http.patch(f"{messages}/{card['id']}", json=edited) as answer:
                 assert answer.status == 200  # no flags in the body: the message keeps its own
             [stored] = fake.messages(fake.channel)

@@ -17,7 +17,9 @@ What the bot did is recorded: `requests`, `commands`, `messages(channel)`, `thre
 format: Components V2 ⇔ the IS_COMPONENTS_V2 flag and no content nor embeds, what may nest in what, 40 components,
 4,000 characters of text, unique custom ids of at most 100 characters, five buttons a row; the flag never removed
 by an edit): a message Discord would refuse is answered 400 "Invalid Form Body" (50035), as Discord does, and kept in
-`refused`, so that a test fails loudly. tests.fakes.discord_messages reads what a stored message shows. `drop()` cuts every gateway connection as a network failure would; `fail` and `delay`
+`refused`, so that a test fails loudly. tests.fakes.discord_messages reads what a stored message shows.
+
+`drop()` cuts every gateway connection as a network failure would; `fail` and `delay`
 make a route answer an error once, or slowly. Anything the fake does not serve answers 404 and is kept in
 `unserved`, so a test sees what the bot asked for.
 """
