@@ -188,16 +188,23 @@ async def send_card(client: discord.Client, rt: Runtime, channel: discord.abc.Me
     return sent
 
 
-async def refresh_card(client: discord.Client, rt: Runtime, card: Card, lang: str, user_id: str) -> None:
+async def refresh_card(client: discord.Client, rt: Runtime, card: Card, lang: str, user_id: str,
+                       account_id: str) -> None:
     """This person's card of the order in their DMs, if they have one, drawn again as the order is now (they acted
-    somewhere else: a card opened in a server)."""
+    somewhere else: a card opened in a server). One that also holds a notice's words or files (sent with them by a
+    version before cards were messages of their own) keeps them: a new card comes under it instead, since a
+    Components V2 card cannot sit beside words."""
     cards = [message for chat, message, _ in await rt.conversations.cards(PLATFORM, card.order_id)
              if chat == user_id]
     if not cards:
         return
     try:
         channel = await client.create_dm(discord.Object(int(user_id)))
-        await redraw(channel.get_partial_message(int(cards[-1])).edit, card_layout(card, lang))
+        current = await channel.fetch_message(int(cards[-1]))
+        if current.content or current.attachments:
+            await send_card(client, rt, channel, card, lang, user_id, account_id)
+        else:
+            await redraw(current.edit, card_layout(card, lang))
     except discord.HTTPException:  # deleted, DMs closed: the next notice brings a new card
         log.info("the card of order %s for %s could not be drawn again", card.order_id, user_id, exc_info=True)
 

@@ -173,7 +173,7 @@ async def answer_press(interaction: discord.Interaction, who: Person, answer: Do
         await remember_card(rt, user_id, interaction.message.id, order_id, who.account.id)
         await retire_cards(interaction.client, rt, order_id, user_id, keep=interaction.message.id)
     elif isinstance(answer, Done):
-        await refresh_card(interaction.client, rt, card, who.lang, user_id)
+        await refresh_card(interaction.client, rt, card, who.lang, user_id, who.account.id)
 
 
 async def show_more(interaction: discord.Interaction, order_id: str) -> None:

@@ -85,17 +85,34 @@ def buttons_as_view(card) -> discord.ui.View:
     return view
 
 
+async def an_old_card(world, member, order_id: str, words: str) -> discord.Message:
+    """The order's card in this person's DMs as an older version left it: words and an embed card together."""
+    for message in with_card(world, member, order_id):
+        await message.delete()
+    card = await world.rt.service.card(order_id, Viewer((await world.account(member)).id))
+    dm = await world.client.create_dm(discord.Object(member.id))
+    old = await dm.send(words, embed=card_as_embed(card), view=buttons_as_view(card))
+    await remember_card(world.rt, str(member.id), old.id, order_id, (await world.account(member)).id)
+    return old
+
+
 async def test_a_card_sent_with_a_notices_words_before_this_version_keeps_its_words_when_a_new_card_comes(tmp_path):
     async with discord_world_with_order(tmp_path) as (world, ana, ben, order_id):
-        for message in with_card(world, ben, order_id):  # as an older version left it: words and card together
-            await message.delete()
-        card = await world.rt.service.card(order_id, Viewer((await world.account(ben)).id))
-        dm = await world.client.create_dm(discord.Object(ben.id))
-        old = await dm.send("Your payment was confirmed.", embed=card_as_embed(card), view=buttons_as_view(card))
-        await remember_card(world.rt, str(ben.id), old.id, order_id, (await world.account(ben)).id)
+        old = await an_old_card(world, ben, order_id, "Your payment was confirmed.")
 
         await ana.user.click(world.card(ana, order_id), label="Accept")
         await world.settle()
         kept = world.now(old, ben.user.dm_channel)
         assert kept.content == "Your payment was confirmed." and not kept.embeds and labels(kept) == []
         assert labels(world.card(ben, order_id))[1] == "Request cancellation"
+
+
+async def test_an_old_card_with_words_keeps_them_when_a_press_in_a_server_brings_the_card_up_to_date(tmp_path):
+    async with discord_world_with_order(tmp_path) as (world, ana, ben, order_id):
+        old = await an_old_card(world, ana, order_id, "New order: a fox for a bakery.")
+        shown = await ana.slash(world.channel, "order", number=order_id)
+        await ana.click(shown.response, label="Accept")
+        kept = world.now(old, ana.user.dm_channel)
+        assert kept.content == "New order: a fox for a bakery." and not kept.embeds and labels(kept) == []
+        card = world.card(ana, order_id)
+        assert card.id > old.id and "4/7" in read(card) and labels(card)[1] == "Deliver"
