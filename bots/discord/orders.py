@@ -11,7 +11,7 @@ from bots.discord.admission import refused
 from bots.discord import custom_ids as ids
 from bots.discord.routes import CardLink, OrdersPage
 from bots.discord.cards import (LABEL, Part, card_layout, clip, layout, redraw, refresh_card, remember_card,
-                                retire_cards)
+                                retire_cards, send_card)
 from bots.discord.context import Person, as_moderator, person, resolved, runtime
 from bots.discord.markdown import plain
 from bots.discord.modals import ActionModal, dispatch_submit, open_unkept
@@ -20,7 +20,7 @@ from bots.files import Missing, name_of
 from bots.render import pack
 from bots.routing import FILTERS, listed_orders
 from core.buttons import BadButton, ButtonData
-from core.card import NEEDS, order_card
+from core.card import NEEDS, Card, order_card
 from core.events import Refusal
 from core.i18n import N_, translate
 from core.model import Order, Payload
@@ -167,13 +167,26 @@ async def answer_press(interaction: discord.Interaction, who: Person, answer: Do
     if card is None:
         return
     order_id = card.order_id
-    await redraw(interaction.edit_original_response, card_layout(card, who.lang))
     user_id = str(who.user_id)
+    if not await draw_pressed(interaction, who, card):
+        return
     if interaction.guild is None and interaction.message is not None:
         await remember_card(rt, user_id, interaction.message.id, order_id, who.account.id)
         await retire_cards(interaction.client, rt, order_id, user_id, keep=interaction.message.id)
     elif isinstance(answer, Done):
         await refresh_card(interaction.client, rt, card, who.lang, user_id, who.account.id)
+
+
+async def draw_pressed(interaction: discord.Interaction, who: Person, card: Card, expanded: bool = False) -> bool:
+    """The pressed card drawn again in place, as the order is now; False when it was a card an earlier version
+    sent with a notice's words in the DMs: they stay (a V2 card cannot sit beside words), a new card comes under."""
+    pressed = interaction.message
+    if interaction.guild is None and pressed is not None and (pressed.content or pressed.attachments):
+        await send_card(interaction.client, runtime(interaction), interaction.channel, card, who.lang,
+                        str(who.user_id), who.account.id)
+        return False
+    await redraw(interaction.edit_original_response, card_layout(card, who.lang, expanded))
+    return True
 
 
 async def show_more(interaction: discord.Interaction, order_id: str) -> None:
@@ -185,7 +198,7 @@ async def show_more(interaction: discord.Interaction, order_id: str) -> None:
     if isinstance(card, Refusal):
         await tell(interaction, card.render(who.lang))
         return
-    await redraw(interaction.edit_original_response, card_layout(card, who.lang, expanded=True))
+    await draw_pressed(interaction, who, card, expanded=True)
 
 
 async def viewing(interaction: discord.Interaction, who: Person, order_id: str) -> Person:

@@ -116,3 +116,13 @@ async def test_an_old_card_with_words_keeps_them_when_a_press_in_a_server_brings
         assert kept.content == "New order: a fox for a bakery." and not kept.embeds and labels(kept) == []
         card = world.card(ana, order_id)
         assert card.id > old.id and "4/7" in read(card) and labels(card)[1] == "Deliver"
+
+
+async def test_an_old_card_with_words_pressed_in_the_dms_keeps_its_words_and_a_new_card_comes_under_them(tmp_path):
+    async with discord_world_with_order(tmp_path) as (world, ana, ben, order_id):
+        old = await an_old_card(world, ana, order_id, "New order: a fox for a bakery.")
+        await ana.user.click(old, label="Accept")
+        kept = world.now(old, ana.user.dm_channel)
+        assert kept.content == "New order: a fox for a bakery." and not kept.embeds and labels(kept) == []
+        [card] = with_card(world, ana, order_id)
+        assert card.id > old.id and "4/7" in read(card) and labels(card)[1] == "Deliver"
