@@ -5,7 +5,7 @@ limits."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
 import discord
@@ -209,7 +209,7 @@ async def refresh_card(client: discord.Client, rt: Runtime, card: Card, lang: st
         log.info("the card of order %s for %s could not be drawn again", card.order_id, user_id, exc_info=True)
 
 
-async def redraw(edit, view: discord.ui.LayoutView) -> None:
+async def redraw(edit: Callable[..., Awaitable[object]], view: discord.ui.LayoutView) -> None:
     """A message drawn again as this card: whatever it held goes (a card sent before cards were in Components V2
     had an embed), since Discord takes no words nor embeds beside a V2 layout."""
     await edit(content=None, embeds=[], view=view)

@@ -24,13 +24,13 @@ from babel.dates import format_datetime, format_timedelta
 from tests.fakes.discord_messages import walk
 
 EPHEMERAL = 1 << 6
+LOADING = 1 << 7  # a deferred answer's "thinking…" placeholder, replaced by the answer
+#: the message types that carry someone's words (not Discord's own notes, like "started a thread")
+WORDS = frozenset({0, 19, 20, 23})  # default, reply, a command's answer, a context menu's answer
 ACTION_ROW, TEXT_DISPLAY, SECTION, SEPARATOR, CONTAINER = 1, 10, 9, 14, 17
 #: Markdown as Discord draws it: a heading's or small print's marks, bold, code's backticks go; an escaped
 #: character shows itself
 MARKDOWN = re.compile(r"^(?:#{1,3}|-#) |\*\*|`|\\(?P<escaped>[^\w\s])", re.MULTILINE)
-LOADING = 1 << 7  # a deferred answer's "thinking…" placeholder, replaced by the answer
-#: the message types that carry someone's words (not Discord's own notes, like "started a thread")
-WORDS = frozenset({0, 19, 20, 23})  # default, reply, a command's answer, a context menu's answer
 
 
 @dataclass(frozen=True)
