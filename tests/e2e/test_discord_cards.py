@@ -126,3 +126,19 @@ async def test_an_old_card_with_words_pressed_in_the_dms_keeps_its_words_and_a_n
         assert kept.content == "New order: a fox for a bakery." and not kept.embeds and labels(kept) == []
         [card] = with_card(world, ana, order_id)
         assert card.id > old.id and "4/7" in read(card) and labels(card)[1] == "Deliver"
+
+
+async def test_every_button_of_a_card_sent_before_a_restart_still_answers_after_it(tmp_path):
+    async with discord_world_with_order(tmp_path) as (world, ana, ben, order_id):
+        await ana.user.click(world.card(ana, order_id), label="Accept")
+        await world.settle()
+        card = world.card(ben, order_id)
+        await world.restart()  # a new process: the card's buttons are found again by their custom ids alone
+
+        shown = await ben.user.click(card, label="Show the brief")  # the button beside the brief, in a section
+        assert shown.response.ephemeral and shown.response.content.endswith("“Logo”:\nA fox for my bakery")
+        await ben.user.click(card, label="More…")  # one in the container's row
+        expanded = labels(world.now(card, ben.user.dm_channel))
+        assert "More…" not in expanded and "Request cancellation" in expanded and len(expanded) > len(labels(card))
+        asked = await ben.user.click(world.now(card, ben.user.dm_channel), label="Request cancellation")
+        assert asked.modal is not None  # core's own button, from the redrawn card: it asks why
