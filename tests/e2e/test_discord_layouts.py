@@ -9,6 +9,7 @@ import aiohttp
 import discord
 import pytest
 
+from bots.discord.cards import layout
 from tests.e2e.discord_world import discord_world
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.discord_messages import labels, read, rows
@@ -108,3 +109,16 @@ async def test_simcord_refuses_a_message_discord_would_refuse(tmp_path, why):
             await world.client.http.request(route, json=REFUSED[why])
         assert refused.value.status == 400 and refused.value.code == 50035
         assert world.channel.history() == []
+
+
+async def test_simcord_keeps_a_cards_v2_flag_through_an_edit_and_refuses_words_in_its_place(tmp_path):
+    async with discord_world(tmp_path) as world:
+        channel = world.client.get_channel(world.channel.id)
+        go = discord.ui.Button(label="Go", custom_id="a")
+        card = await channel.send(view=layout([["### Order #A1 — Logo"]], [go]))
+        assert card.flags.components_v2
+        edited = await card.edit(view=layout([["### Order #A1 — Logo", "→ Deliver before the deadline."]]))
+        assert edited.flags.components_v2 and "→ Deliver" in read(edited) and labels(edited) == []
+        with pytest.raises(discord.HTTPException) as refused:
+            await card.edit(content="Plain words", view=None)
+        assert refused.value.status == 400 and refused.value.code == 50035
