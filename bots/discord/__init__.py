@@ -1,4 +1,4 @@
-"""The Discord adapter: slash commands, order cards as embeds with persistent buttons, notices by DM."""
+"""The Discord adapter: slash commands, order cards in Components V2 with persistent buttons, notices by DM."""
 
 # started by the runtime (app); `comptoir doctor` checks the invite's permissions (invite)
 __all__ = [

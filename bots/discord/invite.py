@@ -18,7 +18,7 @@ def needed() -> discord.Permissions:
         manage_threads=True,  # lock a room while the buyer reviews a delivery, add the parties
         manage_messages=True,  # replace a room message whose contact details were masked
         attach_files=True,  # deliveries and briefs carry files
-        embed_links=True,  # order cards are embeds
+        embed_links=True,  # offers and the checkout are embeds
         read_message_history=True,  # read a room's earlier messages (evidence)
     )
 

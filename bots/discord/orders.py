@@ -10,7 +10,8 @@ import discord
 from bots.discord.admission import refused
 from bots.discord import custom_ids as ids
 from bots.discord.routes import CardLink, OrdersPage
-from bots.discord.cards import card_embed, card_view, clip, refresh_card, remember_card, retire_cards
+from bots.discord.cards import (LABEL, Part, card_layout, clip, layout, redraw, refresh_card, remember_card,
+                                retire_cards, send_card)
 from bots.discord.context import Person, as_moderator, person, resolved, runtime
 from bots.discord.markdown import plain
 from bots.discord.modals import ActionModal, dispatch_submit, open_unkept
@@ -19,7 +20,7 @@ from bots.files import Missing, name_of
 from bots.render import pack
 from bots.routing import FILTERS, listed_orders
 from core.buttons import BadButton, ButtonData
-from core.card import NEEDS, order_card
+from core.card import NEEDS, Card, order_card
 from core.events import Refusal
 from core.i18n import N_, translate
 from core.model import Order, Payload
@@ -166,14 +167,26 @@ async def answer_press(interaction: discord.Interaction, who: Person, answer: Do
     if card is None:
         return
     order_id = card.order_id
-    await interaction.edit_original_response(content=None, embed=card_embed(card, who.lang),
-                                             view=card_view(card, who.lang))
     user_id = str(who.user_id)
+    if not await draw_pressed(interaction, who, card):
+        return
     if interaction.guild is None and interaction.message is not None:
         await remember_card(rt, user_id, interaction.message.id, order_id, who.account.id)
         await retire_cards(interaction.client, rt, order_id, user_id, keep=interaction.message.id)
     elif isinstance(answer, Done):
-        await refresh_card(interaction.client, rt, card, who.lang, user_id)
+        await refresh_card(interaction.client, rt, card, who.lang, user_id, who.account.id)
+
+
+async def draw_pressed(interaction: discord.Interaction, who: Person, card: Card, expanded: bool = False) -> bool:
+    """The pressed card drawn again in place, as the order is now; False when it was a card an earlier version
+    sent with a notice's words in the DMs: they stay (a V2 card cannot sit beside words), a new card comes under."""
+    pressed = interaction.message
+    if interaction.guild is None and pressed is not None and (pressed.content or pressed.attachments):
+        await send_card(interaction.client, runtime(interaction), interaction.channel, card, who.lang,
+                        str(who.user_id), who.account.id)
+        return False
+    await redraw(interaction.edit_original_response, card_layout(card, who.lang, expanded))
+    return True
 
 
 async def show_more(interaction: discord.Interaction, order_id: str) -> None:
@@ -185,8 +198,7 @@ async def show_more(interaction: discord.Interaction, order_id: str) -> None:
     if isinstance(card, Refusal):
         await tell(interaction, card.render(who.lang))
         return
-    await interaction.edit_original_response(embed=card_embed(card, who.lang),
-                                             view=card_view(card, who.lang, expanded=True))
+    await draw_pressed(interaction, who, card, expanded=True)
 
 
 async def viewing(interaction: discord.Interaction, who: Person, order_id: str) -> Person:
@@ -234,9 +246,7 @@ async def show_card(interaction: discord.Interaction, order_id: str) -> None:
         await tell(interaction, card.render(who.lang))
         return
     in_dm = interaction.guild is None
-    view = card_view(card, who.lang)
-    await interaction.response.send_message(embed=card_embed(card, who.lang), ephemeral=not in_dm,
-                                            **({"view": view} if view else {}))
+    await interaction.response.send_message(view=card_layout(card, who.lang), ephemeral=not in_dm)
     if in_dm:
         message = await interaction.original_response()
         await remember_card(rt, str(who.user_id), message.id, card.order_id, who.account.id)
@@ -255,8 +265,9 @@ async def order_choices(interaction: discord.Interaction, typed: str) -> list[di
 
 # --- /orders --------------------------------------------------------------------------------------
 
-async def listing(interaction: discord.Interaction, who: Person, which: str, page: int):
-    """A page of this person's orders, with the filter and page buttons: (embed, view)."""
+async def listing(interaction: discord.Interaction, who: Person, which: str, page: int) -> discord.ui.LayoutView:
+    """A page of this person's orders as one card: each order's number, title and next step beside its button,
+    then the filter and page buttons."""
     rt = runtime(interaction)
     now = rt.clock.now()
     which = which if which in FILTERS else "act"
@@ -264,37 +275,33 @@ async def listing(interaction: discord.Interaction, who: Person, which: str, pag
     pages = max(1, -(-len(found) // PAGE))
     page = min(max(page, 0), pages - 1)
     shown = found[page * PAGE:(page + 1) * PAGE]
-    next_steps = [order_card(o, who.viewer, now, rt.config.settings).next_step.render(who.lang) for o in shown]
-    lines = [f"**#{o.id}** — {o.title}\n→ {step}" for o, step in zip(shown, next_steps, strict=True)]
-    lines = lines or [who.t(N_("Nothing here."))]
-    embed = discord.Embed(title=who.t(N_("Your orders — {filter} ({count})"), filter=who.t(FILTERS[which]),
-                                      count=len(found)), description=clip("\n".join(lines), 4096))
-    embed.set_footer(text=who.t(N_("Page {page} of {pages}"), page=page + 1, pages=pages))
-    view = discord.ui.View(timeout=None)
-    for o in shown:
-        view.add_item(CardLink(discord.ui.Button(label=clip(f"#{o.id} {o.title}", 80), custom_id=ids.card(o.id),
-                                                 style=discord.ButtonStyle.secondary, row=0)))
-    for key, label in FILTERS.items():
-        style = discord.ButtonStyle.primary if key == which else discord.ButtonStyle.secondary
-        view.add_item(OrdersPage(discord.ui.Button(label=who.t(label), style=style, custom_id=ids.orders(key),
-                                                   row=1)))
+    steps = [order_card(o, who.viewer, now, rt.config.settings).next_step.render(who.lang) for o in shown]
+    entries: list[Part] = [
+        (f"**#{o.id}** — {plain(o.title)}\n→ {step}",
+         CardLink(discord.ui.Button(label=clip(f"#{o.id} {o.title}", LABEL), custom_id=ids.card(o.id),
+                                    style=discord.ButtonStyle.secondary)))
+        for o, step in zip(shown, steps, strict=True)] or [who.t(N_("Nothing here."))]
+    buttons: list[discord.ui.Item] = [
+        OrdersPage(discord.ui.Button(label=who.t(label), custom_id=ids.orders(key), style=(
+            discord.ButtonStyle.primary if key == which else discord.ButtonStyle.secondary)))
+        for key, label in FILTERS.items()]
     if page > 0:
-        view.add_item(OrdersPage(discord.ui.Button(label="◀", custom_id=ids.page(which, page - 1), row=2)))
+        buttons.append(OrdersPage(discord.ui.Button(label="◀", custom_id=ids.page(which, page - 1))))
     if page + 1 < pages:
-        view.add_item(OrdersPage(discord.ui.Button(label="▶", custom_id=ids.page(which, page + 1), row=2)))
-    return embed, view
+        buttons.append(OrdersPage(discord.ui.Button(label="▶", custom_id=ids.page(which, page + 1))))
+    title = who.t(N_("Your orders — {filter} ({count})"), filter=who.t(FILTERS[which]), count=len(found))
+    footer = who.t(N_("Page {page} of {pages}"), page=page + 1, pages=pages)
+    return layout([[f"### {title}"], entries, [f"-# {footer}"]], buttons)
 
 
 async def show_orders(interaction: discord.Interaction, which: str = "act") -> None:
     """/orders: private, a page at a time."""
     await interaction.response.defer(ephemeral=True, thinking=True)
     who = resolved(interaction)
-    embed, view = await listing(interaction, who, which, 0)
-    await interaction.followup.send(embed=embed, view=view, ephemeral=True)
+    await interaction.followup.send(view=await listing(interaction, who, which, 0), ephemeral=True)
 
 
 async def turn_page(interaction: discord.Interaction, which: str, page: int) -> None:
     await interaction.response.defer()
     who = resolved(interaction)
-    embed, view = await listing(interaction, who, which, page)
-    await interaction.edit_original_response(embed=embed, view=view)
+    await redraw(interaction.edit_original_response, await listing(interaction, who, which, page))

@@ -13,14 +13,15 @@ import simcord
 from bots.config import Config, DiscordConfig
 from bots.discord.app import build_client, plug
 from bots.discord.routes import OrderButton
-from bots.discord.cards import card_embed, card_view
+from bots.discord.cards import card_layout
 from bots.runtime import build
 from core.model import Offer, Option, Viewer
 from core.ports import ManualClock
+from tests.fakes.discord_messages import controls, labels, read
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
 LOGO = Offer("logo", "", "Logo", "A vector logo", 12_000, "EUR", 3, (Option("source", "Source files", 3_000, 1),))
-__all__ = ["LOGO", "T0", "World", "discord_world", "more"]
+__all__ = ["LOGO", "T0", "World", "control", "discord_world", "labels", "more", "read"]
 
 
 class World:
@@ -83,14 +84,14 @@ class World:
 
     def last_dm(self, member: simcord.MemberActor, containing: str = "") -> discord.Message:
         for message in reversed(self.dms(member)):
-            if containing in message.content + "".join(e.title or "" for e in message.embeds):
+            if containing in message.content or containing in read(message).partition("\n")[0]:  # words, a title
                 return message
         raise AssertionError(f"no DM to {member.name} containing {containing!r}: "
                              f"{[m.content for m in self.dms(member)]}")
 
     def card(self, member: simcord.MemberActor, order_id: str) -> discord.Message:
-        """The order's card in this person's DMs: the one message there with its embed and buttons."""
-        [card] = [m for m in self.dms(member) if any(f"#{order_id}" in (e.title or "") for e in m.embeds)]
+        """The order's card in this person's DMs: the one message there that draws it (its title, its buttons)."""
+        [card] = [m for m in self.dms(member) if f"#{order_id}" in read(m).partition("\n")[0] and not m.content]
         return card
 
     def now(self, message, where: simcord.ChannelHandle, viewer=None) -> discord.Message:
@@ -104,10 +105,12 @@ class World:
         (simcord, like Discord's client, lets nobody press a button that is not on a message they can
         see: a stale, foreign or forged press needs such a message.)"""
         card = await self.rt.service.card(order_id, Viewer((await self.account(member)).id))
-        view = card_view(card, "en")
-        for label, custom_id in (extra or {}).items():
-            view.add_item(OrderButton(discord.ui.Button(label=label, custom_id=custom_id)))
-        return await self.client.get_channel(self.channel.id).send(embed=card_embed(card, "en"), view=view)
+        view = card_layout(card, "en")
+        if extra:  # a row of its own under the card's buttons
+            [container] = view.children
+            container.add_item(discord.ui.ActionRow(*(OrderButton(discord.ui.Button(label=label, custom_id=custom_id))
+                                                      for label, custom_id in extra.items())))
+        return await self.client.get_channel(self.channel.id).send(view=view)
 
 
 async def more(world: World, member: simcord.MemberActor, card: discord.Message, where=None) -> discord.Message:
@@ -117,26 +120,11 @@ async def more(world: World, member: simcord.MemberActor, card: discord.Message,
     return world.now(card, where or member.user.dm_channel, viewer=member)
 
 
-def labels(message: discord.Message) -> list[str]:
-    """The labels of a message's buttons, in order."""
-    return [child.label for row in message.components for child in getattr(row, "children", [])]
-
-
 def control(message: discord.Message, prefix: str) -> str:
     """The custom id of the message's one button or select whose id starts so (ids that carry a
     checkout's id, which a test does not know)."""
-    [found] = [child.custom_id for row in message.components for child in getattr(row, "children", [])
-               if (child.custom_id or "").startswith(prefix)]
+    [found] = [c["custom_id"] for c in controls(message) if (c.get("custom_id") or "").startswith(prefix)]
     return found
-
-
-def embed_text(message) -> str:
-    """Everything a card's embed says, as one string."""
-    parts = []
-    for embed in message.embeds:
-        parts += [embed.title or "", embed.description or ""]
-        parts += [f"{field.name}: {field.value}" for field in embed.fields]
-    return "\n".join(parts)
 
 
 @contextlib.asynccontextmanager

@@ -16,6 +16,7 @@ from bots.telegram.app import webhook_secret
 from core.events import Refusal
 from core.model import Action, Offer, Payload, Viewer
 from tests.fakes.discord_api import FakeDiscord
+from tests.fakes.discord_messages import labels, read
 from tests.fakes.telegram_api import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,7 +122,7 @@ async def edit_brief(database: Path, buyer: dict, order_id: str, brief: str) -> 
 
 
 def mentions(message: dict, text: str) -> bool:
-    return text in message["content"] + "".join(embed.get("title", "") for embed in message["embeds"])
+    return text in read(message)
 
 
 async def test_comptoir_run_serves_discord_on_the_default_database_and_stops_cleanly(tmp_path):
@@ -134,15 +135,15 @@ async def test_comptoir_run_serves_discord_on_the_default_database_and_stops_cle
             assert {"orders", "link", "offer"} <= {command["name"] for command in fake.commands[None]}
             ana, ben = fake.user("ana"), fake.user("ben")
             asked = await fake.slash(ana, "orders")
-            [listing] = await fake.wait_for(lambda: [a for a in fake.answers(asked) if a["embeds"]])
-            assert listing["embeds"][0]["title"] == "Your orders — To act on (0)" and listing["flags"] == 64
+            [listing] = await fake.wait_for(lambda: [a for a in fake.answers(asked) if a["components"]])
+            assert read(listing).startswith("### Your orders — To act on (0)") and listing["flags"] & 64  # private
             asked = await fake.slash(ben, "language", language="fr")  # Ben's account, in French
             [said] = await fake.wait_for(lambda: fake.answers(asked))
             assert said["content"] == "C'est fait : je vous parlerai en Français."
 
             order_id = await place_order(tmp_path / "comptoir.sqlite3", seller=ana, buyer=ben)
             def accept(message: dict) -> bool:
-                return any(button["label"] == "Accept" for row in message["components"] for button in row["components"])
+                return "Accept" in labels(message)
 
             [card] = await fake.wait_for(lambda: [m for m in fake.dms(ana) if accept(m)])  # under the notice's words
             assert mentions(card, f"#{order_id}") and mentions(fake.dms(ana)[-2], f"New order #{order_id}")

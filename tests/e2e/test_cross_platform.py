@@ -6,7 +6,7 @@ reverse: a buyer on Discord opens a Telegram seller's offer by its id, orders it
 import re
 
 from core.model import Stage, Viewer
-from tests.e2e.discord_world import embed_text, labels
+from tests.e2e.discord_world import labels, read
 from tests.e2e.cross_world import cross_world
 from tests.e2e.telegram_shop import say, started, tap, text_of
 from tests.e2e.telegram_world import LOGO
@@ -146,7 +146,7 @@ async def test_a_buyer_on_discord_opens_a_telegram_sellers_offer_by_its_id_order
         # Ben opens it on Discord with the link she shared, and orders it
         link = re.search(r"https://\S+", text_of(shared))[0]
         shown = private_message(await ben.slash(dc.channel, "offer view", offer=link))
-        assert "A vector logo" in embed_text(shown.message)
+        assert "A vector logo" in read(shown.message)
         assert labels(shown.message) == ["Order now", "Ask the seller a question"]
         flow = private_message(await ben.click(shown.message, label="Order now")).message
         form = await ben.click(flow, label="Write the brief")

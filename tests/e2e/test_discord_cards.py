@@ -5,9 +5,11 @@ import contextlib
 
 import discord
 
-from bots.discord.cards import card_embed, card_view, remember_card
+from bots.discord.cards import card_buttons, remember_card
+from core.card import progress_bar
 from core.model import Viewer
-from tests.e2e.discord_world import discord_world, embed_text, labels
+from tests.e2e.discord_world import discord_world, labels, read
+from tests.fakes.discord_messages import controls
 from tests.e2e.test_discord_orders import met
 
 
@@ -24,15 +26,14 @@ async def discord_world_with_order(tmp_path):
 def with_card(world, member, order_id: str) -> list[discord.Message]:
     """The messages of this person's DMs that show the order's card, or any button of it."""
     return [m for m in world.dms(member)
-            if any(f"#{order_id}" in (e.title or "") for e in m.embeds)
-            or any((child.custom_id or "").startswith(f"o:{order_id}:") for row in m.components
-                   for child in getattr(row, "children", []))]
+            if (not m.content and f"#{order_id}" in read(m)) or any(c.get("custom_id", "").startswith(f"o:{order_id}:")
+                                                     for c in controls(m))]
 
 
 async def current(world, member, order_id: str) -> str:
     """The stage line of the card this person sees of the order now, as core draws it."""
     card = await world.rt.service.card(order_id, Viewer((await world.account(member)).id))
-    return card_embed(card, "en").description
+    return f"`{progress_bar(card.step, card.stage)}`  {card.step}/7"
 
 
 async def test_each_person_has_one_card_per_order_under_the_latest_notice_always_current(tmp_path):
@@ -47,8 +48,8 @@ async def test_each_person_has_one_card_per_order_under_the_latest_notice_always
                 await who.user.submit_modal(pressed, typed)
             await world.settle()
             for member in (ana, ben):
-                [card] = with_card(world, member, order_id)  # one, with the embed and every button
-                assert not card.content and card.embeds[0].description == await current(world, member, order_id)
+                [card] = with_card(world, member, order_id)  # one, with its words and every button
+                assert not card.content and await current(world, member, order_id) in read(card)
                 last_notice = [m for m in world.dms(member) if m.content][-1]
                 assert last_notice.id < card.id  # under the latest notice: the newest about the order
 
@@ -65,23 +66,79 @@ async def test_a_card_pressed_in_a_server_brings_the_card_in_the_dms_up_to_date(
         in_dms = world.card(ana, order_id)
         shown = await ana.slash(world.channel, "order", number=order_id)
         await ana.click(shown.response, label="Accept")
-        assert "4/7" in embed_text(world.now(shown.response, world.channel, viewer=ana))
+        assert "4/7" in read(world.now(shown.response, world.channel, viewer=ana))
         now = world.now(in_dms, ana.user.dm_channel)
-        assert "4/7" in embed_text(now) and labels(now)[0] == "Deliver"
+        assert "4/7" in read(now) and labels(now)[1] == "Deliver"
         assert world.card(ana, order_id).id == in_dms.id
+
+
+def card_as_embed(card) -> discord.Embed:
+    """An order's card as versions before Components V2 drew it: an embed."""
+    return discord.Embed(title=f"Order #{card.order_id} — {card.title}", description=f"{card.step}/7")
+
+
+def buttons_as_view(card) -> discord.ui.View:
+    """The card's buttons as versions before Components V2 drew them: under the embed."""
+    view = discord.ui.View(timeout=None)
+    for item in card_buttons(card, "en"):
+        view.add_item(item)
+    return view
+
+
+async def an_old_card(world, member, order_id: str, words: str) -> discord.Message:
+    """The order's card in this person's DMs as an older version left it: words and an embed card together."""
+    for message in with_card(world, member, order_id):
+        await message.delete()
+    card = await world.rt.service.card(order_id, Viewer((await world.account(member)).id))
+    dm = await world.client.create_dm(discord.Object(member.id))
+    old = await dm.send(words, embed=card_as_embed(card), view=buttons_as_view(card))
+    await remember_card(world.rt, str(member.id), old.id, order_id, (await world.account(member)).id)
+    return old
 
 
 async def test_a_card_sent_with_a_notices_words_before_this_version_keeps_its_words_when_a_new_card_comes(tmp_path):
     async with discord_world_with_order(tmp_path) as (world, ana, ben, order_id):
-        for message in with_card(world, ben, order_id):  # as an older version left it: words and card together
-            await message.delete()
-        card = await world.rt.service.card(order_id, Viewer((await world.account(ben)).id))
-        dm = await world.client.create_dm(discord.Object(ben.id))
-        old = await dm.send("Your payment was confirmed.", embed=card_embed(card, "en"), view=card_view(card, "en"))
-        await remember_card(world.rt, str(ben.id), old.id, order_id, (await world.account(ben)).id)
+        old = await an_old_card(world, ben, order_id, "Your payment was confirmed.")
 
         await ana.user.click(world.card(ana, order_id), label="Accept")
         await world.settle()
         kept = world.now(old, ben.user.dm_channel)
         assert kept.content == "Your payment was confirmed." and not kept.embeds and labels(kept) == []
-        assert labels(world.card(ben, order_id))[0] == "Request cancellation"
+        assert labels(world.card(ben, order_id))[1] == "Request cancellation"
+
+
+async def test_an_old_card_with_words_keeps_them_when_a_press_in_a_server_brings_the_card_up_to_date(tmp_path):
+    async with discord_world_with_order(tmp_path) as (world, ana, ben, order_id):
+        old = await an_old_card(world, ana, order_id, "New order: a fox for a bakery.")
+        shown = await ana.slash(world.channel, "order", number=order_id)
+        await ana.click(shown.response, label="Accept")
+        kept = world.now(old, ana.user.dm_channel)
+        assert kept.content == "New order: a fox for a bakery." and not kept.embeds and labels(kept) == []
+        card = world.card(ana, order_id)
+        assert card.id > old.id and "4/7" in read(card) and labels(card)[1] == "Deliver"
+
+
+async def test_an_old_card_with_words_pressed_in_the_dms_keeps_its_words_and_a_new_card_comes_under_them(tmp_path):
+    async with discord_world_with_order(tmp_path) as (world, ana, ben, order_id):
+        old = await an_old_card(world, ana, order_id, "New order: a fox for a bakery.")
+        await ana.user.click(old, label="Accept")
+        kept = world.now(old, ana.user.dm_channel)
+        assert kept.content == "New order: a fox for a bakery." and not kept.embeds and labels(kept) == []
+        [card] = with_card(world, ana, order_id)
+        assert card.id > old.id and "4/7" in read(card) and labels(card)[1] == "Deliver"
+
+
+async def test_every_button_of_a_card_sent_before_a_restart_still_answers_after_it(tmp_path):
+    async with discord_world_with_order(tmp_path) as (world, ana, ben, order_id):
+        await ana.user.click(world.card(ana, order_id), label="Accept")
+        await world.settle()
+        card = world.card(ben, order_id)
+        await world.restart()  # a new process: the card's buttons are found again by their custom ids alone
+
+        shown = await ben.user.click(card, label="Show the brief")  # the button beside the brief, in a section
+        assert shown.response.ephemeral and shown.response.content.endswith("“Logo”:\nA fox for my bakery")
+        await ben.user.click(card, label="More…")  # one in the container's row
+        expanded = labels(world.now(card, ben.user.dm_channel))
+        assert "More…" not in expanded and "Request cancellation" in expanded and len(expanded) > len(labels(card))
+        asked = await ben.user.click(world.now(card, ben.user.dm_channel), label="Request cancellation")
+        assert asked.modal is not None  # core's own button, from the redrawn card: it asks why

@@ -13,9 +13,8 @@ from bots.discord.shop import PAY_AS_SHOWN, PAY_AS_TOLD
 from bots.manual_payment import HOW_TO_PAY
 from core.i18n import Money, translate
 from storage.tables import checkouts
-from tests.e2e.discord_world import control, discord_world, embed_text
+from tests.e2e.discord_world import control, discord_world, labels, read
 from tests.e2e.test_discord_moderation import private_message
-from tests.e2e.test_discord_offers import labels
 from tests.e2e.test_discord_orders import met, private_answer
 
 STALE = "Nothing to answer here any more."
@@ -49,8 +48,8 @@ async def test_a_checkout_begun_before_a_restart_goes_on_after_it_with_what_was_
         form = await ben.click(flow, label="Write the brief")
         await ben.submit_modal(form, {"text": "A fox for my bakery"})
         summary = world.now(flow, world.channel, viewer=ben)
-        assert "Options: Source files" in embed_text(summary) and "Tip: €15.00" in embed_text(summary)
-        assert "Total to pay: €165.00" in embed_text(summary)
+        assert "Options: Source files" in read(summary) and "Tip: €15.00" in read(summary)
+        assert "Total to pay: €165.00" in read(summary)
 
         await world.restart()
         await ben.click(summary, label="Confirm order (€165.00)")
@@ -72,9 +71,9 @@ async def test_an_older_checkout_a_forged_one_and_a_cancelled_one_change_nothing
         second = await order_now(world, ben, post)  # a new checkout replaces the unfinished one
         refused = await ben.select(first, ["10"], custom_id=control(first, "b:tip:"))
         assert private_answer(refused) == STALE
-        assert "Total to pay: €120.00" in embed_text(world.now(first, world.channel, viewer=ben))
+        assert "Total to pay: €120.00" in read(world.now(first, world.channel, viewer=ben))
         await ben.select(second, ["10"], custom_id=control(second, "b:tip:"))
-        assert "Total to pay: €132.00" in embed_text(world.now(second, world.channel, viewer=ben))
+        assert "Total to pay: €132.00" in read(world.now(second, world.channel, viewer=ben))
 
         # another person's checkout id, on a message they can press: it is not theirs, nothing happens
         view = discord.ui.View(timeout=None)
@@ -106,7 +105,7 @@ async def test_a_manual_payment_tells_the_buyer_how_to_pay_in_a_message_that_las
         form = await ben.click(flow, label=translate("Write the brief", lang))
         await ben.submit_modal(form, {"text": "A fox for my bakery"})
         summary = world.now(flow, world.channel, viewer=ben)
-        assert translate(PAY_AS_SHOWN, lang) in embed_text(summary)  # what the next step keeps
+        assert translate(PAY_AS_SHOWN, lang) in read(summary)  # what the next step keeps
         [confirm] = [label for label in labels(summary) if label.startswith(translate("Confirm order ({total})",
                                                                                       lang).split("(")[0])]
         await ben.click(summary, label=confirm)
@@ -125,7 +124,7 @@ async def test_without_instructions_the_buyer_is_told_plainly_that_a_moderator_w
         flow = await order_now(world, ben, await shared(world, ana))
         await ben.submit_modal(await ben.click(flow, label="Write the brief"), {"text": "A fox"})
         summary = world.now(flow, world.channel, viewer=ben)
-        assert PAY_AS_TOLD in embed_text(summary) and "you will be told" not in embed_text(summary)
+        assert PAY_AS_TOLD in read(summary) and "you will be told" not in read(summary)
         await ben.click(summary, label="Confirm order (€120.00)")
         told = world.dms(ben)[-1].content
         assert told.startswith("Your order will be placed as soon as a moderator confirms your payment of €120.00 "

@@ -8,8 +8,7 @@ import discord
 
 from bots.discord.routes import DiscussionButton
 from core.model import Stage, Viewer
-from tests.e2e.discord_world import control, discord_world, embed_text
-from tests.e2e.test_discord_offers import labels
+from tests.e2e.discord_world import control, discord_world, labels, read
 from tests.e2e.test_discord_moderation import private_message
 from tests.e2e.test_discord_orders import met, private_answer
 
@@ -146,10 +145,10 @@ async def test_a_custom_offer_is_paid_once_at_its_own_price_and_terms(tmp_path):
         assert "€140.00, delivered in 5 days" in custom.content and labels(custom) == ["Pay"]
 
         flow = private_message(await ben.user.click(custom, label="Pay"))
-        assert flow.ephemeral and "Total to pay: €140.00" in embed_text(flow.message)
+        assert flow.ephemeral and "Total to pay: €140.00" in read(flow.message)
         assert labels(flow.message) == ["Write the brief", "Cancel"]  # a custom offer has no options
         await ben.user.select(flow.message, ["10"], custom_id=control(flow.message, "b:tip:"))
-        assert "Total to pay: €154.00" in embed_text(world.now(flow.message, ben.user.dm_channel, viewer=ben))
+        assert "Total to pay: €154.00" in read(world.now(flow.message, ben.user.dm_channel, viewer=ben))
         reference = await confirmed(world, ben, flow.message)
         await world.settle()
         await mod.user.click(world.last_dm(mod, reference), label="Confirm payment")
@@ -209,7 +208,7 @@ async def test_a_french_buyer_and_seller_discuss_and_get_the_custom_offer_in_fre
         custom = world.last_dm(ben, "Le vendeur vous a fait une offre personnalisée")
         assert "140,50" in custom.content and labels(custom) == ["Payer"]
         flow = private_message(await ben.user.click(custom, label="Payer"))
-        assert "Total à payer : 140,50" in embed_text(flow.message)
+        assert "Total à payer : 140,50" in read(flow.message)
         assert labels(flow.message) == ["Rédiger le cahier des charges", "Annuler"]
 
 

@@ -3,10 +3,11 @@ decision through the card's buttons and modals, the moderator joining the order'
 
 import discord
 
-from core.model import Stage
-from tests.e2e.discord_world import embed_text, labels, more
+from core.model import Role, Stage, Viewer
+from tests.e2e.discord_world import discord_world, labels, more, read
 from tests.e2e.test_discord_orders import accepted, met, private_answer
 from tests.e2e.test_discord_rooms import room_of, room_world, thread
+from tests.e2e.test_telegram_moderation import BRIEF, MORE, core_actions, every_stage
 
 
 async def disputed(world, ana, ben) -> str:
@@ -44,10 +45,10 @@ async def test_a_moderator_finds_the_dispute_reads_the_evidence_takes_it_and_spl
 
         card = await mod.click(queue.response, label=f"#{order_id} Logo")
         card = private_message(card).message
-        assert labels(card)[0] == "Take this dispute"
+        assert labels(card)[1] == "Take this dispute"
         await mod.click(card, label="Take this dispute")
         card = world.now(card, world.channel, viewer=mod)
-        assert labels(card) == ["Refund the buyer", "Pay the seller", "Split", "Resume the order", "Show the brief"]
+        assert labels(card) == ["Show the brief", "Refund the buyer", "Pay the seller", "Split", "Resume the order"]
         await world.settle()
         members = {m.id for m in await (await thread(world, room_of(world))).fetch_members()}
         assert mod.id in members  # the moderator joins the order's room when taking its dispute
@@ -56,7 +57,7 @@ async def test_a_moderator_finds_the_dispute_reads_the_evidence_takes_it_and_spl
         await mod.submit_modal(form, {"amount": "60", "text": "Half the work was done."})
         order = await world.rt.service.order(order_id)
         assert order.stage is Stage.COMPLETED and order.refunded == 6_000
-        assert "Refunded so far" in embed_text(world.now(card, world.channel, viewer=mod))
+        assert "Refunded so far" in read(world.now(card, world.channel, viewer=mod))
 
         audit = await mod.slash(world.channel, "audit")
         assert f"mod — Split — #{order_id}: “Half the work was done.”" in private_answer(audit)
@@ -94,3 +95,28 @@ async def test_only_members_with_the_moderator_role_moderate_and_suspensions_are
         assert "suspended ana: “Spam in the offers”" in audit and "lifted the suspension of ana" in audit
         empty = await mod.slash(world.channel, "evidence", number="NOPE")
         assert "does not exist" in private_answer(empty)
+
+
+async def test_each_role_sees_exactly_cores_actions_on_the_card_at_every_stage(tmp_path):
+    """As on Telegram (tests/e2e/test_telegram_moderation.py: STAGE_BUTTONS), but [Show the brief] sits beside
+    the brief, above the actions, as a V2 card lays it out."""
+    async with discord_world(tmp_path) as world:
+        ben, ana = await met(world, "ben", "ana")
+        mod = world.member("mod", moderator=True)
+        await mod.slash(world.channel, "orders")
+        await world.offer(ana)
+        order_id = await world.paid_order(ben)
+        buyer, seller = Viewer((await world.account(ben)).id), Viewer((await world.account(ana)).id)
+        viewers = {Role.BUYER: buyer, Role.SELLER: seller,
+                   Role.MODERATOR: Viewer((await world.account(mod)).id, moderator=True)}
+        people = {Role.BUYER: ben, Role.SELLER: ana, Role.MODERATOR: mod}
+        async for order, expected in every_stage(world.rt, order_id, buyer, seller):
+            stage = order.stage
+            for role, member in people.items():
+                shown = await member.slash(world.channel, "order", number=order_id)
+                card = shown.response.message
+                assert labels(card) == [BRIEF] + [label for label in expected[role] if label != BRIEF], (stage, role)
+                if MORE in expected[role]:
+                    await member.click(card, label=MORE)
+                    card = world.now(card, world.channel, viewer=member)
+                assert set(labels(card)) - {BRIEF} == core_actions(world.rt, order, viewers[role]), (stage, role)

@@ -4,7 +4,7 @@ a buyer orders it from the shared embed (options, tip, brief), a moderator confi
 import discord
 
 from core.model import Stage, Viewer
-from tests.e2e.discord_world import control, discord_world, embed_text
+from tests.e2e.discord_world import control, discord_world, labels, read
 from tests.e2e.test_discord_moderation import private_message
 from tests.e2e.test_discord_orders import met, private_answer
 
@@ -38,7 +38,7 @@ async def test_a_seller_creates_and_shares_an_offer_and_a_buyer_orders_it_and_a_
         offer, panel = await created(world, ana)
         assert (offer.title, offer.price, offer.currency, offer.delivery_days, offer.revisions) == (
             "Logo", 12_000, "EUR", 3, 2)
-        assert "Published: “Logo”." in panel.content and "Open to orders." in embed_text(panel.message)
+        assert "Published: “Logo”." in panel.content and "Open to orders." in read(panel.message)
         form = await ana.click(panel.message, label="Add an option")
         panel = private_message(await ana.submit_modal(form, {"title": "Source files", "price": "30", "days": "1"}))
         assert "Option added: “Source files”." in panel.content
@@ -47,8 +47,8 @@ async def test_a_seller_creates_and_shares_an_offer_and_a_buyer_orders_it_and_a_
 
         post = await shared(world, ana, offer)
         assert labels(post) == ["Order now", "Ask the seller a question"]
-        assert "Logo" in embed_text(post) and "Source files" in embed_text(post)
-        assert f"On Discord, anyone can open it with /offer view {offer.id}" in embed_text(post)
+        assert "Logo" in read(post) and "Source files" in read(post)
+        assert f"On Discord, anyone can open it with /offer view {offer.id}" in read(post)
         assert "This offer does not exist." in private_answer(await ben.slash(world.channel, "offer view", offer="nope"))
 
         flow = private_message(await ben.click(post, label="Order now"))
@@ -56,11 +56,11 @@ async def test_a_seller_creates_and_shares_an_offer_and_a_buyer_orders_it_and_a_
         await ben.select(flow.message, [offer.options[0].id], custom_id=control(flow.message, "b:opt:"))
         await ben.select(world.now(flow.message, world.channel, viewer=ben), ["10"],
                          custom_id=control(flow.message, "b:tip:"))
-        assert "Total to pay: €165.00" in embed_text(world.now(flow.message, world.channel, viewer=ben))
+        assert "Total to pay: €165.00" in read(world.now(flow.message, world.channel, viewer=ben))
         form = await ben.click(world.now(flow.message, world.channel, viewer=ben), label="Write the brief")
         await ben.submit_modal(form, {"text": "A fox for my bakery"})
         summary = world.now(flow.message, world.channel, viewer=ben)
-        assert "A fox for my bakery" in embed_text(summary)
+        assert "A fox for my bakery" in read(summary)
         [confirm] = [label for label in labels(summary) if label.startswith("Confirm order")]
         await ben.click(summary, label=confirm)
         told = world.now(flow.message, world.channel, viewer=ben).content
@@ -78,13 +78,7 @@ async def test_a_seller_creates_and_shares_an_offer_and_a_buyer_orders_it_and_a_
         assert (order.price, order.tip, order.delivery_days) == (15_000, 1_500, 4)
         assert order.brief == "A fox for my bakery"
         assert f"New order #{order_id}" in world.last_dm(ana, "New order").content
-        assert labels(world.card(ana, order_id)) == ["Accept", "Decline", "Show the brief"]
-
-
-def labels(message) -> list[str]:
-    """The labels of a message's buttons (its selects left out)."""
-    return [child.label for row in message.components for child in getattr(row, "children", [])
-            if isinstance(child, discord.Button)]
+        assert labels(world.card(ana, order_id)) == ["Show the brief", "Accept", "Decline"]
 
 
 async def viewer(world, member) -> Viewer:
@@ -134,7 +128,7 @@ async def test_offers_lists_only_active_offers_and_edit_changes_the_offer(tmp_pa
 
         listed = await ben.slash(world.channel, "offers", member=ana)
         answer = private_message(listed)
-        assert "Banner" in embed_text(answer.message) and "Logo" not in embed_text(answer.message)
+        assert "Banner" in read(answer.message) and "Logo" not in read(answer.message)
         assert labels(answer.message) == ["Order: Banner", "Ask about: Banner"]
 
         choices = await ana.autocomplete(world.channel, "offer edit", "offer", "ban")
@@ -177,5 +171,5 @@ async def test_offer_commands_are_in_french_and_a_french_seller_and_buyer_get_th
         post = await shared(world, ana, made)
         assert labels(post) == ["Commander", "Poser une question au vendeur"]
         flow = private_message(await ben.click(post, label="Commander"))
-        assert "Total à payer : 120,00" in embed_text(flow.message)
+        assert "Total à payer : 120,00" in read(flow.message)
         assert "Rédiger le cahier des charges" in labels(flow.message)

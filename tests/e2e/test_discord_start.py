@@ -7,6 +7,7 @@ import pytest
 from bots.config import Config, DiscordConfig
 from bots.discord.app import start_discord, stop_discord
 from tests.e2e.discord_desk import desk, fake_discord
+from tests.fakes.discord_messages import read
 
 
 async def test_the_bot_logs_in_syncs_its_commands_answers_a_slash_command_and_stops_cleanly(tmp_path):
@@ -24,12 +25,12 @@ async def test_the_bot_logs_in_syncs_its_commands_answers_a_slash_command_and_st
 
                 ben = fake.user("ben")
                 asked = await fake.slash(ben, "orders", locale="fr")
-                [answer] = await fake.wait_for(lambda: [a for a in fake.answers(asked) if a["embeds"]])
+                [answer] = await fake.wait_for(lambda: [a for a in fake.answers(asked) if a["components"]])
                 assert fake.callbacks(asked)[0] == {"type": 5, "data": {"flags": 64}}  # private, "thinking…"
-                assert answer["embeds"][0]["title"] == "Vos commandes — À traiter (0)"
+                assert read(answer).startswith("### Vos commandes — À traiter (0)")
 
                 pressed = await fake.press(ben, answer, "x:orders:closed:0")
-                await fake.wait_for(lambda: answer["embeds"][0]["title"] == "Vos commandes — Clôturée (0)")
+                await fake.wait_for(lambda: read(answer).startswith("### Vos commandes — Clôturée (0)"))
                 assert fake.callbacks(pressed) == [{"type": 6}]  # the list itself was edited
             finally:
                 await stop_discord(client)

@@ -3,7 +3,7 @@ zone) on /offer view and asks to be told; the time off ends by itself and the vi
 
 from datetime import timedelta
 
-from tests.e2e.discord_world import discord_world, embed_text, labels
+from tests.e2e.discord_world import discord_world, labels, read
 from tests.e2e.test_discord_extensions import speaks
 from tests.e2e.test_discord_moderation import private_message
 from tests.e2e.test_discord_orders import met, private_answer
@@ -28,7 +28,7 @@ async def test_a_seller_goes_away_a_visitor_asks_to_be_told_and_is_told_once_whe
         # Ben, in Paris, reads when it reopens there (Montreal's midnight is 06:00 in Paris) and asks to be told
         shown = private_message(await ben.slash(world.channel, "offer view", offer=offer.id))
         assert (f"Le vendeur est en congé{N}: les commandes rouvrent le 04/03/2026 06:00. "
-                f"Son message{N}: «{N}At a conference{N}»") in embed_text(shown.message)
+                f"Son message{N}: «{N}At a conference{N}»") in read(shown.message)
         assert labels(shown.message) == ["Prévenez-moi à la réouverture", "Poser une question au vendeur"]
         told = private_answer(await ben.click(shown.message, label="Prévenez-moi à la réouverture"))
         assert told == (f"Nous vous préviendrons une fois, dès que «{N}Logo{N}» sera de nouveau ouvert "

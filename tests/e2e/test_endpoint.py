@@ -47,7 +47,7 @@ async def test_a_running_desk_serves_its_metrics_and_health_and_logs_json(tmp_pa
             for person in (ana, ben):  # each one's account, from their first command
                 asked = await fake.slash(person, "orders")
                 # the listing itself, not the deferral before it: the account exists by then
-                await fake.wait_for(lambda asked=asked: any(a.get("embeds") for a in fake.answers(asked)))
+                await fake.wait_for(lambda asked=asked: any(a.get("components") for a in fake.answers(asked)))
             order_id = await place_order(tmp_path / "comptoir.sqlite3", seller=ana, buyer=ben)
             await fake.wait_for(lambda: [m for m in fake.dms(ana) if mentions(m, f"#{order_id}")])
 

@@ -13,7 +13,13 @@ can drive a bot in the same process or a `comptoir run` process alike:
         [answer] = await fake.wait_for(lambda: fake.answers(interaction))
 
 What the bot did is recorded: `requests`, `commands`, `messages(channel)`, `threads`, `identifies`,
-`resumes`, `closes`. `drop()` cuts every gateway connection as a network failure would; `fail` and `delay`
+`resumes`, `closes`. Every message sent or edited is checked as Discord checks it (simcord's validation of the wire
+format: Components V2 ⇔ the IS_COMPONENTS_V2 flag and no content nor embeds, what may nest in what, 40 components,
+4,000 characters of text, unique custom ids of at most 100 characters, five buttons a row; the flag never removed
+by an edit): a message Discord would refuse is answered 400 "Invalid Form Body" (50035), as Discord does, and kept in
+`refused`, so that a test fails loudly. tests.fakes.discord_messages reads what a stored message shows.
+
+`drop()` cuts every gateway connection as a network failure would; `fail` and `delay`
 make a route answer an error once, or slowly. Anything the fake does not serve answers 404 and is kept in
 `unserved`, so a test sees what the bot asked for.
 """
@@ -32,6 +38,9 @@ from datetime import datetime, timezone
 from typing import Any, Callable, NamedTuple
 
 from aiohttp import WSMsgType, web
+from simcord.components import ComponentValidationError, merge_edit_flags, validate_message_state
+
+from tests.fakes.discord_messages import controls
 
 __all__ = ["Call", "FakeDiscord", "TOKEN"]
 
@@ -85,6 +94,7 @@ class FakeDiscord:
         self.commands: dict[str | None, list[dict]] = {}  # None: global; else a guild's
         self.requests: list[Call] = []
         self.unserved: list[Call] = []
+        self.refused: list[tuple[Call, str]] = []  # messages Discord would not take, with why
         self.identifies: list[dict] = []
         self.resumes: list[dict] = []
         self.heartbeats = 0
@@ -196,6 +206,7 @@ class FakeDiscord:
         return [c for c in self.channels.values() if c["type"] == PRIVATE_THREAD]
 
     def _post(self, channel_id: str, body: dict, author: dict | None = None, **extra) -> dict:
+        body = {**body, "components": _checked(body, previous_flags=0)}
         message = {"id": self._id(), "channel_id": channel_id, "author": author or self.bot, "type": 0,
                    "content": body.get("content") or "", "embeds": body.get("embeds") or [],
                    "components": body.get("components") or [], "flags": body.get("flags") or 0,
@@ -207,8 +218,13 @@ class FakeDiscord:
         return message
 
     def _edit(self, message: dict, body: dict) -> dict:
-        message.update({key: body[key] for key in ("content", "embeds", "components", "flags") if key in body},
-                       edited_timestamp=_now())
+        """The message edited as Discord edits it: what the body holds replaces what it had; its flags but
+        SUPPRESS_EMBEDS and IS_COMPONENTS_V2 stay, and IS_COMPONENTS_V2 is never removed (checked with the rest)."""
+        flags = merge_edit_flags(message["flags"], body.get("flags", message["flags"]) or 0)
+        after = {**message, **{key: body[key] for key in ("content", "embeds", "components") if key in body},
+                 "flags": flags}
+        after["components"] = _checked(after, previous_flags=message["flags"])
+        message.update(after, content=after["content"] or "", embeds=after["embeds"] or [], edited_timestamp=_now())
         return message
 
     def _find_message(self, message_id: str) -> dict | None:
@@ -360,8 +376,8 @@ class FakeDiscord:
 
     async def press(self, user: dict, message: dict, custom_id: str, *, locale: str = "en-US") -> str:
         """The person presses the button `custom_id` of a message the bot sent; returns the interaction's token."""
-        assert any(button.get("custom_id") == custom_id for row in message["components"]
-                   for button in row.get("components", [])), f"no button {custom_id!r} on the message"
+        assert any(button.get("custom_id") == custom_id for button in controls(message)), \
+            f"no button {custom_id!r} on the message"
         return await self._interact(user, 3, {"custom_id": custom_id, "component_type": 2},
                                     self.channels[message["channel_id"]], locale, message)
 
@@ -425,6 +441,11 @@ class FakeDiscord:
             answer = await handler(request)
         except LookupError as unknown:
             return _error(404, 10003, f"Unknown {unknown.args[0]}")
+        except ComponentValidationError as refused:
+            self.refused.append((call, str(refused)))
+            return _json({"message": "Invalid Form Body", "code": 50035,
+                          "errors": {"components": {"_errors": [{"code": "BASE_TYPE_INVALID",
+                                                                 "message": str(refused)}]}}}, 400)
         if isinstance(answer, web.StreamResponse):
             return answer
         return _json(answer) if answer is not None else web.Response(status=204)
@@ -607,6 +628,14 @@ async def _body(request: web.Request) -> Any:
             text = await request.text()
             request[_BODY] = json.loads(text) if text else None
     return request[_BODY]
+
+
+def _checked(message: dict, previous_flags: int) -> list[dict]:
+    """A message's components as Discord stores them (V2 ones numbered), once checked as Discord checks a message
+    (ComponentValidationError otherwise: answered 400)."""
+    return validate_message_state(message.get("components") or [], flags=int(message.get("flags") or 0),
+                                  content=message.get("content"), embeds=message.get("embeds") or [],
+                                  previous_flags=previous_flags)
 
 
 def _json(payload: Any, status: int = 200) -> web.Response:

@@ -309,11 +309,10 @@ class DiscordHands:
         member, found = self.member(key), []
         for place in self.places(key):
             for message in place.history(viewer=None if place.guild is None else member):
-                for row in message.components:
-                    for item in getattr(row, "children", []):
-                        hit = test(item)
-                        if hit:
-                            found.append((message.id, message, hit))
+                for item in walked(message.components):
+                    hit = test(item)
+                    if hit:
+                        found.append((message.id, message, hit))
         if not found:
             raise AssertionError(f"nothing for {key} passes {test}")
         _, message, hit = max(found, key=lambda f: f[0])
@@ -446,3 +445,14 @@ class DiscordHands:
         t = self.j.t
         await self.run(step.who, f"/{t(N_('order'))} {self.j.order_id}", "order", number=self.j.order_id)
 
+
+def walked(components) -> list:
+    """discord.py's components of a message, nested ones included (a V2 container's rows, a section's button), in
+    the order a person meets them."""
+    found = []
+    for component in components:
+        found.append(component)
+        found += walked(getattr(component, "children", None) or [])
+        if getattr(component, "accessory", None) is not None:
+            found += walked([component.accessory])
+    return found

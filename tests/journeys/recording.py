@@ -21,10 +21,16 @@ from datetime import timedelta
 from babel import Locale
 from babel.dates import format_datetime, format_timedelta
 
+from tests.fakes.discord_messages import walk
+
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7  # a deferred answer's "thinking…" placeholder, replaced by the answer
 #: the message types that carry someone's words (not Discord's own notes, like "started a thread")
 WORDS = frozenset({0, 19, 20, 23})  # default, reply, a command's answer, a context menu's answer
+ACTION_ROW, TEXT_DISPLAY, SECTION, SEPARATOR, CONTAINER = 1, 10, 9, 14, 17
+#: Markdown as Discord draws it: a heading's or small print's marks, bold, code's backticks go; an escaped
+#: character shows itself
+MARKDOWN = re.compile(r"^(?:#{1,3}|-#) |\*\*|`|\\(?P<escaped>[^\w\s])", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -179,10 +185,14 @@ def discord_shown(message: dict, reader: Reader, place: str = "", author: str = 
         if embed.get("footer"):
             lines.append(f"— {embed['footer']['text']}")
         parts.append("\n".join("▌ " + reader.text(line) for line in "\n".join(x for x in lines if x).splitlines()))
+    for component in message.get("components") or []:  # a Components V2 layout: its container, boxed like an embed
+        if component.get("type") == CONTAINER:
+            lines = "\n".join(layout_lines(component.get("components") or []))
+            parts.append("\n".join("▌ " + reader.text(line) for line in lines.splitlines()))
     rows = []
-    for row in message.get("components") or []:
+    for row in rows_of(message):
         labels = []
-        for item in row.get("components", []):
+        for item in row:
             if item.get("type") == 2:
                 labels.append(item.get("label") or "")
             elif item.get("type") == 3:
@@ -194,8 +204,39 @@ def discord_shown(message: dict, reader: Reader, place: str = "", author: str = 
             rows.append(tuple(labels))
     files = tuple(a.get("filename", "") for a in message.get("attachments") or [])
     ephemeral = bool(int(message.get("flags") or 0) & EPHEMERAL)
-    source = json.dumps([message.get("content"), message.get("embeds"), files], sort_keys=True, default=str)
+    texts = [c for c in walk(message.get("components") or []) if c.get("type") in (TEXT_DISPLAY, SECTION)]
+    source = json.dumps([message.get("content"), message.get("embeds"), files, texts], sort_keys=True, default=str)
     return Shown("\n\n".join(parts), tuple(rows), files, place, author, ephemeral, source)
+
+
+def layout_lines(components: list[dict]) -> list[str]:
+    """A V2 container's texts as Discord draws them: Markdown read (a heading, bold, code, escapes), a line where
+    a separator is, a button beside its text (a section's) right after it; the rows of buttons come apart."""
+    lines = []
+    for component in components:
+        kind = component.get("type")
+        if kind == TEXT_DISPLAY:
+            lines.append(MARKDOWN.sub(lambda found: found["escaped"] or "", component["content"]))
+        elif kind == SEPARATOR:
+            lines.append("────────")
+        elif kind == SECTION:
+            accessory = component.get("accessory") or {}
+            beside = f"  [{accessory['label']}]" if accessory.get("type") == 2 else ""
+            lines.append("\n".join(layout_lines(component.get("components") or [])) + beside)
+    return lines
+
+
+def rows_of(message: dict) -> list[list[dict]]:
+    """The rows of buttons a person sees: a legacy message's rows, a V2 container's (a section's button is drawn
+    beside its text)."""
+    found = []
+    for component in message.get("components") or []:
+        children = component.get("components") or []
+        if component.get("type") == CONTAINER:
+            found += [row.get("components") or [] for row in children if row.get("type") == ACTION_ROW]
+        else:
+            found.append(children)
+    return found
 
 
 @dataclass

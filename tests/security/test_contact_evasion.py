@@ -7,7 +7,7 @@ on simcord."""
 
 from __future__ import annotations
 
-from tests.e2e.discord_world import discord_world, embed_text
+from tests.e2e.discord_world import discord_world, read
 from tests.e2e.telegram_shop import say, started, tap, text_of
 from tests.e2e.telegram_world import LOGO, MODERATOR_ID, telegram_world
 from tests.e2e.test_discord_discussions import TERMS, custom_offer_sent
@@ -126,11 +126,11 @@ async def test_an_offer_and_a_custom_offer_reach_the_discord_buyer_with_their_co
         form = await ana.click(panel.message, label="Add an option")
         await ana.submit_modal(form, {"title": "A call on 06 12 34 56 78", "price": "30", "days": "1"})
         post = await shared(world, ana, offer)
-        page = embed_text(post)
+        page = read(post)
         assert "Logo, insta: […]" in page and "Ask first: […]" in page and "A call on […]" in page
         assert not any(leak in page for leak in ("ana.design", "gmail", "56 78"))
         seen = private_message(await ben.slash(world.channel, "offer view", offer=offer.id))
-        assert "gmail" not in embed_text(seen.message) and "Ask first: […]" in embed_text(seen.message)
+        assert "gmail" not in read(seen.message) and "Ask first: […]" in read(seen.message)
 
         custom = await custom_offer_sent(world, ben, ana, {**TERMS, "title": "Fox, t.me /anadesign",
                                                             "description": "Text me on 06/12/34/56/78 first"})

@@ -191,4 +191,4 @@ async def test_a_moderator_decides_from_direct_messages_and_the_audit_says_as_wh
         as_whom = f"as discord:{mod.id} role:{world.moderators.id}"
         assert f"mod — Take this dispute — #{order_id} — {as_whom}" in audit
         assert f"mod — confirmed the manual payment {checkout_id}" in audit and as_whom in audit
-        assert labels(world.now(card, world.channel, viewer=mod))[0] == "Refund the buyer"
+        assert labels(world.now(card, world.channel, viewer=mod))[1] == "Refund the buyer"
