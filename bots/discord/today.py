@@ -2,8 +2,8 @@
 something changes (bots.today's poll); /today sends it again; [Turn off the morning digest] under it.
 
 Drawn from core's platform-neutral card (core.today.TodayCard: lines with an order, a label, a deadline, a button)
-with the tools the order cards use (an embed and a persistent view), in a module of its own so that its Discord
-form can change without touching the order cards'."""
+as one Components V2 container, like the order cards: the title, each line beside the button that opens its order,
+then the digest's switch."""
 
 from __future__ import annotations
 
@@ -11,41 +11,40 @@ import logging
 
 import discord
 
-from bots.discord.cards import clip, timestamp
+from bots.discord.cards import LABEL, clip, layout, timestamp
 from bots.discord.context import PLATFORM, resolved, runtime
 from bots.discord.markdown import plain
 from bots.discord.routes import CardLink, DigestButton
 from bots.render import live, stamps, zone
 from bots.runtime import Runtime
-from core.i18n import N_, translate
+from core.i18n import N_, Lines, translate
 from core.people import Account
 from core.ports import Undeliverable
 from core.today import DIGEST_BACK, DIGEST_OFF, TodayCard, TodayMessage
 
 log = logging.getLogger(__name__)
-DESCRIPTION = 4096  # an embed's description
-BUTTONS = 24  # a view holds 25: the lines' buttons, then the digest's
+SECTIONS = 10  # a line beside its button is 3 components: 10 keep the card within Discord's 40
 IN_DMS = N_("Your Today card is in your direct messages with me: it stays up to date by itself.")
 
 
-def today_embed(card: TodayCard, lang: str, now) -> discord.Embed:
-    """The card's words, its deadlines as Discord's live timestamps (each reader's zone and language)."""
-    head, *lines = card.text(lang, zone("UTC"), now, live).split("\n")
-    body = stamps(plain("\n".join(lines)), timestamp)  # titles are people's words: shown as written
-    return discord.Embed(title=clip(stamps(head, timestamp), 256), description=clip(body, DESCRIPTION),
-                         colour=discord.Colour.blurple())
+def today_layout(card: TodayCard, lang: str, now) -> discord.ui.LayoutView:
+    """The card's words, its deadlines as Discord's live timestamps (each reader's zone and language), each line
+    beside [Open #…] (persistent), the digest's switch under them."""
+    def shown(item: tuple[str, object]) -> str:  # titles are people's words: shown as written
+        return stamps(plain(Lines((item,)).render(lang, zone("UTC"), now, live)), timestamp)
 
-
-def today_view(card: TodayCard, lang: str) -> discord.ui.View:
-    """A button per line (it opens that order's card), then the digest's switch; persistent."""
-    view = discord.ui.View(timeout=None)
-    for choice in card.buttons[:BUTTONS]:
-        view.add_item(CardLink(discord.ui.Button(label=clip(choice.label.render(lang), 80),
-                                                 style=discord.ButtonStyle.secondary, custom_id=choice.data)))
+    head, *rest = card.body().items
+    lines, others = rest[:len(card.lines)], rest[len(card.lines):]
+    note = [shown(others.pop())] if card.digest else []  # "A summary comes every morning…", last
+    beside = [(shown(item), CardLink(discord.ui.Button(label=clip(line.button.label.render(lang), LABEL),
+                                                       style=discord.ButtonStyle.secondary,
+                                                       custom_id=line.button.data)))
+              for item, line in zip(lines[:SECTIONS], card.lines)]
+    plain_lines = [shown(item) for item in lines[SECTIONS:] + others]
     toggle = card.toggle
-    view.add_item(DigestButton(discord.ui.Button(label=clip(toggle.label.render(lang), 80),
-                                                 style=discord.ButtonStyle.secondary, custom_id=toggle.data)))
-    return view
+    switch = DigestButton(discord.ui.Button(label=clip(toggle.label.render(lang), LABEL),
+                                            style=discord.ButtonStyle.secondary, custom_id=toggle.data))
+    return layout([[f"### {shown(head)}"], [*beside, *plain_lines], note], [switch], discord.Colour.blurple())
 
 
 class DiscordToday:
@@ -67,15 +66,15 @@ class DiscordToday:
     async def _show(self, account: Account, chat_id: str, card: TodayCard, where: TodayMessage | None,
                     fresh: bool) -> TodayMessage:
         lang = account.language
-        embed, view = today_embed(card, lang, self.runtime.clock.now()), today_view(card, lang)
+        view = today_layout(card, lang, self.runtime.clock.now())
         channel = await self.client.create_dm(discord.Object(int(chat_id)))
         if where is not None and where.chat_id == chat_id and not fresh:
             try:
-                await channel.get_partial_message(int(where.message_id)).edit(embed=embed, view=view)
+                await channel.get_partial_message(int(where.message_id)).edit(view=view)
                 return where
             except discord.NotFound:
                 pass  # deleted: a new one in its place
-        sent = await channel.send(embed=embed, view=view, silent=True)
+        sent = await channel.send(view=view, silent=True)
         if where is not None and where.chat_id == chat_id:
             try:
                 await channel.get_partial_message(int(where.message_id)).delete()

@@ -7,12 +7,13 @@ from datetime import timedelta
 from tests.e2e.discord_world import discord_world, labels
 from tests.e2e.test_discord_extensions import speaks
 from tests.e2e.test_discord_orders import met, private_answer
+from tests.fakes.discord_messages import read
 
 N = "\u00a0"
 
 
 def today_card(world, member):
-    found = [m for m in world.dms(member) if any((e.title or "").startswith("📌") for e in m.embeds)]
+    found = [m for m in world.dms(member) if read(m).startswith("### 📌")]
     assert len(found) <= 1, "one Today card per person"
     return found[0] if found else None
 
@@ -26,33 +27,32 @@ async def test_a_sellers_today_card_is_a_dm_edited_in_place_whose_buttons_open_t
         await world.rt.today_poll()
         await world.env.settle()
         card = today_card(world, ana)
-        [embed] = card.embeds
         due = int((world.clock.now() + timedelta(hours=48)).timestamp())
-        assert embed.title == "📌 Aujourd’hui"
-        assert embed.description == (f"🆕 À accepter{N}: #{order_id} «{N}Logo{N}», avant le <t:{due}:f>, <t:{due}:R>\n"
-                                     "Un récapitulatif arrive chaque matin à 08:00, à votre heure.")
+        assert read(card) == ("### 📌 Aujourd’hui\n"
+                              f"🆕 À accepter{N}: #{order_id} «{N}Logo{N}», avant le <t:{due}:f>, <t:{due}:R>\n"
+                              "Un récapitulatif arrive chaque matin à 08:00, à votre heure.")
         assert labels(card) == [f"Ouvrir #{order_id}", "Couper le récapitulatif du matin"]
-        assert today_card(world, ben).embeds[0].description.startswith("Nothing needs you today.")
+        assert read(today_card(world, ben)).startswith("### 📌 Today\nNothing needs you today.")
 
         order_card = world.card(ana, order_id)
         await ana.user.click(order_card, label="Accepter")
         await world.settle()
         await world.rt.today_poll()  # within the debounce: unchanged
         await world.env.settle()
-        assert today_card(world, ana).embeds[0].description == embed.description
+        assert read(today_card(world, ana)) == read(card)
         world.clock.advance(timedelta(seconds=30))
         await world.rt.today_poll()
         await world.env.settle()
         edited = today_card(world, ana)
         assert edited.id == card.id  # the same message, edited in place
-        assert edited.embeds[0].description.startswith("Rien ne vous attend aujourd’hui.")
+        assert read(edited).startswith("### 📌 Aujourd’hui\nRien ne vous attend aujourd’hui.")
 
         world.clock.advance(timedelta(days=2, hours=1))  # the delivery is due within 24 h
         await world.settle()
         await world.rt.today_poll()
         await world.env.settle()
         edited = today_card(world, ana)
-        assert edited.id == card.id and edited.embeds[0].description.startswith(f"⏳ Bientôt dû{N}: #{order_id}")
+        assert edited.id == card.id and read(edited).startswith(f"### 📌 Aujourd’hui\n⏳ Bientôt dû{N}: #{order_id}")
         await ana.user.click(edited, label=f"Ouvrir #{order_id}")
         await world.env.settle()
         assert "Livrer" in labels(world.card(ana, order_id))
