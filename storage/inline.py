@@ -15,6 +15,7 @@ Only what the storage package uses of AsyncEngine/AsyncConnection is provided.
 from __future__ import annotations
 
 import asyncio
+from operator import itemgetter
 
 from sqlalchemy import Connection, Engine
 
@@ -174,13 +175,20 @@ class _Prepared:
 
     def __init__(self, sql: str, names: tuple[str, ...], processors: tuple) -> None:
         self.sql = sql
-        self.names = names
-        self.processors = processors
+        self.values = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+        #: (position, processor) of the values that need one (JSON, times, booleans): the others go as they are
+        self.processed = tuple((i, process) for i, process in enumerate(processors) if process is not None)
 
     def execute(self, connection: Connection, rows: list[dict]):
-        pairs = tuple(zip(self.names, self.processors))
-        tuples = [tuple(row[name] if process is None else process(row[name]) for name, process in pairs)
-                  for row in rows]
+        values, processed = self.values, self.processed
+        if not processed:
+            return connection.exec_driver_sql(self.sql, [values(row) for row in rows])
+        tuples = []
+        for row in rows:
+            one = list(values(row))
+            for i, process in processed:
+                one[i] = process(one[i])
+            tuples.append(tuple(one))
         return connection.exec_driver_sql(self.sql, tuples)
 
 
