@@ -82,7 +82,6 @@ async def test_engine_begin_commits_on_success_and_rolls_back_on_error(engine, c
     assert engine.writers.locked() is False
 
 
-
 def stored(engine, table: str, columns: str) -> list[tuple]:
     """The rows as SQLite keeps them (JSON as its text, times as their text), not as SQLAlchemy reads them back."""
     with engine.sync_engine.connect() as conn:
