@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.deadlines import Timer, TimerKind
+from storage.inline import many_rows
 from storage.tables import outbox, timers
 
 
@@ -34,9 +35,9 @@ async def claim_timers(engine: AsyncEngine, now: datetime, limit: int, lease: ti
     return [(order_id, Timer(TimerKind.parse(kind), due)) for order_id, kind, due in rows]
 
 
-_CLAIM_TIMER = (update(timers).where(timers.c.order_id == bindparam("claimed_order"),
-                                     timers.c.kind == bindparam("claimed_kind"))
-                .values(claimed_until=bindparam("until")))
+_CLAIM_TIMER = many_rows(update(timers).where(timers.c.order_id == bindparam("claimed_order"),
+                                               timers.c.kind == bindparam("claimed_kind"))
+                         .values(claimed_until=bindparam("until")))
 
 
 async def claim_outbox(engine: AsyncEngine, now: datetime, limit: int, lease: timedelta) -> list:

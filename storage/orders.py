@@ -17,6 +17,7 @@ from core.model import Order
 from core.ports import Conflict
 from core.refunds import Refund
 from storage import mapping
+from storage.inline import many_rows
 from storage.tables import ledger_entries, order_events, orders, reviews, settlements, timers, vouchers
 from storage.transaction import InTransaction, skipping
 
@@ -174,14 +175,15 @@ _ORDER = WITH_REVIEW.where(orders.c.id == bindparam("order_id"))
 #: (in id order: two processes locking overlapping batches take the rows in the same order, so neither deadlocks)
 _ORDERS = WITH_REVIEW.where(orders.c.id.in_(bindparam("order_ids", expanding=True))).order_by(orders.c.id)
 #: the new order, only if it is still at the version it was read at
-_UPDATE_ORDER = update(orders).where(orders.c.id == bindparam("where_id"),
-                                     orders.c.version == bindparam("where_version"))
-_INSERT_EVENTS = order_events.insert()
-_INSERT_LEDGER = ledger_entries.insert()
-_INSERT_TIMERS = timers.insert()
-_CANCEL_TIMER = delete(timers).where(timers.c.order_id == bindparam("order_id"), timers.c.kind == bindparam("kind"))
-_FINISH_TIMER = delete(timers).where(timers.c.order_id == bindparam("order_id"), timers.c.kind == bindparam("kind"),
-                                     timers.c.due_at == bindparam("due_at"))
+_UPDATE_ORDER = many_rows(update(orders).where(orders.c.id == bindparam("where_id"),
+                                               orders.c.version == bindparam("where_version")))
+_INSERT_EVENTS = many_rows(order_events.insert())
+_INSERT_LEDGER = many_rows(ledger_entries.insert())
+_INSERT_TIMERS = many_rows(timers.insert())
+_CANCEL_TIMER = many_rows(delete(timers).where(timers.c.order_id == bindparam("order_id"),
+                                               timers.c.kind == bindparam("kind")))
+_FINISH_TIMER = many_rows(delete(timers).where(timers.c.order_id == bindparam("order_id"),
+                                               timers.c.kind == bindparam("kind"), timers.c.due_at == bindparam("due_at")))
 
 
 def order_with_review(row) -> Order:

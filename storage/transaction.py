@@ -9,6 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.model import Order
+from storage.inline import many_rows
 
 
 class InTransaction:
@@ -36,5 +37,5 @@ class InTransaction:
 @cache
 def skipping(dialect_name: str, table):
     """An INSERT of this table that skips a row whose key is taken (its rowcount says which happened); built once
-    per table, so SQLAlchemy reuses its compiled form."""
-    return (postgresql if dialect_name == "postgresql" else sqlite).insert(table).on_conflict_do_nothing()
+    per table, so SQLAlchemy reuses its compiled form (and SQLite writes its many rows directly: `many_rows`)."""
+    return many_rows((postgresql if dialect_name == "postgresql" else sqlite).insert(table).on_conflict_do_nothing())

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from storage.database import READ_ONLY
-from storage.inline import InlineEngine
-from storage.tables import audit_log
+from storage.inline import InlineEngine, many_rows
+from storage.tables import accounts, audit_log, outbox
 from storage.unit_of_work import SqlUnitOfWork
 from tests.integration.conftest import POSTGRES_URL
 
@@ -80,3 +80,38 @@ async def test_engine_begin_commits_on_success_and_rolls_back_on_error(engine, c
             raise ValueError
     assert await entries(engine) == ["kept"]
     assert engine.writers.locked() is False
+
+
+def stored(engine, table: str, columns: str) -> list[tuple]:
+    """The rows as SQLite keeps them (JSON as its text, times as their text), not as SQLAlchemy reads them back."""
+    with engine.sync_engine.connect() as conn:
+        return conn.connection.driver_connection.execute(f"SELECT {columns} FROM {table} ORDER BY id").fetchall()
+
+
+async def test_rows_written_many_at_a_time_are_stored_exactly_as_sqlalchemy_stores_them(engine, clock):
+    columns = ("dedupe_key, order_id, account_id, role, platform, external_id, text, with_card, files, buttons, "
+               "quotes, created_at, next_attempt_at, attempts, claimed_until")
+
+    def rows(prefix: str) -> list[dict]:
+        return [{"dedupe_key": f"{prefix}-{n}", "order_id": None if n == 1 else f"o-{n}", "account_id": "someone",
+                 "role": "buyer", "platform": "telegram", "external_id": str(n), "text": {"msgid": "Hi", "n": n},
+                 "with_card": n % 2 == 0, "files": [], "buttons": [["b", "o:1"]], "quotes": None if n else [],
+                 "created_at": clock.now(), "next_attempt_at": clock.now(), "attempts": 0} for n in range(3)]
+
+    async with engine.begin() as conn:
+        await conn.execute(accounts.insert(), {"id": "someone", "created_at": clock.now()})
+        await conn.execute(outbox.insert(), rows("by-sqlalchemy"))
+        done = await conn.execute(many_rows(outbox.insert()), rows("directly"))
+        assert done.rowcount == 3
+    found = stored(engine, "outbox", columns)
+    by_sqlalchemy, directly = found[:3], found[3:]
+    assert [row[1:] for row in directly] == [row[1:] for row in by_sqlalchemy]
+    assert [row[10] for row in directly] == ["[]", "null", "null"]  # a JSON None is JSON's null, as SQLAlchemy has it
+    assert all(row[11] == by_sqlalchemy[0][11] for row in directly)  # times in SQLAlchemy's text form
+
+
+async def test_a_statement_whose_rows_need_a_computed_value_is_left_to_sqlalchemy(engine):
+    # accounts.language has a default: SQLAlchemy computes it for a row without one, so it is not written directly
+    assert engine.prepared(many_rows(accounts.insert()), ("id", "created_at")) is None
+    assert engine.prepared(many_rows(outbox.insert().returning(outbox.c.id)), ("dedupe_key",)) is None
+    assert engine.prepared(many_rows(audit_log.insert()), ("actor_id", "action", "subject", "reason", "at")) is not None
