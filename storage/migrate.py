@@ -25,3 +25,8 @@ def upgrade(url: str, revision: str = "head") -> None:
 async def upgrade_async(url: str, revision: str = "head") -> None:
     """Alembic's env runs its own event loop, so from async code it runs in a thread."""
     await asyncio.to_thread(upgrade, url, revision)
+
+
+async def downgrade_async(url: str, revision: str) -> None:
+    """Back to `revision` (tests replay a migration on data written by the code of its time)."""
+    await asyncio.to_thread(command.downgrade, alembic_config(url), revision)

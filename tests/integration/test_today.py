@@ -7,10 +7,14 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from core.model import SYSTEM, Action, Viewer
+from core.service import Service
+from core.settings import Settings
 from core.today import TodayMessage, TodayRules, Todays
 from storage.database import connect
+from storage.migrate import downgrade_async, upgrade_async
 from storage.tables import outbox
 from storage.unit_of_work import SqlUnitOfWork
+from tests.fakes.memory import FakeClock
 from tests.integration.conftest import people
 
 
@@ -134,3 +138,34 @@ async def test_a_card_a_platform_refused_stays_out_of_date_and_is_drawn_again_af
     assert await poll() == 0  # within the debounce: nobody
     clock.advance(timedelta(seconds=30))
     assert await poll() == 2
+
+
+async def test_upgrading_a_desk_with_running_orders_puts_their_parties_today_cards_on_the_way(empty_database):
+    """Migration 0009 on a desk written before it: the parties of running orders get a card at the first poll
+    (and their digest planned) without waiting for one of their orders to change; a closed order's do not."""
+    await upgrade_async(empty_database)
+    engine = connect(empty_database)
+    clock = FakeClock()
+    try:
+        service = Service(lambda **kw: SqlUnitOfWork(engine, clock, **kw), clock, Settings())
+        ids = await people(engine, clock)
+        running = await service.place("logo", Viewer(ids["buyer"]), paid=10_000, brief="A fox", payment_ref="p1")
+        async with SqlUnitOfWork(engine, clock) as uow:
+            other = await uow.accounts.ensure("telegram", "300", name="Cy", chat_id="300")
+            await uow.commit()
+        closed = await service.place("logo", Viewer(other.id), paid=10_000, brief="A cat", payment_ref="p2")
+        await service.act(closed.order.id, Action.CANCEL, Viewer(other.id))
+        await downgrade_async(empty_database, "0008")  # as the desk was before the Today cards
+        await upgrade_async(empty_database)
+        states = {who: await state(engine, clock, who) for who in (ids["buyer"], ids["seller"], other.id)}
+        due = await todays(engine, clock).due_cards(limit=10)
+    finally:
+        await engine.dispose()
+    paid_at = running.order.paid_at
+    for who in (ids["buyer"], ids["seller"]):
+        assert (states[who].changes, states[who].shown, states[who].dirty_since) == (1, 0, paid_at)
+        assert states[who].digest_due is None and not states[who].digest_off  # planned at the first poll
+    assert states[other.id] is None  # only a closed order: nothing needs them
+    assert sorted(d.state.account for d in due) == sorted((ids["buyer"], ids["seller"]))  # the first poll draws them
+    [sellers] = [d for d in due if d.state.account == ids["seller"]]
+    assert [line.order_id for line in sellers.card.lines] == [running.order.id]  # to accept
