@@ -103,6 +103,10 @@ class TodayLine:
     button: Choice
 
 
+#: one line of the card's words: its mark (an icon, or nothing) and its text
+Item = tuple[str, Text]
+
+
 @dataclass(frozen=True)
 class TodayCard:
     """A person's Today card, platform-neutral: the lines shown, how many more there are, the digest's button."""
@@ -127,18 +131,29 @@ class TodayCard:
     def buttons(self) -> tuple[Choice, ...]:
         return tuple(line.button for line in self.lines)
 
-    def body(self, digest: bool = False) -> Lines:
-        """The card's words, a line each (`digest`: as the morning's message, which says good morning instead and
-        has no note about the digest)."""
-        items: list[tuple[str, Text]] = [("☀️", Text.of(DIGEST_TITLE)) if digest else ("📌", Text.of(TITLE))]
+    def head(self, digest: bool = False) -> Item:
+        """Its title (`digest`: the morning's message says good morning instead)."""
+        return ("☀️", Text.of(DIGEST_TITLE)) if digest else ("📌", Text.of(TITLE))
+
+    def items(self) -> tuple[Item, ...]:
+        """One per line, in the order of `lines`, each after its need's mark."""
+        return tuple((ICON[line.need], line.label) for line in self.lines)
+
+    def rest(self) -> tuple[Item, ...]:
+        """Under the lines: that nothing needs the person (there are none), or how many more there are."""
         if self.empty:
-            items.append(("", Text.of(NOTHING)))
-        items += [(ICON[line.need], line.label) for line in self.lines]
-        if self.more:
-            items.append(("", Text.of(MORE, count=self.more)))
-        if self.digest and not digest:
-            items.append(("", Text.of(DIGEST_ON_NOTE, at=self.digest_at.strftime("%H:%M"))))
-        return Lines(tuple(items))
+            return (("", Text.of(NOTHING)),)
+        return (("", Text.of(MORE, count=self.more)),) if self.more else ()
+
+    def note(self, digest: bool = False) -> tuple[Item, ...]:
+        """The word about the morning digest, at the foot of the card (the digest itself has none)."""
+        if not self.digest or digest:
+            return ()
+        return (("", Text.of(DIGEST_ON_NOTE, at=self.digest_at.strftime("%H:%M"))),)
+
+    def body(self, digest: bool = False) -> Lines:
+        """The card's words, a line each (`digest`: as the morning's message)."""
+        return Lines((self.head(digest), *self.items(), *self.rest(), *self.note(digest)))
 
     def text(self, lang: str, zone: tzinfo, now: datetime, mark: Mark | None = None, digest: bool = False) -> str:
         return self.body(digest).render(lang, zone, now, mark)

@@ -20,7 +20,7 @@ from bots.runtime import Runtime
 from core.i18n import N_, Lines, translate
 from core.people import Account
 from core.ports import Undeliverable
-from core.today import DIGEST_BACK, DIGEST_OFF, TodayCard, TodayMessage
+from core.today import DIGEST_BACK, DIGEST_OFF, Item, TodayCard, TodayMessage
 
 log = logging.getLogger(__name__)
 SECTIONS = 10  # a line beside its button is 3 components: 10 keep the card within Discord's 40
@@ -30,21 +30,19 @@ IN_DMS = N_("Your Today card is in your direct messages with me: it stays up to 
 def today_layout(card: TodayCard, lang: str, now) -> discord.ui.LayoutView:
     """The card's words, its deadlines as Discord's live timestamps (each reader's zone and language), each line
     beside [Open #…] (persistent), the digest's switch under them."""
-    def shown(item: tuple[str, object]) -> str:  # titles are people's words: shown as written
+    def shown(item: Item) -> str:  # titles are people's words: shown as written
         return stamps(plain(Lines((item,)).render(lang, zone("UTC"), now, live)), timestamp)
 
-    head, *rest = card.body().items
-    lines, others = rest[:len(card.lines)], rest[len(card.lines):]
-    note = [shown(others.pop())] if card.digest else []  # "A summary comes every morning…", last
     beside = [(shown(item), CardLink(discord.ui.Button(label=clip(line.button.label.render(lang), LABEL),
                                                        style=discord.ButtonStyle.secondary,
                                                        custom_id=line.button.data)))
-              for item, line in zip(lines[:SECTIONS], card.lines)]
-    plain_lines = [shown(item) for item in lines[SECTIONS:] + others]
+              for item, line in zip(card.items()[:SECTIONS], card.lines)]
+    under = [shown(item) for item in card.items()[SECTIONS:] + card.rest()]
     toggle = card.toggle
     switch = DigestButton(discord.ui.Button(label=clip(toggle.label.render(lang), LABEL),
                                             style=discord.ButtonStyle.secondary, custom_id=toggle.data))
-    return layout([[f"### {shown(head)}"], [*beside, *plain_lines], note], [switch], discord.Colour.blurple())
+    return layout([[f"### {shown(card.head())}"], [*beside, *under], [shown(item) for item in card.note()]], [switch],
+                  discord.Colour.blurple())
 
 
 class DiscordToday:
