@@ -55,6 +55,8 @@ class Pacer(BaseRateLimiter):
         delay = at - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
+        if chat_id and time.monotonic() > at:  # woken late (a busy loop): the chat's next post counts from now
+            self.next_chat[chat_id] = max(self.next_chat[chat_id], time.monotonic() + self.chat_interval)
 
     def _free(self, at: float, now: float) -> float:
         """The first moment from `at` at least `gap` away from every reserved one. A chat's posts wait their turn in
